@@ -1,0 +1,139 @@
+package io.arrowhttp;
+
+import io.arrowhttp.dataset.Dataset;
+import io.arrowhttp.internal.ArrowHttpExceptionMapper;
+import io.arrowhttp.internal.ArrowStreamBodyWriter;
+import io.arrowhttp.internal.ArrowStreamReleaseFilter;
+import io.arrowhttp.internal.DatasetCatalog;
+import io.arrowhttp.internal.DatasetResource;
+import io.arrowhttp.internal.DatasetResponder;
+import io.arrowhttp.internal.MultipartHeadersFilter;
+import io.arrowhttp.internal.RootDatasetResource;
+import io.arrowhttp.internal.StreamingResponseInterceptor;
+import io.arrowhttp.internal.UnexpectedExceptionMapper;
+import io.arrowhttp.internal.WebApplicationExceptionMapper;
+
+import jakarta.ws.rs.core.Feature;
+import jakarta.ws.rs.core.FeatureContext;
+
+import java.util.Objects;
+
+import org.apache.arrow.memory.BufferAllocator;
+import org.glassfish.jersey.media.multipart.MultiPartFeature;
+
+/**
+ * The one thing to register in a Jersey application to serve Arrow data over HTTP.
+ *
+ * <pre>{@code
+ * BufferAllocator root = new RootAllocator();          // yours: close it when the application stops
+ * ResourceConfig config = new ResourceConfig()
+ *         .register(ArrowHttpFeature.builder(root)
+ *                 .dataset(new TickersDataset())
+ *                 .rootDataset(TickersDataset.NAME)
+ *                 .build());
+ * }</pre>
+ *
+ * It registers:
+ * <ul>
+ *   <li>the writer of {@link ArrowStream} entities ({@code application/vnd.apache.arrow.stream}) and
+ *       Jersey's multipart support, so resource methods can return {@link ArrowMultipart} entities;</li>
+ *   <li>a filter that gives every multipart response an unguessable boundary, and one that releases
+ *       the Arrow memory of every response when its request ends;</li>
+ *   <li>exception mappers that answer every error with an {@code application/problem+json} body;</li>
+ *   <li>when datasets were added, {@code GET /datasets/{name}}, and {@code GET /} for the root
+ *       dataset if one was chosen.</li>
+ * </ul>
+ *
+ * <h2>Memory</h2>
+ * Each dataset response allocates from its own child of the allocator given to
+ * {@link #builder(BufferAllocator)}, closed when the response ends, normally or not. The feature
+ * never closes that allocator nor the datasets: they belong to whoever made them, and are to be
+ * closed after the application has stopped (datasets first).
+ */
+public final class ArrowHttpFeature implements Feature {
+
+    private final BufferAllocator allocator;
+    private final DatasetCatalog catalog;
+    private final String rootDataset;
+    private final long responseMemoryLimit;
+
+    private ArrowHttpFeature(Builder builder) {
+        this.allocator = builder.allocator;
+        this.catalog = builder.catalog;
+        this.rootDataset = builder.rootDataset;
+        this.responseMemoryLimit = builder.responseMemoryLimit;
+    }
+
+    /**
+     * @param allocator the parent of every response's allocator; the caller keeps ownership and
+     *     closes it after the application has stopped
+     */
+    public static Builder builder(BufferAllocator allocator) {
+        return new Builder(Objects.requireNonNull(allocator, "allocator"));
+    }
+
+    @Override
+    public boolean configure(FeatureContext context) {
+        context.register(MultiPartFeature.class);
+        context.register(ArrowStreamBodyWriter.class);
+        context.register(MultipartHeadersFilter.class);
+        context.register(ArrowStreamReleaseFilter.class);
+        context.register(StreamingResponseInterceptor.class);
+        context.register(ArrowHttpExceptionMapper.class);
+        context.register(WebApplicationExceptionMapper.class);
+        context.register(UnexpectedExceptionMapper.class);
+        if (!catalog.isEmpty()) {
+            DatasetResponder responder = new DatasetResponder(catalog, allocator, responseMemoryLimit);
+            context.register(new DatasetResource(responder));
+            if (rootDataset != null) {
+                context.register(new RootDatasetResource(responder, rootDataset));
+            }
+        }
+        return true;
+    }
+
+    /** Collects the datasets and limits; {@link #build()} checks them. */
+    public static final class Builder {
+
+        private final BufferAllocator allocator;
+        private final DatasetCatalog catalog = new DatasetCatalog();
+        private String rootDataset;
+        private long responseMemoryLimit = Long.MAX_VALUE;
+
+        private Builder(BufferAllocator allocator) {
+            this.allocator = allocator;
+        }
+
+        /** Serves {@code dataset} at {@code /datasets/{name}}. Names must be unique. */
+        public Builder dataset(Dataset dataset) {
+            catalog.add(Objects.requireNonNull(dataset, "dataset"));
+            return this;
+        }
+
+        /** Also serves the named dataset, added with {@link #dataset}, at {@code GET /}. */
+        public Builder rootDataset(String name) {
+            this.rootDataset = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * The most Arrow memory one response may hold at once; a response that needs more fails.
+         * Unlimited by default (the parent allocator's limit still applies).
+         */
+        public Builder responseMemoryLimit(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("responseMemoryLimit must be positive, got " + bytes);
+            }
+            this.responseMemoryLimit = bytes;
+            return this;
+        }
+
+        public ArrowHttpFeature build() {
+            if (rootDataset != null && !catalog.contains(rootDataset)) {
+                throw new IllegalStateException("Root dataset '" + rootDataset
+                        + "' was not added; call dataset(...) with it before rootDataset(...)");
+            }
+            return new ArrowHttpFeature(this);
+        }
+    }
+}

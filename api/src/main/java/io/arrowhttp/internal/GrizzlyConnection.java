@@ -1,0 +1,48 @@
+package io.arrowhttp.internal;
+
+import org.glassfish.grizzly.http.Protocol;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.jersey.internal.inject.InjectionManager;
+
+/**
+ * {@link ServerConnection} on Grizzly. Loaded only where Grizzly's classes are present.
+ *
+ * <p>Grizzly marks every response of unknown length as chunked, also for HTTP/1.0 requests, whose
+ * clients cannot decode chunks. Clearing the mark after Jersey has set the headers makes Grizzly
+ * send the body as it is and end it by closing the connection, as HTTP/1.0 expects.
+ */
+final class GrizzlyConnection implements ServerConnection {
+
+    private final Request request;
+
+    private GrizzlyConnection(Request request) {
+        this.request = request;
+    }
+
+    static ServerConnection current(InjectionManager injectionManager) {
+        Request request;
+        try {
+            request = injectionManager.getInstance(Request.class);
+        } catch (RuntimeException notOnGrizzly) {
+            return null;
+        }
+        return request == null ? null : new GrizzlyConnection(request);
+    }
+
+    @Override
+    public void abort() {
+        request.getContext().getConnection().closeSilently();
+    }
+
+    @Override
+    public boolean wantsEarlyCommit() {
+        return request.getProtocol() == Protocol.HTTP_1_0;
+    }
+
+    @Override
+    public void afterHeadersCommitted() {
+        if (request.getProtocol() == Protocol.HTTP_1_0) {
+            request.getResponse().getResponse().setChunked(false);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.arrowhttp.internal;
+
+import io.arrowhttp.ArrowMediaTypes;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.glassfish.jersey.media.multipart.MultiPart;
+
+/** {@code GET /}: the application's default dataset, for clients that know only the server's address. */
+@Path("/")
+public final class RootDatasetResource {
+
+    private final DatasetResponder responder;
+    private final String datasetName;
+
+    public RootDatasetResource(DatasetResponder responder, String datasetName) {
+        this.responder = responder;
+        this.datasetName = datasetName;
+    }
+
+    @GET
+    @Produces(ArrowMediaTypes.MULTIPART_MIXED)
+    public MultiPart get(@Context UriInfo uri) {
+        return responder.respond(datasetName, uri);
+    }
+}

@@ -1,0 +1,34 @@
+package io.arrowhttp.internal;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+
+/**
+ * Gives Jersey's own refusals (unknown path, wrong method, unacceptable media type) the same
+ * problem body as the library's errors. Responses that already carry an entity are left as they
+ * are: their author chose that body.
+ */
+public final class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
+
+    @Override
+    public Response toResponse(WebApplicationException exception) {
+        Response original = exception.getResponse();
+        if (original.hasEntity()) {
+            return original;
+        }
+        int status = original.getStatus();
+        String detail = status == 404
+                ? "No resource at this path"
+                : original.getStatusInfo().getReasonPhrase();
+        Response problem = Problem.of(status, Problem.codeFor(status), detail).toResponse();
+        Response.ResponseBuilder builder = Response.fromResponse(problem);
+        // Keep what tells the client how to retry, such as Allow on a 405.
+        original.getHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("Content-Type") && !name.equalsIgnoreCase("Content-Length")) {
+                values.forEach(value -> builder.header(name, value));
+            }
+        });
+        return builder.build();
+    }
+}

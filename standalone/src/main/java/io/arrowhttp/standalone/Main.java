@@ -1,0 +1,75 @@
+package io.arrowhttp.standalone;
+
+import io.arrowhttp.ArrowRuntimeCheck;
+import io.arrowhttp.server.ServerSettings;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar arrowhttp-server.jar}: serves the example dataset until SIGTERM or Ctrl-C. */
+@Command(name = "arrowhttp-server", mixinStandardHelpOptions = true, version = "arrowhttp 0.1.0",
+        description = "Serves Arrow record batches over HTTP as multipart/mixed responses.")
+public final class Main implements Callable<Integer> {
+
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8008",
+            description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free port and prints it).")
+    int port;
+
+    @Option(names = "--max-rows",
+            description = "Largest 'rows' a client may ask of the example dataset (default: 1000000000, "
+                    + "or arrowhttp.max-rows).")
+    Long maxRows;
+
+    public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+        }
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        Optional<String> arrowProblem = ArrowRuntimeCheck.problem();
+        if (arrowProblem.isPresent()) {
+            System.err.println("arrowhttp cannot start: " + arrowProblem.get()
+                    + " (java -jar arrowhttp-server.jar sets it for you)");
+            return 2;
+        }
+        ServerSettings settings;
+        try {
+            settings = ServerSettings.fromSystem();
+            if (maxRows != null) {
+                settings = settings.withMaxRows(maxRows);
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("arrowhttp cannot start: " + e.getMessage());
+            return 2;
+        }
+        StandaloneServer server;
+        try {
+            server = StandaloneServer.start(host, port, settings);
+        } catch (IOException e) {
+            System.err.println("arrowhttp cannot start: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            System.out.println("arrowhttp stopped");
+            stopped.countDown();
+        }, "arrowhttp-shutdown"));
+        System.out.println("arrowhttp listening on " + server.baseUri() + " (dataset: " + server.baseUri() + "datasets/tickers)");
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,84 @@
+package io.arrowhttp.standalone;
+
+import io.arrowhttp.server.ArrowHttpApplication;
+import io.arrowhttp.server.ServerSettings;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+
+/**
+ * The arrowhttp application on an embedded Grizzly HTTP server.
+ *
+ * <p>Closing it stops accepting connections, lets running responses finish for up to the grace
+ * period, then stops the application, which closes its root allocator.
+ */
+public final class StandaloneServer implements AutoCloseable {
+
+    private static final long GRACE_SECONDS = 10;
+
+    private final HttpServer server;
+    private final String host;
+
+    private StandaloneServer(HttpServer server, String host) {
+        this.server = server;
+        this.host = host;
+    }
+
+    /**
+     * Starts a server.
+     *
+     * @param host the address to listen on; {@code 127.0.0.1} keeps it to this machine
+     * @param port the port; 0 takes a free one, see {@link #port()}
+     * @throws IOException when the address cannot be bound
+     */
+    public static StandaloneServer start(String host, int port, ServerSettings settings) throws IOException {
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("Port must be from 0 to 65535, got " + port);
+        }
+        URI uri = URI.create("http://" + hostForUri(host) + ":" + port + "/");
+        HttpServer server = GrizzlyHttpServerFactory.createHttpServer(uri, new ArrowHttpApplication(settings), false);
+        try {
+            server.start();
+        } catch (IOException e) {
+            server.shutdownNow();
+            throw new IOException("Cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        return new StandaloneServer(server, host);
+    }
+
+    /** The port bound, also when 0 was asked for. */
+    public int port() {
+        NetworkListener listener = server.getListeners().iterator().next();
+        return listener.getPort();
+    }
+
+    public URI baseUri() {
+        return URI.create("http://" + hostForUri(host) + ":" + port() + "/");
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.shutdown(GRACE_SECONDS, TimeUnit.SECONDS).get(GRACE_SECONDS + 5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // Fall through to the hard stop below.
+        } finally {
+            server.shutdownNow();
+        }
+    }
+
+    private static String hostForUri(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+}

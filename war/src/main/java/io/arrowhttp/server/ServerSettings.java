@@ -1,0 +1,75 @@
+package io.arrowhttp.server;
+
+import io.arrowhttp.example.TickersDataset;
+
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * The application's settings. Each can come from a system property ({@code -Darrowhttp.max-rows=...})
+ * or an environment variable ({@code ARROWHTTP_MAX_ROWS}); the property wins.
+ *
+ * @param maxRows the largest {@code rows} the example dataset accepts ({@code arrowhttp.max-rows})
+ * @param memoryLimit the root allocator's limit in bytes: all Arrow memory of the application
+ *     ({@code arrowhttp.memory-limit})
+ * @param responseMemoryLimit the most Arrow memory one response may hold
+ *     ({@code arrowhttp.response-memory-limit})
+ */
+public record ServerSettings(long maxRows, long memoryLimit, long responseMemoryLimit) {
+
+    public static final long DEFAULT_MEMORY_LIMIT = 1L << 30;
+    public static final long DEFAULT_RESPONSE_MEMORY_LIMIT = 64L << 20;
+
+    public ServerSettings {
+        requirePositive("arrowhttp.max-rows", maxRows);
+        requirePositive("arrowhttp.memory-limit", memoryLimit);
+        requirePositive("arrowhttp.response-memory-limit", responseMemoryLimit);
+    }
+
+    public static ServerSettings defaults() {
+        return new ServerSettings(TickersDataset.DEFAULT_MAX_ROWS, DEFAULT_MEMORY_LIMIT, DEFAULT_RESPONSE_MEMORY_LIMIT);
+    }
+
+    /** Settings from this JVM's system properties and environment, defaults for the rest. */
+    public static ServerSettings fromSystem() {
+        return from(System.getProperties(), System.getenv());
+    }
+
+    static ServerSettings from(Properties properties, Map<String, String> environment) {
+        Function<String, String> lookup = name -> {
+            String value = properties.getProperty(name);
+            if (value == null) {
+                value = environment.get(name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'));
+            }
+            return value;
+        };
+        ServerSettings defaults = defaults();
+        return new ServerSettings(
+                number(lookup, "arrowhttp.max-rows", defaults.maxRows()),
+                number(lookup, "arrowhttp.memory-limit", defaults.memoryLimit()),
+                number(lookup, "arrowhttp.response-memory-limit", defaults.responseMemoryLimit()));
+    }
+
+    public ServerSettings withMaxRows(long rows) {
+        return new ServerSettings(rows, memoryLimit, responseMemoryLimit);
+    }
+
+    private static long number(Function<String, String> lookup, String name, long defaultValue) {
+        String value = lookup.apply(name);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Setting " + name + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    private static void requirePositive(String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException("Setting " + name + " must be at least 1, got " + value);
+        }
+    }
+}
