@@ -78,7 +78,8 @@ public final class ArrowStream implements Closeable {
      * this stream (see the class comment). {@code out} itself is never closed: inside a multipart
      * body more parts follow.
      *
-     * @throws IOException when {@code out} fails, usually because the client went away
+     * @throws IOException when {@code out} fails, usually because the client went away; failures
+     *     of the reader are unchecked
      * @throws IllegalStateException when called a second time: open a new stream per response
      */
     public void writeTo(OutputStream out) throws IOException {
@@ -107,13 +108,13 @@ public final class ArrowStream implements Closeable {
         long rows = 0;
         long bytes = 0;
         long chunks = 0;
-        VectorSchemaRoot root = reader.getVectorSchemaRoot();
+        VectorSchemaRoot root = read(reader::getVectorSchemaRoot);
         BatchStagingChannel staging = new BatchStagingChannel(INITIAL_STAGING_BYTES);
         // Never closed: ArrowWriter.close() writes the end-of-stream marker, which on a failure
         // path would make a cut stream look complete. The writer holds no buffers of its own.
         ArrowStreamWriter writer = new ArrowStreamWriter(root, reader, staging);
         writer.start();
-        while (reader.loadNextBatch()) {
+        while (read(reader::loadNextBatch)) {
             writer.writeBatch();
             bytes += staging.size();
             staging.drainTo(out);
@@ -128,6 +129,23 @@ public final class ArrowStream implements Closeable {
         staging.drainTo(out);
         chunks++;
         statistics = new StreamStatistics(batches, rows, bytes, chunks, System.nanoTime() - start);
+    }
+
+    /**
+     * Runs a step of the reader, reporting its I/O failures as unchecked: an {@link IOException}
+     * out of {@link #writeTo} then always means the client side, usually a client that went away.
+     */
+    private static <T> T read(ReaderStep<T> step) {
+        try {
+            return step.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reading the next record batch failed", e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface ReaderStep<T> {
+        T run() throws IOException;
     }
 
     /** What has been written so far; final once {@link #writeTo(OutputStream)} has returned. */

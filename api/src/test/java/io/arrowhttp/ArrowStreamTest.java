@@ -53,7 +53,7 @@ class ArrowStreamTest {
     @Test
     void bodyWriterWritesAStreamThatArrowReadsBack() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new ArrowStreamBodyWriter(null).writeTo(stream(ScriptedDataset.of("n", 4, 100)), ArrowStream.class,
+        new ArrowStreamBodyWriter().writeTo(stream(ScriptedDataset.of("n", 4, 100)), ArrowStream.class,
                 ArrowStream.class, new Annotation[0], ArrowMediaTypes.ARROW_STREAM_TYPE, new MultivaluedHashMap<>(), out);
 
         try (ArrowStreamReader reader = new ArrowStreamReader(new ByteArrayInputStream(out.toByteArray()), root)) {

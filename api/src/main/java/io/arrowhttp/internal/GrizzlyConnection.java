@@ -30,8 +30,12 @@ final class GrizzlyConnection implements ServerConnection {
     }
 
     @Override
-    public void abort() {
-        request.getContext().getConnection().closeSilently();
+    public boolean abort() {
+        // Not closeSilently(): a graceful close would still send what is written after it, the
+        // last chunk included, and the broken response would look complete.
+        request.getContext().getConnection().terminateWithReason(
+                new java.io.IOException("arrowhttp aborted a response that failed after it had started"));
+        return true;
     }
 
     @Override

@@ -7,13 +7,18 @@ import org.glassfish.jersey.internal.inject.InjectionManager;
  * whose status line has gone out so that the client sees it fail, and, on Grizzly, sending HTTP/1.0
  * clients a body they can read.
  *
- * <p>Servlet containers need nothing here: an exception escaping a committed response makes them
+ * <p>Servlet containers get {@link #NONE}: an exception escaping a committed response makes them
  * drop the connection, and they never send chunked bodies to HTTP/1.0 clients.
  */
 public interface ServerConnection {
 
-    /** Drops the connection under a response that has started, so that no complete-looking end is sent. */
-    void abort();
+    /**
+     * Drops the connection under a response that has started, so that no complete-looking end is
+     * sent.
+     *
+     * @return false when this server cannot do it; the failure must then reach the container
+     */
+    boolean abort();
 
     /**
      * Whether the response's headers must be handed to the server before the body starts, so that
@@ -27,7 +32,8 @@ public interface ServerConnection {
     /** For servers that need none of the above. */
     ServerConnection NONE = new ServerConnection() {
         @Override
-        public void abort() {
+        public boolean abort() {
+            return false;
         }
 
         @Override

@@ -15,17 +15,28 @@ import org.glassfish.jersey.internal.inject.InjectionManager;
 import org.glassfish.jersey.media.multipart.BodyPart;
 import org.glassfish.jersey.media.multipart.MultiPart;
 import org.glassfish.jersey.message.internal.CommittingOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Lets responses that carry an Arrow stream reach the client batch by batch.
+ * Writes responses that carry an Arrow stream so that they reach the client batch by batch, and so
+ * that a failure part way can never pass for a complete response.
  *
  * <p>Jersey holds the first 8 KiB of every response (jersey.config.server.contentLength.buffer)
  * to compute a Content-Length, and ignores flushes until then: a first small batch, or the
  * schema, would wait for more data. For these responses only, the buffer is turned off, so the
  * rest of the application keeps its Content-Length headers.
+ *
+ * <p>When writing fails after the status line has gone out, the connection is dropped: the
+ * client sees a broken response (no last chunk, no closing delimiter, no end-of-stream marker).
+ * A client that went away is logged at debug level, any other failure as an error under an id.
+ * Where the library cannot drop the connection itself (servlet containers), the failure is
+ * rethrown for the container to do it.
  */
 @Priority(Priorities.ENTITY_CODER - 100)
 public final class StreamingResponseInterceptor implements WriterInterceptor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingResponseInterceptor.class);
 
     private final InjectionManager injectionManager;
 
@@ -36,31 +47,49 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
 
     @Override
     public void aroundWriteTo(WriterInterceptorContext context) throws IOException {
-        if (carriesArrow(context.getEntity())) {
-            OutputStream out = context.getOutputStream();
-            if (out instanceof CommittingOutputStream committing && !committing.isCommitted()) {
-                committing.enableBuffering(0);
-                ServerConnection connection = ServerConnection.current(injectionManager);
-                if (connection.wantsEarlyCommit()) {
-                    committing.commit();
-                    connection.afterHeadersCommitted();
-                }
+        ArrowStream arrow = arrowStreamOf(context.getEntity());
+        if (arrow == null) {
+            context.proceed();
+            return;
+        }
+        OutputStream out = context.getOutputStream();
+        ServerConnection connection = ServerConnection.current(injectionManager);
+        if (out instanceof CommittingOutputStream committing && !committing.isCommitted()) {
+            committing.enableBuffering(0);
+            if (connection.wantsEarlyCommit()) {
+                committing.commit();
+                connection.afterHeadersCommitted();
             }
         }
-        context.proceed();
+        ResponseOutput output = new ResponseOutput(out, connection);
+        context.setOutputStream(output);
+        try {
+            context.proceed();
+        } catch (IOException clientGone) {
+            LOG.debug("Client went away after {}: {}", arrow.statistics(), clientGone.toString());
+            if (!output.abortIfStarted()) {
+                throw clientGone;
+            }
+        } catch (RuntimeException failure) {
+            if (!output.abortIfStarted()) {
+                throw failure;
+            }
+            LOG.error("Response failed after {} and was aborted, error id {}", arrow.statistics(), ErrorIds.next(),
+                    failure);
+        }
     }
 
-    static boolean carriesArrow(Object entity) {
-        if (entity instanceof ArrowStream) {
-            return true;
+    static ArrowStream arrowStreamOf(Object entity) {
+        if (entity instanceof ArrowStream stream) {
+            return stream;
         }
         if (entity instanceof MultiPart multiPart) {
             for (BodyPart part : multiPart.getBodyParts()) {
-                if (part.getEntity() instanceof ArrowStream) {
-                    return true;
+                if (part.getEntity() instanceof ArrowStream stream) {
+                    return stream;
                 }
             }
         }
-        return false;
+        return null;
     }
 }
