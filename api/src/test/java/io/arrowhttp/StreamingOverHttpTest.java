@@ -55,7 +55,37 @@ class StreamingOverHttpTest {
                 .dataset(ScriptedDataset.of("large", 5000, 10_000))
                 .dataset(held)
                 .rootDataset("small")
-                .build()));
+                .build())
+                .register(PlainResource.class));
+    }
+
+    /** A resource of the user's own, not about Arrow. */
+    @jakarta.ws.rs.Path("plain")
+    public static class PlainResource {
+        @jakarta.ws.rs.GET
+        @jakarta.ws.rs.Produces("text/plain")
+        public String get() {
+            return "hello";
+        }
+    }
+
+    @Test
+    void otherResourcesOfTheApplicationKeepTheirContentLength() throws IOException {
+        RawHttp.Exchange exchange = RawHttp.get(server.port(), "/plain", "1.1");
+
+        assertEquals("5", exchange.header("Content-Length"));
+        assertNull(exchange.header("Transfer-Encoding"));
+    }
+
+    @Test
+    void anAcceptHeaderThatExcludesMultipartIsRefusedWithAProblem() throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) server.uri("/datasets/small").toURL().openConnection();
+        connection.setRequestProperty("Accept", "application/json");
+        assertEquals(406, connection.getResponseCode());
+        assertEquals("application/problem+json", connection.getContentType());
+        try (InputStream error = connection.getErrorStream()) {
+            assertTrue(new String(error.readAllBytes(), StandardCharsets.UTF_8).contains("Accept header"));
+        }
     }
 
     @AfterAll

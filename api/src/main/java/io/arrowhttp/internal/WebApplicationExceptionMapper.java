@@ -18,9 +18,7 @@ public final class WebApplicationExceptionMapper implements ExceptionMapper<WebA
             return original;
         }
         int status = original.getStatus();
-        String detail = status == 404
-                ? "No resource at this path"
-                : original.getStatusInfo().getReasonPhrase();
+        String detail = detailFor(status, original.getStatusInfo().getReasonPhrase());
         Response problem = Problem.of(status, Problem.codeFor(status), detail).toResponse();
         Response.ResponseBuilder builder = Response.fromResponse(problem);
         // Keep what tells the client how to retry, such as Allow on a 405.
@@ -30,5 +28,20 @@ public final class WebApplicationExceptionMapper implements ExceptionMapper<WebA
             }
         });
         return builder.build();
+    }
+
+    private static String detailFor(int status, String reason) {
+        switch (status) {
+            case 404:
+                return "No resource at this path";
+            case 405:
+                return "This resource does not answer that method; the Allow header lists those it does";
+            case 406:
+                return "The Accept header allows none of the media types this resource produces";
+            case 415:
+                return "This resource does not read that Content-Type";
+            default:
+                return reason;
+        }
     }
 }

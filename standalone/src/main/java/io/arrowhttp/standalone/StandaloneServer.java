@@ -26,10 +26,12 @@ public final class StandaloneServer implements AutoCloseable {
 
     private final HttpServer server;
     private final String host;
+    private final ArrowHttpApplication application;
 
-    private StandaloneServer(HttpServer server, String host) {
+    private StandaloneServer(HttpServer server, String host, ArrowHttpApplication application) {
         this.server = server;
         this.host = host;
+        this.application = application;
     }
 
     /**
@@ -45,14 +47,20 @@ public final class StandaloneServer implements AutoCloseable {
             throw new IllegalArgumentException("Port must be from 0 to 65535, got " + port);
         }
         URI uri = URI.create("http://" + hostForUri(host) + ":" + port + "/");
-        HttpServer server = GrizzlyHttpServerFactory.createHttpServer(uri, new ArrowHttpApplication(settings), false);
+        ArrowHttpApplication application = new ArrowHttpApplication(settings);
+        HttpServer server = GrizzlyHttpServerFactory.createHttpServer(uri, application, false);
         try {
             server.start();
         } catch (IOException e) {
             server.shutdownNow();
             throw new IOException("Cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        return new StandaloneServer(server, host);
+        return new StandaloneServer(server, host, application);
+    }
+
+    /** The application being served, to watch its Arrow memory. */
+    public ArrowHttpApplication application() {
+        return application;
     }
 
     /** The port bound, also when 0 was asked for. */

@@ -8,6 +8,7 @@ import jakarta.ws.rs.ApplicationPath;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.server.spi.AbstractContainerLifecycleListener;
 import org.glassfish.jersey.server.spi.Container;
 import org.slf4j.Logger;
@@ -31,8 +32,12 @@ public class ArrowHttpApplication extends ResourceConfig {
         this(ServerSettings.fromSystem());
     }
 
+    private final BufferAllocator root;
+
     public ArrowHttpApplication(ServerSettings settings) {
+        property(ServerProperties.WADL_FEATURE_DISABLE, true);
         BufferAllocator root = new RootAllocator(settings.memoryLimit());
+        this.root = root;
         TickersDataset tickers = new TickersDataset(new java.util.SplittableRandom().nextLong(), settings.maxRows());
         register(ArrowHttpFeature.builder(root)
                 .dataset(tickers)
@@ -50,5 +55,18 @@ public class ArrowHttpApplication extends ResourceConfig {
                 }
             }
         });
+    }
+
+    /**
+     * Arrow memory the application's responses hold right now: 0 when no response is being
+     * written and nothing leaked.
+     */
+    public long allocatedMemory() {
+        return root.getAllocatedMemory();
+    }
+
+    /** Responses whose allocator is still open: 0 when none is being written and nothing leaked. */
+    public int openResponses() {
+        return root.getChildAllocators().size();
     }
 }

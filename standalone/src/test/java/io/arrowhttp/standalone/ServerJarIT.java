@@ -1,0 +1,134 @@
+package io.arrowhttp.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.arrowhttp.example.TickersDataset;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The runnable jar as a user starts it: {@code java -Xmx256m -jar arrowhttp-server.jar --port 0},
+ * with no other JVM flag (the jar's manifest opens java.nio for Arrow).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ServerJarIT {
+
+    private static final Pattern LISTENING = Pattern.compile("arrowhttp listening on (http://127\\.0\\.0\\.1:\\d+/)");
+
+    private Process server;
+    private Path log;
+    private URI base;
+
+    @BeforeAll
+    void startJar() throws Exception {
+        Path jar = Path.of("target", "arrowhttp-server.jar");
+        assertTrue(Files.isRegularFile(jar), "run after 'package': " + jar.toAbsolutePath());
+        // A file rather than a pipe: the JDK closes a process's pipe when it exits, and a reader
+        // still draining it would lose the last lines, the ones printed on shutdown.
+        log = Path.of("target", "server-jar-it.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        server = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString(), "--port", "0")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (base == null && server.isAlive() && System.nanoTime() < deadline) {
+            Matcher matcher = LISTENING.matcher(Files.readString(log));
+            if (matcher.find()) {
+                base = URI.create(matcher.group(1));
+            } else {
+                Thread.sleep(100);
+            }
+        }
+        assertTrue(base != null, "the jar did not print its address:\n" + Files.readString(log));
+    }
+
+    @AfterAll
+    void stopJar() throws InterruptedException {
+        if (server != null && server.isAlive()) {
+            server.destroyForcibly();
+            server.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void streamsTheFullDefaultResponseToAJavaClient() throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) base.resolve("?include_footnotes").toURL().openConnection();
+        connection.setConnectTimeout(5_000);
+        connection.setReadTimeout(60_000);
+        assertEquals(200, connection.getResponseCode());
+        String boundary = connection.getContentType().replaceAll(".*boundary=", "");
+        long rows = 0;
+        long batches = 0;
+        try (InputStream in = connection.getInputStream();
+                BufferAllocator allocator = new RootAllocator()) {
+            skipToArrowPart(in);
+            // Arrow's reader closes the stream it reads when it closes: read the parts after the
+            // Arrow stream first.
+            String rest;
+            try (ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
+                while (reader.loadNextBatch()) {
+                    rows += reader.getVectorSchemaRoot().getRowCount();
+                    batches++;
+                }
+                rest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            assertTrue(rest.startsWith("\r\n--" + boundary + "\r\nContent-Type: text/plain\r\n\r\n"), rest);
+            assertTrue(rest.contains(batches + " Arrow record batch(es) with " + rows + " rows"), rest);
+            assertTrue(rest.endsWith("\r\n--" + boundary + "--\r\n"), rest);
+        }
+        assertEquals(TickersDataset.DEFAULT_ROWS, rows);
+        assertEquals((TickersDataset.DEFAULT_ROWS + TickersDataset.BATCH_ROWS - 1) / TickersDataset.BATCH_ROWS, batches);
+        assertTrue(server.isAlive(), "the server survived a full response with a 256 MiB heap");
+    }
+
+    @Test
+    void stopsCleanlyOnSigterm() throws Exception {
+        streamsTheFullDefaultResponseToAJavaClient();
+        server.destroy();
+        assertTrue(server.waitFor(30, TimeUnit.SECONDS), "still running 30 s after SIGTERM");
+        List<String> output = Files.readAllLines(log);
+        assertTrue(output.contains("arrowhttp stopped"), String.join("\n", output));
+        assertTrue(output.stream().noneMatch(line -> line.contains("still in use")), String.join("\n", output));
+    }
+
+    private static void skipToArrowPart(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        boolean arrowHeaders = false;
+        int b;
+        while ((b = in.read()) != -1) {
+            if (b != '\n') {
+                line.write(b);
+                continue;
+            }
+            String text = line.toString(StandardCharsets.ISO_8859_1).replace("\r", "");
+            line.reset();
+            if (text.equals("Content-Type: application/vnd.apache.arrow.stream")) {
+                arrowHeaders = true;
+            } else if (arrowHeaders && text.isEmpty()) {
+                return;
+            }
+        }
+        throw new IOException("no Arrow part");
+    }
+}
