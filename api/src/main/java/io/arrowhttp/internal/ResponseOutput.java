@@ -38,6 +38,16 @@ public final class ResponseOutput extends OutputStream {
     }
 
     /**
+     * Stops writing to a connection the client has closed: later writes are dropped, so the
+     * rest of the body and Jersey's own close neither fail nor log. The client is gone, so what it
+     * would have seen no longer matters.
+     */
+    public void abandon() {
+        aborted = true;
+        closeQuietly();
+    }
+
+    /**
      * Jersey closes the stream it made once the body is done, and logs an error when that fails,
      * as it must on a dropped connection. Closing it here first, expecting the failure, leaves
      * Jersey nothing to do: the stream marks itself closed before it touches the connection.

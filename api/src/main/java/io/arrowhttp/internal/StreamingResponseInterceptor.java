@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>When writing fails after the status line has gone out, the connection is dropped: the
  * client sees a broken response (no last chunk, no closing delimiter, no end-of-stream marker).
  * A client that went away is logged at debug level, any other failure as an error under an id.
- * Where the library cannot drop the connection itself (servlet containers), the failure is
+ * Where the library cannot drop the connection itself (servlet containers), such a failure is
  * rethrown for the container to do it.
  */
 @Priority(Priorities.ENTITY_CODER - 100)
@@ -67,9 +67,7 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
             context.proceed();
         } catch (IOException clientGone) {
             LOG.debug("Client went away after {}: {}", arrow.statistics(), clientGone.toString());
-            if (!output.abortIfStarted()) {
-                throw clientGone;
-            }
+            output.abandon();
         } catch (RuntimeException failure) {
             if (!output.abortIfStarted()) {
                 throw failure;

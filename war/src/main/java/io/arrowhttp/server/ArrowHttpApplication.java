@@ -1,60 +1,39 @@
 package io.arrowhttp.server;
 
-import io.arrowhttp.ArrowHttpFeature;
-import io.arrowhttp.example.TickersDataset;
-
 import jakarta.ws.rs.ApplicationPath;
 
+import java.util.concurrent.atomic.AtomicReference;
+
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
-import org.glassfish.jersey.server.spi.AbstractContainerLifecycleListener;
-import org.glassfish.jersey.server.spi.Container;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The arrowhttp server application, the same in a servlet container (found there through
  * {@link ApplicationPath}) and on the standalone Grizzly server: the example dataset at
  * {@code /datasets/tickers} and at {@code /}.
  *
- * <p>It owns one {@link RootAllocator} for all its responses, made with the application and closed
- * when the container stops it (undeploy, shutdown), after the datasets.
+ * <p>Its Arrow memory comes from one root allocator, made when the container starts the
+ * application and closed when the container stops it (undeploy, redeploy, shutdown); see
+ * {@link ServerFeature}.
  */
 @ApplicationPath("/")
 public class ArrowHttpApplication extends ResourceConfig {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ArrowHttpApplication.class);
+    private final AtomicReference<BufferAllocator> root = new AtomicReference<>();
 
-    /** The application as a servlet container makes it: settings from system properties and environment. */
+    /**
+     * The application as a servlet container makes it: settings from the war's context
+     * parameters, system properties and environment.
+     */
     public ArrowHttpApplication() {
-        this(ServerSettings.fromSystem());
+        this(null);
     }
 
-    private final BufferAllocator root;
-
+    /** @param settings the settings to use, or null to look them up as the no-argument constructor does */
     public ArrowHttpApplication(ServerSettings settings) {
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
-        BufferAllocator root = new RootAllocator(settings.memoryLimit());
-        this.root = root;
-        TickersDataset tickers = new TickersDataset(new java.util.SplittableRandom().nextLong(), settings.maxRows());
-        register(ArrowHttpFeature.builder(root)
-                .dataset(tickers)
-                .rootDataset(TickersDataset.NAME)
-                .responseMemoryLimit(settings.responseMemoryLimit())
-                .build());
-        register(new AbstractContainerLifecycleListener() {
-            @Override
-            public void onShutdown(Container container) {
-                tickers.close();
-                try {
-                    root.close();
-                } catch (IllegalStateException stillInUse) {
-                    LOG.warn("Arrow memory was still in use when the application stopped: {}", stillInUse.getMessage());
-                }
-            }
-        });
+        register(new ServerFeature(settings, root::set));
     }
 
     /**
@@ -62,11 +41,13 @@ public class ArrowHttpApplication extends ResourceConfig {
      * written and nothing leaked.
      */
     public long allocatedMemory() {
-        return root.getAllocatedMemory();
+        BufferAllocator allocator = root.get();
+        return allocator == null ? 0 : allocator.getAllocatedMemory();
     }
 
     /** Responses whose allocator is still open: 0 when none is being written and nothing leaked. */
     public int openResponses() {
-        return root.getChildAllocators().size();
+        BufferAllocator allocator = root.get();
+        return allocator == null ? 0 : allocator.getChildAllocators().size();
     }
 }

@@ -7,8 +7,9 @@ import java.util.Properties;
 import java.util.function.Function;
 
 /**
- * The application's settings. Each can come from a system property ({@code -Darrowhttp.max-rows=...})
- * or an environment variable ({@code ARROWHTTP_MAX_ROWS}); the property wins.
+ * The application's settings. Each is looked up, first found wins, as a servlet context parameter
+ * of the war ({@code <context-param>} or the container's own context configuration), a system
+ * property ({@code -Darrowhttp.max-rows=...}) and an environment variable ({@code ARROWHTTP_MAX_ROWS}).
  *
  * @param maxRows the largest {@code rows} the example dataset accepts ({@code arrowhttp.max-rows})
  * @param memoryLimit the root allocator's limit in bytes: all Arrow memory of the application
@@ -33,14 +34,24 @@ public record ServerSettings(long maxRows, long memoryLimit, long responseMemory
 
     /** Settings from this JVM's system properties and environment, defaults for the rest. */
     public static ServerSettings fromSystem() {
-        return from(System.getProperties(), System.getenv());
+        return from(name -> null, System.getProperties(), System.getenv());
     }
 
-    static ServerSettings from(Properties properties, Map<String, String> environment) {
+    /**
+     * Settings from {@code contextParameters} first, then system properties and environment.
+     *
+     * @throws IllegalArgumentException naming the setting whose value is not usable
+     */
+    public static ServerSettings from(Function<String, Object> contextParameters, Properties properties,
+            Map<String, String> environment) {
         Function<String, String> lookup = name -> {
+            Object context = contextParameters.apply(name);
+            if (context != null) {
+                return context.toString();
+            }
             String value = properties.getProperty(name);
             if (value == null) {
-                value = environment.get(name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_'));
+                value = environment.get(environmentName(name));
             }
             return value;
         };
@@ -49,6 +60,11 @@ public record ServerSettings(long maxRows, long memoryLimit, long responseMemory
                 number(lookup, "arrowhttp.max-rows", defaults.maxRows()),
                 number(lookup, "arrowhttp.memory-limit", defaults.memoryLimit()),
                 number(lookup, "arrowhttp.response-memory-limit", defaults.responseMemoryLimit()));
+    }
+
+    /** {@code arrowhttp.max-rows} becomes {@code ARROWHTTP_MAX_ROWS}. */
+    static String environmentName(String name) {
+        return name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     public ServerSettings withMaxRows(long rows) {
