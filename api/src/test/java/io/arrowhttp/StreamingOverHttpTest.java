@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.arrowhttp.testing.ChunkLayout;
 import io.arrowhttp.testing.IpcMessages;
 import io.arrowhttp.testing.MultipartBody;
 import io.arrowhttp.testing.RawHttp;
@@ -104,7 +105,7 @@ class StreamingOverHttpTest {
         assertEquals("chunked", exchange.header("Transfer-Encoding"));
         assertNull(exchange.header("Content-Length"));
         assertTrue(exchange.endedProperly());
-        assertChunkPerBatch(exchange, 5);
+        ChunkLayout.assertOneChunkPerBatch(exchange, 5);
     }
 
     @Test
@@ -112,36 +113,7 @@ class StreamingOverHttpTest {
         RawHttp.Exchange exchange = RawHttp.get(server.port(), "/datasets/tiny", "1.1");
 
         assertEquals("chunked", exchange.header("Transfer-Encoding"));
-        assertChunkPerBatch(exchange, 3);
-    }
-
-    private static void assertChunkPerBatch(RawHttp.Exchange exchange, int batches) {
-        byte[] body = exchange.body();
-        int arrowStart = MultipartBody.partBodyStart(body, MultipartBody.ARROW_PART_HEADER);
-        List<IpcMessages.Located> messages = IpcMessages.locate(body, arrowStart);
-        int[] chunkEnds = new int[exchange.chunks().size()];
-        int offset = 0;
-        for (int i = 0; i < chunkEnds.length; i++) {
-            offset += exchange.chunks().get(i).length;
-            chunkEnds[i] = offset;
-        }
-        int batchChunks = 0;
-        for (int chunk = 0; chunk < chunkEnds.length; chunk++) {
-            int chunkStart = chunk == 0 ? 0 : chunkEnds[chunk - 1];
-            int chunkEnd = chunkEnds[chunk];
-            List<IpcMessages.Located> batchesHere = messages.stream()
-                    .filter(IpcMessages.Located::isRecordBatch)
-                    .filter(m -> m.start() < chunkEnd && m.end() > chunkStart)
-                    .toList();
-            if (!batchesHere.isEmpty()) {
-                assertEquals(1, batchesHere.size(), "chunk " + chunk + " holds more than one batch");
-                IpcMessages.Located batch = batchesHere.get(0);
-                assertTrue(batch.start() >= chunkStart && batch.end() <= chunkEnd, "batch split over chunks");
-                batchChunks++;
-            }
-        }
-        assertEquals(batches, batchChunks);
-        assertEquals(batches, messages.stream().filter(IpcMessages.Located::isRecordBatch).count());
+        ChunkLayout.assertOneChunkPerBatch(exchange, 3);
     }
 
     @Test

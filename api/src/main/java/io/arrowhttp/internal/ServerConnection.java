@@ -3,12 +3,9 @@ package io.arrowhttp.internal;
 import org.glassfish.jersey.internal.inject.InjectionManager;
 
 /**
- * What the library needs of the HTTP server underneath Jersey beyond JAX-RS: ending a response
- * whose status line has gone out so that the client sees it fail, and, on Grizzly, sending HTTP/1.0
- * clients a body they can read.
- *
- * <p>Servlet containers get {@link #NONE}: an exception escaping a committed response makes them
- * drop the connection, and they never send chunked bodies to HTTP/1.0 clients.
+ * What the library needs of the HTTP server underneath Jersey beyond JAX-RS: a response buffer
+ * that holds a whole record batch, ending a response whose status line has gone out so that the
+ * client sees it fail, and, on Grizzly, sending HTTP/1.0 clients a body they can read.
  */
 public interface ServerConnection {
 
@@ -18,56 +15,61 @@ public interface ServerConnection {
      *
      * @return false when this server cannot do it; the failure must then reach the container
      */
-    boolean abort();
+    default boolean abort() {
+        return false;
+    }
 
     /**
      * Whether the response's headers must be handed to the server before the body starts, so that
      * {@link #afterHeadersCommitted()} can adjust them.
      */
-    boolean wantsEarlyCommit();
+    default boolean wantsEarlyCommit() {
+        return false;
+    }
 
     /** Called once the headers are committed and before any body byte is written. */
-    void afterHeadersCommitted();
+    default void afterHeadersCommitted() {
+    }
+
+    /** Called before anything of the body is written, headers not yet committed. */
+    default void beforeBody() {
+    }
 
     /** For servers that need none of the above. */
     ServerConnection NONE = new ServerConnection() {
-        @Override
-        public boolean abort() {
-            return false;
-        }
-
-        @Override
-        public boolean wantsEarlyCommit() {
-            return false;
-        }
-
-        @Override
-        public void afterHeadersCommitted() {
-        }
     };
 
     /** The connection of the request being processed on this thread. */
     static ServerConnection current(InjectionManager injectionManager) {
-        if (GrizzlyPresence.PRESENT) {
+        if (Presence.GRIZZLY) {
             ServerConnection grizzly = GrizzlyConnection.current(injectionManager);
             if (grizzly != null) {
                 return grizzly;
             }
         }
+        if (Presence.SERVLET) {
+            ServerConnection servlet = ServletConnection.current(injectionManager);
+            if (servlet != null) {
+                return servlet;
+            }
+        }
         return NONE;
     }
 
-    /** Whether Grizzly's server classes can be loaded, checked once, without loading them. */
-    final class GrizzlyPresence {
-        static final boolean PRESENT = present();
+    /**
+     * Which server APIs can be loaded, checked once without loading them, so that the classes
+     * using them are loaded only where they work.
+     */
+    final class Presence {
+        static final boolean GRIZZLY = loadable("org.glassfish.grizzly.http.server.Request");
+        static final boolean SERVLET = loadable("jakarta.servlet.http.HttpServletResponse");
 
-        private GrizzlyPresence() {
+        private Presence() {
         }
 
-        private static boolean present() {
+        private static boolean loadable(String className) {
             try {
-                Class.forName("org.glassfish.grizzly.http.server.Request", false,
-                        ServerConnection.class.getClassLoader());
+                Class.forName(className, false, ServerConnection.class.getClassLoader());
                 return true;
             } catch (ClassNotFoundException | LinkageError e) {
                 return false;

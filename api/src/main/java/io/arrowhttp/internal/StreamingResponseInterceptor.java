@@ -56,6 +56,7 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
         ServerConnection connection = ServerConnection.current(injectionManager);
         if (out instanceof CommittingOutputStream committing && !committing.isCommitted()) {
             committing.enableBuffering(0);
+            connection.beforeBody();
             if (connection.wantsEarlyCommit()) {
                 committing.commit();
                 connection.afterHeadersCommitted();

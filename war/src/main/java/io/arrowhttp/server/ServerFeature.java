@@ -45,13 +45,17 @@ final class ServerFeature implements Feature {
     public boolean configure(FeatureContext context) {
         Optional<String> arrowProblem = ArrowRuntimeCheck.problem();
         if (arrowProblem.isPresent()) {
-            String message = arrowProblem.get() + ". " + JVM_OPTION_HINT;
-            LOG.error("arrowhttp cannot serve Arrow data and answers 503 to every request: {}", message);
-            context.register(new UnavailableFilter(message));
+            LOG.error("arrowhttp cannot serve Arrow data and answers 503 to every request: {}. {}",
+                    arrowProblem.get(), JVM_OPTION_HINT);
+            context.register(new UnavailableFilter("Arrow cannot write record batches in this JVM. " + JVM_OPTION_HINT));
             return true;
         }
+        ServletParameters servlet = ServletParameters.of(context);
         ServerSettings settings = explicitSettings != null ? explicitSettings
-                : ServerSettings.from(context.getConfiguration()::getProperty, System.getProperties(), System.getenv());
+                : ServerSettings.from(name -> {
+                    Object value = context.getConfiguration().getProperty(name);
+                    return value != null ? value : servlet.get(name);
+                }, System.getProperties(), System.getenv());
         BufferAllocator root = new RootAllocator(settings.memoryLimit());
         TickersDataset tickers = new TickersDataset(new SplittableRandom().nextLong(), settings.maxRows());
         context.register(ArrowHttpFeature.builder(root)

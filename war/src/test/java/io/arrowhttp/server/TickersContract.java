@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.arrowhttp.testing.ChunkLayout;
+import io.arrowhttp.testing.RawHttp;
+
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.core.MediaType;
@@ -153,6 +156,26 @@ public abstract class TickersContract {
             assertEquals(20_000, rowsAndBatches[0]);
             assertEquals(4, rowsAndBatches[1], "batches of 6144 rows: 3 full and one of 1568");
         }
+    }
+
+    @Test
+    void largeResponseArrivesChunkedOneBatchPerChunk() throws IOException {
+        RawHttp.Exchange exchange = RawHttp.get(baseUri().getPort(), baseUri().getPath() + "?rows=200000", "1.1");
+
+        assertTrue(exchange.statusLine().startsWith("HTTP/1.1 200"), exchange.statusLine());
+        assertEquals("chunked", exchange.header("Transfer-Encoding"));
+        assertTrue(exchange.endedProperly());
+        ChunkLayout.assertOneChunkPerBatch(exchange, 33);
+    }
+
+    @Test
+    void http10ClientGetsTheWholeBodyWithoutChunks() throws IOException {
+        RawHttp.Exchange exchange = RawHttp.get(baseUri().getPort(), baseUri().getPath() + "?rows=7000", "1.0");
+
+        assertTrue(exchange.statusLine().contains(" 200"), exchange.statusLine());
+        assertEquals(null, exchange.header("Transfer-Encoding"));
+        String boundary = exchange.header("Content-Type").replaceAll(".*boundary=", "");
+        assertTrue(exchange.bodyText().endsWith("\r\n--" + boundary + "--\r\n"));
     }
 
     @Test
