@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Tomcat 10.1 from the Maven Central zip, in its own CATALINA_BASE: the war deployed at context
- * root {@code /} through {@code conf/Catalina/localhost/ROOT.xml} (with optional context
- * parameters), the HTTP connector on 127.0.0.1 and a port Tomcat picks, no shutdown port.
+ * Tomcat 10.1 from the Maven Central zip, in its own CATALINA_BASE: the war deployed through a
+ * context file in {@code conf/Catalina/localhost} ({@code ROOT.xml} for {@code /}), with optional
+ * context parameters, the HTTP connector on 127.0.0.1 and a port Tomcat picks, no shutdown port.
  *
  * <p>Tomcat is started the way {@code bin/catalina.sh} does, with its JDK 17 options, plus the
  * Arrow option a user puts in {@code bin/setenv.sh} when {@code arrowOption} is set. The zip from
@@ -26,6 +26,7 @@ public final class TomcatContainer extends ServletContainer {
 
     private final Path home;
     private final Path base;
+    private final String contextPath;
     private final Map<String, String> contextParameters;
     private final boolean arrowOption;
     private final String managerPassword;
@@ -36,9 +37,16 @@ public final class TomcatContainer extends ServletContainer {
      *     {@code manager-script} user {@code arrowhttp} of that password
      */
     public TomcatContainer(Path base, Map<String, String> contextParameters, boolean arrowOption, String managerPassword) {
+        this(base, "", contextParameters, arrowOption, managerPassword);
+    }
+
+    /** @param contextPath where the war is deployed: {@code ""} for the root, or like {@code /arrow} */
+    public TomcatContainer(Path base, String contextPath, Map<String, String> contextParameters, boolean arrowOption,
+            String managerPassword) {
         super("Tomcat", base.toAbsolutePath().resolve("logs").resolve("console.log"));
         this.home = requiredPath("tomcat.home");
         this.base = base.toAbsolutePath();
+        this.contextPath = contextPath;
         this.contextParameters = contextParameters;
         this.arrowOption = arrowOption;
         this.managerPassword = managerPassword;
@@ -74,12 +82,12 @@ public final class TomcatContainer extends ServletContainer {
     @Override
     protected URI findBaseUri(String logText) {
         Matcher matcher = PORT.matcher(logText);
-        return matcher.find() ? URI.create("http://127.0.0.1:" + matcher.group(1) + "/") : null;
+        return matcher.find() ? URI.create("http://127.0.0.1:" + matcher.group(1) + contextPath + "/") : null;
     }
 
     /** Where the manager application answers. */
     public URI managerUri() {
-        return baseUri().resolve("manager/text/");
+        return baseUri().resolve("/manager/text/");
     }
 
     private void writeBase() throws IOException {
@@ -96,7 +104,8 @@ public final class TomcatContainer extends ServletContainer {
         contextParameters.forEach((name, value) -> context.append("  <Parameter name=\"").append(name)
                 .append("\" value=\"").append(value).append("\" override=\"false\"/>\n"));
         context.append("</Context>\n");
-        Files.writeString(base.resolve("conf/Catalina/localhost/ROOT.xml"), context);
+        String contextFile = contextPath.isEmpty() ? "ROOT" : contextPath.substring(1).replace('/', '#');
+        Files.writeString(base.resolve("conf/Catalina/localhost/" + contextFile + ".xml"), context);
 
         String realm = "";
         String users = "";
