@@ -30,6 +30,7 @@ public final class TomcatContainer extends ServletContainer {
     private final Map<String, String> contextParameters;
     private final boolean arrowOption;
     private final String managerPassword;
+    private final Map<String, Map<String, String>> extraContexts = new java.util.LinkedHashMap<>();
 
     /**
      * @param base an empty folder for this instance's configuration, logs and work files
@@ -50,6 +51,12 @@ public final class TomcatContainer extends ServletContainer {
         this.contextParameters = contextParameters;
         this.arrowOption = arrowOption;
         this.managerPassword = managerPassword;
+    }
+
+    /** Deploys the war a second time, at {@code contextPath}, with its own context parameters. */
+    public TomcatContainer alsoDeploy(String contextPath, Map<String, String> parameters) {
+        extraContexts.put(contextPath, parameters);
+        return this;
     }
 
     @Override
@@ -100,12 +107,10 @@ public final class TomcatContainer extends ServletContainer {
         }
         Path war = base.resolve("apps/arrowhttp.war");
         Files.copy(war(), war, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        StringBuilder context = new StringBuilder("<Context docBase=\"" + war + "\">\n");
-        contextParameters.forEach((name, value) -> context.append("  <Parameter name=\"").append(name)
-                .append("\" value=\"").append(value).append("\" override=\"false\"/>\n"));
-        context.append("</Context>\n");
-        String contextFile = contextPath.isEmpty() ? "ROOT" : contextPath.substring(1).replace('/', '#');
-        Files.writeString(base.resolve("conf/Catalina/localhost/" + contextFile + ".xml"), context);
+        writeContext(war, contextPath, contextParameters);
+        for (Map.Entry<String, Map<String, String>> extra : extraContexts.entrySet()) {
+            writeContext(war, extra.getKey(), extra.getValue());
+        }
 
         String realm = "";
         String users = "";
@@ -134,6 +139,15 @@ public final class TomcatContainer extends ServletContainer {
                 + "    </Engine>\n"
                 + "  </Service>\n"
                 + "</Server>\n");
+    }
+
+    private void writeContext(Path war, String path, Map<String, String> parameters) throws IOException {
+        StringBuilder context = new StringBuilder("<Context docBase=\"" + war + "\">\n");
+        parameters.forEach((name, value) -> context.append("  <Parameter name=\"").append(name)
+                .append("\" value=\"").append(value).append("\" override=\"false\"/>\n"));
+        context.append("</Context>\n");
+        String file = path.isEmpty() ? "ROOT" : path.substring(1).replace('/', '#');
+        Files.writeString(base.resolve("conf/Catalina/localhost/" + file + ".xml"), context);
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
