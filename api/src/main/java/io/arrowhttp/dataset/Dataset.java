@@ -1,5 +1,7 @@
 package io.arrowhttp.dataset;
 
+import java.util.OptionalLong;
+
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -45,6 +47,19 @@ public interface Dataset extends AutoCloseable {
      *     {@link io.arrowhttp.ErrorCode#INVALID_ARGUMENT} for a parameter out of range
      */
     ArrowReader open(DatasetRequest request, BufferAllocator allocator);
+
+    /**
+     * Rows a request without parameters returns, when known without reading the data: shown in the
+     * catalog ({@code totalRecords}, null when empty, as Flight's -1).
+     */
+    default OptionalLong totalRecords() {
+        return OptionalLong.empty();
+    }
+
+    /** Bytes of the Arrow stream a request without parameters returns, when known; see {@link #totalRecords()}. */
+    default OptionalLong totalBytes() {
+        return OptionalLong.empty();
+    }
 
     /** Releases what the dataset holds for its whole life. Called once, when the application stops. */
     @Override

@@ -99,6 +99,11 @@ public final class TickersDataset implements Dataset {
     }
 
     @Override
+    public java.util.OptionalLong totalRecords() {
+        return java.util.OptionalLong.of(DEFAULT_ROWS);
+    }
+
+    @Override
     public Object metadata(DatasetRequest request) {
         return tickers;
     }

@@ -1,19 +1,40 @@
 package io.arrowhttp.internal;
 
 import io.arrowhttp.ArrowMediaTypes;
+import io.arrowhttp.ArrowStream;
+import io.arrowhttp.dataset.DatasetInfo;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+
+import java.util.Map;
 
 import org.glassfish.jersey.media.multipart.MultiPart;
 
-/** {@code GET /datasets/{name}}: a dataset as JSON metadata, Arrow stream and optional footnotes. */
+/**
+ * The dataset catalog and the datasets, Arrow Flight's ListFlights, GetFlightInfo, GetSchema and
+ * DoGet in HTTP terms:
+ * <ul>
+ *   <li>{@code GET /datasets}: every dataset's {@link DatasetInfo};</li>
+ *   <li>{@code GET /datasets/{name}/info}: one of them;</li>
+ *   <li>{@code GET /datasets/{name}/schema}: the schema as an Arrow stream without batches, or as
+ *       JSON when asked for;</li>
+ *   <li>{@code GET /datasets/{name}}: the dataset, as multipart (the default) or, for
+ *       {@code Accept: application/vnd.apache.arrow.stream}, as the bare Arrow stream.</li>
+ * </ul>
+ */
 @Path("datasets")
 public final class DatasetResource {
+
+    /** Multipart unless the client prefers the bare stream: {@code qs} ranks the two for {@code *}{@code /*}. */
+    static final String MULTIPART_PREFERRED = ArrowMediaTypes.MULTIPART_MIXED + ";qs=1";
+    static final String ARROW_SECOND = ArrowMediaTypes.ARROW_STREAM + ";qs=0.5";
 
     private final DatasetResponder responder;
 
@@ -22,9 +43,47 @@ public final class DatasetResource {
     }
 
     @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response list(@Context UriInfo uri) {
+        return json(Map.of("datasets", responder.list(uri)));
+    }
+
+    @GET
+    @Path("{name}/info")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response info(@PathParam("name") String name, @Context UriInfo uri) {
+        return json(responder.info(name, uri));
+    }
+
+    @GET
+    @Path("{name}/schema")
+    @Produces(ARROW_SECOND)
+    public ArrowStream schema(@PathParam("name") String name) {
+        return responder.schemaStream(name);
+    }
+
+    @GET
+    @Path("{name}/schema")
+    @Produces(MediaType.APPLICATION_JSON + ";qs=0.4")
+    public Response schemaJson(@PathParam("name") String name) {
+        return Response.ok(responder.schemaJson(name), MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    @GET
     @Path("{name}")
-    @Produces(ArrowMediaTypes.MULTIPART_MIXED)
+    @Produces(MULTIPART_PREFERRED)
     public MultiPart get(@PathParam("name") String name, @Context UriInfo uri) {
         return responder.respond(name, uri);
+    }
+
+    @GET
+    @Path("{name}")
+    @Produces(ARROW_SECOND)
+    public ArrowStream getArrowOnly(@PathParam("name") String name, @Context UriInfo uri) {
+        return responder.respondArrowOnly(name, uri);
+    }
+
+    private static Response json(Object body) {
+        return Response.ok(Json.toBytes(body), MediaType.APPLICATION_JSON_TYPE).build();
     }
 }

@@ -6,13 +6,21 @@ import io.arrowhttp.StreamStatistics;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.arrowhttp.dataset.DatasetInfo;
+
 import jakarta.ws.rs.core.UriInfo;
 
+import java.io.IOException;
+import java.net.URI;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.glassfish.jersey.media.multipart.MultiPart;
 
 /**
@@ -36,6 +44,7 @@ public final class DatasetResponder {
         this.responseMemoryLimit = responseMemoryLimit;
     }
 
+    /** The multipart response: JSON metadata, the Arrow stream, footnotes when asked for. */
     public MultiPart respond(String name, UriInfo uri) {
         Dataset dataset = catalog.get(name);
         DatasetRequest request = DatasetRequest.of(uri.getQueryParameters());
@@ -53,15 +62,88 @@ public final class DatasetResponder {
         }
     }
 
+    /** The bare Arrow stream, for clients that asked for nothing else. */
+    public ArrowStream respondArrowOnly(String name, UriInfo uri) {
+        Dataset dataset = catalog.get(name);
+        return open(dataset, DatasetRequest.of(uri.getQueryParameters()));
+    }
+
+    /** The schema as an Arrow stream without record batches. */
+    public ArrowStream schemaStream(String name) {
+        Schema schema = catalog.get(name).schema();
+        BufferAllocator responseAllocator = newResponseAllocator(name);
+        return ArrowStream.of(new SchemaOnlyReader(responseAllocator, schema), responseAllocator);
+    }
+
+    /** The schema in Arrow's JSON form. */
+    public byte[] schemaJson(String name) {
+        return catalog.get(name).schema().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    public DatasetInfo info(String name, UriInfo uri) {
+        return info(catalog.get(name), uri);
+    }
+
+    public List<DatasetInfo> list(UriInfo uri) {
+        return catalog.all().stream().map(dataset -> info(dataset, uri)).toList();
+    }
+
+    private static DatasetInfo info(Dataset dataset, UriInfo uri) {
+        URI location = uri.getBaseUriBuilder().path("datasets").path(dataset.name()).build();
+        try {
+            return new DatasetInfo(dataset.name(), dataset.description(),
+                    Json.mapper().readTree(dataset.schema().toJson()),
+                    dataset.totalRecords().isPresent() ? dataset.totalRecords().getAsLong() : null,
+                    dataset.totalBytes().isPresent() ? dataset.totalBytes().getAsLong() : null,
+                    List.of(new DatasetInfo.Endpoint(List.of(location))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Arrow wrote a schema Jackson cannot read", e);
+        }
+    }
+
     private ArrowStream open(Dataset dataset, DatasetRequest request) {
-        BufferAllocator responseAllocator = allocator.newChildAllocator(
-                "response-" + responses.incrementAndGet() + "-" + dataset.name(), 0, responseMemoryLimit);
+        BufferAllocator responseAllocator = newResponseAllocator(dataset.name());
         try {
             ArrowReader reader = dataset.open(request, responseAllocator);
             return ArrowStream.of(reader, responseAllocator);
         } catch (RuntimeException | Error e) {
             responseAllocator.close();
             throw e;
+        }
+    }
+
+    private BufferAllocator newResponseAllocator(String datasetName) {
+        return allocator.newChildAllocator("response-" + responses.incrementAndGet() + "-" + datasetName, 0,
+                responseMemoryLimit);
+    }
+
+    /** A reader of a schema and no batches. */
+    private static final class SchemaOnlyReader extends ArrowReader {
+        private final Schema schema;
+
+        SchemaOnlyReader(BufferAllocator allocator, Schema schema) {
+            super(allocator);
+            this.schema = schema;
+        }
+
+        @Override
+        public boolean loadNextBatch() throws IOException {
+            prepareLoadNextBatch();
+            return false;
+        }
+
+        @Override
+        public long bytesRead() {
+            return 0;
+        }
+
+        @Override
+        protected void closeReadSource() {
+        }
+
+        @Override
+        protected Schema readSchema() {
+            return schema;
         }
     }
 

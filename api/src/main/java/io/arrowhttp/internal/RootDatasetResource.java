@@ -1,6 +1,6 @@
 package io.arrowhttp.internal;
 
-import io.arrowhttp.ArrowMediaTypes;
+import io.arrowhttp.ArrowStream;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -10,7 +10,10 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.glassfish.jersey.media.multipart.MultiPart;
 
-/** {@code GET /}: the application's default dataset, for clients that know only the server's address. */
+/**
+ * {@code GET /}: the application's default dataset, for clients that know only the server's
+ * address, negotiated like {@code GET /datasets/{name}}.
+ */
 @Path("/")
 public final class RootDatasetResource {
 
@@ -23,8 +26,14 @@ public final class RootDatasetResource {
     }
 
     @GET
-    @Produces(ArrowMediaTypes.MULTIPART_MIXED)
+    @Produces(DatasetResource.MULTIPART_PREFERRED)
     public MultiPart get(@Context UriInfo uri) {
         return responder.respond(datasetName, uri);
+    }
+
+    @GET
+    @Produces(DatasetResource.ARROW_SECOND)
+    public ArrowStream getArrowOnly(@Context UriInfo uri) {
+        return responder.respondArrowOnly(datasetName, uri);
     }
 }

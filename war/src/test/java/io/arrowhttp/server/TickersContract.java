@@ -179,6 +179,37 @@ public abstract class TickersContract {
     }
 
     @Test
+    void catalogDescribesTheTickersWithALocationOfThisDeployment() throws IOException {
+        JsonNode datasets;
+        try (Response response = get("datasets")) {
+            assertEquals(200, response.getStatus());
+            datasets = JSON.readTree(response.readEntity(String.class)).get("datasets");
+        }
+        assertEquals(1, datasets.size());
+        JsonNode tickers = datasets.get(0);
+        assertEquals("tickers", tickers.get("name").asText());
+        assertEquals(42_000_000, tickers.get("totalRecords").asLong());
+        assertEquals(SCHEMA, Schema.fromJSON(tickers.get("schema").toString()));
+        URI location = URI.create(tickers.get("endpoints").get(0).get("locations").get(0).asText());
+        assertEquals(baseUri().resolve("datasets/tickers"), location);
+    }
+
+    @Test
+    void arrowAcceptGetsTheBareStream() throws IOException {
+        try (Response response = client.target(baseUri().resolve("datasets/tickers?rows=7000")).request()
+                .accept("application/vnd.apache.arrow.stream").get();
+                InputStream in = response.readEntity(InputStream.class);
+                ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
+            assertEquals("application/vnd.apache.arrow.stream", response.getMediaType().toString());
+            long rows = 0;
+            while (reader.loadNextBatch()) {
+                rows += reader.getVectorSchemaRoot().getRowCount();
+            }
+            assertEquals(7000, rows);
+        }
+    }
+
+    @Test
     void datasetPathServesTheSameDataset() throws IOException {
         try (MultiPart body = multipart(get("datasets/tickers?rows=6145"))) {
             Set<String> tickers = readTickers(body.getBodyParts().get(0));
