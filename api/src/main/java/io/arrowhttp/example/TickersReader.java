@@ -1,5 +1,7 @@
 package io.arrowhttp.example;
 
+import io.arrowhttp.dataset.GeneratingReader;
+
 import java.util.SplittableRandom;
 
 import org.apache.arrow.memory.ArrowBuf;
@@ -8,15 +10,13 @@ import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.ArrowReader;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * One response's batches of {@link TickersDataset}: random slices of the base batch, copied into
  * the same vectors for every batch. The vectors are sized once for a full batch, so the reader
  * holds about 150 KB of Arrow memory however many rows it produces.
  */
-final class TickersReader extends ArrowReader {
+final class TickersReader extends GeneratingReader {
 
     private final TickersDataset.BaseBatch base;
     private final SplittableRandom random;
@@ -24,21 +24,19 @@ final class TickersReader extends ArrowReader {
     private boolean allocated;
 
     TickersReader(BufferAllocator allocator, TickersDataset.BaseBatch base, long rows, SplittableRandom random) {
-        super(allocator);
+        super(allocator, TickersDataset.SCHEMA);
         this.base = base;
         this.remaining = rows;
         this.random = random;
     }
 
     @Override
-    public boolean loadNextBatch() throws java.io.IOException {
-        prepareLoadNextBatch();
+    protected boolean fill(VectorSchemaRoot root) {
         if (remaining == 0) {
             return false;
         }
         int rows = (int) Math.min(TickersDataset.BATCH_ROWS, remaining);
         int offset = random.nextInt(TickersDataset.BASE_ROWS - rows);
-        VectorSchemaRoot root = getVectorSchemaRoot();
         VarCharVector ticker = (VarCharVector) root.getVector(0);
         BigIntVector price = (BigIntVector) root.getVector(1);
         BigIntVector volume = (BigIntVector) root.getVector(2);
@@ -75,20 +73,5 @@ final class TickersReader extends ArrowReader {
 
     private static void setAllValid(ArrowBuf validity, int rows) {
         validity.setOne(0, BitVectorHelper.getValidityBufferSizeFromCount(rows));
-    }
-
-    @Override
-    public long bytesRead() {
-        return 0;
-    }
-
-    @Override
-    protected void closeReadSource() {
-        // Nothing but the vectors, which ArrowReader.close() frees.
-    }
-
-    @Override
-    protected Schema readSchema() {
-        return TickersDataset.SCHEMA;
     }
 }

@@ -5,6 +5,7 @@ import io.arrowhttp.ArrowStream;
 import io.arrowhttp.StreamStatistics;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
+import io.arrowhttp.dataset.GeneratingReader;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
@@ -12,13 +13,13 @@ import io.arrowhttp.dataset.DatasetInfo;
 
 import jakarta.ws.rs.core.UriInfo;
 
-import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.glassfish.jersey.media.multipart.MultiPart;
@@ -117,36 +118,6 @@ public final class DatasetResponder {
                 responseMemoryLimit);
     }
 
-    /** A reader of a schema and no batches. */
-    private static final class SchemaOnlyReader extends ArrowReader {
-        private final Schema schema;
-
-        SchemaOnlyReader(BufferAllocator allocator, Schema schema) {
-            super(allocator);
-            this.schema = schema;
-        }
-
-        @Override
-        public boolean loadNextBatch() throws IOException {
-            prepareLoadNextBatch();
-            return false;
-        }
-
-        @Override
-        public long bytesRead() {
-            return 0;
-        }
-
-        @Override
-        protected void closeReadSource() {
-        }
-
-        @Override
-        protected Schema readSchema() {
-            return schema;
-        }
-    }
-
     static boolean wantsFootnotes(DatasetRequest request) {
         if (!request.has(FOOTNOTES_PARAMETER)) {
             return false;
@@ -163,5 +134,17 @@ public final class DatasetResponder {
                         + "--%nSincerely,%nThe arrowhttp server%n",
                 stats.batches(), stats.rows(), stats.elapsedSeconds(), stats.chunks(), stats.averageChunkBytes())
                 .replace(System.lineSeparator(), "\n");
+    }
+
+    /** A reader of a schema and no batches. */
+    private static final class SchemaOnlyReader extends GeneratingReader {
+        SchemaOnlyReader(BufferAllocator allocator, Schema schema) {
+            super(allocator, schema);
+        }
+
+        @Override
+        protected boolean fill(VectorSchemaRoot root) {
+            return false;
+        }
     }
 }

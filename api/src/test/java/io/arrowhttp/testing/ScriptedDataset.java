@@ -2,6 +2,7 @@ package io.arrowhttp.testing;
 
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
+import io.arrowhttp.dataset.GeneratingReader;
 
 import java.io.IOException;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -88,16 +90,15 @@ public final class ScriptedDataset implements Dataset {
         return new Reader(allocator);
     }
 
-    private final class Reader extends ArrowReader {
+    private final class Reader extends GeneratingReader {
         private int next;
 
         Reader(BufferAllocator allocator) {
-            super(allocator);
+            super(allocator, SCHEMA);
         }
 
         @Override
-        public boolean loadNextBatch() throws IOException {
-            prepareLoadNextBatch();
+        protected boolean fill(VectorSchemaRoot root) throws IOException {
             if (next == batches) {
                 return false;
             }
@@ -114,29 +115,15 @@ public final class ScriptedDataset implements Dataset {
                     throw new IOException("interrupted", e);
                 }
             }
-            BigIntVector vector = (BigIntVector) getVectorSchemaRoot().getVector(0);
+            BigIntVector vector = (BigIntVector) root.getVector(0);
             vector.allocateNew(rowsPerBatch);
             for (int row = 0; row < rowsPerBatch; row++) {
                 vector.set(row, (long) next * rowsPerBatch + row);
             }
-            getVectorSchemaRoot().setRowCount(rowsPerBatch);
+            root.setRowCount(rowsPerBatch);
             next++;
             produced.incrementAndGet();
             return true;
-        }
-
-        @Override
-        public long bytesRead() {
-            return 0;
-        }
-
-        @Override
-        protected void closeReadSource() {
-        }
-
-        @Override
-        protected Schema readSchema() {
-            return SCHEMA;
         }
     }
 }
