@@ -7,8 +7,11 @@ import io.arrowhttp.internal.ArrowStreamReleaseFilter;
 import io.arrowhttp.internal.DatasetCatalog;
 import io.arrowhttp.internal.DatasetResource;
 import io.arrowhttp.internal.DatasetResponder;
+import io.arrowhttp.internal.DeadlineTimer;
 import io.arrowhttp.internal.MultipartHeadersFilter;
 import io.arrowhttp.internal.RootDatasetResource;
+import io.arrowhttp.internal.StatusResource;
+import io.arrowhttp.internal.StreamMetrics;
 import io.arrowhttp.internal.StreamingResponseInterceptor;
 import io.arrowhttp.internal.UnexpectedExceptionMapper;
 import io.arrowhttp.internal.WebApplicationExceptionMapper;
@@ -16,10 +19,13 @@ import io.arrowhttp.internal.WebApplicationExceptionMapper;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 
+import java.time.Duration;
 import java.util.Objects;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.glassfish.jersey.media.multipart.MultiPartFeature;
+import org.glassfish.jersey.server.spi.AbstractContainerLifecycleListener;
+import org.glassfish.jersey.server.spi.Container;
 
 /**
  * The one thing to register in a Jersey application to serve Arrow data over HTTP.
@@ -40,8 +46,9 @@ import org.glassfish.jersey.media.multipart.MultiPartFeature;
  *   <li>a filter that gives every multipart response an unguessable boundary, and one that releases
  *       the Arrow memory of every response when its request ends;</li>
  *   <li>exception mappers that answer every error with an {@code application/problem+json} body;</li>
- *   <li>when datasets were added, {@code GET /datasets/{name}}, and {@code GET /} for the root
- *       dataset if one was chosen.</li>
+ *   <li>when datasets were added, the catalog {@code GET /datasets}, {@code /datasets/{name}/info}
+ *       and {@code /schema}, each dataset at {@code GET /datasets/{name}}, and {@code GET /} for
+ *       the root dataset if one was chosen; {@code GET /status} when asked for.</li>
  * </ul>
  *
  * <h2>Memory</h2>
@@ -56,12 +63,16 @@ public final class ArrowHttpFeature implements Feature {
     private final DatasetCatalog catalog;
     private final String rootDataset;
     private final long responseMemoryLimit;
+    private final Duration responseTimeout;
+    private final boolean statusEndpoint;
 
     private ArrowHttpFeature(Builder builder) {
         this.allocator = builder.allocator;
         this.catalog = builder.catalog;
         this.rootDataset = builder.rootDataset;
         this.responseMemoryLimit = builder.responseMemoryLimit;
+        this.responseTimeout = builder.responseTimeout;
+        this.statusEndpoint = builder.statusEndpoint;
     }
 
     /**
@@ -82,12 +93,24 @@ public final class ArrowHttpFeature implements Feature {
         context.register(ArrowHttpExceptionMapper.class);
         context.register(WebApplicationExceptionMapper.class);
         context.register(UnexpectedExceptionMapper.class);
+        StreamMetrics metrics = new StreamMetrics();
         if (!catalog.isEmpty()) {
-            DatasetResponder responder = new DatasetResponder(catalog, allocator, responseMemoryLimit);
+            DeadlineTimer deadlines = new DeadlineTimer();
+            context.register(new AbstractContainerLifecycleListener() {
+                @Override
+                public void onShutdown(Container container) {
+                    deadlines.stop();
+                }
+            });
+            DatasetResponder responder = new DatasetResponder(catalog, allocator, responseMemoryLimit,
+                    responseTimeout, deadlines, metrics);
             context.register(new DatasetResource(responder));
             if (rootDataset != null) {
                 context.register(new RootDatasetResource(responder, rootDataset));
             }
+        }
+        if (statusEndpoint) {
+            context.register(new StatusResource(allocator, metrics));
         }
         return true;
     }
@@ -99,6 +122,8 @@ public final class ArrowHttpFeature implements Feature {
         private final DatasetCatalog catalog = new DatasetCatalog();
         private String rootDataset;
         private long responseMemoryLimit = Long.MAX_VALUE;
+        private Duration responseTimeout;
+        private boolean statusEndpoint;
 
         private Builder(BufferAllocator allocator) {
             this.allocator = allocator;
@@ -125,6 +150,28 @@ public final class ArrowHttpFeature implements Feature {
                 throw new IllegalArgumentException("responseMemoryLimit must be positive, got " + bytes);
             }
             this.responseMemoryLimit = bytes;
+            return this;
+        }
+
+        /**
+         * The longest a dataset response may take; past it, the response ends with
+         * {@link ErrorCode#TIMED_OUT}. Clients may ask for less with the {@code X-Request-Timeout}
+         * header (seconds). No limit by default.
+         */
+        public Builder responseTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("responseTimeout must be positive, got " + timeout);
+            }
+            this.responseTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Also serves {@code GET /status}: the Arrow memory held (0 when nothing is being sent and
+         * nothing leaked) and the dataset responses by outcome.
+         */
+        public Builder statusEndpoint() {
+            this.statusEndpoint = true;
             return this;
         }
 

@@ -3,6 +3,7 @@ package io.arrowhttp;
 import io.arrowhttp.internal.Json;
 import io.arrowhttp.internal.LazyText;
 import io.arrowhttp.internal.SecureBoundary;
+import io.arrowhttp.internal.StatusPart;
 
 import jakarta.ws.rs.core.MediaType;
 
@@ -57,6 +58,7 @@ public final class ArrowMultipart {
         private final Object metadata;
         private final ArrowStream arrow;
         private Supplier<String> footnotes;
+        private boolean statusPart;
 
         private Builder(Object metadata, ArrowStream arrow) {
             this.metadata = metadata;
@@ -73,6 +75,20 @@ public final class ArrowMultipart {
             return this;
         }
 
+        /**
+         * Adds a closing {@code application/json} part with the outcome of the Arrow part:
+         * {@code {"code":"OK"|error code, "message", "errorId", "rows", "batches", "bytes", "seconds"}}.
+         *
+         * <p>With it, a producer failure no longer cuts the Arrow stream: the stream gets its
+         * end-of-stream marker, so readers stop cleanly, and the status part says what failed. The
+         * response is still aborted after the status part (no close delimiter, no last chunk), so
+         * a client that ignores it sees a failure too. It comes last, after any footnotes.
+         */
+        public Builder statusPart() {
+            this.statusPart = true;
+            return this;
+        }
+
         /** The entity to return from a resource method. */
         public MultiPart build() {
             byte[] json = Json.toBytes(metadata);
@@ -82,6 +98,10 @@ public final class ArrowMultipart {
             multiPart.bodyPart(new BodyPart(arrow, ArrowMediaTypes.ARROW_STREAM_TYPE));
             if (footnotes != null) {
                 multiPart.bodyPart(new BodyPart(new LazyText(footnotes), MediaType.TEXT_PLAIN_TYPE));
+            }
+            if (statusPart) {
+                arrow.reportFailuresInBand();
+                multiPart.bodyPart(new BodyPart(new StatusPart(arrow), MediaType.APPLICATION_JSON_TYPE));
             }
             return multiPart;
         }

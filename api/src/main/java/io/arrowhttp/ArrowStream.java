@@ -1,6 +1,7 @@
 package io.arrowhttp;
 
 import io.arrowhttp.internal.BatchStagingChannel;
+import io.arrowhttp.internal.ErrorIds;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -40,7 +42,14 @@ import org.apache.arrow.vector.ipc.ArrowStreamWriter;
  * the HTTP layer in one write followed by a flush (one HTTP/1.1 chunk per batch), and the
  * end-of-stream marker is written last without a flush of its own so it travels with whatever
  * follows. If reading or writing fails part way, no end-of-stream marker is written: a reader of
- * the stream sees it cut short, never a complete-looking stream.
+ * the stream sees it cut short, never a complete-looking stream. (In a multipart response whose
+ * client asked for a status part the marker is written after a failure, and the status part says
+ * what failed; see {@link ArrowMultipart.Builder#statusPart()}.)
+ *
+ * <h2>Cancellation</h2>
+ * Before each batch the stream checks its {@link CallContext}: past the deadline it fails with
+ * {@link ErrorCode#TIMED_OUT}, cancelled it stops. A failed write to the client cancels the call,
+ * which runs the producer's cancel callbacks.
  */
 public final class ArrowStream implements Closeable {
 
@@ -48,13 +57,19 @@ public final class ArrowStream implements Closeable {
 
     private final ArrowReader reader;
     private final BufferAllocator allocator;
+    private final CallContext call;
     private final AtomicBoolean written = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile StreamStatistics statistics = new StreamStatistics(0, 0, 0, 0, 0);
+    private volatile StreamOutcome outcome;
+    private volatile boolean failuresInBand;
+    private volatile RuntimeException deferredFailure;
+    private volatile Consumer<StreamOutcome> endListener = outcome -> { };
 
-    private ArrowStream(ArrowReader reader, BufferAllocator allocator) {
+    private ArrowStream(ArrowReader reader, BufferAllocator allocator, CallContext call) {
         this.reader = Objects.requireNonNull(reader, "reader");
         this.allocator = allocator;
+        this.call = Objects.requireNonNull(call, "call");
     }
 
     /**
@@ -62,7 +77,7 @@ public final class ArrowStream implements Closeable {
      * reader's allocator outlives this response.
      */
     public static ArrowStream of(ArrowReader reader) {
-        return new ArrowStream(reader, null);
+        return new ArrowStream(reader, null, CallContext.withoutDeadline());
     }
 
     /**
@@ -70,7 +85,50 @@ public final class ArrowStream implements Closeable {
      * which is closed after the reader.
      */
     public static ArrowStream of(ArrowReader reader, BufferAllocator allocator) {
-        return new ArrowStream(reader, Objects.requireNonNull(allocator, "allocator"));
+        return of(reader, allocator, CallContext.withoutDeadline());
+    }
+
+    /**
+     * As {@link #of(ArrowReader, BufferAllocator)}, for the call {@code call}: the same context the
+     * producer was given, so that its deadline and cancellation apply to the stream.
+     */
+    public static ArrowStream of(ArrowReader reader, BufferAllocator allocator, CallContext call) {
+        return new ArrowStream(reader, Objects.requireNonNull(allocator, "allocator"), call);
+    }
+
+    /** The call this stream belongs to. */
+    public CallContext call() {
+        return call;
+    }
+
+    /**
+     * Runs {@code listener} once, when the stream has been closed, with how it ended. For access
+     * logs and metrics; it must be quick and must not throw. Replaces any listener set before.
+     */
+    public ArrowStream onEnd(Consumer<StreamOutcome> listener) {
+        this.endListener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /** How the stream ended; empty until it has been closed. */
+    public java.util.Optional<StreamOutcome> outcome() {
+        return java.util.Optional.ofNullable(outcome);
+    }
+
+    /**
+     * Instead of failing, a producer failure ends the stream with the end-of-stream marker and is
+     * kept for the status part that follows; see {@link ArrowMultipart.Builder#statusPart()}.
+     */
+    void reportFailuresInBand() {
+        this.failuresInBand = true;
+    }
+
+    /**
+     * The producer failure kept for the status part, when {@link #reportFailuresInBand()} applies.
+     * The status part throws it once it has been sent, so that the response is still aborted.
+     */
+    public java.util.Optional<RuntimeException> deferredFailure() {
+        return java.util.Optional.ofNullable(deferredFailure);
     }
 
     /**
@@ -94,12 +152,33 @@ public final class ArrowStream implements Closeable {
         Throwable failure = null;
         try {
             writeBatches(out);
-        } catch (IOException | RuntimeException | Error e) {
+        } catch (IOException clientGone) {
+            failure = clientGone;
+            call.cancel(ErrorCode.CANCELLED);
+            outcome = new StreamOutcome(ErrorCode.CANCELLED, "The client went away", null, statistics);
+            throw clientGone;
+        } catch (RuntimeException | Error e) {
             failure = e;
             throw e;
         } finally {
             closeAfter(failure);
         }
+    }
+
+    /** Records a producer failure; returns true when it is to be reported in band instead of thrown. */
+    private boolean producerFailed(RuntimeException failure) {
+        String id = ErrorIds.next();
+        if (failure instanceof ArrowHttpException known) {
+            String errorId = known.code().httpStatus() >= 500 && known.code() != ErrorCode.TIMED_OUT ? id : null;
+            outcome = new StreamOutcome(known.code(), known.getMessage(), errorId, statistics);
+        } else {
+            outcome = new StreamOutcome(ErrorCode.INTERNAL, "The data source failed after " + statistics.batches()
+                    + " batches; quote error id " + id + " to the server's operators", id, statistics);
+        }
+        if (failuresInBand) {
+            deferredFailure = failure;
+        }
+        return failuresInBand;
     }
 
     private void writeBatches(OutputStream out) throws IOException {
@@ -114,7 +193,18 @@ public final class ArrowStream implements Closeable {
         // path would make a cut stream look complete. The writer holds no buffers of its own.
         ArrowStreamWriter writer = new ArrowStreamWriter(root, reader, staging);
         writer.start();
-        while (read(reader::loadNextBatch)) {
+        while (true) {
+            try {
+                call.checkNotCancelled();
+                if (!read(reader::loadNextBatch)) {
+                    break;
+                }
+            } catch (RuntimeException failure) {
+                if (!producerFailed(failure)) {
+                    throw failure;
+                }
+                break;
+            }
             writer.writeBatch();
             bytes += staging.size();
             staging.drainTo(out);
@@ -163,6 +253,14 @@ public final class ArrowStream implements Closeable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        if (outcome == null) {
+            outcome = written.get()
+                    ? new StreamOutcome(null, null, null, statistics)
+                    : new StreamOutcome(ErrorCode.CANCELLED, "The response was never written", null, statistics);
+        } else {
+            outcome = new StreamOutcome(outcome.error(), outcome.message(), outcome.errorId(), statistics);
+        }
+        call.end();
         RuntimeException closeFailure = null;
         try {
             reader.close();
@@ -180,6 +278,15 @@ public final class ArrowStream implements Closeable {
                 } else {
                     closeFailure.addSuppressed(e);
                 }
+            }
+        }
+        try {
+            endListener.accept(outcome);
+        } catch (RuntimeException listenerFailure) {
+            if (closeFailure == null) {
+                closeFailure = listenerFailure;
+            } else {
+                closeFailure.addSuppressed(listenerFailure);
             }
         }
         if (closeFailure != null) {

@@ -1,26 +1,39 @@
 package io.arrowhttp.dataset;
 
 import io.arrowhttp.ArrowHttpException;
+import io.arrowhttp.CallContext;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** What a client asked of a dataset: the query parameters of its request. */
+/** What a client asked of a dataset: the query parameters of its request, and the call it belongs to. */
 public final class DatasetRequest {
 
     private final Map<String, List<String>> parameters;
+    private final CallContext call;
 
-    private DatasetRequest(Map<String, List<String>> parameters) {
+    private DatasetRequest(Map<String, List<String>> parameters, CallContext call) {
         this.parameters = parameters;
+        this.call = call;
     }
 
-    /** A request with these decoded query parameters; the map is copied. */
+    /** A request with these decoded query parameters and no deadline; the map is copied. */
     public static DatasetRequest of(Map<String, List<String>> parameters) {
+        return of(parameters, CallContext.withoutDeadline());
+    }
+
+    /** A request with these decoded query parameters, for {@code call}; the map is copied. */
+    public static DatasetRequest of(Map<String, List<String>> parameters, CallContext call) {
         Map<String, List<String>> copy = new LinkedHashMap<>();
         parameters.forEach((name, values) -> copy.put(name, List.copyOf(values)));
-        return new DatasetRequest(Map.copyOf(copy));
+        return new DatasetRequest(Map.copyOf(copy), java.util.Objects.requireNonNull(call, "call"));
+    }
+
+    /** The call: whether it was cancelled, its deadline, cancel callbacks for slow producers. */
+    public CallContext call() {
+        return call;
     }
 
     /** Whether the parameter is present, with or without a value ({@code ?name} or {@code ?name=x}). */

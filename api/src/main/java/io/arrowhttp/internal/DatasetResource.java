@@ -9,6 +9,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -72,15 +73,15 @@ public final class DatasetResource {
     @GET
     @Path("{name}")
     @Produces(MULTIPART_PREFERRED)
-    public MultiPart get(@PathParam("name") String name, @Context UriInfo uri) {
-        return responder.respond(name, uri);
+    public MultiPart get(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers) {
+        return responder.respond(name, uri, headers);
     }
 
     @GET
     @Path("{name}")
     @Produces(ARROW_SECOND)
-    public ArrowStream getArrowOnly(@PathParam("name") String name, @Context UriInfo uri) {
-        return responder.respondArrowOnly(name, uri);
+    public ArrowStream getArrowOnly(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers) {
+        return responder.respondArrowOnly(name, uri, headers);
     }
 
     private static Response json(Object body) {

@@ -1,6 +1,8 @@
 package io.arrowhttp.internal;
 
+import io.arrowhttp.ArrowHttpException;
 import io.arrowhttp.ArrowMultipart;
+import io.arrowhttp.CallContext;
 import io.arrowhttp.ArrowStream;
 import io.arrowhttp.StreamStatistics;
 import io.arrowhttp.dataset.Dataset;
@@ -11,11 +13,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.arrowhttp.dataset.DatasetInfo;
 
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.UriInfo;
 
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.arrow.memory.BufferAllocator;
@@ -34,27 +40,43 @@ public final class DatasetResponder {
     /** The query parameter that asks for the footnotes part; any value but false or 0 counts. */
     public static final String FOOTNOTES_PARAMETER = "include_footnotes";
 
+    /** The query parameter that asks for the closing status part; any value but false or 0 counts. */
+    public static final String STATUS_PARAMETER = "include_status";
+
+    /** The request header in which a client gives its deadline, in seconds from now. */
+    public static final String TIMEOUT_HEADER = "X-Request-Timeout";
+
     private final DatasetCatalog catalog;
     private final BufferAllocator allocator;
     private final long responseMemoryLimit;
+    private final Duration responseTimeout;
+    private final DeadlineTimer deadlines;
+    private final StreamMetrics metrics;
     private final AtomicLong responses = new AtomicLong();
 
-    public DatasetResponder(DatasetCatalog catalog, BufferAllocator allocator, long responseMemoryLimit) {
+    public DatasetResponder(DatasetCatalog catalog, BufferAllocator allocator, long responseMemoryLimit,
+            Duration responseTimeout, DeadlineTimer deadlines, StreamMetrics metrics) {
         this.catalog = catalog;
         this.allocator = allocator;
         this.responseMemoryLimit = responseMemoryLimit;
+        this.responseTimeout = responseTimeout;
+        this.deadlines = deadlines;
+        this.metrics = metrics;
     }
 
-    /** The multipart response: JSON metadata, the Arrow stream, footnotes when asked for. */
-    public MultiPart respond(String name, UriInfo uri) {
+    /** The multipart response: JSON metadata, the Arrow stream, footnotes and status when asked for. */
+    public MultiPart respond(String name, UriInfo uri, HttpHeaders headers) {
         Dataset dataset = catalog.get(name);
-        DatasetRequest request = DatasetRequest.of(uri.getQueryParameters());
+        DatasetRequest request = DatasetRequest.of(uri.getQueryParameters(), newCall(headers));
         Object metadata = dataset.metadata(request);
         ArrowStream arrow = open(dataset, request);
         try {
             ArrowMultipart.Builder builder = ArrowMultipart.builder(metadata, arrow);
-            if (wantsFootnotes(request)) {
+            if (asks(request, FOOTNOTES_PARAMETER)) {
                 builder.footnotes(() -> footnotes(arrow.statistics()));
+            }
+            if (asks(request, STATUS_PARAMETER)) {
+                builder.statusPart();
             }
             return builder.build();
         } catch (RuntimeException | Error e) {
@@ -64,9 +86,34 @@ public final class DatasetResponder {
     }
 
     /** The bare Arrow stream, for clients that asked for nothing else. */
-    public ArrowStream respondArrowOnly(String name, UriInfo uri) {
+    public ArrowStream respondArrowOnly(String name, UriInfo uri, HttpHeaders headers) {
         Dataset dataset = catalog.get(name);
-        return open(dataset, DatasetRequest.of(uri.getQueryParameters()));
+        return open(dataset, DatasetRequest.of(uri.getQueryParameters(), newCall(headers)));
+    }
+
+    /** The call's deadline: the earlier of the server's limit and the client's {@value #TIMEOUT_HEADER}. */
+    private CallContext newCall(HttpHeaders headers) {
+        Duration limit = responseTimeout;
+        String requested = headers.getHeaderString(TIMEOUT_HEADER);
+        if (requested != null) {
+            Duration clientLimit = parseTimeout(requested);
+            limit = limit == null || clientLimit.compareTo(limit) < 0 ? clientLimit : limit;
+        }
+        return limit == null ? CallContext.withoutDeadline() : CallContext.withDeadline(Instant.now().plus(limit));
+    }
+
+    private static Duration parseTimeout(String value) {
+        try {
+            double seconds = Double.parseDouble(value.trim());
+            if (seconds > 0 && seconds <= 10_000_000) {
+                return Duration.ofNanos((long) (seconds * 1e9));
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
+        throw ArrowHttpException.invalidArgument("Header " + TIMEOUT_HEADER
+                + " must be a number of seconds greater than 0, such as 30 or 2.5; got '" + shown + "'");
     }
 
     /** The schema as an Arrow stream without record batches. */
@@ -104,13 +151,23 @@ public final class DatasetResponder {
 
     private ArrowStream open(Dataset dataset, DatasetRequest request) {
         BufferAllocator responseAllocator = newResponseAllocator(dataset.name());
+        ArrowStream arrow;
         try {
             ArrowReader reader = dataset.open(request, responseAllocator);
-            return ArrowStream.of(reader, responseAllocator);
+            arrow = ArrowStream.of(reader, responseAllocator, request.call());
         } catch (RuntimeException | Error e) {
             responseAllocator.close();
             throw e;
         }
+        metrics.opened();
+        Future<?> deadline = deadlines.schedule(request.call());
+        arrow.onEnd(outcome -> {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+            metrics.ended(outcome);
+        });
+        return arrow;
     }
 
     private BufferAllocator newResponseAllocator(String datasetName) {
@@ -118,11 +175,12 @@ public final class DatasetResponder {
                 responseMemoryLimit);
     }
 
-    static boolean wantsFootnotes(DatasetRequest request) {
-        if (!request.has(FOOTNOTES_PARAMETER)) {
+    /** Whether the query asks for a part: the parameter is present, with no value or any but false or 0. */
+    static boolean asks(DatasetRequest request, String parameter) {
+        if (!request.has(parameter)) {
             return false;
         }
-        String value = request.parameter(FOOTNOTES_PARAMETER).orElse("").trim();
+        String value = request.parameter(parameter).orElse("").trim();
         return !value.equalsIgnoreCase("false") && !value.equals("0");
     }
 

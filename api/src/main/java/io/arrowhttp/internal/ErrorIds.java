@@ -3,14 +3,14 @@ package io.arrowhttp.internal;
 import java.security.SecureRandom;
 
 /** Short ids that tie a client's error response to the server log line with the details. */
-final class ErrorIds {
+public final class ErrorIds {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private ErrorIds() {
     }
 
-    static String next() {
+    public static String next() {
         return String.format("%016x", RANDOM.nextLong());
     }
 }

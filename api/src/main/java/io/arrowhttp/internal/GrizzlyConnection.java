@@ -39,6 +39,14 @@ final class GrizzlyConnection implements ServerConnection {
     }
 
     @Override
+    public Runnable onClientGone(Runnable callback) {
+        org.glassfish.grizzly.Connection<?> connection = request.getContext().getConnection();
+        org.glassfish.grizzly.CloseListener listener = (closeable, type) -> callback.run();
+        connection.addCloseListener(listener);
+        return () -> connection.removeCloseListener(listener);
+    }
+
+    @Override
     public boolean wantsEarlyCommit() {
         return request.getProtocol() == Protocol.HTTP_1_0;
     }

@@ -6,6 +6,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.glassfish.jersey.media.multipart.MultiPart;
@@ -27,13 +28,13 @@ public final class RootDatasetResource {
 
     @GET
     @Produces(DatasetResource.MULTIPART_PREFERRED)
-    public MultiPart get(@Context UriInfo uri) {
-        return responder.respond(datasetName, uri);
+    public MultiPart get(@Context UriInfo uri, @Context HttpHeaders headers) {
+        return responder.respond(datasetName, uri, headers);
     }
 
     @GET
     @Produces(DatasetResource.ARROW_SECOND)
-    public ArrowStream getArrowOnly(@Context UriInfo uri) {
-        return responder.respondArrowOnly(datasetName, uri);
+    public ArrowStream getArrowOnly(@Context UriInfo uri, @Context HttpHeaders headers) {
+        return responder.respondArrowOnly(datasetName, uri, headers);
     }
 }

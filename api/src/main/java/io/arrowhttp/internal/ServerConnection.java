@@ -31,6 +31,14 @@ public interface ServerConnection {
     default void afterHeadersCommitted() {
     }
 
+    /**
+     * Runs {@code callback} if the client closes its connection before the response ends, on
+     * servers that notice it without writing; returns what stops the watching.
+     */
+    default Runnable onClientGone(Runnable callback) {
+        return () -> { };
+    }
+
     /** Called before anything of the body is written, headers not yet committed. */
     default void beforeBody() {
     }

@@ -1,6 +1,9 @@
 package io.arrowhttp.internal;
 
+import io.arrowhttp.ArrowHttpException;
 import io.arrowhttp.ArrowStream;
+import io.arrowhttp.ErrorCode;
+import io.arrowhttp.StreamOutcome;
 
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
@@ -64,6 +67,7 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
         }
         ResponseOutput output = new ResponseOutput(out, connection);
         context.setOutputStream(output);
+        Runnable stopWatching = connection.onClientGone(() -> arrow.call().cancel(ErrorCode.CANCELLED));
         try {
             context.proceed();
         } catch (IOException clientGone) {
@@ -73,8 +77,22 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
             if (!output.abortIfStarted()) {
                 throw failure;
             }
-            LOG.error("Response failed after {} and was aborted, error id {}", arrow.statistics(), ErrorIds.next(),
-                    failure);
+            logAborted(arrow, failure);
+        } finally {
+            stopWatching.run();
+        }
+    }
+
+    private static void logAborted(ArrowStream arrow, RuntimeException failure) {
+        ErrorCode code = failure instanceof ArrowHttpException known ? known.code() : ErrorCode.INTERNAL;
+        if (code == ErrorCode.CANCELLED) {
+            LOG.debug("Response cancelled after {}", arrow.statistics());
+        } else if (code == ErrorCode.TIMED_OUT) {
+            LOG.info("Response timed out after {} and was aborted", arrow.statistics());
+        } else {
+            String id = arrow.outcome().map(StreamOutcome::errorId).orElse(null);
+            LOG.error("Response failed with {} after {} and was aborted, error id {}", code, arrow.statistics(),
+                    id != null ? id : ErrorIds.next(), failure);
         }
     }
 

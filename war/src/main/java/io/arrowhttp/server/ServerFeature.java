@@ -62,6 +62,8 @@ final class ServerFeature implements Feature {
                 .dataset(tickers)
                 .rootDataset(TickersDataset.NAME)
                 .responseMemoryLimit(settings.responseMemoryLimit())
+                .responseTimeout(java.time.Duration.ofSeconds(settings.responseTimeoutSeconds()))
+                .statusEndpoint()
                 .build());
         context.register(new AbstractContainerLifecycleListener() {
             @Override

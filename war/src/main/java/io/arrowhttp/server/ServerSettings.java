@@ -16,20 +16,25 @@ import java.util.function.Function;
  *     ({@code arrowhttp.memory-limit})
  * @param responseMemoryLimit the most Arrow memory one response may hold
  *     ({@code arrowhttp.response-memory-limit})
+ * @param responseTimeoutSeconds the longest a dataset response may take
+ *     ({@code arrowhttp.response-timeout-seconds})
  */
-public record ServerSettings(long maxRows, long memoryLimit, long responseMemoryLimit) {
+public record ServerSettings(long maxRows, long memoryLimit, long responseMemoryLimit, long responseTimeoutSeconds) {
 
     public static final long DEFAULT_MEMORY_LIMIT = 1L << 30;
     public static final long DEFAULT_RESPONSE_MEMORY_LIMIT = 64L << 20;
+    public static final long DEFAULT_RESPONSE_TIMEOUT_SECONDS = 3600;
 
     public ServerSettings {
         requirePositive("arrowhttp.max-rows", maxRows);
         requirePositive("arrowhttp.memory-limit", memoryLimit);
         requirePositive("arrowhttp.response-memory-limit", responseMemoryLimit);
+        requirePositive("arrowhttp.response-timeout-seconds", responseTimeoutSeconds);
     }
 
     public static ServerSettings defaults() {
-        return new ServerSettings(TickersDataset.DEFAULT_MAX_ROWS, DEFAULT_MEMORY_LIMIT, DEFAULT_RESPONSE_MEMORY_LIMIT);
+        return new ServerSettings(TickersDataset.DEFAULT_MAX_ROWS, DEFAULT_MEMORY_LIMIT, DEFAULT_RESPONSE_MEMORY_LIMIT,
+                DEFAULT_RESPONSE_TIMEOUT_SECONDS);
     }
 
     /** Settings from this JVM's system properties and environment, defaults for the rest. */
@@ -59,7 +64,8 @@ public record ServerSettings(long maxRows, long memoryLimit, long responseMemory
         return new ServerSettings(
                 number(lookup, "arrowhttp.max-rows", defaults.maxRows()),
                 number(lookup, "arrowhttp.memory-limit", defaults.memoryLimit()),
-                number(lookup, "arrowhttp.response-memory-limit", defaults.responseMemoryLimit()));
+                number(lookup, "arrowhttp.response-memory-limit", defaults.responseMemoryLimit()),
+                number(lookup, "arrowhttp.response-timeout-seconds", defaults.responseTimeoutSeconds()));
     }
 
     /** {@code arrowhttp.max-rows} becomes {@code ARROWHTTP_MAX_ROWS}. */
@@ -68,7 +74,7 @@ public record ServerSettings(long maxRows, long memoryLimit, long responseMemory
     }
 
     public ServerSettings withMaxRows(long rows) {
-        return new ServerSettings(rows, memoryLimit, responseMemoryLimit);
+        return new ServerSettings(rows, memoryLimit, responseMemoryLimit, responseTimeoutSeconds);
     }
 
     private static long number(Function<String, String> lookup, String name, long defaultValue) {
