@@ -128,7 +128,19 @@ public final class ArrowHttpClient implements AutoCloseable {
      * @throws ArrowHttpException with the server's code when it refuses the request
      */
     public DatasetStream get(String name, GetOptions options, BufferAllocator allocator) throws IOException {
-        WebTarget target = target().path("datasets").path(name);
+        return stream(target().path("datasets").path(name), options, allocator);
+    }
+
+    /**
+     * As {@link #get}, for a dataset's full URL, such as a location from the catalog, {@code /}
+     * of a server, or a URL with query parameters of its own.
+     */
+    public DatasetStream fetch(URI location, GetOptions options, BufferAllocator allocator) throws IOException {
+        return stream(client.target(location), options, allocator);
+    }
+
+    private DatasetStream stream(WebTarget dataset, GetOptions options, BufferAllocator allocator) throws IOException {
+        WebTarget target = dataset;
         for (Map.Entry<String, String> parameter : options.parameters().entrySet()) {
             target = target.queryParam(parameter.getKey(), parameter.getValue());
         }
@@ -160,14 +172,15 @@ public final class ArrowHttpClient implements AutoCloseable {
             if (!"multipart".equals(response.getMediaType().getType()) || boundary == null) {
                 throw new IOException("Expected a multipart/mixed response with a boundary, got " + response.getMediaType());
             }
-            InputStream body = new BufferedInputStream(response.readEntity(InputStream.class), BUFFER_BYTES);
+            CountingInputStream counted = new CountingInputStream(response.readEntity(InputStream.class));
+            InputStream body = new BufferedInputStream(counted, BUFFER_BYTES);
             Runnable stop = () -> {
                 if (deadline != null) {
                     deadline.cancel(false);
                 }
                 disconnect.run();
             };
-            return new DatasetStream(body, boundary, allocator, stop, timedOutHere::get);
+            return new DatasetStream(body, boundary, allocator, stop, timedOutHere::get, counted::count);
         } catch (IOException | RuntimeException e) {
             if (deadline != null) {
                 deadline.cancel(false);
@@ -238,6 +251,37 @@ public final class ArrowHttpClient implements AutoCloseable {
             }
         }
         return status >= 500 ? ErrorCode.UNKNOWN : ErrorCode.INVALID_ARGUMENT;
+    }
+
+    /** Counts the bytes of a response body as they arrive, below the buffering. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private volatile long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            int n = super.read(bytes, offset, length);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        long count() {
+            return count;
+        }
     }
 
     /** Where the server is, timeouts and extra headers. */

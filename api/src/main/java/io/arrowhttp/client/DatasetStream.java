@@ -40,6 +40,7 @@ public final class DatasetStream implements Closeable {
     private final MultipartReader parts;
     private final Runnable disconnect;
     private final java.util.function.BooleanSupplier timedOutHere;
+    private final java.util.function.LongSupplier bytesReceived;
     private final JsonNode metadata;
     private final Reader reader;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -47,10 +48,12 @@ public final class DatasetStream implements Closeable {
     private JsonNode status;
 
     DatasetStream(InputStream body, String boundary, BufferAllocator allocator, Runnable disconnect,
-            java.util.function.BooleanSupplier timedOutHere) throws IOException {
+            java.util.function.BooleanSupplier timedOutHere, java.util.function.LongSupplier bytesReceived)
+            throws IOException {
         this.body = body;
         this.disconnect = disconnect;
         this.timedOutHere = timedOutHere;
+        this.bytesReceived = bytesReceived;
         this.parts = new MultipartReader(body, boundary);
         Map<String, String> headers = parts.firstPart();
         expect(headers, "application/json");
@@ -73,6 +76,11 @@ public final class DatasetStream implements Closeable {
      */
     public ArrowStreamReader reader() {
         return reader;
+    }
+
+    /** Bytes of the response body received so far, all parts included. */
+    public long bytesReceived() {
+        return bytesReceived.getAsLong();
     }
 
     /** The footnotes part, once the reader has reached its end, if the server sent one. */

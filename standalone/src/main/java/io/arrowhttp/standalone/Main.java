@@ -12,9 +12,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar arrowhttp-server.jar}: serves the example dataset until SIGTERM or Ctrl-C. */
+/**
+ * {@code java -jar arrowhttp-server.jar}: serves the example dataset until SIGTERM or Ctrl-C;
+ * {@code java -jar arrowhttp-server.jar fetch URL}: fetches a dataset, see {@link FetchCommand}.
+ */
 @Command(name = "arrowhttp-server", mixinStandardHelpOptions = true, version = "arrowhttp 0.1.0",
-        description = "Serves Arrow record batches over HTTP as multipart/mixed responses.")
+        description = "Serves Arrow record batches over HTTP as multipart/mixed responses. "
+                + "With 'fetch URL', fetches one instead.")
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--host", defaultValue = "127.0.0.1",
@@ -30,11 +34,27 @@ public final class Main implements Callable<Integer> {
                     + "or arrowhttp.max-rows).")
     Long maxRows;
 
+    /** Loggers quieted for good: kept here, as java.util.logging holds loggers only weakly. */
+    private static final java.util.List<java.util.logging.Logger> QUIETED = java.util.List.of(
+            // Arrow announces its allocator at INFO on every start.
+            quiet("org.apache.arrow", java.util.logging.Level.WARNING),
+            // Jersey warns that an optional provider (jakarta.activation) is absent; it is not used.
+            quiet("org.glassfish.jersey.message.internal.MessagingBinders", java.util.logging.Level.SEVERE));
+
     public static void main(String[] args) {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
         }
-        System.exit(new CommandLine(new Main()).execute(args));
+        QUIETED.size();
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.addSubcommand("fetch", new FetchCommand(System.out));
+        System.exit(commandLine.execute(args));
+    }
+
+    private static java.util.logging.Logger quiet(String name, java.util.logging.Level level) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(level);
+        return logger;
     }
 
     @Override

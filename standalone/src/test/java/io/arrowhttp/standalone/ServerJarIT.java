@@ -23,14 +23,18 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The runnable jar as a user starts it: {@code java -Xmx256m -jar arrowhttp-server.jar --port 0},
  * with no other JVM flag (the jar's manifest opens java.nio for Arrow).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServerJarIT {
 
     private static final Pattern LISTENING = Pattern.compile("arrowhttp listening on (http://127\\.0\\.0\\.1:\\d+/)");
@@ -103,6 +107,70 @@ class ServerJarIT {
     }
 
     @Test
+    void fetchCommandReadsTheFullResponseWithASmallHeapAndNoTemporaryFiles() throws Exception {
+        Path temporary = Files.createDirectories(Path.of("target", "fetch-tmp"));
+        try (var old = Files.list(temporary)) {
+            for (Path file : (Iterable<Path>) old::iterator) {
+                Files.delete(file);
+            }
+        }
+        Result fetch = run("-Xmx256m", "-Djava.io.tmpdir=" + temporary.toAbsolutePath(), "-jar", jar().toString(),
+                "fetch", "--no-progress", base.resolve("?include_footnotes").toString());
+
+        assertEquals(0, fetch.exitCode(), fetch.output());
+        assertTrue(fetch.output().contains("Parsed 42000000 records in 6836 batch(es)"), fetch.output());
+        assertTrue(fetch.output().contains("-- Text Message:"), fetch.output());
+        try (var left = Files.list(temporary)) {
+            assertEquals(0, left.count(), "the client wrote temporary files");
+        }
+    }
+
+    @Test
+    void fetchCommandSavesTheBatchesAsAnArrowStream() throws Exception {
+        Path saved = Path.of("target", "fetched.arrows");
+        Files.deleteIfExists(saved);
+        Result fetch = run("-jar", jar().toString(), "fetch", "--no-progress", "--save", saved.toString(),
+                base.resolve("datasets/tickers?rows=10000").toString());
+
+        assertEquals(0, fetch.exitCode(), fetch.output());
+        long rows = 0;
+        try (InputStream in = Files.newInputStream(saved);
+                BufferAllocator allocator = new RootAllocator();
+                ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
+            while (reader.loadNextBatch()) {
+                rows += reader.getVectorSchemaRoot().getRowCount();
+            }
+        }
+        assertEquals(10_000, rows);
+    }
+
+    @Test
+    void fetchCommandReportsARefusalWithItsCode() throws Exception {
+        Result fetch = run("-jar", jar().toString(), "fetch", base.resolve("datasets/tickers?rows=0").toString());
+
+        assertEquals(1, fetch.exitCode());
+        assertTrue(fetch.output().contains("fetch failed: INVALID_ARGUMENT"), fetch.output());
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private static Path jar() {
+        return Path.of("target", "arrowhttp-server.jar");
+    }
+
+    private static Result run(String... arguments) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(java.util.List.of(arguments));
+        Path output = Files.createTempFile(Path.of("target"), "run", ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "still running after 2 minutes: " + command);
+        return new Result(process.exitValue(), Files.readString(output));
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
     void stopsCleanlyOnSigterm() throws Exception {
         streamsTheFullDefaultResponseToAJavaClient();
         server.destroy();

@@ -1,0 +1,131 @@
+package io.arrowhttp.standalone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.arrowhttp.ArrowHttpException;
+import io.arrowhttp.client.ArrowHttpClient;
+import io.arrowhttp.client.DatasetStream;
+import io.arrowhttp.client.GetOptions;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code java -jar arrowhttp-server.jar fetch URL}: receives a dataset the way any client would
+ * and reports what came: a preview of the JSON part, the schema, rows, batches, seconds and
+ * throughput, then the footnotes.
+ */
+@Command(name = "fetch", mixinStandardHelpOptions = true,
+        description = "Fetches a dataset URL, such as http://127.0.0.1:8008/?include_footnotes, and reports what arrived.")
+final class FetchCommand implements Callable<Integer> {
+
+    private static final int PREVIEW_ENTRIES = 5;
+
+    @Parameters(index = "0", description = "The dataset's URL: a server's /, /datasets/NAME, with any query parameters.")
+    URI url;
+
+    @Option(names = "--save", description = "Also writes the record batches to FILE as an Arrow IPC stream.")
+    Path save;
+
+    @Option(names = "--timeout", description = "Deadline for the whole transfer, in seconds.")
+    Double timeoutSeconds;
+
+    @Option(names = "--no-progress", description = "No progress line, even on a terminal.")
+    boolean noProgress;
+
+    private final PrintStream out;
+
+    FetchCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        GetOptions options = GetOptions.defaults();
+        if (timeoutSeconds != null) {
+            options.timeout(Duration.ofMillis((long) (timeoutSeconds * 1000)));
+        }
+        boolean progress = !noProgress && System.console() != null;
+        long start = System.nanoTime();
+        try (ArrowHttpClient client = ArrowHttpClient.builder(url.resolve("/")).build();
+                BufferAllocator allocator = new RootAllocator();
+                DatasetStream stream = client.fetch(url, options, allocator);
+                OutputStream file = save == null ? OutputStream.nullOutputStream() : Files.newOutputStream(save)) {
+            preview(stream.metadata());
+            ArrowStreamReader reader = stream.reader();
+            out.println("Schema:\n" + reader.getVectorSchemaRoot().getSchema() + "\n");
+            ArrowStreamWriter writer = save == null ? null : new ArrowStreamWriter(reader.getVectorSchemaRoot(), reader, file);
+            long rows = 0;
+            long batches = 0;
+            long lastReport = System.nanoTime();
+            while (reader.loadNextBatch()) {
+                rows += reader.getVectorSchemaRoot().getRowCount();
+                batches++;
+                if (writer != null) {
+                    writer.writeBatch();
+                }
+                if (progress && System.nanoTime() - lastReport > 250_000_000L) {
+                    lastReport = System.nanoTime();
+                    System.err.printf(Locale.ROOT, "\r%,d batches, %,d rows, %s", batches, rows, rate(stream.bytesReceived(), start));
+                }
+            }
+            if (writer != null) {
+                writer.end();
+            }
+            if (progress) {
+                System.err.print("\r" + " ".repeat(72) + "\r");
+            }
+            stream.footnotes().ifPresent(text -> out.print("-- Text Message:\n" + text + "-- End of Text Message --\n"));
+            stream.status().ifPresent(status -> out.println("-- Status: " + status));
+            out.printf(Locale.ROOT, "Parsed %d records in %d batch(es)%n", rows, batches);
+            out.printf(Locale.ROOT, "%d bytes in %.3f seconds, %s%n", stream.bytesReceived(),
+                    (System.nanoTime() - start) / 1e9, rate(stream.bytesReceived(), start));
+            return 0;
+        } catch (ArrowHttpException refused) {
+            System.err.println("fetch failed: " + refused.code() + ": " + refused.getMessage());
+            return 1;
+        } catch (IOException broken) {
+            String code = broken.getCause() instanceof ArrowHttpException known ? known.code() + ": " : "";
+            System.err.println("fetch failed: " + code + broken.getMessage());
+            return 1;
+        }
+    }
+
+    private void preview(JsonNode metadata) {
+        out.println("-- " + metadata.toString().length() + " bytes of JSON data:");
+        if (metadata.isArray()) {
+            out.println("[");
+            for (int i = 0; i < Math.min(PREVIEW_ENTRIES, metadata.size()); i++) {
+                out.println("  " + metadata.get(i));
+            }
+            if (metadata.size() > PREVIEW_ENTRIES) {
+                out.println("  ...+" + (metadata.size() - PREVIEW_ENTRIES) + " entries...");
+            }
+            out.println("]");
+        } else {
+            String text = metadata.toPrettyString();
+            out.println(text.length() > 2000 ? text.substring(0, 2000) + "\n..." : text);
+        }
+    }
+
+    private static String rate(long bytes, long start) {
+        double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+        return String.format(Locale.ROOT, "%.1f MB/s", bytes / seconds / 1e6);
+    }
+}
