@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.arrowhttp.ArrowHttpException;
 import io.arrowhttp.ErrorCode;
+import io.arrowhttp.internal.InputStreamChannel;
 import io.arrowhttp.internal.Json;
 import io.arrowhttp.internal.MultipartReader;
 
@@ -180,7 +181,7 @@ public final class DatasetStream implements Closeable {
         private boolean ended;
 
         Reader(InputStream in, BufferAllocator allocator) {
-            super(in, allocator);
+            super(new InputStreamChannel(in), allocator);
         }
 
         @Override

@@ -35,6 +35,9 @@ public final class StatusResource {
         status.put("peakAllocatedBytes", allocator.getPeakMemoryAllocation());
         status.put("openResponseAllocators", allocator.getChildAllocators().size());
         status.putAll(metrics.snapshot());
+        Runtime runtime = Runtime.getRuntime();
+        status.put("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory());
+        status.put("heapMaxBytes", runtime.maxMemory());
         return Response.ok(Json.toBytes(status), MediaType.APPLICATION_JSON_TYPE).build();
     }
 }

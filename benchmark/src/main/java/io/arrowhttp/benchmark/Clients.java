@@ -1,0 +1,108 @@
+package io.arrowhttp.benchmark;
+
+import io.arrowhttp.client.ArrowHttpClient;
+import io.arrowhttp.client.DatasetStream;
+import io.arrowhttp.client.GetOptions;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+import org.apache.arrow.flight.CallOptions;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+/** The clients of the benchmark, each returning what one transfer took. */
+final class Clients {
+
+    /** One transfer: bytes on the wire, rows decoded (0 when not decoding), time, time to the first batch. */
+    record Transfer(long bytes, long rows, long nanos, long firstBatchNanos) {
+        double gigabytesPerSecond() {
+            return bytes / (nanos / 1e9) / 1e9;
+        }
+
+        double rowsPerSecond() {
+            return rows / (nanos / 1e9);
+        }
+    }
+
+    private Clients() {
+    }
+
+    /** Reads the body and counts its bytes: the cost of the server and the network alone. */
+    static Transfer countBytes(URI uri) throws IOException {
+        long start = System.nanoTime();
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+        connection.setConnectTimeout(10_000);
+        connection.setReadTimeout(120_000);
+        if (connection.getResponseCode() != 200) {
+            throw new IOException("HTTP " + connection.getResponseCode() + " from " + uri);
+        }
+        byte[] buffer = new byte[1 << 20];
+        long bytes = 0;
+        long first = 0;
+        try (InputStream in = connection.getInputStream()) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                if (first == 0) {
+                    first = System.nanoTime() - start;
+                }
+                bytes += n;
+            }
+        }
+        return new Transfer(bytes, 0, System.nanoTime() - start, first);
+    }
+
+    /** arrowhttp's Java client, decoding every batch into Arrow vectors. */
+    static Transfer decode(ArrowHttpClient client, URI uri) throws IOException {
+        long start = System.nanoTime();
+        long rows = 0;
+        long first = 0;
+        try (BufferAllocator allocator = new RootAllocator();
+                DatasetStream stream = client.fetch(uri, GetOptions.defaults(), allocator)) {
+            while (stream.reader().loadNextBatch()) {
+                if (first == 0) {
+                    first = System.nanoTime() - start;
+                }
+                rows += stream.reader().getVectorSchemaRoot().getRowCount();
+            }
+            return new Transfer(stream.bytesReceived(), rows, System.nanoTime() - start, first);
+        }
+    }
+
+    /** Arrow Flight's Java client: DoGet, decoding every batch. Bytes are the IPC body sizes. */
+    static Transfer flight(int port, long rowCount) throws Exception {
+        long start = System.nanoTime();
+        long rows = 0;
+        long bytes = 0;
+        long first = 0;
+        try (BufferAllocator allocator = new RootAllocator();
+                FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port)).build();
+                FlightStream stream = client.getStream(new Ticket(Long.toString(rowCount).getBytes(StandardCharsets.UTF_8)),
+                        CallOptions.timeout(10, java.util.concurrent.TimeUnit.MINUTES))) {
+            while (stream.next()) {
+                if (first == 0) {
+                    first = System.nanoTime() - start;
+                }
+                rows += stream.getRoot().getRowCount();
+                bytes += bodyBytes(stream);
+            }
+        }
+        return new Transfer(bytes, rows, System.nanoTime() - start, first);
+    }
+
+    private static long bodyBytes(FlightStream stream) {
+        long total = 0;
+        for (var vector : stream.getRoot().getFieldVectors()) {
+            for (var buffer : vector.getFieldBuffers()) {
+                total += buffer.readableBytes();
+            }
+        }
+        return total;
+    }
+}

@@ -1,0 +1,99 @@
+package io.arrowhttp.benchmark;
+
+import io.arrowhttp.dataset.DatasetRequest;
+import io.arrowhttp.example.TickersDataset;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.FlightServer;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.NoOpFlightProducer;
+import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The comparison: the same example batches served by Arrow Flight's DoGet, with Flight's own
+ * backpressure so it, too, holds a bounded number of batches. The ticket is the row count.
+ */
+@Command(name = "flight-server", description = "Serves the example dataset over Arrow Flight on 127.0.0.1 (for the benchmark).")
+final class FlightTickersServer implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "0")
+    int port;
+
+    @Override
+    public Integer call() throws Exception {
+        TickersDataset dataset = new TickersDataset();
+        try (BufferAllocator allocator = new RootAllocator();
+                FlightServer server = FlightServer.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port),
+                        new Producer(dataset, allocator)).build()) {
+            server.start();
+            System.out.println("flight listening on " + server.getPort());
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+            stop.await();
+            server.shutdown();
+            server.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        return 0;
+    }
+
+    /**
+     * Waits until gRPC can take another batch without buffering it, as arrowhttp's server waits
+     * for its socket: polled, because Flight's CallbackBackpressureStrategy here missed its ready
+     * signals and waited out its whole timeout. Bounded: cancellation or 60 s.
+     */
+    private static boolean awaitReady(ServerStreamListener listener) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!listener.isReady()) {
+            if (listener.isCancelled() || System.nanoTime() > deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(20_000);
+        }
+        return true;
+    }
+
+    private static final class Producer extends NoOpFlightProducer {
+        private final TickersDataset dataset;
+        private final BufferAllocator allocator;
+
+        Producer(TickersDataset dataset, BufferAllocator allocator) {
+            this.dataset = dataset;
+            this.allocator = allocator;
+        }
+
+        @Override
+        public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
+            String rows = new String(ticket.getBytes(), StandardCharsets.UTF_8);
+            try (BufferAllocator response = allocator.newChildAllocator("flight-response", 0, Long.MAX_VALUE);
+                    ArrowReader reader = dataset.open(DatasetRequest.of(Map.of("rows", List.of(rows))), response)) {
+                listener.start(reader.getVectorSchemaRoot());
+                while (reader.loadNextBatch()) {
+                    if (!awaitReady(listener)) {
+                        listener.error(CallStatus.CANCELLED.withDescription("client gone or not reading").toRuntimeException());
+                        return;
+                    }
+                    listener.putNext();
+                }
+                listener.completed();
+            } catch (Exception e) {
+                e.printStackTrace();
+                listener.error(e);
+            }
+        }
+    }
+}

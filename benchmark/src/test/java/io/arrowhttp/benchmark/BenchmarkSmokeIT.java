@@ -1,0 +1,47 @@
+package io.arrowhttp.benchmark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the packaged harness as a user would, on a small row count, so that it keeps working: every
+ * case measured, no errors, every server it started stopped. Its figures mean nothing at this size.
+ */
+class BenchmarkSmokeIT {
+
+    @Test
+    void harnessMeasuresEveryCaseAndStopsItsServers() throws Exception {
+        Path work = Path.of("target", "smoke");
+        Path table = work.resolve("results.md");
+        Files.createDirectories(work);
+        Files.deleteIfExists(table);
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", System.getProperty("arrowhttp.benchmark.jar"),
+                "--rows", "100000", "--runs", "1", "--warmup", "0", "--concurrency", "1,2",
+                "--server-jar", System.getProperty("arrowhttp.server.jar"),
+                "--work", work.toString(), "--output", table.toString());
+        Path log = work.resolve("harness.log");
+        Process harness = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(harness.waitFor(5, TimeUnit.MINUTES), "the harness ran for more than 5 minutes");
+        String output = Files.readString(log);
+        assertEquals(0, harness.exitValue(), output);
+
+        String results = Files.readString(table);
+        assertTrue(results.contains("| arrowhttp | bytes |"), results);
+        assertTrue(results.contains("| arrowhttp | Java client, decoding |"), results);
+        assertTrue(results.contains("| Arrow Flight DoGet | Flight client, decoding |"), results);
+        assertTrue(results.contains("| 2 | "), "the concurrency case ran: " + results);
+        assertTrue(results.contains("- errors: 0"), results);
+        if (Files.isExecutable(Path.of("/usr/sbin/nginx"))) {
+            assertTrue(results.contains("| nginx static file | Java client, decoding |"), results);
+        }
+        assertTrue(harness.descendants().noneMatch(ProcessHandle::isAlive), "a server outlived the harness");
+    }
+}
