@@ -1,13 +1,17 @@
 package io.arrowhttp;
 
 import io.arrowhttp.dataset.Dataset;
+import io.arrowhttp.middleware.ServerMiddleware;
 import io.arrowhttp.internal.ArrowHttpExceptionMapper;
 import io.arrowhttp.internal.ArrowStreamBodyWriter;
 import io.arrowhttp.internal.ArrowStreamReleaseFilter;
+import io.arrowhttp.internal.CorsFilter;
 import io.arrowhttp.internal.DatasetCatalog;
 import io.arrowhttp.internal.DatasetResource;
 import io.arrowhttp.internal.DatasetResponder;
 import io.arrowhttp.internal.DeadlineTimer;
+import io.arrowhttp.internal.MiddlewareCompletion;
+import io.arrowhttp.internal.MiddlewareFilter;
 import io.arrowhttp.internal.MultipartHeadersFilter;
 import io.arrowhttp.internal.RootDatasetResource;
 import io.arrowhttp.internal.StatusResource;
@@ -20,7 +24,12 @@ import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.glassfish.jersey.media.multipart.MultiPartFeature;
@@ -65,6 +74,8 @@ public final class ArrowHttpFeature implements Feature {
     private final long responseMemoryLimit;
     private final Duration responseTimeout;
     private final boolean statusEndpoint;
+    private final List<ServerMiddleware.Factory> middleware;
+    private final Set<String> corsOrigins;
 
     private ArrowHttpFeature(Builder builder) {
         this.allocator = builder.allocator;
@@ -73,6 +84,8 @@ public final class ArrowHttpFeature implements Feature {
         this.responseMemoryLimit = builder.responseMemoryLimit;
         this.responseTimeout = builder.responseTimeout;
         this.statusEndpoint = builder.statusEndpoint;
+        this.middleware = List.copyOf(builder.middleware);
+        this.corsOrigins = Set.copyOf(builder.corsOrigins);
     }
 
     /**
@@ -112,6 +125,14 @@ public final class ArrowHttpFeature implements Feature {
         if (statusEndpoint) {
             context.register(new StatusResource(allocator, metrics));
         }
+        if (!middleware.isEmpty()) {
+            context.register(new MiddlewareFilter(middleware));
+            context.register(MiddlewareCompletion.class);
+            context.register(MiddlewareCompletion.Counting.class);
+        }
+        if (!corsOrigins.isEmpty()) {
+            context.register(new CorsFilter(corsOrigins));
+        }
         return true;
     }
 
@@ -124,6 +145,8 @@ public final class ArrowHttpFeature implements Feature {
         private long responseMemoryLimit = Long.MAX_VALUE;
         private Duration responseTimeout;
         private boolean statusEndpoint;
+        private final List<ServerMiddleware.Factory> middleware = new ArrayList<>();
+        private final Set<String> corsOrigins = new LinkedHashSet<>();
 
         private Builder(BufferAllocator allocator) {
             this.allocator = allocator;
@@ -172,6 +195,31 @@ public final class ArrowHttpFeature implements Feature {
          */
         public Builder statusEndpoint() {
             this.statusEndpoint = true;
+            return this;
+        }
+
+        /**
+         * Adds middleware around every call of the application, in the order added; see
+         * {@link ServerMiddleware}. {@link io.arrowhttp.middleware.RequestIds} and
+         * {@link io.arrowhttp.middleware.AccessLog} ship with the library.
+         */
+        public Builder middleware(ServerMiddleware.Factory factory) {
+            middleware.add(Objects.requireNonNull(factory, "factory"));
+            return this;
+        }
+
+        /**
+         * Lets browser pages from these origins (such as {@code https://app.example.com}, or
+         * {@code *} for any) fetch from the application. None by default.
+         */
+        public Builder corsOrigins(Collection<String> origins) {
+            for (String origin : origins) {
+                if (origin == null || origin.isBlank() || origin.endsWith("/")) {
+                    throw new IllegalArgumentException("A CORS origin is a scheme, host and optional port without a"
+                            + " trailing slash, such as https://app.example.com; got '" + origin + "'");
+                }
+                corsOrigins.add(origin.trim());
+            }
             return this;
         }
 

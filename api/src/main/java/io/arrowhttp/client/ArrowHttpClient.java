@@ -82,6 +82,12 @@ public final class ArrowHttpClient implements AutoCloseable {
                 .connectTimeout(builder.connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(builder.readTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .build();
+        for (ClientMiddleware middleware : builder.middleware) {
+            client.register((jakarta.ws.rs.client.ClientRequestFilter) request ->
+                    middleware.onBeforeRequest(request.getUri(), request.getHeaders()));
+            client.register((jakarta.ws.rs.client.ClientResponseFilter) (request, response) ->
+                    middleware.onResponse(request.getUri(), response.getStatus(), response.getHeaders()));
+        }
         this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "arrowhttp-client-deadlines");
             thread.setDaemon(true);
@@ -292,6 +298,7 @@ public final class ArrowHttpClient implements AutoCloseable {
         private Duration readTimeout = Duration.ofSeconds(60);
         private Duration timeout;
         private final Map<String, String> headers = new LinkedHashMap<>();
+        private final List<ClientMiddleware> middleware = new ArrayList<>();
 
         private Builder(URI base) {
             Objects.requireNonNull(base, "base");
@@ -322,6 +329,12 @@ public final class ArrowHttpClient implements AutoCloseable {
         /** A header sent with every request. */
         public Builder header(String name, String value) {
             headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Adds middleware around every request, in the order added. */
+        public Builder middleware(ClientMiddleware middleware) {
+            this.middleware.add(Objects.requireNonNull(middleware, "middleware"));
             return this;
         }
 

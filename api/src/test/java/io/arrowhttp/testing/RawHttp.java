@@ -35,11 +35,22 @@ public final class RawHttp {
     }
 
     public static Exchange get(int port, String path, String version) throws IOException {
+        return send(port, "GET", path, version, Map.of());
+    }
+
+    /**
+     * Any request, with headers an HTTP client library might refuse to send (such as
+     * {@code Origin}).
+     */
+    public static Exchange send(int port, String method, String path, String version, Map<String, String> requestHeaders)
+            throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             socket.setSoTimeout(30_000);
-            String request = "GET " + path + " HTTP/" + version + "\r\nHost: 127.0.0.1:" + port
-                    + "\r\nConnection: close\r\n\r\n";
+            StringBuilder extra = new StringBuilder();
+            requestHeaders.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
+            String request = method + " " + path + " HTTP/" + version + "\r\nHost: 127.0.0.1:" + port
+                    + "\r\nConnection: close\r\n" + extra + "\r\n";
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             InputStream in = socket.getInputStream();

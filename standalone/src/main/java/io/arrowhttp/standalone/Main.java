@@ -34,6 +34,11 @@ public final class Main implements Callable<Integer> {
                     + "or arrowhttp.max-rows).")
     Long maxRows;
 
+    @Option(names = "--cors-origins", split = ",",
+            description = "Origins whose browser pages may fetch, such as https://app.example.com (default: none, "
+                    + "or arrowhttp.cors-origins).")
+    java.util.List<String> corsOrigins;
+
     /** Loggers quieted for good: kept here, as java.util.logging holds loggers only weakly. */
     private static final java.util.List<java.util.logging.Logger> QUIETED = java.util.List.of(
             // Arrow announces its allocator at INFO on every start.
@@ -70,6 +75,9 @@ public final class Main implements Callable<Integer> {
             settings = ServerSettings.fromSystem();
             if (maxRows != null) {
                 settings = settings.withMaxRows(maxRows);
+            }
+            if (corsOrigins != null) {
+                settings = settings.withCorsOrigins(corsOrigins);
             }
         } catch (IllegalArgumentException e) {
             System.err.println("arrowhttp cannot start: " + e.getMessage());

@@ -3,6 +3,8 @@ package io.arrowhttp.server;
 import io.arrowhttp.ArrowHttpFeature;
 import io.arrowhttp.ArrowRuntimeCheck;
 import io.arrowhttp.example.TickersDataset;
+import io.arrowhttp.middleware.AccessLog;
+import io.arrowhttp.middleware.RequestIds;
 
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
@@ -64,6 +66,9 @@ final class ServerFeature implements Feature {
                 .responseMemoryLimit(settings.responseMemoryLimit())
                 .responseTimeout(java.time.Duration.ofSeconds(settings.responseTimeoutSeconds()))
                 .statusEndpoint()
+                .middleware(new RequestIds())
+                .middleware(new AccessLog())
+                .corsOrigins(settings.corsOrigins())
                 .build());
         context.register(new AbstractContainerLifecycleListener() {
             @Override

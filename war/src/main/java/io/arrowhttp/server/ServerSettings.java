@@ -18,8 +18,11 @@ import java.util.function.Function;
  *     ({@code arrowhttp.response-memory-limit})
  * @param responseTimeoutSeconds the longest a dataset response may take
  *     ({@code arrowhttp.response-timeout-seconds})
+ * @param corsOrigins origins whose browser pages may fetch, comma-separated
+ *     ({@code arrowhttp.cors-origins}); none by default
  */
-public record ServerSettings(long maxRows, long memoryLimit, long responseMemoryLimit, long responseTimeoutSeconds) {
+public record ServerSettings(long maxRows, long memoryLimit, long responseMemoryLimit, long responseTimeoutSeconds,
+        java.util.List<String> corsOrigins) {
 
     public static final long DEFAULT_MEMORY_LIMIT = 1L << 30;
     public static final long DEFAULT_RESPONSE_MEMORY_LIMIT = 64L << 20;
@@ -30,11 +33,12 @@ public record ServerSettings(long maxRows, long memoryLimit, long responseMemory
         requirePositive("arrowhttp.memory-limit", memoryLimit);
         requirePositive("arrowhttp.response-memory-limit", responseMemoryLimit);
         requirePositive("arrowhttp.response-timeout-seconds", responseTimeoutSeconds);
+        corsOrigins = java.util.List.copyOf(corsOrigins);
     }
 
     public static ServerSettings defaults() {
         return new ServerSettings(TickersDataset.DEFAULT_MAX_ROWS, DEFAULT_MEMORY_LIMIT, DEFAULT_RESPONSE_MEMORY_LIMIT,
-                DEFAULT_RESPONSE_TIMEOUT_SECONDS);
+                DEFAULT_RESPONSE_TIMEOUT_SECONDS, java.util.List.of());
     }
 
     /** Settings from this JVM's system properties and environment, defaults for the rest. */
@@ -65,7 +69,8 @@ public record ServerSettings(long maxRows, long memoryLimit, long responseMemory
                 number(lookup, "arrowhttp.max-rows", defaults.maxRows()),
                 number(lookup, "arrowhttp.memory-limit", defaults.memoryLimit()),
                 number(lookup, "arrowhttp.response-memory-limit", defaults.responseMemoryLimit()),
-                number(lookup, "arrowhttp.response-timeout-seconds", defaults.responseTimeoutSeconds()));
+                number(lookup, "arrowhttp.response-timeout-seconds", defaults.responseTimeoutSeconds()),
+                list(lookup, "arrowhttp.cors-origins"));
     }
 
     /** {@code arrowhttp.max-rows} becomes {@code ARROWHTTP_MAX_ROWS}. */
@@ -74,7 +79,19 @@ public record ServerSettings(long maxRows, long memoryLimit, long responseMemory
     }
 
     public ServerSettings withMaxRows(long rows) {
-        return new ServerSettings(rows, memoryLimit, responseMemoryLimit, responseTimeoutSeconds);
+        return new ServerSettings(rows, memoryLimit, responseMemoryLimit, responseTimeoutSeconds, corsOrigins);
+    }
+
+    public ServerSettings withCorsOrigins(java.util.List<String> origins) {
+        return new ServerSettings(maxRows, memoryLimit, responseMemoryLimit, responseTimeoutSeconds, origins);
+    }
+
+    private static java.util.List<String> list(Function<String, String> lookup, String name) {
+        String value = lookup.apply(name);
+        if (value == null || value.isBlank()) {
+            return java.util.List.of();
+        }
+        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     }
 
     private static long number(Function<String, String> lookup, String name, long defaultValue) {

@@ -210,6 +210,18 @@ public abstract class TickersContract {
     }
 
     @Test
+    void everyResponseCarriesTheRequestId() throws IOException {
+        try (Response response = client.target(baseUri().resolve("datasets/tickers?rows=10")).request()
+                .header("X-Request-Id", "contract-check-1").get()) {
+            assertEquals("contract-check-1", response.getHeaderString("X-Request-Id"));
+            response.readEntity(MultiPart.class).close();
+        }
+        try (Response missing = get("datasets/none")) {
+            assertTrue(missing.getHeaderString("X-Request-Id").matches("[0-9a-f]{24}"), missing.getHeaderString("X-Request-Id"));
+        }
+    }
+
+    @Test
     void datasetPathServesTheSameDataset() throws IOException {
         try (MultiPart body = multipart(get("datasets/tickers?rows=6145"))) {
             Set<String> tickers = readTickers(body.getBodyParts().get(0));
