@@ -6,6 +6,7 @@ import io.arrowhttp.ArrowHttpException;
 import io.arrowhttp.ErrorCode;
 import io.arrowhttp.dataset.DatasetInfo;
 import io.arrowhttp.internal.Json;
+import io.arrowhttp.internal.TlsMaterial;
 
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
@@ -20,6 +21,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,8 +80,11 @@ public final class ArrowHttpClient implements AutoCloseable {
                     lastConnection.set(connection);
                     return connection;
                 }));
-        this.client = ClientBuilder.newBuilder()
-                .withConfig(config)
+        ClientBuilder clientBuilder = ClientBuilder.newBuilder().withConfig(config);
+        if (builder.sslContext != null) {
+            clientBuilder.sslContext(builder.sslContext);
+        }
+        this.client = clientBuilder
                 .connectTimeout(builder.connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(builder.readTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .build();
@@ -299,6 +305,10 @@ public final class ArrowHttpClient implements AutoCloseable {
         private Duration timeout;
         private final Map<String, String> headers = new LinkedHashMap<>();
         private final List<ClientMiddleware> middleware = new ArrayList<>();
+        private KeyStore trusted;
+        private KeyStore clientKeys;
+        private char[] clientKeysPassword;
+        private javax.net.ssl.SSLContext sslContext;
 
         private Builder(URI base) {
             Objects.requireNonNull(base, "base");
@@ -332,6 +342,32 @@ public final class ArrowHttpClient implements AutoCloseable {
             return this;
         }
 
+        /** For {@code https}: trusts the CA certificates in this PEM file instead of the JVM's defaults. */
+        public Builder trustCertificates(Path pemFile) {
+            this.trusted = TlsMaterial.trustStoreFromPem(pemFile);
+            return this;
+        }
+
+        /** For {@code https}: trusts the certificates of this PKCS12 trust store instead of the JVM's defaults. */
+        public Builder trustStore(Path pkcs12, char[] password) {
+            this.trusted = TlsMaterial.keyStore(pkcs12, password);
+            return this;
+        }
+
+        /** For mutual TLS: presents this certificate chain and key (PEM files, the key PKCS#8). */
+        public Builder clientCertificate(Path certificateChainPem, Path privateKeyPem) {
+            this.clientKeys = TlsMaterial.keyStoreFromPem(certificateChainPem, privateKeyPem);
+            this.clientKeysPassword = null;
+            return this;
+        }
+
+        /** For mutual TLS: presents the key in this PKCS12 keystore. */
+        public Builder clientKeyStore(Path pkcs12, char[] password) {
+            this.clientKeys = TlsMaterial.keyStore(pkcs12, password);
+            this.clientKeysPassword = password;
+            return this;
+        }
+
         /** Adds middleware around every request, in the order added. */
         public Builder middleware(ClientMiddleware middleware) {
             this.middleware.add(Objects.requireNonNull(middleware, "middleware"));
@@ -339,6 +375,9 @@ public final class ArrowHttpClient implements AutoCloseable {
         }
 
         public ArrowHttpClient build() {
+            if (trusted != null || clientKeys != null) {
+                sslContext = TlsMaterial.context(clientKeys, clientKeysPassword, trusted);
+            }
             return new ArrowHttpClient(this);
         }
     }

@@ -34,6 +34,19 @@ public final class Main implements Callable<Integer> {
                     + "or arrowhttp.max-rows).")
     Long maxRows;
 
+    @Option(names = "--tls-cert", description = "Serve HTTPS with this PEM certificate chain (with --tls-key).")
+    java.nio.file.Path tlsCertificate;
+
+    @Option(names = "--tls-key", description = "The PEM (PKCS#8) private key of --tls-cert.")
+    java.nio.file.Path tlsKey;
+
+    @Option(names = "--tls-keystore", description = "Serve HTTPS with the key in this PKCS12 keystore; its password in "
+            + "the environment variable ARROWHTTP_TLS_KEYSTORE_PASSWORD.")
+    java.nio.file.Path tlsKeystore;
+
+    @Option(names = "--tls-client-ca", description = "Require clients to present a certificate signed by a CA in this PEM file (mutual TLS).")
+    java.nio.file.Path tlsClientCa;
+
     @Option(names = "--cors-origins", split = ",",
             description = "Origins whose browser pages may fetch, such as https://app.example.com (default: none, "
                     + "or arrowhttp.cors-origins).")
@@ -54,6 +67,26 @@ public final class Main implements Callable<Integer> {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.addSubcommand("fetch", new FetchCommand(System.out));
         System.exit(commandLine.execute(args));
+    }
+
+    private TlsOptions tlsOptions() {
+        TlsOptions tls = null;
+        if (tlsCertificate != null || tlsKey != null) {
+            if (tlsCertificate == null || tlsKey == null || tlsKeystore != null) {
+                throw new IllegalArgumentException("HTTPS takes --tls-cert with --tls-key, or --tls-keystore alone");
+            }
+            tls = TlsOptions.pem(tlsCertificate, tlsKey);
+        } else if (tlsKeystore != null) {
+            String password = System.getenv("ARROWHTTP_TLS_KEYSTORE_PASSWORD");
+            tls = TlsOptions.pkcs12(tlsKeystore, password == null ? new char[0] : password.toCharArray());
+        }
+        if (tlsClientCa != null) {
+            if (tls == null) {
+                throw new IllegalArgumentException("--tls-client-ca needs HTTPS: give --tls-cert and --tls-key, or --tls-keystore");
+            }
+            tls = tls.requireClientCertificates(tlsClientCa);
+        }
+        return tls;
     }
 
     private static java.util.logging.Logger quiet(String name, java.util.logging.Level level) {
@@ -83,9 +116,16 @@ public final class Main implements Callable<Integer> {
             System.err.println("arrowhttp cannot start: " + e.getMessage());
             return 2;
         }
+        TlsOptions tls;
+        try {
+            tls = tlsOptions();
+        } catch (IllegalArgumentException e) {
+            System.err.println("arrowhttp cannot start: " + e.getMessage());
+            return 2;
+        }
         StandaloneServer server;
         try {
-            server = StandaloneServer.start(host, port, settings);
+            server = StandaloneServer.start(host, port, settings, tls);
         } catch (IOException e) {
             System.err.println("arrowhttp cannot start: " + e.getMessage());
             return 1;

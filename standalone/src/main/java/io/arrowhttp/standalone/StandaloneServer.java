@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 
 /**
@@ -41,11 +42,13 @@ public final class StandaloneServer implements AutoCloseable {
     private final HttpServer server;
     private final String host;
     private final ArrowHttpApplication application;
+    private final String scheme;
 
-    private StandaloneServer(HttpServer server, String host, ArrowHttpApplication application) {
+    private StandaloneServer(HttpServer server, String host, ArrowHttpApplication application, String scheme) {
         this.server = server;
         this.host = host;
         this.application = application;
+        this.scheme = scheme;
     }
 
     /**
@@ -56,20 +59,33 @@ public final class StandaloneServer implements AutoCloseable {
      * @throws IOException when the address cannot be bound
      */
     public static StandaloneServer start(String host, int port, ServerSettings settings) throws IOException {
+        return start(host, port, settings, null);
+    }
+
+    /**
+     * Starts a server, serving HTTPS when {@code tls} is given.
+     *
+     * @param tls the server's key and certificates, or null for plain HTTP
+     */
+    public static StandaloneServer start(String host, int port, ServerSettings settings, TlsOptions tls) throws IOException {
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("Port must be from 0 to 65535, got " + port);
         }
-        URI uri = URI.create("http://" + hostForUri(host) + ":" + port + "/");
+        String scheme = tls == null ? "http" : "https";
+        URI uri = URI.create(scheme + "://" + hostForUri(host) + ":" + port + "/");
         ArrowHttpApplication application = new ArrowHttpApplication(settings);
-        HttpServer server = GrizzlyHttpServerFactory.createHttpServer(uri, application, false);
+        HttpServer server = tls == null
+                ? GrizzlyHttpServerFactory.createHttpServer(uri, application, false)
+                : GrizzlyHttpServerFactory.createHttpServer(uri, application, true,
+                        new SSLEngineConfigurator(tls.context(), false, tls.mutual(), false), false);
         try {
             server.start();
         } catch (IOException e) {
             server.shutdownNow();
             throw new IOException("Cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        return new StandaloneServer(server, host, application);
+        return new StandaloneServer(server, host, application, scheme);
     }
 
     /** The application being served, to watch its Arrow memory. */
@@ -84,7 +100,7 @@ public final class StandaloneServer implements AutoCloseable {
     }
 
     public URI baseUri() {
-        return URI.create("http://" + hostForUri(host) + ":" + port() + "/");
+        return URI.create(scheme + "://" + hostForUri(host) + ":" + port() + "/");
     }
 
     @Override

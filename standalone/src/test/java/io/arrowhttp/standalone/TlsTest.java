@@ -1,0 +1,95 @@
+package io.arrowhttp.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.arrowhttp.client.ArrowHttpClient;
+import io.arrowhttp.client.DatasetStream;
+import io.arrowhttp.client.GetOptions;
+import io.arrowhttp.server.ServerSettings;
+import io.arrowhttp.testing.TestPki;
+
+import jakarta.ws.rs.ProcessingException;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** HTTPS on the standalone server and in the Java client, with certificates made for this run. */
+class TlsTest {
+
+    private static TestPki pki;
+
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        pki = TestPki.create(Path.of("target", "tls-test"));
+    }
+
+    private static long rows(ArrowHttpClient client) throws IOException {
+        long rows = 0;
+        try (BufferAllocator allocator = new RootAllocator();
+                DatasetStream stream = client.get("tickers", GetOptions.defaults().parameter("rows", 10_000), allocator)) {
+            while (stream.reader().loadNextBatch()) {
+                rows += stream.reader().getVectorSchemaRoot().getRowCount();
+            }
+        }
+        return rows;
+    }
+
+    /** The connection fails: during the handshake, or (TLS 1.3 refusing a client) at its first write. */
+    private static void assertHandshakeFails(ArrowHttpClient client) {
+        ProcessingException failure = assertThrows(ProcessingException.class, () -> client.info("tickers"));
+        assertTrue(failure.getCause() instanceof IOException, String.valueOf(failure.getCause()));
+    }
+
+    @Test
+    void servesHttpsFromAPemCertificateAndKey() throws Exception {
+        try (StandaloneServer server = StandaloneServer.start("127.0.0.1", 0, ServerSettings.defaults(),
+                TlsOptions.pem(pki.serverChainPem, pki.serverKeyPem));
+                ArrowHttpClient client = ArrowHttpClient.builder(server.baseUri()).trustCertificates(pki.caPem).build()) {
+            assertEquals("https", server.baseUri().getScheme());
+            assertEquals(10_000, rows(client));
+            URI location = client.info("tickers").endpoints().get(0).locations().get(0);
+            assertEquals("https", location.getScheme(), "the catalog's locations keep the scheme");
+        }
+    }
+
+    @Test
+    void servesHttpsFromAPkcs12Keystore() throws Exception {
+        try (StandaloneServer server = StandaloneServer.start("127.0.0.1", 0, ServerSettings.defaults(),
+                TlsOptions.pkcs12(pki.serverKeystore, TestPki.PASSWORD));
+                ArrowHttpClient client = ArrowHttpClient.builder(server.baseUri()).trustCertificates(pki.caPem).build()) {
+            assertEquals(10_000, rows(client));
+        }
+    }
+
+    @Test
+    void aClientThatDoesNotTrustTheCaIsRefused() throws Exception {
+        try (StandaloneServer server = StandaloneServer.start("127.0.0.1", 0, ServerSettings.defaults(),
+                TlsOptions.pem(pki.serverChainPem, pki.serverKeyPem));
+                ArrowHttpClient client = ArrowHttpClient.builder(server.baseUri()).trustCertificates(pki.otherCaPem).build()) {
+            assertHandshakeFails(client);
+        }
+    }
+
+    @Test
+    void mutualTlsRefusesAClientWithoutACertificate() throws Exception {
+        try (StandaloneServer server = StandaloneServer.start("127.0.0.1", 0, ServerSettings.defaults(),
+                TlsOptions.pem(pki.serverChainPem, pki.serverKeyPem).requireClientCertificates(pki.caPem));
+                ArrowHttpClient anonymous = ArrowHttpClient.builder(server.baseUri()).trustCertificates(pki.caPem).build();
+                ArrowHttpClient withPem = ArrowHttpClient.builder(server.baseUri()).trustCertificates(pki.caPem)
+                        .clientCertificate(pki.clientChainPem, pki.clientKeyPem).build();
+                ArrowHttpClient withKeystore = ArrowHttpClient.builder(server.baseUri()).trustCertificates(pki.caPem)
+                        .clientKeyStore(pki.clientKeystore, TestPki.PASSWORD).build()) {
+            assertHandshakeFails(anonymous);
+            assertEquals(10_000, rows(withPem));
+            assertEquals(10_000, rows(withKeystore));
+        }
+    }
+}
