@@ -1,10 +1,13 @@
 package io.arrowhttp;
 
+import io.arrowhttp.auth.Authentication;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.middleware.ServerMiddleware;
 import io.arrowhttp.internal.ArrowHttpExceptionMapper;
 import io.arrowhttp.internal.ArrowStreamBodyWriter;
 import io.arrowhttp.internal.ArrowStreamReleaseFilter;
+import io.arrowhttp.internal.AuthenticationFilter;
+import io.arrowhttp.internal.HandshakeResource;
 import io.arrowhttp.internal.CorsFilter;
 import io.arrowhttp.internal.DatasetCatalog;
 import io.arrowhttp.internal.DatasetResource;
@@ -76,6 +79,7 @@ public final class ArrowHttpFeature implements Feature {
     private final boolean statusEndpoint;
     private final List<ServerMiddleware.Factory> middleware;
     private final Set<String> corsOrigins;
+    private final Authentication authentication;
 
     private ArrowHttpFeature(Builder builder) {
         this.allocator = builder.allocator;
@@ -86,6 +90,7 @@ public final class ArrowHttpFeature implements Feature {
         this.statusEndpoint = builder.statusEndpoint;
         this.middleware = List.copyOf(builder.middleware);
         this.corsOrigins = Set.copyOf(builder.corsOrigins);
+        this.authentication = builder.authentication;
     }
 
     /**
@@ -133,6 +138,10 @@ public final class ArrowHttpFeature implements Feature {
         if (!corsOrigins.isEmpty()) {
             context.register(new CorsFilter(corsOrigins));
         }
+        if (authentication != null) {
+            context.register(new AuthenticationFilter(authentication));
+            context.register(new HandshakeResource(authentication));
+        }
         return true;
     }
 
@@ -147,6 +156,7 @@ public final class ArrowHttpFeature implements Feature {
         private boolean statusEndpoint;
         private final List<ServerMiddleware.Factory> middleware = new ArrayList<>();
         private final Set<String> corsOrigins = new LinkedHashSet<>();
+        private Authentication authentication;
 
         private Builder(BufferAllocator allocator) {
             this.allocator = allocator;
@@ -220,6 +230,15 @@ public final class ArrowHttpFeature implements Feature {
                 }
                 corsOrigins.add(origin.trim());
             }
+            return this;
+        }
+
+        /**
+         * Requires a bearer token on every call, got from {@code POST /auth/handshake}; see
+         * {@link Authentication}. Off by default.
+         */
+        public Builder authentication(Authentication authentication) {
+            this.authentication = Objects.requireNonNull(authentication, "authentication");
             return this;
         }
 

@@ -69,6 +69,8 @@ public final class ArrowHttpClient implements AutoCloseable {
     private final Duration defaultTimeout;
     private final ThreadLocal<HttpURLConnection> lastConnection = new ThreadLocal<>();
     private final ScheduledThreadPoolExecutor timer;
+    private final String basicUser;
+    private final char[] basicPassword;
 
     private ArrowHttpClient(Builder builder) {
         this.base = builder.base;
@@ -88,7 +90,21 @@ public final class ArrowHttpClient implements AutoCloseable {
                 .connectTimeout(builder.connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .readTimeout(builder.readTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .build();
-        for (ClientMiddleware middleware : builder.middleware) {
+        List<ClientMiddleware> allMiddleware = new ArrayList<>(builder.middleware);
+        if (builder.basicUser != null) {
+            allMiddleware.add(0, new TokenAuthentication(this::handshake));
+        } else if (builder.bearerToken != null) {
+            String header = "Bearer " + builder.bearerToken;
+            allMiddleware.add(0, new ClientMiddleware() {
+                @Override
+                public void onBeforeRequest(URI uri, jakarta.ws.rs.core.MultivaluedMap<String, Object> headers) {
+                    headers.putSingle("Authorization", header);
+                }
+            });
+        }
+        this.basicUser = builder.basicUser;
+        this.basicPassword = builder.basicPassword;
+        for (ClientMiddleware middleware : allMiddleware) {
             client.register((jakarta.ws.rs.client.ClientRequestFilter) request ->
                     middleware.onBeforeRequest(request.getUri(), request.getHeaders()));
             client.register((jakarta.ws.rs.client.ClientResponseFilter) (request, response) ->
@@ -162,7 +178,7 @@ public final class ArrowHttpClient implements AutoCloseable {
             request.header("X-Request-Timeout", String.format(Locale.ROOT, "%.3f", timeout.toNanos() / 1e9));
         }
         lastConnection.remove();
-        Response response = request.get();
+        Response response = send(request);
         HttpURLConnection connection = lastConnection.get();
         lastConnection.remove();
         Runnable disconnect = () -> {
@@ -202,6 +218,22 @@ public final class ArrowHttpClient implements AutoCloseable {
         }
     }
 
+    /** Exchanges the Basic credentials for a bearer token at {@code POST /auth/handshake}. */
+    private TokenAuthentication.Token handshake() {
+        String basic = java.util.Base64.getEncoder().encodeToString(
+                (basicUser + ":" + new String(basicPassword)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        try (Response response = request(target().path("auth").path("handshake"), MediaType.APPLICATION_JSON)
+                .header("Authorization", "Basic " + basic)
+                .post(jakarta.ws.rs.client.Entity.text(""))) {
+            failUnlessOk(response);
+            JsonNode body = Json.mapper().readTree(response.readEntity(InputStream.class));
+            return new TokenAuthentication.Token(body.path("token").asText(),
+                    java.time.Instant.parse(body.path("expiresAt").asText()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("The handshake's answer could not be read", e);
+        }
+    }
+
     @Override
     public void close() {
         timer.shutdownNow();
@@ -218,8 +250,20 @@ public final class ArrowHttpClient implements AutoCloseable {
         return request;
     }
 
+    /** Sends a GET; a refusal raised by middleware (a failed handshake) comes out as itself. */
+    private static Response send(Invocation.Builder request) {
+        try {
+            return request.get();
+        } catch (jakarta.ws.rs.ProcessingException e) {
+            if (e.getCause() instanceof ArrowHttpException refused) {
+                throw refused;
+            }
+            throw e;
+        }
+    }
+
     private JsonNode json(WebTarget target) {
-        try (Response response = request(target, MediaType.APPLICATION_JSON).get()) {
+        try (Response response = send(request(target, MediaType.APPLICATION_JSON))) {
             failUnlessOk(response);
             return Json.mapper().readTree(response.readEntity(InputStream.class));
         } catch (IOException e) {
@@ -309,6 +353,9 @@ public final class ArrowHttpClient implements AutoCloseable {
         private KeyStore clientKeys;
         private char[] clientKeysPassword;
         private javax.net.ssl.SSLContext sslContext;
+        private String basicUser;
+        private char[] basicPassword;
+        private String bearerToken;
 
         private Builder(URI base) {
             Objects.requireNonNull(base, "base");
@@ -365,6 +412,23 @@ public final class ArrowHttpClient implements AutoCloseable {
         public Builder clientKeyStore(Path pkcs12, char[] password) {
             this.clientKeys = TlsMaterial.keyStore(pkcs12, password);
             this.clientKeysPassword = password;
+            return this;
+        }
+
+        /**
+         * Authenticates like Arrow Flight's handshake: these credentials go once to
+         * {@code POST /auth/handshake} (HTTP Basic), and the bearer token it returns goes with
+         * every call, renewed before it expires. Use HTTPS: the password travels with the handshake.
+         */
+        public Builder basicHandshake(String user, char[] password) {
+            this.basicUser = Objects.requireNonNull(user, "user");
+            this.basicPassword = Objects.requireNonNull(password, "password").clone();
+            return this;
+        }
+
+        /** Sends this bearer token (an API token of the server) with every call. */
+        public Builder bearerToken(String token) {
+            this.bearerToken = Objects.requireNonNull(token, "token");
             return this;
         }
 

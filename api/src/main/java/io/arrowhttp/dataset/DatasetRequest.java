@@ -13,10 +13,12 @@ public final class DatasetRequest {
 
     private final Map<String, List<String>> parameters;
     private final CallContext call;
+    private final java.security.Principal principal;
 
-    private DatasetRequest(Map<String, List<String>> parameters, CallContext call) {
+    private DatasetRequest(Map<String, List<String>> parameters, CallContext call, java.security.Principal principal) {
         this.parameters = parameters;
         this.call = call;
+        this.principal = principal;
     }
 
     /** A request with these decoded query parameters and no deadline; the map is copied. */
@@ -26,9 +28,22 @@ public final class DatasetRequest {
 
     /** A request with these decoded query parameters, for {@code call}; the map is copied. */
     public static DatasetRequest of(Map<String, List<String>> parameters, CallContext call) {
+        return of(parameters, call, null);
+    }
+
+    /** A request of {@code principal} (null when anonymous), for {@code call}; the map is copied. */
+    public static DatasetRequest of(Map<String, List<String>> parameters, CallContext call, java.security.Principal principal) {
         Map<String, List<String>> copy = new LinkedHashMap<>();
         parameters.forEach((name, values) -> copy.put(name, List.copyOf(values)));
-        return new DatasetRequest(Map.copyOf(copy), java.util.Objects.requireNonNull(call, "call"));
+        return new DatasetRequest(Map.copyOf(copy), java.util.Objects.requireNonNull(call, "call"), principal);
+    }
+
+    /**
+     * Who calls, when the application authenticates its callers: a dataset may refuse with
+     * {@link io.arrowhttp.ErrorCode#UNAUTHORIZED} (403) what this caller may not read.
+     */
+    public Optional<java.security.Principal> principal() {
+        return Optional.ofNullable(principal);
     }
 
     /** The call: whether it was cancelled, its deadline, cancel callbacks for slow producers. */

@@ -10,6 +10,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
@@ -73,15 +74,17 @@ public final class DatasetResource {
     @GET
     @Path("{name}")
     @Produces(MULTIPART_PREFERRED)
-    public MultiPart get(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers) {
-        return responder.respond(name, uri, headers);
+    public MultiPart get(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers,
+            @Context SecurityContext security) {
+        return responder.respond(name, uri, headers, security);
     }
 
     @GET
     @Path("{name}")
     @Produces(ARROW_SECOND)
-    public ArrowStream getArrowOnly(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers) {
-        return responder.respondArrowOnly(name, uri, headers);
+    public ArrowStream getArrowOnly(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers,
+            @Context SecurityContext security) {
+        return responder.respondArrowOnly(name, uri, headers, security);
     }
 
     private static Response json(Object body) {

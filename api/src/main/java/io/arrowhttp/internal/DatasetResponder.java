@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.arrowhttp.dataset.DatasetInfo;
 
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 
 import java.net.URI;
@@ -65,9 +66,9 @@ public final class DatasetResponder {
     }
 
     /** The multipart response: JSON metadata, the Arrow stream, footnotes and status when asked for. */
-    public MultiPart respond(String name, UriInfo uri, HttpHeaders headers) {
+    public MultiPart respond(String name, UriInfo uri, HttpHeaders headers, SecurityContext security) {
         Dataset dataset = catalog.get(name);
-        DatasetRequest request = DatasetRequest.of(uri.getQueryParameters(), newCall(headers));
+        DatasetRequest request = DatasetRequest.of(uri.getQueryParameters(), newCall(headers), principal(security));
         Object metadata = dataset.metadata(request);
         ArrowStream arrow = open(dataset, request);
         try {
@@ -86,9 +87,13 @@ public final class DatasetResponder {
     }
 
     /** The bare Arrow stream, for clients that asked for nothing else. */
-    public ArrowStream respondArrowOnly(String name, UriInfo uri, HttpHeaders headers) {
+    public ArrowStream respondArrowOnly(String name, UriInfo uri, HttpHeaders headers, SecurityContext security) {
         Dataset dataset = catalog.get(name);
-        return open(dataset, DatasetRequest.of(uri.getQueryParameters(), newCall(headers)));
+        return open(dataset, DatasetRequest.of(uri.getQueryParameters(), newCall(headers), principal(security)));
+    }
+
+    private static java.security.Principal principal(SecurityContext security) {
+        return security == null ? null : security.getUserPrincipal();
     }
 
     /** The call's deadline: the earlier of the server's limit and the client's {@value #TIMEOUT_HEADER}. */

@@ -7,6 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.glassfish.jersey.media.multipart.MultiPart;
@@ -28,13 +29,13 @@ public final class RootDatasetResource {
 
     @GET
     @Produces(DatasetResource.MULTIPART_PREFERRED)
-    public MultiPart get(@Context UriInfo uri, @Context HttpHeaders headers) {
-        return responder.respond(datasetName, uri, headers);
+    public MultiPart get(@Context UriInfo uri, @Context HttpHeaders headers, @Context SecurityContext security) {
+        return responder.respond(datasetName, uri, headers, security);
     }
 
     @GET
     @Produces(DatasetResource.ARROW_SECOND)
-    public ArrowStream getArrowOnly(@Context UriInfo uri, @Context HttpHeaders headers) {
-        return responder.respondArrowOnly(datasetName, uri, headers);
+    public ArrowStream getArrowOnly(@Context UriInfo uri, @Context HttpHeaders headers, @Context SecurityContext security) {
+        return responder.respondArrowOnly(datasetName, uri, headers, security);
     }
 }

@@ -47,6 +47,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--tls-client-ca", description = "Require clients to present a certificate signed by a CA in this PEM file (mutual TLS).")
     java.nio.file.Path tlsClientCa;
 
+    @Option(names = "--auth-users", description = "Require authentication: users and password hashes from this file "
+            + "(lines made by 'hash-password'); needs HTTPS. See also arrowhttp.auth.* settings.")
+    java.nio.file.Path authUsers;
+
     @Option(names = "--cors-origins", split = ",",
             description = "Origins whose browser pages may fetch, such as https://app.example.com (default: none, "
                     + "or arrowhttp.cors-origins).")
@@ -66,6 +70,7 @@ public final class Main implements Callable<Integer> {
         QUIETED.size();
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.addSubcommand("fetch", new FetchCommand(System.out));
+        commandLine.addSubcommand("hash-password", new HashPasswordCommand());
         System.exit(commandLine.execute(args));
     }
 
@@ -112,6 +117,11 @@ public final class Main implements Callable<Integer> {
             if (corsOrigins != null) {
                 settings = settings.withCorsOrigins(corsOrigins);
             }
+            if (authUsers != null) {
+                io.arrowhttp.server.AuthSettings auth = settings.auth();
+                settings = settings.withAuth(new io.arrowhttp.server.AuthSettings(authUsers, auth.apiTokens(),
+                        auth.tokenKey(), auth.allowInsecureHttp()));
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("arrowhttp cannot start: " + e.getMessage());
             return 2;
@@ -126,6 +136,9 @@ public final class Main implements Callable<Integer> {
         StandaloneServer server;
         try {
             server = StandaloneServer.start(host, port, settings, tls);
+        } catch (IllegalStateException | IllegalArgumentException refused) {
+            System.err.println("arrowhttp cannot start: " + refused.getMessage());
+            return 2;
         } catch (IOException e) {
             System.err.println("arrowhttp cannot start: " + e.getMessage());
             return 1;

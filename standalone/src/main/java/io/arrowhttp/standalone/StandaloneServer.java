@@ -72,6 +72,11 @@ public final class StandaloneServer implements AutoCloseable {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("Port must be from 0 to 65535, got " + port);
         }
+        if (settings.auth().enabled() && tls == null && !settings.auth().allowInsecureHttp()) {
+            throw new IllegalStateException("Authentication over plain HTTP would send passwords and tokens in clear: "
+                    + "serve HTTPS (--tls-cert and --tls-key, or --tls-keystore), or for local tests only set "
+                    + "arrowhttp.auth.allow-insecure-http=true");
+        }
         String scheme = tls == null ? "http" : "https";
         URI uri = URI.create(scheme + "://" + hostForUri(host) + ":" + port + "/");
         ArrowHttpApplication application = new ArrowHttpApplication(settings);

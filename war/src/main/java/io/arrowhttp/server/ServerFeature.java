@@ -60,7 +60,11 @@ final class ServerFeature implements Feature {
                 }, System.getProperties(), System.getenv());
         BufferAllocator root = new RootAllocator(settings.memoryLimit());
         TickersDataset tickers = new TickersDataset(new SplittableRandom().nextLong(), settings.maxRows());
-        context.register(ArrowHttpFeature.builder(root)
+        ArrowHttpFeature.Builder feature = ArrowHttpFeature.builder(root);
+        if (settings.auth().enabled()) {
+            feature.authentication(settings.auth().authentication());
+        }
+        context.register(feature
                 .dataset(tickers)
                 .rootDataset(TickersDataset.NAME)
                 .responseMemoryLimit(settings.responseMemoryLimit())

@@ -20,9 +20,10 @@ import java.util.function.Function;
  *     ({@code arrowhttp.response-timeout-seconds})
  * @param corsOrigins origins whose browser pages may fetch, comma-separated
  *     ({@code arrowhttp.cors-origins}); none by default
+ * @param auth authentication, off by default; see {@link AuthSettings}
  */
 public record ServerSettings(long maxRows, long memoryLimit, long responseMemoryLimit, long responseTimeoutSeconds,
-        java.util.List<String> corsOrigins) {
+        java.util.List<String> corsOrigins, AuthSettings auth) {
 
     public static final long DEFAULT_MEMORY_LIMIT = 1L << 30;
     public static final long DEFAULT_RESPONSE_MEMORY_LIMIT = 64L << 20;
@@ -34,11 +35,12 @@ public record ServerSettings(long maxRows, long memoryLimit, long responseMemory
         requirePositive("arrowhttp.response-memory-limit", responseMemoryLimit);
         requirePositive("arrowhttp.response-timeout-seconds", responseTimeoutSeconds);
         corsOrigins = java.util.List.copyOf(corsOrigins);
+        auth = auth == null ? AuthSettings.OFF : auth;
     }
 
     public static ServerSettings defaults() {
         return new ServerSettings(TickersDataset.DEFAULT_MAX_ROWS, DEFAULT_MEMORY_LIMIT, DEFAULT_RESPONSE_MEMORY_LIMIT,
-                DEFAULT_RESPONSE_TIMEOUT_SECONDS, java.util.List.of());
+                DEFAULT_RESPONSE_TIMEOUT_SECONDS, java.util.List.of(), AuthSettings.OFF);
     }
 
     /** Settings from this JVM's system properties and environment, defaults for the rest. */
@@ -70,7 +72,10 @@ public record ServerSettings(long maxRows, long memoryLimit, long responseMemory
                 number(lookup, "arrowhttp.memory-limit", defaults.memoryLimit()),
                 number(lookup, "arrowhttp.response-memory-limit", defaults.responseMemoryLimit()),
                 number(lookup, "arrowhttp.response-timeout-seconds", defaults.responseTimeoutSeconds()),
-                list(lookup, "arrowhttp.cors-origins"));
+                list(lookup, "arrowhttp.cors-origins"),
+                new AuthSettings(path(lookup, "arrowhttp.auth.users"), list(lookup, "arrowhttp.auth.api-tokens"),
+                        lookup.apply("arrowhttp.auth.token-key"),
+                        Boolean.parseBoolean(String.valueOf(lookup.apply("arrowhttp.auth.allow-insecure-http")).trim())));
     }
 
     /** {@code arrowhttp.max-rows} becomes {@code ARROWHTTP_MAX_ROWS}. */
@@ -79,11 +84,20 @@ public record ServerSettings(long maxRows, long memoryLimit, long responseMemory
     }
 
     public ServerSettings withMaxRows(long rows) {
-        return new ServerSettings(rows, memoryLimit, responseMemoryLimit, responseTimeoutSeconds, corsOrigins);
+        return new ServerSettings(rows, memoryLimit, responseMemoryLimit, responseTimeoutSeconds, corsOrigins, auth);
+    }
+
+    public ServerSettings withAuth(AuthSettings authSettings) {
+        return new ServerSettings(maxRows, memoryLimit, responseMemoryLimit, responseTimeoutSeconds, corsOrigins, authSettings);
+    }
+
+    private static java.nio.file.Path path(Function<String, String> lookup, String name) {
+        String value = lookup.apply(name);
+        return value == null || value.isBlank() ? null : java.nio.file.Path.of(value.trim());
     }
 
     public ServerSettings withCorsOrigins(java.util.List<String> origins) {
-        return new ServerSettings(maxRows, memoryLimit, responseMemoryLimit, responseTimeoutSeconds, origins);
+        return new ServerSettings(maxRows, memoryLimit, responseMemoryLimit, responseTimeoutSeconds, origins, auth);
     }
 
     private static java.util.List<String> list(Function<String, String> lookup, String name) {
