@@ -44,13 +44,15 @@ class StreamingOverHttpTest {
     private static BufferAllocator allocator;
     private static TestServer server;
     private static ScriptedDataset held;
+    private static ScriptedDataset small;
 
     @BeforeAll
     static void start() {
         allocator = new RootAllocator();
         held = ScriptedDataset.holding("held", 3, 10, 1, RELEASE_HELD);
+        small = ScriptedDataset.of("small", 5, 1000);
         server = TestServer.start(new ResourceConfig().register(ArrowHttpFeature.builder(allocator)
-                .dataset(ScriptedDataset.of("small", 5, 1000))
+                .dataset(small)
                 .dataset(ScriptedDataset.of("tiny", 3, 2))
                 .dataset(ScriptedDataset.failing("failing", 10, 1000, 2))
                 .dataset(ScriptedDataset.of("large", 5000, 10_000))
@@ -213,6 +215,18 @@ class StreamingOverHttpTest {
         assertTrue(allocator.getChildAllocators().isEmpty(), "response allocators left open");
         RawHttp.Exchange after = RawHttp.get(server.port(), "/datasets/small", "1.1");
         assertTrue(after.endedProperly());
+    }
+
+    @Test
+    void headAnswersTheHeadersWithoutProducingTheData() throws IOException {
+        int before = small.produced();
+        RawHttp.Exchange head = RawHttp.send(server.port(), "HEAD", "/datasets/small", "1.1", java.util.Map.of());
+        assertTrue(head.statusLine().startsWith("HTTP/1.1 200"), head.statusLine());
+        assertTrue(head.header("Content-Type").matches("multipart/mixed;\\s*boundary=[A-Za-z0-9_-]{38}"), head.header("Content-Type"));
+        assertEquals(0, head.body().length);
+        assertEquals(before, small.produced(), "no batch was produced for a HEAD request");
+        RawHttp.get(server.port(), "/datasets/small", "1.1");
+        assertEquals(before + 5, small.produced(), "the same request as GET produces the batches");
     }
 
     @Test

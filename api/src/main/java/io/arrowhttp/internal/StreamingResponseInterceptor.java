@@ -55,6 +55,12 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
             context.proceed();
             return;
         }
+        if (isHead()) {
+            // JAX-RS answers HEAD by running the GET method: the headers are set by now, and
+            // producing a body only to discard it could cost minutes of work.
+            arrow.close();
+            return;
+        }
         OutputStream out = context.getOutputStream();
         ServerConnection connection = ServerConnection.current(injectionManager);
         if (out instanceof CommittingOutputStream committing && !committing.isCommitted()) {
@@ -93,6 +99,15 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
             String id = arrow.outcome().map(StreamOutcome::errorId).orElse(null);
             LOG.error("Response failed with {} after {} and was aborted, error id {}", code, arrow.statistics(),
                     id != null ? id : ErrorIds.next(), failure);
+        }
+    }
+
+    private boolean isHead() {
+        try {
+            jakarta.ws.rs.core.Request request = injectionManager.getInstance(jakarta.ws.rs.core.Request.class);
+            return request != null && "HEAD".equals(request.getMethod());
+        } catch (RuntimeException outsideARequest) {
+            return false;
         }
     }
 
