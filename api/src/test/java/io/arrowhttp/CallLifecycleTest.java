@@ -13,6 +13,7 @@ import io.arrowhttp.testing.MultipartBody;
 import io.arrowhttp.testing.PacedDataset;
 import io.arrowhttp.testing.RawHttp;
 import io.arrowhttp.testing.ScriptedDataset;
+import io.arrowhttp.testing.ServerStatus;
 import io.arrowhttp.testing.TestServer;
 import io.arrowhttp.testing.ThrowingDataset;
 
@@ -76,10 +77,7 @@ class CallLifecycleTest {
     }
 
     private static JsonNode status() throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) server.uri("/status").toURL().openConnection();
-        try (InputStream in = connection.getInputStream()) {
-            return JSON.readTree(in);
-        }
+        return ServerStatus.read(server.uri("/status"));
     }
 
     @Test
@@ -190,13 +188,7 @@ class CallLifecycleTest {
                 assertEquals(100_000, socket.getInputStream().readNBytes(100_000).length);
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        JsonNode status = status();
-        while ((status.get("allocatedBytes").asLong() != 0 || status.get("activeStreams").asLong() != 0)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            status = status();
-        }
+        JsonNode status = ServerStatus.awaitIdle(server.uri("/status"));
         assertEquals(0, status.get("allocatedBytes").asLong(), status.toString());
         assertEquals(0, status.get("activeStreams").asLong(), status.toString());
         assertEquals(0, status.get("openResponseAllocators").asLong(), status.toString());

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.arrowhttp.ArrowHttpException;
 import io.arrowhttp.ArrowHttpFeature;
@@ -17,15 +16,13 @@ import io.arrowhttp.ErrorCode;
 import io.arrowhttp.dataset.DatasetInfo;
 import io.arrowhttp.testing.PacedDataset;
 import io.arrowhttp.testing.ScriptedDataset;
+import io.arrowhttp.testing.ServerStatus;
 import io.arrowhttp.testing.TestServer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -180,13 +177,7 @@ class ArrowHttpClientTest {
                 });
             }
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        JsonNode status = serverStatus();
-        while ((status.get("allocatedBytes").asLong() != 0 || status.get("activeStreams").asLong() != 0)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            status = serverStatus();
-        }
+        JsonNode status = ServerStatus.awaitIdle(server.uri("/status"));
         assertEquals(0, status.get("allocatedBytes").asLong(), status.toString());
         assertEquals(cancelledBefore + 10, status.get("cancelledStreams").asLong(), status.toString());
     }
@@ -212,8 +203,6 @@ class ArrowHttpClientTest {
     }
 
     private static JsonNode serverStatus() throws IOException {
-        try (InputStream in = URI.create(server.uri("/status").toString()).toURL().openStream()) {
-            return new ObjectMapper().readTree(in);
-        }
+        return ServerStatus.read(server.uri("/status"));
     }
 }
