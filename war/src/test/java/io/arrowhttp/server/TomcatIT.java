@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class TomcatIT extends DeployedWarContract {
 
     private static final long MAX_ROWS = 50_000_000;
+    private static final String API_TOKEN = UUID.randomUUID() + "-" + UUID.randomUUID();
     private final String managerPassword = UUID.randomUUID().toString();
 
     /** Configured the Tomcat way: a context parameter in conf/Catalina/localhost/ROOT.xml. */
@@ -28,7 +29,10 @@ class TomcatIT extends DeployedWarContract {
     protected ServletContainer createContainer() {
         return new TomcatContainer(Path.of("target", "it", "tomcat"),
                 Map.of("arrowhttp.max-rows", Long.toString(MAX_ROWS)), true, managerPassword)
-                .alsoDeploy("/broken", Map.of("arrowhttp.response-memory-limit", BrokenResponses.TOO_SMALL_RESPONSE_MEMORY));
+                .alsoDeploy("/broken", Map.of("arrowhttp.response-memory-limit", BrokenResponses.TOO_SMALL_RESPONSE_MEMORY))
+                .alsoDeploy("/secured", Map.of("arrowhttp.auth.api-tokens", "nightly=" + API_TOKEN,
+                        // The test talks plain HTTP to Tomcat; a real deployment would use HTTPS.
+                        "arrowhttp.auth.allow-insecure-http", "true"));
     }
 
     @Override
@@ -38,6 +42,21 @@ class TomcatIT extends DeployedWarContract {
 
     private TomcatContainer tomcat() {
         return (TomcatContainer) container();
+    }
+
+    @Test
+    void oneContextParameterTurnsAuthenticationOn() throws IOException {
+        HttpURLConnection anonymous = (HttpURLConnection) baseUri().resolve("/secured/datasets/tickers?rows=10").toURL().openConnection();
+        assertEquals(401, anonymous.getResponseCode());
+        assertTrue(anonymous.getHeaderField("WWW-Authenticate").startsWith("Bearer"));
+        assertEquals("application/problem+json", anonymous.getContentType());
+
+        HttpURLConnection machine = (HttpURLConnection) baseUri().resolve("/secured/datasets/tickers?rows=10").toURL().openConnection();
+        machine.setRequestProperty("Authorization", "Bearer " + API_TOKEN);
+        assertEquals(200, machine.getResponseCode());
+        try (InputStream in = machine.getInputStream()) {
+            assertTrue(in.readAllBytes().length > 0);
+        }
     }
 
     @Test
