@@ -1,5 +1,6 @@
 package io.arrowhttp.benchmark;
 
+import io.arrowhttp.server.CallContext;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.example.TickersDataset;
 

@@ -2,7 +2,7 @@ package io.arrowhttp.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.arrowhttp.ArrowHttpException;
+import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;

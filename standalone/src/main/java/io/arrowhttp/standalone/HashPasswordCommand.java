@@ -1,6 +1,6 @@
 package io.arrowhttp.standalone;
 
-import io.arrowhttp.auth.PasswordHash;
+import io.arrowhttp.server.auth.PasswordHash;
 
 import java.io.BufferedReader;
 import java.io.Console;

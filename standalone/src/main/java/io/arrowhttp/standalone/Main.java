@@ -1,7 +1,7 @@
 package io.arrowhttp.standalone;
 
-import io.arrowhttp.ArrowRuntimeCheck;
-import io.arrowhttp.server.ServerSettings;
+import io.arrowhttp.server.ArrowRuntimeCheck;
+import io.arrowhttp.app.ServerSettings;
 
 import java.io.IOException;
 import java.util.Optional;
@@ -118,8 +118,8 @@ public final class Main implements Callable<Integer> {
                 settings = settings.withCorsOrigins(corsOrigins);
             }
             if (authUsers != null) {
-                io.arrowhttp.server.AuthSettings auth = settings.auth();
-                settings = settings.withAuth(new io.arrowhttp.server.AuthSettings(authUsers, auth.apiTokens(),
+                io.arrowhttp.app.AuthSettings auth = settings.auth();
+                settings = settings.withAuth(new io.arrowhttp.app.AuthSettings(authUsers, auth.apiTokens(),
                         auth.tokenKey(), auth.allowInsecureHttp()));
             }
         } catch (IllegalArgumentException e) {

@@ -1,7 +1,8 @@
 package io.arrowhttp.standalone;
 
-import io.arrowhttp.server.ArrowHttpApplication;
-import io.arrowhttp.server.ServerSettings;
+import io.arrowhttp.server.auth.Authentication;
+import io.arrowhttp.app.ArrowHttpApplication;
+import io.arrowhttp.app.ServerSettings;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package io.arrowhttp.standalone;
 
-import io.arrowhttp.internal.TlsMaterial;
+import io.arrowhttp.tls.TlsMaterial;
 
 import java.nio.file.Path;
 import java.security.KeyStore;

@@ -1,17 +1,18 @@
 package io.arrowhttp.standalone;
 
+import io.arrowhttp.server.auth.Authentication;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arrowhttp.ArrowHttpException;
-import io.arrowhttp.ErrorCode;
-import io.arrowhttp.auth.PasswordHash;
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.server.auth.PasswordHash;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
-import io.arrowhttp.server.AuthSettings;
-import io.arrowhttp.server.ServerSettings;
+import io.arrowhttp.app.AuthSettings;
+import io.arrowhttp.app.ServerSettings;
 import io.arrowhttp.testing.TestPki;
 
 import java.nio.file.Files;

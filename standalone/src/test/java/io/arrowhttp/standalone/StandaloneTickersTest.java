@@ -2,8 +2,8 @@ package io.arrowhttp.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.arrowhttp.server.ServerSettings;
-import io.arrowhttp.server.TickersContract;
+import io.arrowhttp.app.ServerSettings;
+import io.arrowhttp.app.TickersContract;
 
 import java.io.IOException;
 import java.net.URI;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
-import io.arrowhttp.server.ServerSettings;
+import io.arrowhttp.app.ServerSettings;
 import io.arrowhttp.testing.TestPki;
 
 import jakarta.ws.rs.ProcessingException;

@@ -1,0 +1,68 @@
+package io.arrowhttp.dataset;
+
+import java.util.OptionalLong;
+
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * A table the server offers under {@code /datasets/{name}}: its description, its schema, the JSON
+ * metadata sent before its rows, and a fresh source of record batches for every request.
+ *
+ * <p>Everything that can fail for a given request (a bad parameter, a missing file, an
+ * unreachable database) should fail in {@link #metadata} or {@link #open}, which run before the
+ * response's status line is sent and so become ordinary error responses. A failure while batches
+ * are read aborts the response instead.
+ *
+ * <p>Implementations are shared by concurrent requests and must be thread-safe.
+ */
+public interface Dataset extends AutoCloseable {
+
+    /** The name in the URL: letters, digits, {@code .}, {@code _} and {@code -}. */
+    String name();
+
+    /** One line for people browsing the catalog. */
+    String description();
+
+    /** The schema every reader returned by {@link #open} produces. */
+    Schema schema();
+
+    /**
+     * The content of the JSON part for this request: anything Jackson serializes.
+     *
+     * @throws io.arrowhttp.protocol.ArrowHttpException to refuse the request with a code
+     */
+    Object metadata(DatasetRequest request);
+
+    /**
+     * Opens a reader of this dataset's record batches for one response. Batches should be
+     * produced lazily in {@link ArrowReader#loadNextBatch()}, so that memory stays at one batch
+     * however many rows are sent.
+     *
+     * <p>The caller owns the returned reader and closes it; {@code allocator} belongs to the caller
+     * too and is closed after the reader. Allocate every buffer of the response from it.
+     *
+     * @throws io.arrowhttp.protocol.ArrowHttpException to refuse the request with a code, for example
+     *     {@link io.arrowhttp.protocol.ErrorCode#INVALID_ARGUMENT} for a parameter out of range
+     */
+    ArrowReader open(DatasetRequest request, BufferAllocator allocator);
+
+    /**
+     * Rows a request without parameters returns, when known without reading the data: shown in the
+     * catalog ({@code totalRecords}, null when empty, as Flight's -1).
+     */
+    default OptionalLong totalRecords() {
+        return OptionalLong.empty();
+    }
+
+    /** Bytes of the Arrow stream a request without parameters returns, when known; see {@link #totalRecords()}. */
+    default OptionalLong totalBytes() {
+        return OptionalLong.empty();
+    }
+
+    /** Releases what the dataset holds for its whole life. Called once, when the application stops. */
+    @Override
+    default void close() {
+    }
+}

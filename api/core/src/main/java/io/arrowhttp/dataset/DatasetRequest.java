@@ -1,0 +1,98 @@
+package io.arrowhttp.dataset;
+
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.server.CallContext;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What a client asked of a dataset: the query parameters of its request, and the call it belongs to. */
+public final class DatasetRequest {
+
+    private final Map<String, List<String>> parameters;
+    private final CallContext call;
+    private final java.security.Principal principal;
+
+    private DatasetRequest(Map<String, List<String>> parameters, CallContext call, java.security.Principal principal) {
+        this.parameters = parameters;
+        this.call = call;
+        this.principal = principal;
+    }
+
+    /** A request with these decoded query parameters and no deadline; the map is copied. */
+    public static DatasetRequest of(Map<String, List<String>> parameters) {
+        return of(parameters, CallContext.withoutDeadline());
+    }
+
+    /** A request with these decoded query parameters, for {@code call}; the map is copied. */
+    public static DatasetRequest of(Map<String, List<String>> parameters, CallContext call) {
+        return of(parameters, call, null);
+    }
+
+    /** A request of {@code principal} (null when anonymous), for {@code call}; the map is copied. */
+    public static DatasetRequest of(Map<String, List<String>> parameters, CallContext call, java.security.Principal principal) {
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        parameters.forEach((name, values) -> copy.put(name, List.copyOf(values)));
+        return new DatasetRequest(Map.copyOf(copy), java.util.Objects.requireNonNull(call, "call"), principal);
+    }
+
+    /**
+     * Who calls, when the application authenticates its callers: a dataset may refuse with
+     * {@link io.arrowhttp.protocol.ErrorCode#UNAUTHORIZED} (403) what this caller may not read.
+     */
+    public Optional<java.security.Principal> principal() {
+        return Optional.ofNullable(principal);
+    }
+
+    /** The call: whether it was cancelled, its deadline, cancel callbacks for slow producers. */
+    public CallContext call() {
+        return call;
+    }
+
+    /** Whether the parameter is present, with or without a value ({@code ?name} or {@code ?name=x}). */
+    public boolean has(String name) {
+        return parameters.containsKey(name);
+    }
+
+    /** The first value of the parameter, if present. */
+    public Optional<String> parameter(String name) {
+        List<String> values = parameters.get(name);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    /** All parameters, decoded. */
+    public Map<String, List<String>> parameters() {
+        return parameters;
+    }
+
+    /**
+     * A whole-number parameter within {@code [min, max]}, or {@code defaultValue} when absent.
+     *
+     * @throws ArrowHttpException {@code INVALID_ARGUMENT} when present but not such a number
+     */
+    public long longParameter(String name, long defaultValue, long min, long max) {
+        Optional<String> value = parameter(name);
+        if (value.isEmpty()) {
+            return defaultValue;
+        }
+        String text = value.get().trim();
+        long parsed;
+        try {
+            parsed = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw outOfRange(name, text, min, max);
+        }
+        if (parsed < min || parsed > max) {
+            throw outOfRange(name, text, min, max);
+        }
+        return parsed;
+    }
+
+    private static ArrowHttpException outOfRange(String name, String value, long min, long max) {
+        String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
+        return ArrowHttpException.invalidArgument(String.format(
+                "Query parameter '%s' must be a whole number from %d to %d; got '%s'", name, min, max, shown));
+    }
+}

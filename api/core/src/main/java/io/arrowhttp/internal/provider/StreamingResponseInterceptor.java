@@ -1,0 +1,130 @@
+package io.arrowhttp.internal.provider;
+
+import io.arrowhttp.internal.container.ResponseOutput;
+import io.arrowhttp.internal.container.ServerConnection;
+import io.arrowhttp.internal.wire.ErrorIds;
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.server.ArrowStream;
+import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.server.StreamOutcome;
+
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.ext.WriterInterceptor;
+import jakarta.ws.rs.ext.WriterInterceptorContext;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+import org.glassfish.jersey.internal.inject.InjectionManager;
+import org.glassfish.jersey.media.multipart.BodyPart;
+import org.glassfish.jersey.media.multipart.MultiPart;
+import org.glassfish.jersey.message.internal.CommittingOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes responses that carry an Arrow stream so that they reach the client batch by batch, and so
+ * that a failure part way can never pass for a complete response.
+ *
+ * <p>Jersey holds the first 8 KiB of every response (jersey.config.server.contentLength.buffer)
+ * to compute a Content-Length, and ignores flushes until then: a first small batch, or the
+ * schema, would wait for more data. For these responses only, the buffer is turned off, so the
+ * rest of the application keeps its Content-Length headers.
+ *
+ * <p>When writing fails after the status line has gone out, the connection is dropped: the
+ * client sees a broken response (no last chunk, no closing delimiter, no end-of-stream marker).
+ * A client that went away is logged at debug level, any other failure as an error under an id.
+ * Where the library cannot drop the connection itself (servlet containers), such a failure is
+ * rethrown for the container to do it.
+ */
+@Priority(Priorities.ENTITY_CODER - 100)
+public final class StreamingResponseInterceptor implements WriterInterceptor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingResponseInterceptor.class);
+
+    private final InjectionManager injectionManager;
+
+    @Inject
+    public StreamingResponseInterceptor(InjectionManager injectionManager) {
+        this.injectionManager = injectionManager;
+    }
+
+    @Override
+    public void aroundWriteTo(WriterInterceptorContext context) throws IOException {
+        ArrowStream arrow = arrowStreamOf(context.getEntity());
+        if (arrow == null) {
+            context.proceed();
+            return;
+        }
+        if (isHead()) {
+            // JAX-RS answers HEAD by running the GET method: the headers are set by now, and
+            // producing a body only to discard it could cost minutes of work.
+            arrow.close();
+            return;
+        }
+        OutputStream out = context.getOutputStream();
+        ServerConnection connection = ServerConnection.current(injectionManager);
+        if (out instanceof CommittingOutputStream committing && !committing.isCommitted()) {
+            committing.enableBuffering(0);
+            connection.beforeBody();
+            if (connection.wantsEarlyCommit()) {
+                committing.commit();
+                connection.afterHeadersCommitted();
+            }
+        }
+        ResponseOutput output = new ResponseOutput(out, connection);
+        context.setOutputStream(output);
+        Runnable stopWatching = connection.onClientGone(() -> arrow.call().cancel(ErrorCode.CANCELLED));
+        try {
+            context.proceed();
+        } catch (IOException clientGone) {
+            LOG.debug("Client went away after {}: {}", arrow.statistics(), clientGone.toString());
+            output.abandon();
+        } catch (RuntimeException failure) {
+            if (!output.abortIfStarted()) {
+                throw failure;
+            }
+            logAborted(arrow, failure);
+        } finally {
+            stopWatching.run();
+        }
+    }
+
+    private static void logAborted(ArrowStream arrow, RuntimeException failure) {
+        ErrorCode code = failure instanceof ArrowHttpException known ? known.code() : ErrorCode.INTERNAL;
+        if (code == ErrorCode.CANCELLED) {
+            LOG.debug("Response cancelled after {}", arrow.statistics());
+        } else if (code == ErrorCode.TIMED_OUT) {
+            LOG.info("Response timed out after {} and was aborted", arrow.statistics());
+        } else {
+            String id = arrow.outcome().map(StreamOutcome::errorId).orElse(null);
+            LOG.error("Response failed with {} after {} and was aborted, error id {}", code, arrow.statistics(),
+                    id != null ? id : ErrorIds.next(), failure);
+        }
+    }
+
+    private boolean isHead() {
+        try {
+            jakarta.ws.rs.core.Request request = injectionManager.getInstance(jakarta.ws.rs.core.Request.class);
+            return request != null && "HEAD".equals(request.getMethod());
+        } catch (RuntimeException outsideARequest) {
+            return false;
+        }
+    }
+
+    static ArrowStream arrowStreamOf(Object entity) {
+        if (entity instanceof ArrowStream stream) {
+            return stream;
+        }
+        if (entity instanceof MultiPart multiPart) {
+            for (BodyPart part : multiPart.getBodyParts()) {
+                if (part.getEntity() instanceof ArrowStream stream) {
+                    return stream;
+                }
+            }
+        }
+        return null;
+    }
+}

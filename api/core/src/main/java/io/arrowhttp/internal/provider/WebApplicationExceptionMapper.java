@@ -1,0 +1,48 @@
+package io.arrowhttp.internal.provider;
+
+import io.arrowhttp.protocol.Problem;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+
+/**
+ * Gives Jersey's own refusals (unknown path, wrong method, unacceptable media type) the same
+ * problem body as the library's errors. Responses that already carry an entity are left as they
+ * are: their author chose that body.
+ */
+public final class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
+
+    @Override
+    public Response toResponse(WebApplicationException exception) {
+        Response original = exception.getResponse();
+        if (original.hasEntity()) {
+            return original;
+        }
+        int status = original.getStatus();
+        String detail = detailFor(status, original.getStatusInfo().getReasonPhrase());
+        Response problem = Problem.of(status, Problem.codeFor(status), detail).toResponse();
+        Response.ResponseBuilder builder = Response.fromResponse(problem);
+        // Keep what tells the client how to retry, such as Allow on a 405.
+        original.getHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("Content-Type") && !name.equalsIgnoreCase("Content-Length")) {
+                values.forEach(value -> builder.header(name, value));
+            }
+        });
+        return builder.build();
+    }
+
+    private static String detailFor(int status, String reason) {
+        switch (status) {
+            case 404:
+                return "No resource at this path";
+            case 405:
+                return "This resource does not answer that method; the Allow header lists those it does";
+            case 406:
+                return "The Accept header allows none of the media types this resource produces";
+            case 415:
+                return "This resource does not read that Content-Type";
+            default:
+                return reason;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.arrowhttp.internal.resource;
+
+import io.arrowhttp.protocol.internal.Json;
+import io.arrowhttp.protocol.ArrowMediaTypes;
+import io.arrowhttp.server.ArrowStream;
+import io.arrowhttp.protocol.DatasetInfo;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import java.util.Map;
+
+import org.glassfish.jersey.media.multipart.MultiPart;
+
+/**
+ * The dataset catalog and the datasets, Arrow Flight's ListFlights, GetFlightInfo, GetSchema and
+ * DoGet in HTTP terms:
+ * <ul>
+ *   <li>{@code GET /datasets}: every dataset's {@link DatasetInfo};</li>
+ *   <li>{@code GET /datasets/{name}/info}: one of them;</li>
+ *   <li>{@code GET /datasets/{name}/schema}: the schema as an Arrow stream without batches, or as
+ *       JSON when asked for;</li>
+ *   <li>{@code GET /datasets/{name}}: the dataset, as multipart (the default) or, for
+ *       {@code Accept: application/vnd.apache.arrow.stream}, as the bare Arrow stream.</li>
+ * </ul>
+ */
+@Path("datasets")
+public final class DatasetResource {
+
+    /** Multipart unless the client prefers the bare stream: {@code qs} ranks the two for {@code *}{@code /*}. */
+    static final String MULTIPART_PREFERRED = ArrowMediaTypes.MULTIPART_MIXED + ";qs=1";
+    static final String ARROW_SECOND = ArrowMediaTypes.ARROW_STREAM + ";qs=0.5";
+
+    private final DatasetResponder responder;
+
+    public DatasetResource(DatasetResponder responder) {
+        this.responder = responder;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response list(@Context UriInfo uri) {
+        return json(Map.of("datasets", responder.list(uri)));
+    }
+
+    @GET
+    @Path("{name}/info")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response info(@PathParam("name") String name, @Context UriInfo uri) {
+        return json(responder.info(name, uri));
+    }
+
+    @GET
+    @Path("{name}/schema")
+    @Produces(ARROW_SECOND)
+    public ArrowStream schema(@PathParam("name") String name) {
+        return responder.schemaStream(name);
+    }
+
+    @GET
+    @Path("{name}/schema")
+    @Produces(MediaType.APPLICATION_JSON + ";qs=0.4")
+    public Response schemaJson(@PathParam("name") String name) {
+        return Response.ok(responder.schemaJson(name), MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    @GET
+    @Path("{name}")
+    @Produces(MULTIPART_PREFERRED)
+    public MultiPart get(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers,
+            @Context SecurityContext security) {
+        return responder.respond(name, uri, headers, security);
+    }
+
+    @GET
+    @Path("{name}")
+    @Produces(ARROW_SECOND)
+    public ArrowStream getArrowOnly(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers,
+            @Context SecurityContext security) {
+        return responder.respondArrowOnly(name, uri, headers, security);
+    }
+
+    private static Response json(Object body) {
+        return Response.ok(Json.toBytes(body), MediaType.APPLICATION_JSON_TYPE).build();
+    }
+}

@@ -1,0 +1,41 @@
+package io.arrowhttp.internal.resource;
+
+import io.arrowhttp.server.ArrowStream;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.glassfish.jersey.media.multipart.MultiPart;
+
+/**
+ * {@code GET /}: the application's default dataset, for clients that know only the server's
+ * address, negotiated like {@code GET /datasets/{name}}.
+ */
+@Path("/")
+public final class RootDatasetResource {
+
+    private final DatasetResponder responder;
+    private final String datasetName;
+
+    public RootDatasetResource(DatasetResponder responder, String datasetName) {
+        this.responder = responder;
+        this.datasetName = datasetName;
+    }
+
+    @GET
+    @Produces(DatasetResource.MULTIPART_PREFERRED)
+    public MultiPart get(@Context UriInfo uri, @Context HttpHeaders headers, @Context SecurityContext security) {
+        return responder.respond(datasetName, uri, headers, security);
+    }
+
+    @GET
+    @Produces(DatasetResource.ARROW_SECOND)
+    public ArrowStream getArrowOnly(@Context UriInfo uri, @Context HttpHeaders headers, @Context SecurityContext security) {
+        return responder.respondArrowOnly(datasetName, uri, headers, security);
+    }
+}

@@ -1,0 +1,44 @@
+package io.arrowhttp.internal.resource;
+
+import io.arrowhttp.protocol.internal.Json;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * {@code GET /status}: the Arrow memory the application holds and its responses by outcome, so an
+ * operator, a test or a benchmark can see that nothing leaks: with no response running,
+ * {@code allocatedBytes} is 0.
+ */
+@Path("status")
+public final class StatusResource {
+
+    private final BufferAllocator allocator;
+    private final StreamMetrics metrics;
+
+    public StatusResource(BufferAllocator allocator, StreamMetrics metrics) {
+        this.allocator = allocator;
+        this.metrics = metrics;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response get() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("allocatedBytes", allocator.getAllocatedMemory());
+        status.put("peakAllocatedBytes", allocator.getPeakMemoryAllocation());
+        status.put("openResponseAllocators", allocator.getChildAllocators().size());
+        status.putAll(metrics.snapshot());
+        Runtime runtime = Runtime.getRuntime();
+        status.put("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory());
+        status.put("heapMaxBytes", runtime.maxMemory());
+        return Response.ok(Json.toBytes(status), MediaType.APPLICATION_JSON_TYPE).build();
+    }
+}

@@ -1,0 +1,254 @@
+package io.arrowhttp.server;
+
+import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.server.auth.Authentication;
+import io.arrowhttp.dataset.Dataset;
+import io.arrowhttp.server.middleware.ServerMiddleware;
+import io.arrowhttp.internal.provider.ArrowHttpExceptionMapper;
+import io.arrowhttp.internal.provider.ArrowStreamBodyWriter;
+import io.arrowhttp.internal.provider.ArrowStreamReleaseFilter;
+import io.arrowhttp.internal.provider.AuthenticationFilter;
+import io.arrowhttp.internal.resource.HandshakeResource;
+import io.arrowhttp.internal.provider.CorsFilter;
+import io.arrowhttp.internal.resource.DatasetCatalog;
+import io.arrowhttp.internal.resource.DatasetResource;
+import io.arrowhttp.internal.resource.DatasetResponder;
+import io.arrowhttp.internal.resource.DeadlineTimer;
+import io.arrowhttp.internal.provider.MiddlewareCompletion;
+import io.arrowhttp.internal.provider.MiddlewareFilter;
+import io.arrowhttp.internal.provider.MultipartHeadersFilter;
+import io.arrowhttp.internal.resource.RootDatasetResource;
+import io.arrowhttp.internal.resource.StatusResource;
+import io.arrowhttp.internal.resource.StreamMetrics;
+import io.arrowhttp.internal.provider.StreamingResponseInterceptor;
+import io.arrowhttp.internal.provider.UnexpectedExceptionMapper;
+import io.arrowhttp.internal.provider.WebApplicationExceptionMapper;
+
+import jakarta.ws.rs.core.Feature;
+import jakarta.ws.rs.core.FeatureContext;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import org.apache.arrow.memory.BufferAllocator;
+import org.glassfish.jersey.media.multipart.MultiPartFeature;
+import org.glassfish.jersey.server.spi.AbstractContainerLifecycleListener;
+import org.glassfish.jersey.server.spi.Container;
+
+/**
+ * The one thing to register in a Jersey application to serve Arrow data over HTTP.
+ *
+ * <pre>{@code
+ * BufferAllocator root = new RootAllocator();          // yours: close it when the application stops
+ * ResourceConfig config = new ResourceConfig()
+ *         .register(ArrowHttpFeature.builder(root)
+ *                 .dataset(new TickersDataset())
+ *                 .rootDataset(TickersDataset.NAME)
+ *                 .build());
+ * }</pre>
+ *
+ * It registers:
+ * <ul>
+ *   <li>the writer of {@link ArrowStream} entities ({@code application/vnd.apache.arrow.stream}) and
+ *       Jersey's multipart support, so resource methods can return {@link ArrowMultipart} entities;</li>
+ *   <li>a filter that gives every multipart response an unguessable boundary, and one that releases
+ *       the Arrow memory of every response when its request ends;</li>
+ *   <li>exception mappers that answer every error with an {@code application/problem+json} body;</li>
+ *   <li>when datasets were added, the catalog {@code GET /datasets}, {@code /datasets/{name}/info}
+ *       and {@code /schema}, each dataset at {@code GET /datasets/{name}}, and {@code GET /} for
+ *       the root dataset if one was chosen; {@code GET /status} when asked for.</li>
+ * </ul>
+ *
+ * <h2>Memory</h2>
+ * Each dataset response allocates from its own child of the allocator given to
+ * {@link #builder(BufferAllocator)}, closed when the response ends, normally or not. The feature
+ * never closes that allocator nor the datasets: they belong to whoever made them, and are to be
+ * closed after the application has stopped (datasets first).
+ */
+public final class ArrowHttpFeature implements Feature {
+
+    private final BufferAllocator allocator;
+    private final DatasetCatalog catalog;
+    private final String rootDataset;
+    private final long responseMemoryLimit;
+    private final Duration responseTimeout;
+    private final boolean statusEndpoint;
+    private final List<ServerMiddleware.Factory> middleware;
+    private final Set<String> corsOrigins;
+    private final Authentication authentication;
+
+    private ArrowHttpFeature(Builder builder) {
+        this.allocator = builder.allocator;
+        this.catalog = builder.catalog;
+        this.rootDataset = builder.rootDataset;
+        this.responseMemoryLimit = builder.responseMemoryLimit;
+        this.responseTimeout = builder.responseTimeout;
+        this.statusEndpoint = builder.statusEndpoint;
+        this.middleware = List.copyOf(builder.middleware);
+        this.corsOrigins = Set.copyOf(builder.corsOrigins);
+        this.authentication = builder.authentication;
+    }
+
+    /**
+     * @param allocator the parent of every response's allocator; the caller keeps ownership and
+     *     closes it after the application has stopped
+     */
+    public static Builder builder(BufferAllocator allocator) {
+        return new Builder(Objects.requireNonNull(allocator, "allocator"));
+    }
+
+    @Override
+    public boolean configure(FeatureContext context) {
+        context.register(MultiPartFeature.class);
+        context.register(ArrowStreamBodyWriter.class);
+        context.register(MultipartHeadersFilter.class);
+        context.register(ArrowStreamReleaseFilter.class);
+        context.register(StreamingResponseInterceptor.class);
+        context.register(ArrowHttpExceptionMapper.class);
+        context.register(WebApplicationExceptionMapper.class);
+        context.register(UnexpectedExceptionMapper.class);
+        StreamMetrics metrics = new StreamMetrics();
+        if (!catalog.isEmpty()) {
+            DeadlineTimer deadlines = new DeadlineTimer();
+            context.register(new AbstractContainerLifecycleListener() {
+                @Override
+                public void onShutdown(Container container) {
+                    deadlines.stop();
+                }
+            });
+            DatasetResponder responder = new DatasetResponder(catalog, allocator, responseMemoryLimit,
+                    responseTimeout, deadlines, metrics);
+            context.register(new DatasetResource(responder));
+            if (rootDataset != null) {
+                context.register(new RootDatasetResource(responder, rootDataset));
+            }
+        }
+        if (statusEndpoint) {
+            context.register(new StatusResource(allocator, metrics));
+        }
+        if (!middleware.isEmpty()) {
+            context.register(new MiddlewareFilter(middleware));
+            context.register(MiddlewareCompletion.class);
+            context.register(MiddlewareCompletion.Counting.class);
+        }
+        if (!corsOrigins.isEmpty()) {
+            context.register(new CorsFilter(corsOrigins));
+        }
+        if (authentication != null) {
+            context.register(new AuthenticationFilter(authentication));
+            context.register(new HandshakeResource(authentication));
+        }
+        return true;
+    }
+
+    /** Collects the datasets and limits; {@link #build()} checks them. */
+    public static final class Builder {
+
+        private final BufferAllocator allocator;
+        private final DatasetCatalog catalog = new DatasetCatalog();
+        private String rootDataset;
+        private long responseMemoryLimit = Long.MAX_VALUE;
+        private Duration responseTimeout;
+        private boolean statusEndpoint;
+        private final List<ServerMiddleware.Factory> middleware = new ArrayList<>();
+        private final Set<String> corsOrigins = new LinkedHashSet<>();
+        private Authentication authentication;
+
+        private Builder(BufferAllocator allocator) {
+            this.allocator = allocator;
+        }
+
+        /** Serves {@code dataset} at {@code /datasets/{name}}. Names must be unique. */
+        public Builder dataset(Dataset dataset) {
+            catalog.add(Objects.requireNonNull(dataset, "dataset"));
+            return this;
+        }
+
+        /** Also serves the named dataset, added with {@link #dataset}, at {@code GET /}. */
+        public Builder rootDataset(String name) {
+            this.rootDataset = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * The most Arrow memory one response may hold at once; a response that needs more fails.
+         * Unlimited by default (the parent allocator's limit still applies).
+         */
+        public Builder responseMemoryLimit(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("responseMemoryLimit must be positive, got " + bytes);
+            }
+            this.responseMemoryLimit = bytes;
+            return this;
+        }
+
+        /**
+         * The longest a dataset response may take; past it, the response ends with
+         * {@link ErrorCode#TIMED_OUT}. Clients may ask for less with the {@code X-Request-Timeout}
+         * header (seconds). No limit by default.
+         */
+        public Builder responseTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("responseTimeout must be positive, got " + timeout);
+            }
+            this.responseTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Also serves {@code GET /status}: the Arrow memory held (0 when nothing is being sent and
+         * nothing leaked) and the dataset responses by outcome.
+         */
+        public Builder statusEndpoint() {
+            this.statusEndpoint = true;
+            return this;
+        }
+
+        /**
+         * Adds middleware around every call of the application, in the order added; see
+         * {@link ServerMiddleware}. {@link io.arrowhttp.server.middleware.RequestIds} and
+         * {@link io.arrowhttp.server.middleware.AccessLog} ship with the library.
+         */
+        public Builder middleware(ServerMiddleware.Factory factory) {
+            middleware.add(Objects.requireNonNull(factory, "factory"));
+            return this;
+        }
+
+        /**
+         * Lets browser pages from these origins (such as {@code https://app.example.com}, or
+         * {@code *} for any) fetch from the application. None by default.
+         */
+        public Builder corsOrigins(Collection<String> origins) {
+            for (String origin : origins) {
+                if (origin == null || origin.isBlank() || origin.endsWith("/")) {
+                    throw new IllegalArgumentException("A CORS origin is a scheme, host and optional port without a"
+                            + " trailing slash, such as https://app.example.com; got '" + origin + "'");
+                }
+                corsOrigins.add(origin.trim());
+            }
+            return this;
+        }
+
+        /**
+         * Requires a bearer token on every call, got from {@code POST /auth/handshake}; see
+         * {@link Authentication}. Off by default.
+         */
+        public Builder authentication(Authentication authentication) {
+            this.authentication = Objects.requireNonNull(authentication, "authentication");
+            return this;
+        }
+
+        public ArrowHttpFeature build() {
+            if (rootDataset != null && !catalog.contains(rootDataset)) {
+                throw new IllegalStateException("Root dataset '" + rootDataset
+                        + "' was not added; call dataset(...) with it before rootDataset(...)");
+            }
+            return new ArrowHttpFeature(this);
+        }
+    }
+}

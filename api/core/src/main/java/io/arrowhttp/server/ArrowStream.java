@@ -1,0 +1,302 @@
+package io.arrowhttp.server;
+
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.internal.wire.BatchStagingChannel;
+import io.arrowhttp.internal.wire.ErrorIds;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+
+/**
+ * An Arrow IPC stream to send: the entity of the Arrow part of a multipart response, or of a bare
+ * {@code application/vnd.apache.arrow.stream} response. Its record batches come from an
+ * {@link ArrowReader} that is read lazily, one batch at a time, while the response is written, so
+ * the server holds one batch of a response at a time however long it is.
+ *
+ * <h2>Ownership</h2>
+ * An {@code ArrowStream} takes ownership of its reader and, when given one, of the allocator the
+ * reader allocates from. It closes the reader first (which frees the reader's
+ * {@link VectorSchemaRoot}) and then the allocator, exactly once, at the first of:
+ * <ul>
+ *   <li>{@link #writeTo(OutputStream)} returning, normally or by an exception;</li>
+ *   <li>{@link #close()};</li>
+ *   <li>the end of the request, for a stream returned from a resource method of an application
+ *       that registers {@link ArrowHttpFeature}, even when the body is never written (the client
+ *       went away first, a filter failed).</li>
+ * </ul>
+ * The allocator is typically a child of the application's root allocator made for this response:
+ * closing it when the response ends makes a leak in a reader fail loudly instead of growing the
+ * root allocator.
+ *
+ * <h2>On the wire</h2>
+ * The schema message is sent together with the first record batch, each record batch is handed to
+ * the HTTP layer in one write followed by a flush (one HTTP/1.1 chunk per batch), and the
+ * end-of-stream marker is written last without a flush of its own so it travels with whatever
+ * follows. If reading or writing fails part way, no end-of-stream marker is written: a reader of
+ * the stream sees it cut short, never a complete-looking stream. (In a multipart response whose
+ * client asked for a status part the marker is written after a failure, and the status part says
+ * what failed; see {@link ArrowMultipart.Builder#statusPart()}.)
+ *
+ * <h2>Cancellation</h2>
+ * Before each batch the stream checks its {@link CallContext}: past the deadline it fails with
+ * {@link ErrorCode#TIMED_OUT}, cancelled it stops. A failed write to the client cancels the call,
+ * which runs the producer's cancel callbacks.
+ */
+public final class ArrowStream implements Closeable {
+
+    private static final int INITIAL_STAGING_BYTES = 64 * 1024;
+
+    private final ArrowReader reader;
+    private final BufferAllocator allocator;
+    private final CallContext call;
+    private final AtomicBoolean written = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile StreamStatistics statistics = new StreamStatistics(0, 0, 0, 0, 0);
+    private volatile StreamOutcome outcome;
+    private volatile boolean failuresInBand;
+    private volatile RuntimeException deferredFailure;
+    private volatile Consumer<StreamOutcome> endListener = outcome -> { };
+
+    private ArrowStream(ArrowReader reader, BufferAllocator allocator, CallContext call) {
+        this.reader = Objects.requireNonNull(reader, "reader");
+        this.allocator = allocator;
+        this.call = Objects.requireNonNull(call, "call");
+    }
+
+    /**
+     * A stream of the reader's batches; takes ownership of the reader only. Use it when the
+     * reader's allocator outlives this response.
+     */
+    public static ArrowStream of(ArrowReader reader) {
+        return new ArrowStream(reader, null, CallContext.withoutDeadline());
+    }
+
+    /**
+     * A stream of the reader's batches; takes ownership of the reader and of {@code allocator},
+     * which is closed after the reader.
+     */
+    public static ArrowStream of(ArrowReader reader, BufferAllocator allocator) {
+        return of(reader, allocator, CallContext.withoutDeadline());
+    }
+
+    /**
+     * As {@link #of(ArrowReader, BufferAllocator)}, for the call {@code call}: the same context the
+     * producer was given, so that its deadline and cancellation apply to the stream.
+     */
+    public static ArrowStream of(ArrowReader reader, BufferAllocator allocator, CallContext call) {
+        return new ArrowStream(reader, Objects.requireNonNull(allocator, "allocator"), call);
+    }
+
+    /** The call this stream belongs to. */
+    public CallContext call() {
+        return call;
+    }
+
+    /**
+     * Runs {@code listener} once, when the stream has been closed, with how it ended. For access
+     * logs and metrics; it must be quick and must not throw. Replaces any listener set before.
+     */
+    public ArrowStream onEnd(Consumer<StreamOutcome> listener) {
+        this.endListener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /** How the stream ended; empty until it has been closed. */
+    public java.util.Optional<StreamOutcome> outcome() {
+        return java.util.Optional.ofNullable(outcome);
+    }
+
+    /**
+     * Instead of failing, a producer failure ends the stream with the end-of-stream marker and is
+     * kept for the status part that follows; see {@link ArrowMultipart.Builder#statusPart()}.
+     */
+    void reportFailuresInBand() {
+        this.failuresInBand = true;
+    }
+
+    /**
+     * The producer failure kept for the status part, when {@link #reportFailuresInBand()} applies.
+     * The status part throws it once it has been sent, so that the response is still aborted.
+     */
+    public java.util.Optional<RuntimeException> deferredFailure() {
+        return java.util.Optional.ofNullable(deferredFailure);
+    }
+
+    /**
+     * Writes the whole IPC stream to {@code out}, flushing after each record batch, then closes
+     * this stream (see the class comment). {@code out} itself is never closed: inside a multipart
+     * body more parts follow.
+     *
+     * @throws IOException when {@code out} fails, usually because the client went away; failures
+     *     of the reader are unchecked
+     * @throws IllegalStateException when called a second time: open a new stream per response
+     */
+    public void writeTo(OutputStream out) throws IOException {
+        if (!written.compareAndSet(false, true)) {
+            throw new IllegalStateException(
+                    "This ArrowStream was written already; create a new one for each response");
+        }
+        if (closed.get()) {
+            throw new IllegalStateException(
+                    "This ArrowStream was closed before it was written; create it in the request that sends it");
+        }
+        Throwable failure = null;
+        try {
+            writeBatches(out);
+        } catch (IOException clientGone) {
+            failure = clientGone;
+            call.cancel(ErrorCode.CANCELLED);
+            outcome = new StreamOutcome(ErrorCode.CANCELLED, "The client went away", null, statistics);
+            throw clientGone;
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            closeAfter(failure);
+        }
+    }
+
+    /** Records a producer failure; returns true when it is to be reported in band instead of thrown. */
+    private boolean producerFailed(RuntimeException failure) {
+        String id = ErrorIds.next();
+        if (failure instanceof ArrowHttpException known) {
+            String errorId = known.code().httpStatus() >= 500 && known.code() != ErrorCode.TIMED_OUT ? id : null;
+            outcome = new StreamOutcome(known.code(), known.getMessage(), errorId, statistics);
+        } else {
+            outcome = new StreamOutcome(ErrorCode.INTERNAL, "The data source failed after " + statistics.batches()
+                    + " batches; quote error id " + id + " to the server's operators", id, statistics);
+        }
+        if (failuresInBand) {
+            deferredFailure = failure;
+        }
+        return failuresInBand;
+    }
+
+    private void writeBatches(OutputStream out) throws IOException {
+        long start = System.nanoTime();
+        long batches = 0;
+        long rows = 0;
+        long bytes = 0;
+        long chunks = 0;
+        VectorSchemaRoot root = read(reader::getVectorSchemaRoot);
+        BatchStagingChannel staging = new BatchStagingChannel(INITIAL_STAGING_BYTES);
+        // Never closed: ArrowWriter.close() writes the end-of-stream marker, which on a failure
+        // path would make a cut stream look complete. The writer holds no buffers of its own.
+        ArrowStreamWriter writer = new ArrowStreamWriter(root, reader, staging);
+        writer.start();
+        while (true) {
+            try {
+                call.checkNotCancelled();
+                if (!read(reader::loadNextBatch)) {
+                    break;
+                }
+            } catch (RuntimeException failure) {
+                if (!producerFailed(failure)) {
+                    throw failure;
+                }
+                break;
+            }
+            writer.writeBatch();
+            bytes += staging.size();
+            staging.drainTo(out);
+            out.flush();
+            batches++;
+            chunks++;
+            rows += root.getRowCount();
+            statistics = new StreamStatistics(batches, rows, bytes, chunks, System.nanoTime() - start);
+        }
+        writer.end();
+        bytes += staging.size();
+        staging.drainTo(out);
+        chunks++;
+        statistics = new StreamStatistics(batches, rows, bytes, chunks, System.nanoTime() - start);
+    }
+
+    /**
+     * Runs a step of the reader, reporting its I/O failures as unchecked: an {@link IOException}
+     * out of {@link #writeTo} then always means the client side, usually a client that went away.
+     */
+    private static <T> T read(ReaderStep<T> step) {
+        try {
+            return step.run();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reading the next record batch failed", e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface ReaderStep<T> {
+        T run() throws IOException;
+    }
+
+    /** What has been written so far; final once {@link #writeTo(OutputStream)} has returned. */
+    public StreamStatistics statistics() {
+        return statistics;
+    }
+
+    /** Releases the reader and then the allocator, if this stream owns one. Idempotent. */
+    @Override
+    public void close() {
+        closeAfter(null);
+    }
+
+    private void closeAfter(Throwable failure) {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (outcome == null) {
+            outcome = written.get()
+                    ? new StreamOutcome(null, null, null, statistics)
+                    : new StreamOutcome(ErrorCode.CANCELLED, "The response was never written", null, statistics);
+        } else {
+            outcome = new StreamOutcome(outcome.error(), outcome.message(), outcome.errorId(), statistics);
+        }
+        call.end();
+        RuntimeException closeFailure = null;
+        try {
+            reader.close();
+        } catch (IOException e) {
+            closeFailure = new UncheckedIOException("Closing the Arrow reader failed", e);
+        } catch (RuntimeException e) {
+            closeFailure = e;
+        }
+        if (allocator != null) {
+            try {
+                allocator.close();
+            } catch (RuntimeException e) {
+                if (closeFailure == null) {
+                    closeFailure = e;
+                } else {
+                    closeFailure.addSuppressed(e);
+                }
+            }
+        }
+        try {
+            endListener.accept(outcome);
+        } catch (RuntimeException listenerFailure) {
+            if (closeFailure == null) {
+                closeFailure = listenerFailure;
+            } else {
+                closeFailure.addSuppressed(listenerFailure);
+            }
+        }
+        if (closeFailure != null) {
+            if (failure != null) {
+                failure.addSuppressed(closeFailure);
+            } else {
+                throw closeFailure;
+            }
+        }
+    }
+}

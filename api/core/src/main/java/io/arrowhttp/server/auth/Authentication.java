@@ -1,0 +1,269 @@
+package io.arrowhttp.server.auth;
+
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ErrorCode;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Authentication like Arrow Flight's handshake: a client proves who it is once, with HTTP Basic at
+ * {@code POST /auth/handshake}, and gets a bearer token it sends on every later call. Tokens are
+ * signed with a key of the deployment (HMAC-SHA256), so any instance with the same key accepts
+ * them, and they expire. Machine clients can use static API tokens instead.
+ *
+ * <p>Register it with {@link io.arrowhttp.server.ArrowHttpFeature.Builder#authentication}. It is
+ * insecure without TLS, as Flight warns: credentials and tokens travel in clear.
+ */
+public final class Authentication {
+
+    private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
+    private static final String VERSION = "v1";
+
+    /**
+     * Checks a user's password some other way than the built-in user file (a directory, a
+     * database): returns the identity the caller is, or empty. Must take as long for unknown users.
+     */
+    @FunctionalInterface
+    public interface PasswordCheck {
+        Optional<String> check(String user, char[] password);
+    }
+
+    private final SecretKeySpec key;
+    private final Map<String, String> users;
+    private final PasswordCheck passwordCheck;
+    private final Map<String, byte[]> apiTokenDigests;
+    private final Duration tokenLifetime;
+    private final boolean allowInsecureHttp;
+    private final Clock clock;
+    private final String decoy = PasswordHash.decoy();
+
+    private Authentication(Builder builder) {
+        this.key = new SecretKeySpec(builder.tokenKey, "HmacSHA256");
+        this.users = Map.copyOf(builder.users);
+        this.passwordCheck = builder.passwordCheck;
+        Map<String, byte[]> digests = new LinkedHashMap<>();
+        builder.apiTokens.forEach((name, token) -> digests.put(name, sha256(token)));
+        this.apiTokenDigests = Map.copyOf(digests);
+        this.tokenLifetime = builder.tokenLifetime;
+        this.allowInsecureHttp = builder.allowInsecureHttp;
+        this.clock = builder.clock;
+    }
+
+    /**
+     * @param tokenKey the key that signs tokens, at least 32 random bytes; the same on every
+     *     instance that must accept the same tokens
+     */
+    public static Builder builder(byte[] tokenKey) {
+        return new Builder(tokenKey);
+    }
+
+    /**
+     * Users from a properties file of {@code name=pbkdf2-sha256$...} lines, as written by
+     * {@code java -jar arrowhttp-server.jar hash-password}.
+     */
+    public static Map<String, String> loadUsers(Path file) {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Cannot read the user file " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> users = new LinkedHashMap<>();
+        properties.stringPropertyNames().forEach(name -> users.put(name, properties.getProperty(name).trim()));
+        return users;
+    }
+
+    public boolean allowsInsecureHttp() {
+        return allowInsecureHttp;
+    }
+
+    public Duration tokenLifetime() {
+        return tokenLifetime;
+    }
+
+    /** The user whose Basic credentials these are, or empty. Takes as long for unknown users. */
+    public Optional<String> checkPassword(String user, char[] password) {
+        if (passwordCheck != null && !users.containsKey(user)) {
+            return passwordCheck.check(user, password);
+        }
+        String stored = users.get(user);
+        boolean matches = PasswordHash.matches(password, stored == null ? decoy : stored);
+        return stored != null && matches ? Optional.of(user) : Optional.empty();
+    }
+
+    /** A new token for {@code user}, valid for the token lifetime. */
+    public String issueToken(String user) {
+        Instant now = clock.instant();
+        String payload = URL.encodeToString(("{\"sub\":\"" + escape(user) + "\",\"iat\":" + now.getEpochSecond()
+                + ",\"exp\":" + now.plus(tokenLifetime).getEpochSecond() + "}").getBytes(StandardCharsets.UTF_8));
+        String signed = VERSION + "." + payload;
+        return signed + "." + URL.encodeToString(sign(signed));
+    }
+
+    /**
+     * The identity a bearer token stands for.
+     *
+     * @throws ArrowHttpException {@code UNAUTHENTICATED} saying why (malformed, bad signature,
+     *     expired), never echoing the token
+     */
+    public String verify(String token) {
+        Optional<String> apiUser = apiTokenUser(token);
+        if (apiUser.isPresent()) {
+            return apiUser.get();
+        }
+        String[] parts = token.split("\\.");
+        if (parts.length != 3 || !parts[0].equals(VERSION)) {
+            throw unauthenticated("The bearer token is malformed");
+        }
+        byte[] signature;
+        String json;
+        try {
+            signature = URL_DECODER.decode(parts[2]);
+            json = new String(URL_DECODER.decode(parts[1]), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw unauthenticated("The bearer token is malformed");
+        }
+        if (!MessageDigest.isEqual(signature, sign(parts[0] + "." + parts[1]))) {
+            throw unauthenticated("The bearer token's signature is not valid");
+        }
+        long expires = Long.parseLong(json.replaceAll(".*\"exp\":(\\d+).*", "$1"));
+        if (clock.instant().getEpochSecond() >= expires) {
+            throw unauthenticated("The bearer token has expired; get a new one from /auth/handshake");
+        }
+        return unescape(json.replaceAll(".*\"sub\":\"((?:[^\"\\\\]|\\\\.)*)\".*", "$1"));
+    }
+
+    private Optional<String> apiTokenUser(String token) {
+        byte[] digest = sha256(token);
+        String found = null;
+        for (Map.Entry<String, byte[]> entry : apiTokenDigests.entrySet()) {
+            if (MessageDigest.isEqual(entry.getValue(), digest)) {
+                found = entry.getKey();
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
+    private byte[] sign(String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac.doFinal(text.getBytes(StandardCharsets.US_ASCII));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String escape(String text) {
+        return text.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    private static String unescape(String text) {
+        return text.replace("\\\"", "\"").replace("\\\\", "\\");
+    }
+
+    static ArrowHttpException unauthenticated(String message) {
+        return new ArrowHttpException(ErrorCode.UNAUTHENTICATED, message);
+    }
+
+    /** The key, users and tokens; {@link #build()} checks them. */
+    public static final class Builder {
+        private final byte[] tokenKey;
+        private final Map<String, String> users = new LinkedHashMap<>();
+        private final Map<String, String> apiTokens = new LinkedHashMap<>();
+        private PasswordCheck passwordCheck;
+        private Duration tokenLifetime = Duration.ofHours(1);
+        private boolean allowInsecureHttp;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(byte[] tokenKey) {
+            Objects.requireNonNull(tokenKey, "tokenKey");
+            if (tokenKey.length < 32) {
+                throw new IllegalArgumentException("The token key must be at least 32 random bytes, got " + tokenKey.length
+                        + "; make one with: head -c 32 /dev/urandom | base64");
+            }
+            this.tokenKey = tokenKey.clone();
+        }
+
+        /** Users and their password hashes ({@link PasswordHash}). */
+        public Builder users(Map<String, String> hashesByUser) {
+            hashesByUser.forEach((user, hash) -> {
+                PasswordHash.checkFormat(hash);
+                users.put(user, hash);
+            });
+            return this;
+        }
+
+        /** Checks the passwords of users not in {@link #users} with {@code check}. */
+        public Builder passwordCheck(PasswordCheck check) {
+            this.passwordCheck = Objects.requireNonNull(check, "check");
+            return this;
+        }
+
+        /** Static tokens for machine clients, by the identity they stand for. At least 32 characters each. */
+        public Builder apiTokens(Map<String, String> tokensByIdentity) {
+            tokensByIdentity.forEach((identity, token) -> {
+                if (token.length() < 32) {
+                    throw new IllegalArgumentException("The API token of '" + identity + "' is shorter than 32 characters");
+                }
+                apiTokens.put(identity, token);
+            });
+            return this;
+        }
+
+        /** How long a token from the handshake is valid. One hour by default. */
+        public Builder tokenLifetime(Duration lifetime) {
+            if (lifetime.isNegative() || lifetime.isZero()) {
+                throw new IllegalArgumentException("tokenLifetime must be positive, got " + lifetime);
+            }
+            this.tokenLifetime = lifetime;
+            return this;
+        }
+
+        /** Accepts credentials over plain HTTP, where anyone on the path can read them. For local tests only. */
+        public Builder allowInsecureHttp() {
+            this.allowInsecureHttp = true;
+            return this;
+        }
+
+        /** The clock tokens are issued and checked against; the system's by default. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Authentication build() {
+            if (users.isEmpty() && apiTokens.isEmpty() && passwordCheck == null) {
+                throw new IllegalStateException("Authentication needs users or API tokens, or nobody could get in");
+            }
+            return new Authentication(this);
+        }
+    }
+}

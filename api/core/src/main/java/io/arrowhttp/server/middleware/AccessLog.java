@@ -1,0 +1,54 @@
+package io.arrowhttp.server.middleware;
+
+import java.util.Locale;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One log line per call, when it is over, at INFO on logger {@code io.arrowhttp.access}:
+ * {@code GET /datasets/tickers?rows=10 200 4523 bytes 10 rows 12.3 ms id=...}. Failed calls say
+ * why, without internals.
+ */
+public final class AccessLog implements ServerMiddleware.Factory {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.arrowhttp.access");
+
+    @Override
+    public ServerMiddleware onCallStarted(CallInfo call) {
+        String requestId = call.header(RequestIds.HEADER);
+        return new ServerMiddleware() {
+            private String echoedId = requestId;
+
+            @Override
+            public void onBeforeSendingHeaders(jakarta.ws.rs.core.MultivaluedMap<String, Object> headers) {
+                Object id = headers.getFirst(RequestIds.HEADER);
+                if (id != null) {
+                    echoedId = id.toString();
+                }
+            }
+
+            @Override
+            public void onCallCompleted(CallOutcome outcome) {
+                LOG.info(line(call, outcome, echoedId));
+            }
+        };
+    }
+
+    static String line(CallInfo call, CallOutcome outcome, String requestId) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s %s %d %d bytes", call.method(), call.path(),
+                outcome.status(), outcome.bytes()));
+        if (outcome.rows() >= 0) {
+            line.append(' ').append(outcome.rows()).append(" rows");
+        }
+        line.append(String.format(Locale.ROOT, " %.1f ms", outcome.duration().toNanos() / 1e6));
+        if (requestId != null) {
+            line.append(" id=").append(requestId);
+        }
+        if (outcome.error() != null) {
+            line.append(" failed: ").append(outcome.error() instanceof io.arrowhttp.protocol.ArrowHttpException known
+                    ? known.code().name() : outcome.error().getClass().getSimpleName());
+        }
+        return line.toString();
+    }
+}

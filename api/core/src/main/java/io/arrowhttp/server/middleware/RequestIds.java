@@ -1,0 +1,44 @@
+package io.arrowhttp.server.middleware;
+
+import java.security.SecureRandom;
+import java.util.regex.Pattern;
+
+/**
+ * Gives every call an id: the client's {@code X-Request-Id} when it sends a sensible one, a new
+ * one otherwise. The id is echoed in the response and put in the SLF4J MDC under
+ * {@code requestId} while the call's middleware is set up, and the access log prints it.
+ */
+public final class RequestIds implements ServerMiddleware.Factory {
+
+    public static final String HEADER = "X-Request-Id";
+
+    private static final Pattern SENSIBLE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** The id of a call, for other middleware: set as a request property by arrowhttp. */
+    public static final String PROPERTY = "io.arrowhttp.requestId";
+
+    @Override
+    public ServerMiddleware onCallStarted(CallInfo call) {
+        String given = call.header(HEADER);
+        String id = given != null && SENSIBLE.matcher(given).matches() ? given : newId();
+        org.slf4j.MDC.put("requestId", id);
+        return new ServerMiddleware() {
+            @Override
+            public void onBeforeSendingHeaders(jakarta.ws.rs.core.MultivaluedMap<String, Object> headers) {
+                headers.putSingle(HEADER, id);
+            }
+
+            @Override
+            public void onCallCompleted(CallOutcome outcome) {
+                org.slf4j.MDC.remove("requestId");
+            }
+        };
+    }
+
+    private static String newId() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+}

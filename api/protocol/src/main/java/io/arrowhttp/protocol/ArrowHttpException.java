@@ -1,0 +1,43 @@
+package io.arrowhttp.protocol;
+
+import java.util.Objects;
+
+/**
+ * A failure with a code the client can act on. Throw it from a dataset or a resource before the
+ * response starts and the client receives the code's HTTP status with an
+ * {@code application/problem+json} body whose {@code detail} is this exception's message: write
+ * the message for the client, saying what to change, and never put secrets in it.
+ *
+ * <p>Thrown while an Arrow stream is already being written, it aborts the response instead, since
+ * the status line has gone out by then.
+ */
+public class ArrowHttpException extends RuntimeException {
+
+    private final ErrorCode code;
+
+    public ArrowHttpException(ErrorCode code, String message) {
+        this(code, message, null);
+    }
+
+    public ArrowHttpException(ErrorCode code, String message, Throwable cause) {
+        super(Objects.requireNonNull(message, "message"), cause);
+        this.code = Objects.requireNonNull(code, "code");
+    }
+
+    /** The error code; its {@link ErrorCode#httpStatus()} is the response status. */
+    public ErrorCode code() {
+        return code;
+    }
+
+    public static ArrowHttpException invalidArgument(String message) {
+        return new ArrowHttpException(ErrorCode.INVALID_ARGUMENT, message);
+    }
+
+    public static ArrowHttpException notFound(String message) {
+        return new ArrowHttpException(ErrorCode.NOT_FOUND, message);
+    }
+
+    public static ArrowHttpException unavailable(String message) {
+        return new ArrowHttpException(ErrorCode.UNAVAILABLE, message);
+    }
+}

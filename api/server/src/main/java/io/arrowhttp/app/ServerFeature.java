@@ -1,0 +1,95 @@
+package io.arrowhttp.app;
+
+import io.arrowhttp.server.ArrowHttpFeature;
+import io.arrowhttp.server.ArrowRuntimeCheck;
+import io.arrowhttp.example.TickersDataset;
+import io.arrowhttp.server.middleware.AccessLog;
+import io.arrowhttp.server.middleware.RequestIds;
+
+import jakarta.ws.rs.core.Feature;
+import jakarta.ws.rs.core.FeatureContext;
+
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.glassfish.jersey.server.spi.AbstractContainerLifecycleListener;
+import org.glassfish.jersey.server.spi.Container;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the application when the container starts it, at which point the war's context
+ * parameters are known: checks that Arrow works in this JVM, makes the root allocator and the
+ * example dataset, and closes both when the container stops the application.
+ */
+final class ServerFeature implements Feature {
+
+    /** Logged once at start-up and sent with every 503 when Arrow cannot work in this JVM. */
+    static final String JVM_OPTION_HINT = "Start the JVM with " + ArrowRuntimeCheck.REQUIRED_JVM_OPTION
+            + ". Tomcat: add it to CATALINA_OPTS in bin/setenv.sh. Payara Server: asadmin create-jvm-options"
+            + " (escape the colons as \\:) and restart. Payara Micro and 'java -jar arrowhttp-server.jar' set it"
+            + " already.";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerFeature.class);
+
+    private final ServerSettings explicitSettings;
+    private final Consumer<BufferAllocator> onAllocator;
+
+    ServerFeature(ServerSettings explicitSettings, Consumer<BufferAllocator> onAllocator) {
+        this.explicitSettings = explicitSettings;
+        this.onAllocator = onAllocator;
+    }
+
+    @Override
+    public boolean configure(FeatureContext context) {
+        Optional<String> arrowProblem = ArrowRuntimeCheck.problem();
+        if (arrowProblem.isPresent()) {
+            LOG.error("arrowhttp cannot serve Arrow data and answers 503 to every request: {}. {}",
+                    arrowProblem.get(), JVM_OPTION_HINT);
+            context.register(new UnavailableFilter("Arrow cannot write record batches in this JVM. " + JVM_OPTION_HINT));
+            return true;
+        }
+        ServletParameters servlet = ServletParameters.of(context);
+        ServerSettings settings = explicitSettings != null ? explicitSettings
+                : ServerSettings.from(name -> {
+                    Object value = context.getConfiguration().getProperty(name);
+                    return value != null ? value : servlet.get(name);
+                }, System.getProperties(), System.getenv());
+        BufferAllocator root = new RootAllocator(settings.memoryLimit());
+        TickersDataset tickers = new TickersDataset(new SplittableRandom().nextLong(), settings.maxRows());
+        ArrowHttpFeature.Builder feature = ArrowHttpFeature.builder(root);
+        if (settings.auth().enabled()) {
+            feature.authentication(settings.auth().authentication());
+        }
+        context.register(feature
+                .dataset(tickers)
+                .rootDataset(TickersDataset.NAME)
+                .responseMemoryLimit(settings.responseMemoryLimit())
+                .responseTimeout(java.time.Duration.ofSeconds(settings.responseTimeoutSeconds()))
+                .statusEndpoint()
+                .middleware(new RequestIds())
+                .middleware(new AccessLog())
+                .corsOrigins(settings.corsOrigins())
+                .build());
+        context.register(new AbstractContainerLifecycleListener() {
+            @Override
+            public void onShutdown(Container container) {
+                tickers.close();
+                long inUse = root.getAllocatedMemory();
+                try {
+                    root.close();
+                    LOG.info("arrowhttp stopped; its Arrow root allocator is closed");
+                } catch (IllegalStateException stillInUse) {
+                    LOG.warn("arrowhttp stopped with {} bytes of Arrow memory still in use: {}", inUse,
+                            stillInUse.getMessage());
+                }
+            }
+        });
+        onAllocator.accept(root);
+        LOG.info("arrowhttp started: max rows {}, Arrow memory limit {} bytes", settings.maxRows(), settings.memoryLimit());
+        return true;
+    }
+}
