@@ -1,6 +1,6 @@
 package io.arrowhttp.standalone;
 
-import io.arrowhttp.server.ArrowRuntimeCheck;
+import io.arrowhttp.runtime.ArrowRuntimeCheck;
 import io.arrowhttp.app.ServerSettings;
 
 import java.io.IOException;

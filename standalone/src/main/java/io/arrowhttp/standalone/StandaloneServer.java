@@ -1,6 +1,5 @@
 package io.arrowhttp.standalone;
 
-import io.arrowhttp.server.auth.Authentication;
 import io.arrowhttp.app.ArrowHttpApplication;
 import io.arrowhttp.app.ServerSettings;
 

@@ -1,6 +1,5 @@
 package io.arrowhttp.standalone;
 
-import io.arrowhttp.server.auth.Authentication;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

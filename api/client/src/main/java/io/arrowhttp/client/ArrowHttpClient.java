@@ -1,43 +1,53 @@
 package io.arrowhttp.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
+import io.arrowhttp.client.internal.ContentType;
+import io.arrowhttp.client.internal.CountingInputStream;
+import io.arrowhttp.client.internal.HttpExchange;
 import io.arrowhttp.protocol.ArrowHttpException;
-import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.protocol.ArrowMediaTypes;
+import io.arrowhttp.protocol.Catalog;
 import io.arrowhttp.protocol.DatasetInfo;
-import io.arrowhttp.protocol.internal.Json;
+import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.protocol.HandshakeResponse;
+import io.arrowhttp.protocol.HeaderNames;
+import io.arrowhttp.protocol.Problem;
+import io.arrowhttp.protocol.ProtocolJson;
+import io.arrowhttp.protocol.ResourcePaths;
+import io.arrowhttp.runtime.ArrowRuntimeCheck;
 import io.arrowhttp.tls.TlsMaterial;
 
-import jakarta.ws.rs.client.Client;
-import jakarta.ws.rs.client.ClientBuilder;
-import jakarta.ws.rs.client.Invocation;
-import jakarta.ws.rs.client.WebTarget;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.MultivaluedHashMap;
+import jakarta.ws.rs.core.MultivaluedMap;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.HttpURLConnection;
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.StringJoiner;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.net.ssl.SSLContext;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.glassfish.jersey.client.ClientConfig;
-import org.glassfish.jersey.client.HttpUrlConnectorProvider;
 
 /**
  * A client of an arrowhttp server, in the spirit of Arrow Flight's {@code FlightClient}: the
@@ -54,9 +64,11 @@ import org.glassfish.jersey.client.HttpUrlConnectorProvider;
  * }
  * }</pre>
  *
- * Built on the JAX-RS client with Jersey's {@code HttpURLConnection} connector, the fastest at
- * reading large bodies here. Errors answered by the server become {@link ArrowHttpException}s
- * with the server's code. Thread-safe; close it to release its connections and timer.
+ * Every call has a connection of its own (the JDK's {@code HttpURLConnection}, pooled between
+ * calls that read their response to the end), so one client serves any number of threads and
+ * parallel streams. Every method throws {@link IOException} when the server cannot be reached or
+ * its answer cannot be read, and {@link ArrowHttpException} (unchecked) with the server's code
+ * when the server refuses. Close it to stop its deadline timer.
  */
 public final class ArrowHttpClient implements AutoCloseable {
 
@@ -64,52 +76,30 @@ public final class ArrowHttpClient implements AutoCloseable {
     private static final Duration DEADLINE_GRACE = Duration.ofSeconds(2);
 
     private final URI base;
-    private final Client client;
     private final Map<String, String> headers;
     private final Duration defaultTimeout;
-    private final ThreadLocal<HttpURLConnection> lastConnection = new ThreadLocal<>();
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final SSLContext tls;
+    private final List<ClientMiddleware> middleware;
     private final ScheduledThreadPoolExecutor timer;
-    private final String basicUser;
-    private final char[] basicPassword;
 
     private ArrowHttpClient(Builder builder) {
         this.base = builder.base;
         this.headers = Map.copyOf(builder.headers);
         this.defaultTimeout = builder.timeout;
-        ClientConfig config = new ClientConfig().connectorProvider(new HttpUrlConnectorProvider()
-                .connectionFactory(url -> {
-                    HttpURLConnection connection = (HttpURLConnection) url.openConnection();
-                    lastConnection.set(connection);
-                    return connection;
-                }));
-        ClientBuilder clientBuilder = ClientBuilder.newBuilder().withConfig(config);
-        if (builder.sslContext != null) {
-            clientBuilder.sslContext(builder.sslContext);
-        }
-        this.client = clientBuilder
-                .connectTimeout(builder.connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .readTimeout(builder.readTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .build();
-        List<ClientMiddleware> allMiddleware = new ArrayList<>(builder.middleware);
+        this.connectTimeout = builder.connectTimeout;
+        this.readTimeout = builder.readTimeout;
+        this.tls = builder.sslContext;
+        List<ClientMiddleware> all = new ArrayList<>(builder.middleware);
         if (builder.basicUser != null) {
-            allMiddleware.add(0, new TokenAuthentication(this::handshake));
+            String user = builder.basicUser;
+            char[] password = builder.basicPassword;
+            all.add(0, new TokenAuthentication(() -> handshake(user, password)));
         } else if (builder.bearerToken != null) {
-            String header = "Bearer " + builder.bearerToken;
-            allMiddleware.add(0, new ClientMiddleware() {
-                @Override
-                public void onBeforeRequest(URI uri, jakarta.ws.rs.core.MultivaluedMap<String, Object> headers) {
-                    headers.putSingle("Authorization", header);
-                }
-            });
+            all.add(0, new StaticBearerToken(builder.bearerToken));
         }
-        this.basicUser = builder.basicUser;
-        this.basicPassword = builder.basicPassword;
-        for (ClientMiddleware middleware : allMiddleware) {
-            client.register((jakarta.ws.rs.client.ClientRequestFilter) request ->
-                    middleware.onBeforeRequest(request.getUri(), request.getHeaders()));
-            client.register((jakarta.ws.rs.client.ClientResponseFilter) (request, response) ->
-                    middleware.onResponse(request.getUri(), response.getStatus(), response.getHeaders()));
-        }
+        this.middleware = List.copyOf(all);
         this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "arrowhttp-client-deadlines");
             thread.setDaemon(true);
@@ -124,26 +114,23 @@ public final class ArrowHttpClient implements AutoCloseable {
     }
 
     /** Every dataset of the server, as its catalog describes it. */
-    public List<DatasetInfo> listDatasets() {
-        JsonNode datasets = json(target().path("datasets")).path("datasets");
-        List<DatasetInfo> infos = new ArrayList<>();
-        for (JsonNode dataset : datasets) {
-            infos.add(toInfo(dataset));
-        }
-        return infos;
+    public List<DatasetInfo> listDatasets() throws IOException {
+        return getJson(base.resolve(ResourcePaths.DATASETS), Catalog.class).datasets();
     }
 
     /** One dataset's catalog entry. */
-    public DatasetInfo info(String name) {
-        return toInfo(json(target().path("datasets").path(name).path("info")));
+    public DatasetInfo info(String name) throws IOException {
+        return getJson(base.resolve(ResourcePaths.dataset(pathSegment(name)) + "/" + ResourcePaths.INFO),
+                DatasetInfo.class);
     }
 
     /** A dataset's schema. */
-    public Schema schema(String name) {
-        try {
-            return Schema.fromJSON(json(target().path("datasets").path(name).path("schema")).toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("The server sent a schema Arrow cannot read", e);
+    public Schema schema(String name) throws IOException {
+        URI uri = base.resolve(ResourcePaths.dataset(pathSegment(name)) + "/" + ResourcePaths.SCHEMA);
+        HttpExchange exchange = send(uri, "GET", MediaType.APPLICATION_JSON, null);
+        try (InputStream body = exchange.body()) {
+            failUnlessOk(exchange);
+            return Schema.fromJSON(new String(body.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 
@@ -156,7 +143,7 @@ public final class ArrowHttpClient implements AutoCloseable {
      * @throws ArrowHttpException with the server's code when it refuses the request
      */
     public DatasetStream get(String name, GetOptions options, BufferAllocator allocator) throws IOException {
-        return stream(target().path("datasets").path(name), options, allocator);
+        return stream(base.resolve(ResourcePaths.dataset(pathSegment(name))), options, allocator);
     }
 
     /**
@@ -164,179 +151,152 @@ public final class ArrowHttpClient implements AutoCloseable {
      * of a server, or a URL with query parameters of its own.
      */
     public DatasetStream fetch(URI location, GetOptions options, BufferAllocator allocator) throws IOException {
-        return stream(client.target(location), options, allocator);
+        return stream(location, options, allocator);
     }
 
-    private DatasetStream stream(WebTarget dataset, GetOptions options, BufferAllocator allocator) throws IOException {
-        WebTarget target = dataset;
-        for (Map.Entry<String, String> parameter : options.parameters().entrySet()) {
-            target = target.queryParam(parameter.getKey(), parameter.getValue());
-        }
+    private DatasetStream stream(URI dataset, GetOptions options, BufferAllocator allocator) throws IOException {
+        ArrowRuntimeCheck.require();
+        URI uri = withQuery(dataset, options.parameters());
         Duration timeout = options.timeoutOrNull() != null ? options.timeoutOrNull() : defaultTimeout;
-        Invocation.Builder request = request(target, "multipart/mixed");
+        MultivaluedMap<String, Object> extra = new MultivaluedHashMap<>();
         if (timeout != null) {
-            request.header("X-Request-Timeout", String.format(Locale.ROOT, "%.3f", timeout.toNanos() / 1e9));
+            extra.putSingle(HeaderNames.REQUEST_TIMEOUT, String.format(Locale.ROOT, "%.3f", timeout.toNanos() / 1e9));
         }
-        lastConnection.remove();
-        Response response = send(request);
-        HttpURLConnection connection = lastConnection.get();
-        lastConnection.remove();
-        Runnable disconnect = () -> {
-            if (connection != null) {
-                connection.disconnect();
-            }
-            response.close();
-        };
+        HttpExchange exchange = send(uri, "GET", ArrowMediaTypes.MULTIPART_MIXED, extra, null);
         // The server ends a late response itself and says so in the status part; the local timer,
         // a little later, covers a server that does not.
-        java.util.concurrent.atomic.AtomicBoolean timedOutHere = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean timedOutHere = new AtomicBoolean();
         ScheduledFuture<?> deadline = timeout == null ? null : timer.schedule(() -> {
             timedOutHere.set(true);
-            disconnect.run();
+            exchange.disconnect();
         }, timeout.plus(DEADLINE_GRACE).toMillis(), TimeUnit.MILLISECONDS);
-        try {
-            failUnlessOk(response);
-            String boundary = response.getMediaType() == null ? null : response.getMediaType().getParameters().get("boundary");
-            if (!"multipart".equals(response.getMediaType().getType()) || boundary == null) {
-                throw new IOException("Expected a multipart/mixed response with a boundary, got " + response.getMediaType());
-            }
-            CountingInputStream counted = new CountingInputStream(response.readEntity(InputStream.class));
-            InputStream body = new BufferedInputStream(counted, BUFFER_BYTES);
-            Runnable stop = () -> {
-                if (deadline != null) {
-                    deadline.cancel(false);
-                }
-                disconnect.run();
-            };
-            return new DatasetStream(body, boundary, allocator, stop, timedOutHere::get, counted::count);
-        } catch (IOException | RuntimeException e) {
+        Runnable stop = () -> {
             if (deadline != null) {
                 deadline.cancel(false);
             }
-            disconnect.run();
+            exchange.disconnect();
+        };
+        try {
+            failUnlessOk(exchange);
+            ContentType type = ContentType.parse(exchange.header(HttpHeaders.CONTENT_TYPE));
+            String boundary = type == null ? null : type.parameters().get("boundary");
+            if (type == null || !type.isMultipart() || boundary == null || boundary.isEmpty()) {
+                throw new IOException("Expected a multipart/mixed response with a boundary, got "
+                        + exchange.header(HttpHeaders.CONTENT_TYPE));
+            }
+            CountingInputStream counted = new CountingInputStream(exchange.body());
+            InputStream body = new BufferedInputStream(counted, BUFFER_BYTES);
+            return new DatasetStream(body, boundary, allocator, stop, timedOutHere::get, counted::count);
+        } catch (IOException | RuntimeException e) {
+            stop.run();
             throw e;
         }
     }
 
-    /** Exchanges the Basic credentials for a bearer token at {@code POST /auth/handshake}. */
-    private TokenAuthentication.Token handshake() {
-        String basic = java.util.Base64.getEncoder().encodeToString(
-                (basicUser + ":" + new String(basicPassword)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        try (Response response = request(target().path("auth").path("handshake"), MediaType.APPLICATION_JSON)
-                .header("Authorization", "Basic " + basic)
-                .post(jakarta.ws.rs.client.Entity.text(""))) {
-            failUnlessOk(response);
-            JsonNode body = Json.mapper().readTree(response.readEntity(InputStream.class));
-            return new TokenAuthentication.Token(body.path("token").asText(),
-                    java.time.Instant.parse(body.path("expiresAt").asText()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("The handshake's answer could not be read", e);
+    /** Exchanges Basic credentials for a bearer token at {@code POST /auth/handshake}. */
+    private HandshakeResponse handshake(String user, char[] password) throws IOException {
+        String basic = Base64.getEncoder()
+                .encodeToString((user + ":" + new String(password)).getBytes(StandardCharsets.UTF_8));
+        MultivaluedMap<String, Object> extra = new MultivaluedHashMap<>();
+        extra.putSingle(HttpHeaders.AUTHORIZATION, "Basic " + basic);
+        HttpExchange exchange = send(base.resolve(ResourcePaths.HANDSHAKE), "POST", MediaType.APPLICATION_JSON, extra,
+                new byte[0]);
+        try (InputStream body = exchange.body()) {
+            failUnlessOk(exchange);
+            return ProtocolJson.mapper().readValue(body, HandshakeResponse.class);
         }
     }
 
     @Override
     public void close() {
         timer.shutdownNow();
-        client.close();
     }
 
-    private WebTarget target() {
-        return client.target(base);
+    private <T> T getJson(URI uri, Class<T> type) throws IOException {
+        HttpExchange exchange = send(uri, "GET", MediaType.APPLICATION_JSON, null);
+        try (InputStream body = exchange.body()) {
+            failUnlessOk(exchange);
+            return ProtocolJson.mapper().readValue(body, type);
+        }
     }
 
-    private Invocation.Builder request(WebTarget target, String accept) {
-        Invocation.Builder request = target.request(accept);
-        headers.forEach(request::header);
-        return request;
+    private HttpExchange send(URI uri, String method, String accept, byte[] body) throws IOException {
+        return send(uri, method, accept, new MultivaluedHashMap<>(), body);
     }
 
-    /** Sends a GET; a refusal raised by middleware (a failed handshake) comes out as itself. */
-    private static Response send(Invocation.Builder request) {
+    /** Sends a request through the middleware; a refusal raised by middleware comes out as itself. */
+    private HttpExchange send(URI uri, String method, String accept, MultivaluedMap<String, Object> extra,
+            byte[] body) throws IOException {
+        MultivaluedMap<String, Object> requestHeaders = new MultivaluedHashMap<>();
+        requestHeaders.putSingle(HttpHeaders.ACCEPT, accept);
+        headers.forEach(requestHeaders::putSingle);
+        requestHeaders.putAll(extra);
         try {
-            return request.get();
-        } catch (jakarta.ws.rs.ProcessingException e) {
-            if (e.getCause() instanceof ArrowHttpException refused) {
-                throw refused;
+            for (ClientMiddleware each : middleware) {
+                each.onBeforeRequest(uri, requestHeaders);
             }
+        } catch (UncheckedIOException handshakeFailed) {
+            throw handshakeFailed.getCause();
+        }
+        HttpExchange exchange = HttpExchange.send(uri, method, requestHeaders, body, tls, connectTimeout,
+                readTimeout);
+        try {
+            MultivaluedMap<String, String> responseHeaders = exchange.headers();
+            for (ClientMiddleware each : middleware) {
+                each.onResponse(uri, exchange.status(), responseHeaders);
+            }
+        } catch (IOException | RuntimeException e) {
+            exchange.disconnect();
             throw e;
         }
-    }
-
-    private JsonNode json(WebTarget target) {
-        try (Response response = send(request(target, MediaType.APPLICATION_JSON))) {
-            failUnlessOk(response);
-            return Json.mapper().readTree(response.readEntity(InputStream.class));
-        } catch (IOException e) {
-            throw new UncheckedIOException("The server's JSON could not be read", e);
-        }
-    }
-
-    private static DatasetInfo toInfo(JsonNode node) {
-        try {
-            return Json.mapper().treeToValue(node, DatasetInfo.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("The server's catalog entry could not be read: " + node, e);
-        }
+        return exchange;
     }
 
     /** Turns an error response into the server's code and message. */
-    private static void failUnlessOk(Response response) {
-        if (response.getStatus() == 200) {
+    private static void failUnlessOk(HttpExchange exchange) throws IOException {
+        int status = exchange.status();
+        if (status == 200) {
             return;
         }
-        String detail = "HTTP " + response.getStatus();
-        ErrorCode code = null;
-        try {
-            JsonNode problem = Json.mapper().readTree(response.readEntity(InputStream.class));
-            detail = problem.path("detail").asText(detail);
-            code = ErrorCode.valueOf(problem.path("code").asText());
+        ErrorCode code = ErrorCode.forStatus(status);
+        String detail = "HTTP " + status;
+        try (InputStream body = exchange.body()) {
+            Problem problem = ProtocolJson.mapper().readValue(body, Problem.class);
+            code = problem.errorCode();
+            if (problem.detail() != null) {
+                detail = problem.detail();
+            }
         } catch (IOException | RuntimeException notAProblemBody) {
-            // Fall back on the status.
+            // The status says enough.
         }
-        response.close();
-        if (code == null) {
-            code = codeForStatus(response.getStatus());
-        }
+        exchange.disconnect();
         throw new ArrowHttpException(code, detail);
     }
 
-    private static ErrorCode codeForStatus(int status) {
-        for (ErrorCode code : ErrorCode.values()) {
-            if (code.httpStatus() == status) {
-                return code;
-            }
-        }
-        return status >= 500 ? ErrorCode.UNKNOWN : ErrorCode.INVALID_ARGUMENT;
+    private static String pathSegment(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** Counts the bytes of a response body as they arrive, below the buffering. */
-    private static final class CountingInputStream extends java.io.FilterInputStream {
-        private volatile long count;
-
-        CountingInputStream(InputStream in) {
-            super(in);
+    private static URI withQuery(URI uri, Map<String, String> parameters) {
+        if (parameters.isEmpty()) {
+            return uri;
         }
+        StringJoiner query = new StringJoiner("&");
+        parameters.forEach((name, value) -> query.add(URLEncoder.encode(name, StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(value, StandardCharsets.UTF_8)));
+        String text = uri.toString();
+        int fragment = text.indexOf('#');
+        if (fragment >= 0) {
+            text = text.substring(0, fragment);
+        }
+        return URI.create(text + (uri.getRawQuery() == null ? "?" : "&") + query);
+    }
 
+    /** Sends a fixed API token with every call. */
+    private record StaticBearerToken(String token) implements ClientMiddleware {
         @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) throws IOException {
-            int n = super.read(bytes, offset, length);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        long count() {
-            return count;
+        public void onBeforeRequest(URI uri, MultivaluedMap<String, Object> headers) {
+            headers.putSingle(HttpHeaders.AUTHORIZATION, "Bearer " + token);
         }
     }
 
@@ -352,7 +312,7 @@ public final class ArrowHttpClient implements AutoCloseable {
         private KeyStore trusted;
         private KeyStore clientKeys;
         private char[] clientKeysPassword;
-        private javax.net.ssl.SSLContext sslContext;
+        private SSLContext sslContext;
         private String basicUser;
         private char[] basicPassword;
         private String bearerToken;

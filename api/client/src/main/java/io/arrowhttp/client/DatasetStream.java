@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.client.internal.InputStreamChannel;
-import io.arrowhttp.protocol.internal.Json;
+import io.arrowhttp.protocol.ProtocolJson;
+import io.arrowhttp.protocol.StreamStatus;
 import io.arrowhttp.client.internal.MultipartReader;
 
 import java.io.Closeable;
@@ -16,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
@@ -40,16 +43,16 @@ public final class DatasetStream implements Closeable {
     private final InputStream body;
     private final MultipartReader parts;
     private final Runnable disconnect;
-    private final java.util.function.BooleanSupplier timedOutHere;
-    private final java.util.function.LongSupplier bytesReceived;
+    private final BooleanSupplier timedOutHere;
+    private final LongSupplier bytesReceived;
     private final JsonNode metadata;
     private final Reader reader;
     private final AtomicBoolean closed = new AtomicBoolean();
     private String footnotes;
-    private JsonNode status;
+    private StreamStatus status;
 
     DatasetStream(InputStream body, String boundary, BufferAllocator allocator, Runnable disconnect,
-            java.util.function.BooleanSupplier timedOutHere, java.util.function.LongSupplier bytesReceived)
+            BooleanSupplier timedOutHere, LongSupplier bytesReceived)
             throws IOException {
         this.body = body;
         this.disconnect = disconnect;
@@ -58,7 +61,7 @@ public final class DatasetStream implements Closeable {
         this.parts = new MultipartReader(body, boundary);
         Map<String, String> headers = parts.firstPart();
         expect(headers, "application/json");
-        this.metadata = Json.mapper().readTree(parts.readPart(SMALL_PART_LIMIT));
+        this.metadata = ProtocolJson.mapper().readTree(parts.readPart(SMALL_PART_LIMIT));
         if (parts.finished()) {
             throw new IOException("The response has no Arrow part");
         }
@@ -90,7 +93,7 @@ public final class DatasetStream implements Closeable {
     }
 
     /** The status part, once the reader has reached its end, if the server sent one. */
-    public Optional<JsonNode> status() {
+    public Optional<StreamStatus> status() {
         return Optional.ofNullable(status);
     }
 
@@ -148,7 +151,7 @@ public final class DatasetStream implements Closeable {
     /** Keeps the status part and throws the failure it reports; a partial one is ignored. */
     private void readStatus(byte[] content) {
         try {
-            status = Json.mapper().readTree(content);
+            status = ProtocolJson.mapper().readValue(content, StreamStatus.class);
         } catch (IOException incomplete) {
             return;
         }
@@ -156,15 +159,10 @@ public final class DatasetStream implements Closeable {
     }
 
     private void checkStatus() {
-        String code = status.path("code").asText("OK");
-        if (!code.equals("OK")) {
-            ErrorCode known;
-            try {
-                known = ErrorCode.valueOf(code);
-            } catch (IllegalArgumentException e) {
-                known = ErrorCode.UNKNOWN;
-            }
-            throw new ArrowHttpException(known, status.path("message").asText("The server reported " + code));
+        if (!status.isOk()) {
+            ErrorCode code = ErrorCode.parse(status.code()).orElse(ErrorCode.UNKNOWN);
+            String message = status.message() != null ? status.message() : "The server reported " + status.code();
+            throw new ArrowHttpException(code, message);
         }
     }
 

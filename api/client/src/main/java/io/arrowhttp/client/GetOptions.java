@@ -1,5 +1,7 @@
 package io.arrowhttp.client;
 
+import io.arrowhttp.protocol.QueryParameters;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,10 +52,10 @@ public final class GetOptions {
     Map<String, String> parameters() {
         Map<String, String> all = new LinkedHashMap<>(parameters);
         if (footnotes) {
-            all.put("include_footnotes", "true");
+            all.put(QueryParameters.INCLUDE_FOOTNOTES, "true");
         }
         if (status) {
-            all.put("include_status", "true");
+            all.put(QueryParameters.INCLUDE_STATUS, "true");
         }
         return all;
     }

@@ -1,11 +1,16 @@
 package io.arrowhttp.client;
 
+import io.arrowhttp.protocol.HandshakeResponse;
+import io.arrowhttp.protocol.ResourcePaths;
+
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.Supplier;
 
 /**
  * The client half of the handshake: gets a token on the first call, sends it with every call, and
@@ -15,27 +20,34 @@ final class TokenAuthentication implements ClientMiddleware {
 
     private static final Duration RENEW_BEFORE_EXPIRY = Duration.ofSeconds(30);
 
-    record Token(String value, Instant expiresAt) {
+    /** Performs the handshake. */
+    @FunctionalInterface
+    interface Handshake {
+        HandshakeResponse run() throws IOException;
     }
 
-    private final Supplier<Token> handshake;
-    private Token token;
+    private final Handshake handshake;
+    private HandshakeResponse token;
 
-    TokenAuthentication(Supplier<Token> handshake) {
+    TokenAuthentication(Handshake handshake) {
         this.handshake = handshake;
     }
 
     @Override
     public void onBeforeRequest(URI uri, MultivaluedMap<String, Object> headers) {
-        if (uri.getPath().endsWith("/auth/handshake")) {
+        if (uri.getPath().endsWith("/" + ResourcePaths.HANDSHAKE)) {
             return;
         }
-        headers.putSingle("Authorization", "Bearer " + current().value());
+        headers.putSingle(HttpHeaders.AUTHORIZATION, "Bearer " + current().token());
     }
 
-    private synchronized Token current() {
-        if (token == null || Instant.now().plus(RENEW_BEFORE_EXPIRY).isAfter(token.expiresAt())) {
-            token = handshake.get();
+    private synchronized HandshakeResponse current() {
+        if (token == null || Instant.now().plus(RENEW_BEFORE_EXPIRY).isAfter(token.expiry())) {
+            try {
+                token = handshake.run();
+            } catch (IOException e) {
+                throw new UncheckedIOException("The handshake failed: " + e.getMessage(), e);
+            }
         }
         return token;
     }

@@ -2,21 +2,33 @@ package io.arrowhttp.dataset;
 
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.server.CallContext;
+import io.arrowhttp.server.RequestHeaders;
 
+import java.security.Principal;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
-/** What a client asked of a dataset: the query parameters of its request, and the call it belongs to. */
+/**
+ * What a client asked of a dataset: the query parameters and headers of its request, who asks,
+ * and the call it belongs to. Immutable.
+ */
 public final class DatasetRequest {
 
-    private final Map<String, List<String>> parameters;
-    private final CallContext call;
-    private final java.security.Principal principal;
+    private static final int SHOWN_VALUE_LIMIT = 40;
 
-    private DatasetRequest(Map<String, List<String>> parameters, CallContext call, java.security.Principal principal) {
+    private final Map<String, List<String>> parameters;
+    private final RequestHeaders headers;
+    private final CallContext call;
+    private final Principal principal;
+
+    private DatasetRequest(Map<String, List<String>> parameters, RequestHeaders headers, CallContext call,
+            Principal principal) {
         this.parameters = parameters;
+        this.headers = headers;
         this.call = call;
         this.principal = principal;
     }
@@ -32,17 +44,29 @@ public final class DatasetRequest {
     }
 
     /** A request of {@code principal} (null when anonymous), for {@code call}; the map is copied. */
-    public static DatasetRequest of(Map<String, List<String>> parameters, CallContext call, java.security.Principal principal) {
+    public static DatasetRequest of(Map<String, List<String>> parameters, CallContext call, Principal principal) {
+        return of(parameters, RequestHeaders.none(), call, principal);
+    }
+
+    /** A request with these headers too; the map is copied. */
+    public static DatasetRequest of(Map<String, List<String>> parameters, RequestHeaders headers, CallContext call,
+            Principal principal) {
         Map<String, List<String>> copy = new LinkedHashMap<>();
         parameters.forEach((name, values) -> copy.put(name, List.copyOf(values)));
-        return new DatasetRequest(Map.copyOf(copy), java.util.Objects.requireNonNull(call, "call"), principal);
+        return new DatasetRequest(Collections.unmodifiableMap(copy), Objects.requireNonNull(headers, "headers"),
+                Objects.requireNonNull(call, "call"), principal);
+    }
+
+    /** The request's headers, such as {@code Range} or {@code Accept-Language}. */
+    public RequestHeaders headers() {
+        return headers;
     }
 
     /**
      * Who calls, when the application authenticates its callers: a dataset may refuse with
      * {@link io.arrowhttp.protocol.ErrorCode#UNAUTHORIZED} (403) what this caller may not read.
      */
-    public Optional<java.security.Principal> principal() {
+    public Optional<Principal> principal() {
         return Optional.ofNullable(principal);
     }
 
@@ -91,7 +115,7 @@ public final class DatasetRequest {
     }
 
     private static ArrowHttpException outOfRange(String name, String value, long min, long max) {
-        String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
+        String shown = value.length() > SHOWN_VALUE_LIMIT ? value.substring(0, SHOWN_VALUE_LIMIT) + "..." : value;
         return ArrowHttpException.invalidArgument(String.format(
                 "Query parameter '%s' must be a whole number from %d to %d; got '%s'", name, min, max, shown));
     }

@@ -1,8 +1,11 @@
 package io.arrowhttp.server;
 
 import io.arrowhttp.protocol.ErrorCode;
-import io.arrowhttp.server.auth.Authentication;
+import io.arrowhttp.server.auth.Authenticator;
 import io.arrowhttp.dataset.Dataset;
+import io.arrowhttp.runtime.ArrowRuntimeCheck;
+import io.arrowhttp.server.middleware.AccessLog;
+import io.arrowhttp.server.middleware.RequestIds;
 import io.arrowhttp.server.middleware.ServerMiddleware;
 import io.arrowhttp.internal.provider.ArrowHttpExceptionMapper;
 import io.arrowhttp.internal.provider.ArrowStreamBodyWriter;
@@ -72,6 +75,12 @@ import org.glassfish.jersey.server.spi.Container;
  */
 public final class ArrowHttpFeature implements Feature {
 
+    /** The most Arrow memory one response may hold unless {@link Builder#responseMemoryLimit} says otherwise. */
+    public static final long DEFAULT_RESPONSE_MEMORY_LIMIT = 64L << 20;
+
+    /** The longest a response may take unless {@link Builder#responseTimeout} says otherwise. */
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofHours(1);
+
     private final BufferAllocator allocator;
     private final DatasetCatalog catalog;
     private final String rootDataset;
@@ -80,7 +89,7 @@ public final class ArrowHttpFeature implements Feature {
     private final boolean statusEndpoint;
     private final List<ServerMiddleware.Factory> middleware;
     private final Set<String> corsOrigins;
-    private final Authentication authentication;
+    private final Authenticator authenticator;
 
     private ArrowHttpFeature(Builder builder) {
         this.allocator = builder.allocator;
@@ -89,9 +98,17 @@ public final class ArrowHttpFeature implements Feature {
         this.responseMemoryLimit = builder.responseMemoryLimit;
         this.responseTimeout = builder.responseTimeout;
         this.statusEndpoint = builder.statusEndpoint;
-        this.middleware = List.copyOf(builder.middleware);
+        List<ServerMiddleware.Factory> all = new ArrayList<>();
+        if (builder.requestIds) {
+            all.add(new RequestIds());
+        }
+        if (builder.accessLog) {
+            all.add(new AccessLog());
+        }
+        all.addAll(builder.middleware);
+        this.middleware = List.copyOf(all);
         this.corsOrigins = Set.copyOf(builder.corsOrigins);
-        this.authentication = builder.authentication;
+        this.authenticator = builder.authenticator;
     }
 
     /**
@@ -102,8 +119,15 @@ public final class ArrowHttpFeature implements Feature {
         return new Builder(Objects.requireNonNull(allocator, "allocator"));
     }
 
+    /**
+     * Registers the providers and resources.
+     *
+     * @throws IllegalStateException when Arrow cannot work in this JVM, saying which JVM option to
+     *     add: the application then fails to start instead of answering 200 and breaking the body
+     */
     @Override
     public boolean configure(FeatureContext context) {
+        ArrowRuntimeCheck.require();
         context.register(MultiPartFeature.class);
         context.register(ArrowStreamBodyWriter.class);
         context.register(MultipartHeadersFilter.class);
@@ -139,9 +163,9 @@ public final class ArrowHttpFeature implements Feature {
         if (!corsOrigins.isEmpty()) {
             context.register(new CorsFilter(corsOrigins));
         }
-        if (authentication != null) {
-            context.register(new AuthenticationFilter(authentication));
-            context.register(new HandshakeResource(authentication));
+        if (authenticator != null) {
+            context.register(new AuthenticationFilter(authenticator));
+            context.register(new HandshakeResource(authenticator));
         }
         return true;
     }
@@ -152,12 +176,14 @@ public final class ArrowHttpFeature implements Feature {
         private final BufferAllocator allocator;
         private final DatasetCatalog catalog = new DatasetCatalog();
         private String rootDataset;
-        private long responseMemoryLimit = Long.MAX_VALUE;
-        private Duration responseTimeout;
+        private long responseMemoryLimit = DEFAULT_RESPONSE_MEMORY_LIMIT;
+        private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
+        private boolean requestIds = true;
+        private boolean accessLog = true;
         private boolean statusEndpoint;
         private final List<ServerMiddleware.Factory> middleware = new ArrayList<>();
         private final Set<String> corsOrigins = new LinkedHashSet<>();
-        private Authentication authentication;
+        private Authenticator authenticator;
 
         private Builder(BufferAllocator allocator) {
             this.allocator = allocator;
@@ -177,7 +203,8 @@ public final class ArrowHttpFeature implements Feature {
 
         /**
          * The most Arrow memory one response may hold at once; a response that needs more fails.
-         * Unlimited by default (the parent allocator's limit still applies).
+         * {@link #DEFAULT_RESPONSE_MEMORY_LIMIT} by default; {@code Long.MAX_VALUE} leaves only the
+         * parent allocator's limit.
          */
         public Builder responseMemoryLimit(long bytes) {
             if (bytes <= 0) {
@@ -190,13 +217,20 @@ public final class ArrowHttpFeature implements Feature {
         /**
          * The longest a dataset response may take; past it, the response ends with
          * {@link ErrorCode#TIMED_OUT}. Clients may ask for less with the {@code X-Request-Timeout}
-         * header (seconds). No limit by default.
+         * header (seconds). {@link #DEFAULT_RESPONSE_TIMEOUT} by default; see
+         * {@link #noResponseTimeout()}.
          */
         public Builder responseTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("responseTimeout must be positive, got " + timeout);
             }
             this.responseTimeout = timeout;
+            return this;
+        }
+
+        /** Lets responses take as long as they need; clients may still set a deadline. */
+        public Builder noResponseTimeout() {
+            this.responseTimeout = null;
             return this;
         }
 
@@ -210,12 +244,29 @@ public final class ArrowHttpFeature implements Feature {
         }
 
         /**
-         * Adds middleware around every call of the application, in the order added; see
-         * {@link ServerMiddleware}. {@link io.arrowhttp.server.middleware.RequestIds} and
-         * {@link io.arrowhttp.server.middleware.AccessLog} ship with the library.
+         * Adds middleware around every call of the application, in the order added, after the
+         * request ids and the access log; see {@link ServerMiddleware}.
          */
         public Builder middleware(ServerMiddleware.Factory factory) {
             middleware.add(Objects.requireNonNull(factory, "factory"));
+            return this;
+        }
+
+        /**
+         * Leaves out {@link RequestIds}, which is on by default: every call gets an
+         * {@code X-Request-Id}, the client's when usable.
+         */
+        public Builder withoutRequestIds() {
+            this.requestIds = false;
+            return this;
+        }
+
+        /**
+         * Leaves out {@link AccessLog}, which is on by default: one line per call in the
+         * {@code io.arrowhttp.access} logger.
+         */
+        public Builder withoutAccessLog() {
+            this.accessLog = false;
             return this;
         }
 
@@ -236,10 +287,10 @@ public final class ArrowHttpFeature implements Feature {
 
         /**
          * Requires a bearer token on every call, got from {@code POST /auth/handshake}; see
-         * {@link Authentication}. Off by default.
+         * {@link Authenticator}, such as {@link io.arrowhttp.server.auth.TokenAuthenticator}. Off by default.
          */
-        public Builder authentication(Authentication authentication) {
-            this.authentication = Objects.requireNonNull(authentication, "authentication");
+        public Builder authentication(Authenticator authenticator) {
+            this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
             return this;
         }
 

@@ -1,10 +1,7 @@
 package io.arrowhttp.server;
 
 import io.arrowhttp.protocol.ArrowMediaTypes;
-import io.arrowhttp.protocol.internal.Json;
-import io.arrowhttp.internal.wire.LazyText;
-import io.arrowhttp.internal.wire.SecureBoundary;
-import io.arrowhttp.internal.wire.StatusPart;
+import io.arrowhttp.protocol.ProtocolJson;
 
 import jakarta.ws.rs.core.MediaType;
 
@@ -30,10 +27,9 @@ import org.glassfish.jersey.media.multipart.MultiPart;
  * }
  * }</pre>
  *
- * The entity carries a fresh boundary of 224 random bits in its media type; with
- * {@link ArrowHttpFeature} registered, that boundary is the one on the wire even when the resource
- * method returns the entity with a plain {@code @Produces("multipart/mixed")}. Returning the entity
- * from a resource method hands the {@link ArrowStream} to arrowhttp, which closes it.
+ * With {@link ArrowHttpFeature} registered, the response gets a fresh boundary of 224 random bits,
+ * whatever the resource method's {@code @Produces} or the client's {@code Accept} say. Returning
+ * the entity from a resource method hands the {@link ArrowStream} to arrowhttp, which closes it.
  */
 public final class ArrowMultipart {
 
@@ -92,9 +88,8 @@ public final class ArrowMultipart {
 
         /** The entity to return from a resource method. */
         public MultiPart build() {
-            byte[] json = Json.toBytes(metadata);
-            MediaType type = new MediaType("multipart", "mixed", Map.of("boundary", SecureBoundary.next()));
-            MultiPart multiPart = new MultiPart(type);
+            byte[] json = ProtocolJson.toBytes(metadata);
+            MultiPart multiPart = new MultiPart(ArrowMediaTypes.MULTIPART_MIXED_TYPE);
             multiPart.bodyPart(new BodyPart(json, MediaType.APPLICATION_JSON_TYPE));
             multiPart.bodyPart(new BodyPart(arrow, ArrowMediaTypes.ARROW_STREAM_TYPE));
             if (footnotes != null) {

@@ -2,14 +2,14 @@ package io.arrowhttp.server;
 
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ErrorCode;
-import io.arrowhttp.internal.wire.BatchStagingChannel;
-import io.arrowhttp.internal.wire.ErrorIds;
+import io.arrowhttp.server.ErrorIds;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -113,8 +113,8 @@ public final class ArrowStream implements Closeable {
     }
 
     /** How the stream ended; empty until it has been closed. */
-    public java.util.Optional<StreamOutcome> outcome() {
-        return java.util.Optional.ofNullable(outcome);
+    public Optional<StreamOutcome> outcome() {
+        return Optional.ofNullable(outcome);
     }
 
     /**
@@ -129,8 +129,8 @@ public final class ArrowStream implements Closeable {
      * The producer failure kept for the status part, when {@link #reportFailuresInBand()} applies.
      * The status part throws it once it has been sent, so that the response is still aborted.
      */
-    public java.util.Optional<RuntimeException> deferredFailure() {
-        return java.util.Optional.ofNullable(deferredFailure);
+    Optional<RuntimeException> deferredFailure() {
+        return Optional.ofNullable(deferredFailure);
     }
 
     /**

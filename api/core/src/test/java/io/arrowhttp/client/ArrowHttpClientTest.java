@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.server.ArrowHttpFeature;
 import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.protocol.StreamStatus;
 import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.testing.PacedDataset;
 import io.arrowhttp.testing.ScriptedDataset;
@@ -85,7 +86,7 @@ class ArrowHttpClientTest {
     }
 
     @Test
-    void readsTheCatalog() {
+    void readsTheCatalog() throws IOException {
         List<DatasetInfo> datasets = client.listDatasets();
         assertEquals(List.of("small", "failing", "large", "paced", "held"),
                 datasets.stream().map(DatasetInfo::name).toList());
@@ -93,6 +94,7 @@ class ArrowHttpClientTest {
         assertEquals("numbered rows for tests", small.description());
         assertNull(small.totalRecords());
         assertEquals(server.uri("/datasets/small"), small.endpoints().get(0).locations().get(0));
+        assertEquals(ScriptedDataset.SCHEMA, small.schema());
         assertEquals(ScriptedDataset.SCHEMA, client.schema("small"));
     }
 
@@ -124,9 +126,9 @@ class ArrowHttpClientTest {
                 }
             }
             assertEquals(4000, expected);
-            JsonNode status = stream.status().orElseThrow();
-            assertEquals("OK", status.get("code").asText());
-            assertEquals(4000, status.get("rows").asLong());
+            StreamStatus status = stream.status().orElseThrow();
+            assertEquals("OK", status.code());
+            assertEquals(4000, status.rows());
         }
     }
 

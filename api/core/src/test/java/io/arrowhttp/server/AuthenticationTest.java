@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.arrowhttp.server.auth.Authentication;
+import io.arrowhttp.server.auth.TokenAuthenticator;
 import io.arrowhttp.server.auth.PasswordHash;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
@@ -137,7 +137,7 @@ class AuthenticationTest {
         server = TestServer.start(new ResourceConfig().register(ArrowHttpFeature.builder(allocator)
                 .dataset(secret)
                 .dataset(new WhoAmI())
-                .authentication(Authentication.builder(key)
+                .authentication(TokenAuthenticator.builder(key)
                         .users(Map.of("alice", PasswordHash.hash("alice-password".toCharArray()),
                                 "bob", PasswordHash.hash("bob-password".toCharArray())))
                         .apiTokens(Map.of("nightly-job", API_TOKEN))
@@ -287,7 +287,7 @@ class AuthenticationTest {
         byte[] key = new byte[32];
         try (TestServer strict = TestServer.start(new ResourceConfig().register(ArrowHttpFeature.builder(allocator)
                 .dataset(ScriptedDataset.of("numbers", 1, 1))
-                .authentication(Authentication.builder(key).apiTokens(Map.of("job", API_TOKEN)).build())
+                .authentication(TokenAuthenticator.builder(key).apiTokens(Map.of("job", API_TOKEN)).build())
                 .build()))) {
             HttpURLConnection connection = (HttpURLConnection) strict.uri("/datasets/numbers").toURL().openConnection();
             connection.setRequestProperty("Authorization", "Bearer " + API_TOKEN);

@@ -95,8 +95,6 @@ class MiddlewareTest {
         server = TestServer.start(new ResourceConfig().register(ArrowHttpFeature.builder(allocator)
                 .dataset(small)
                 .dataset(ScriptedDataset.failing("failing", 10, 1000, 2))
-                .middleware(new RequestIds())
-                .middleware(new AccessLog())
                 .middleware(new Recording())
                 .corsOrigins(List.of("https://app.example"))
                 .build()));

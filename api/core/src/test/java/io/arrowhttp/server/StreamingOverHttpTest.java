@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.testing.ChunkLayout;
 import io.arrowhttp.testing.IpcMessages;
 import io.arrowhttp.testing.MultipartBody;
@@ -24,6 +25,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import org.apache.arrow.memory.BufferAllocator;
@@ -218,15 +220,26 @@ class StreamingOverHttpTest {
     }
 
     @Test
-    void headAnswersTheHeadersWithoutProducingTheData() throws IOException {
-        int before = small.produced();
-        RawHttp.Exchange head = RawHttp.send(server.port(), "HEAD", "/datasets/small", "1.1", java.util.Map.of());
+    void headAnswersTheHeadersOfGetWithoutOpeningTheDataset() throws IOException {
+        int opened = small.opened();
+        RawHttp.Exchange get = RawHttp.get(server.port(), "/datasets/small", "1.1");
+        RawHttp.Exchange head = RawHttp.send(server.port(), "HEAD", "/datasets/small", "1.1", Map.of());
         assertTrue(head.statusLine().startsWith("HTTP/1.1 200"), head.statusLine());
-        assertTrue(head.header("Content-Type").matches("multipart/mixed;\\s*boundary=[A-Za-z0-9_-]{38}"), head.header("Content-Type"));
+        assertTrue(head.header("Content-Type").matches("multipart/mixed;\\s*boundary=[A-Za-z0-9_-]{38}"),
+                head.header("Content-Type"));
+        assertEquals(get.header("MIME-Version"), head.header("MIME-Version"));
+        assertEquals(get.header("Content-Length"), head.header("Content-Length"), "no length, as for GET");
         assertEquals(0, head.body().length);
-        assertEquals(before, small.produced(), "no batch was produced for a HEAD request");
-        RawHttp.get(server.port(), "/datasets/small", "1.1");
-        assertEquals(before + 5, small.produced(), "the same request as GET produces the batches");
+        assertEquals(opened + 1, small.opened(), "HEAD opened no reader; GET did");
+
+        RawHttp.Exchange arrowHead = RawHttp.send(server.port(), "HEAD", "/datasets/small", "1.1",
+                Map.of("Accept", ArrowMediaTypes.ARROW_STREAM));
+        assertEquals(ArrowMediaTypes.ARROW_STREAM, arrowHead.header("Content-Type"));
+        RawHttp.Exchange rootHead = RawHttp.send(server.port(), "HEAD", "/", "1.1", Map.of());
+        assertTrue(rootHead.statusLine().startsWith("HTTP/1.1 200"), rootHead.statusLine());
+        RawHttp.Exchange unknown = RawHttp.send(server.port(), "HEAD", "/datasets/nope", "1.1", Map.of());
+        assertTrue(unknown.statusLine().startsWith("HTTP/1.1 404"), unknown.statusLine());
+        assertEquals(opened + 1, small.opened());
     }
 
     @Test

@@ -34,6 +34,7 @@ public final class ScriptedDataset implements Dataset {
     private final int holdBeforeBatch;
     private final CountDownLatch release;
     private final AtomicInteger produced = new AtomicInteger();
+    private final AtomicInteger opened = new AtomicInteger();
     private final CountDownLatch closed = new CountDownLatch(1);
 
     private ScriptedDataset(String name, int batches, int rowsPerBatch, int failBeforeBatch,
@@ -58,6 +59,11 @@ public final class ScriptedDataset implements Dataset {
     /** Waits for {@code release} before producing batch {@code index} (0-based); at most 30 s. */
     public static ScriptedDataset holding(String name, int batches, int rowsPerBatch, int index, CountDownLatch release) {
         return new ScriptedDataset(name, batches, rowsPerBatch, -1, index, release);
+    }
+
+    /** Readers opened so far. */
+    public int opened() {
+        return opened.get();
     }
 
     /** Batches produced so far, over all responses. */
@@ -87,6 +93,7 @@ public final class ScriptedDataset implements Dataset {
 
     @Override
     public ArrowReader open(DatasetRequest request, BufferAllocator allocator) {
+        opened.incrementAndGet();
         return new Reader(allocator);
     }
 

@@ -1,9 +1,20 @@
 package io.arrowhttp.protocol;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import java.util.Objects;
+
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * A dataset as the catalog describes it, in the spirit of Arrow Flight's {@code FlightInfo}: what
@@ -11,17 +22,57 @@ import java.util.List;
  *
  * @param name the name in {@code /datasets/{name}}
  * @param description one line for people
- * @param schema the schema in Arrow's JSON form, the one {@code Schema.toJson()} writes and
- *     {@code Schema.fromJSON} reads: {@code {"fields":[{"name":..., "nullable":..., "type":{"name":...},
- *     "children":[...]}]}}
+ * @param schema the schema; on the wire in Arrow's JSON form, the one {@code Schema.toJson()}
+ *     writes and {@code Schema.fromJSON} reads: {@code {"fields":[{"name":..., "nullable":...,
+ *     "type":{"name":...}, "children":[...]}]}}
  * @param totalRecords rows of a request without parameters, or null when not known
  * @param totalBytes bytes of that Arrow stream, or null when not known
- * @param endpoints where to fetch it: each with the absolute URIs that serve it
+ * @param endpoints where to fetch it; fetching every endpoint gives the whole dataset
  */
-public record DatasetInfo(String name, String description, JsonNode schema, Long totalRecords, Long totalBytes,
+public record DatasetInfo(
+        String name,
+        String description,
+        @JsonSerialize(using = SchemaJson.Writer.class) @JsonDeserialize(using = SchemaJson.Reader.class)
+                Schema schema,
+        Long totalRecords,
+        Long totalBytes,
         List<Endpoint> endpoints) {
 
-    /** A place the whole dataset can be fetched from, like Flight's {@code FlightEndpoint}. */
+    public DatasetInfo {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(schema, "schema");
+        endpoints = List.copyOf(endpoints);
+    }
+
+    /**
+     * A part of the dataset, like Flight's {@code FlightEndpoint}: each location serves the same
+     * bytes, so a client may fetch from any of them and try the next when one fails.
+     */
     public record Endpoint(List<URI> locations) {
+
+        public Endpoint {
+            locations = List.copyOf(locations);
+        }
+    }
+
+    /** Arrow's own JSON form of a schema, embedded as a JSON object. */
+    static final class SchemaJson {
+
+        private SchemaJson() {}
+
+        static final class Writer extends JsonSerializer<Schema> {
+            @Override
+            public void serialize(Schema schema, JsonGenerator json, SerializerProvider provider) throws IOException {
+                // Re-read so the catalog stays compact JSON whatever layout Arrow writes.
+                json.writeTree(ProtocolJson.mapper().readTree(schema.toJson()));
+            }
+        }
+
+        static final class Reader extends JsonDeserializer<Schema> {
+            @Override
+            public Schema deserialize(JsonParser json, DeserializationContext context) throws IOException {
+                return Schema.fromJSON(json.readValueAsTree().toString());
+            }
+        }
     }
 }

@@ -1,5 +1,9 @@
 package io.arrowhttp.protocol;
 
+import jakarta.ws.rs.core.Response;
+
+import java.util.Optional;
+
 /**
  * Why a call failed, with the status codes of Arrow Flight and the HTTP status each one is
  * answered with. The code name travels to the client in the {@code code} member of the
@@ -40,5 +44,57 @@ public enum ErrorCode {
     /** The HTTP status a response failing with this code carries. */
     public int httpStatus() {
         return httpStatus;
+    }
+
+    /** The code named {@code name}, if it is one. */
+    public static Optional<ErrorCode> parse(String name) {
+        if (name == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(valueOf(name));
+        } catch (IllegalArgumentException unknown) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The code an HTTP error status stands for when a response names none (a proxy's, or a
+     * container's own error page): the one mapping, used by servers and clients alike.
+     */
+    public static ErrorCode forStatus(int status) {
+        switch (status) {
+            case 401:
+                return UNAUTHENTICATED;
+            case 403:
+                return UNAUTHORIZED;
+            case 404:
+                return NOT_FOUND;
+            case 409:
+                return ALREADY_EXISTS;
+            case 429:
+                return RESOURCE_EXHAUSTED;
+            case 499:
+                return CANCELLED;
+            case 501:
+                return UNIMPLEMENTED;
+            case 502:
+            case 503:
+                return UNAVAILABLE;
+            case 408:
+            case 504:
+                return TIMED_OUT;
+            default:
+                return status >= 500 ? INTERNAL : INVALID_ARGUMENT;
+        }
+    }
+
+    /** The reason phrase of an HTTP status, for the {@code title} of a {@link Problem}. */
+    static String reasonPhrase(int status) {
+        if (status == 499) {
+            return "Client Closed Request";
+        }
+        Response.Status known = Response.Status.fromStatusCode(status);
+        return known != null ? known.getReasonPhrase() : "HTTP " + status;
     }
 }

@@ -1,55 +1,31 @@
 package io.arrowhttp.protocol;
 
-import io.arrowhttp.protocol.internal.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-
-import jakarta.ws.rs.core.Response;
-
 /**
- * An RFC 9457 problem details body, with the arrowhttp error code and, for server faults, the id
- * under which the fault was logged.
+ * The body of every error response: RFC 9457 problem details ({@code application/problem+json})
+ * with the arrowhttp {@link ErrorCode} name in {@code code} and, for server faults, the
+ * {@code errorId} under which the server logged the details.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Problem(String type, String title, int status, String detail, String code, String errorId) {
 
+    /** A problem answered with the code's own status. */
+    public static Problem of(ErrorCode code, String detail) {
+        return of(code.httpStatus(), code, detail);
+    }
+
+    /** A problem answered with {@code status}, which may differ from the code's (405 is {@code INVALID_ARGUMENT}). */
     public static Problem of(int status, ErrorCode code, String detail) {
-        return new Problem("about:blank", reasonPhrase(status), status, detail, code.name(), null);
+        return new Problem("about:blank", ErrorCode.reasonPhrase(status), status, detail, code.name(), null);
     }
 
     public Problem withErrorId(String id) {
         return new Problem(type, title, status, detail, code, id);
     }
 
-    public Response toResponse() {
-        return Response.status(status)
-                .type(ArrowMediaTypes.PROBLEM_JSON_TYPE)
-                .entity(Json.toBytes(this))
-                .build();
-    }
-
-    /** The error code a bare HTTP status stands for, when no {@link ErrorCode} was given. */
-    public static ErrorCode codeFor(int status) {
-        switch (status) {
-            case 400: case 405: case 406: case 411: case 413: case 414: case 415: case 422:
-                return ErrorCode.INVALID_ARGUMENT;
-            case 401: return ErrorCode.UNAUTHENTICATED;
-            case 403: return ErrorCode.UNAUTHORIZED;
-            case 404: return ErrorCode.NOT_FOUND;
-            case 409: return ErrorCode.ALREADY_EXISTS;
-            case 429: return ErrorCode.RESOURCE_EXHAUSTED;
-            case 501: return ErrorCode.UNIMPLEMENTED;
-            case 503: return ErrorCode.UNAVAILABLE;
-            case 504: case 408: return ErrorCode.TIMED_OUT;
-            default: return status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_ARGUMENT;
-        }
-    }
-
-    private static String reasonPhrase(int status) {
-        Response.Status known = Response.Status.fromStatusCode(status);
-        if (known != null) {
-            return known.getReasonPhrase();
-        }
-        return status == 499 ? "Client Closed Request" : "HTTP " + status;
+    /** The code this problem names, or the one its status stands for when the code is missing or unknown. */
+    public ErrorCode errorCode() {
+        return ErrorCode.parse(code).orElseGet(() -> ErrorCode.forStatus(status));
     }
 }

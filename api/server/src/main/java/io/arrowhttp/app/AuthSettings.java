@@ -1,6 +1,6 @@
 package io.arrowhttp.app;
 
-import io.arrowhttp.server.auth.Authentication;
+import io.arrowhttp.server.auth.TokenAuthenticator;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -34,7 +34,7 @@ public record AuthSettings(Path usersFile, List<String> apiTokens, String tokenK
     }
 
     /** The authentication these settings describe. */
-    public Authentication authentication() {
+    public TokenAuthenticator authenticator() {
         byte[] key;
         if (tokenKey == null || tokenKey.isBlank()) {
             key = new byte[32];
@@ -49,9 +49,9 @@ public record AuthSettings(Path usersFile, List<String> apiTokens, String tokenK
                         + "'head -c 32 /dev/urandom | base64'");
             }
         }
-        Authentication.Builder builder = Authentication.builder(key);
+        TokenAuthenticator.Builder builder = TokenAuthenticator.builder(key);
         if (usersFile != null) {
-            builder.users(Authentication.loadUsers(usersFile));
+            builder.users(TokenAuthenticator.loadUsers(usersFile));
         }
         Map<String, String> tokens = new LinkedHashMap<>();
         for (String entry : apiTokens) {

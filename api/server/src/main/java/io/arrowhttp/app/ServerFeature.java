@@ -1,14 +1,13 @@
 package io.arrowhttp.app;
 
 import io.arrowhttp.server.ArrowHttpFeature;
-import io.arrowhttp.server.ArrowRuntimeCheck;
+import io.arrowhttp.runtime.ArrowRuntimeCheck;
 import io.arrowhttp.example.TickersDataset;
-import io.arrowhttp.server.middleware.AccessLog;
-import io.arrowhttp.server.middleware.RequestIds;
 
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -62,16 +61,14 @@ final class ServerFeature implements Feature {
         TickersDataset tickers = new TickersDataset(new SplittableRandom().nextLong(), settings.maxRows());
         ArrowHttpFeature.Builder feature = ArrowHttpFeature.builder(root);
         if (settings.auth().enabled()) {
-            feature.authentication(settings.auth().authentication());
+            feature.authentication(settings.auth().authenticator());
         }
         context.register(feature
                 .dataset(tickers)
                 .rootDataset(TickersDataset.NAME)
                 .responseMemoryLimit(settings.responseMemoryLimit())
-                .responseTimeout(java.time.Duration.ofSeconds(settings.responseTimeoutSeconds()))
+                .responseTimeout(Duration.ofSeconds(settings.responseTimeoutSeconds()))
                 .statusEndpoint()
-                .middleware(new RequestIds())
-                .middleware(new AccessLog())
                 .corsOrigins(settings.corsOrigins())
                 .build());
         context.register(new AbstractContainerLifecycleListener() {

@@ -1,6 +1,6 @@
 package io.arrowhttp.internal.provider;
 
-import io.arrowhttp.internal.wire.ErrorIds;
+import io.arrowhttp.server.ErrorIds;
 import io.arrowhttp.protocol.Problem;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ErrorCode;
@@ -19,7 +19,7 @@ public final class ArrowHttpExceptionMapper implements ExceptionMapper<ArrowHttp
     @Override
     public Response toResponse(ArrowHttpException exception) {
         ErrorCode code = exception.code();
-        Problem problem = Problem.of(code.httpStatus(), code, exception.getMessage());
+        Problem problem = Problem.of(code, exception.getMessage());
         if (code.httpStatus() >= 500) {
             String id = ErrorIds.next();
             LOG.error("Request failed with {}, error id {}", code, id, exception);
@@ -27,6 +27,6 @@ public final class ArrowHttpExceptionMapper implements ExceptionMapper<ArrowHttp
         } else {
             LOG.debug("Request refused with {}: {}", code, exception.getMessage());
         }
-        return problem.toResponse();
+        return ProblemResponses.of(problem);
     }
 }

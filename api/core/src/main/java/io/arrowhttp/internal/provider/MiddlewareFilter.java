@@ -65,7 +65,7 @@ public final class MiddlewareFilter implements ContainerRequestFilter, Container
                 }
             } catch (ArrowHttpException refused) {
                 request.setProperty(REFUSAL, refused);
-                request.abortWith(Problem.of(refused.code().httpStatus(), refused.code(), refused.getMessage()).toResponse());
+                request.abortWith(ProblemResponses.of(refused.code(), refused.getMessage()));
                 return;
             }
         }

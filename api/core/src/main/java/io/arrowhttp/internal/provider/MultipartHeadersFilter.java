@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.glassfish.jersey.media.multipart.MultiPart;
@@ -23,6 +24,9 @@ import org.glassfish.jersey.media.multipart.MultiPart;
  */
 public final class MultipartHeadersFilter implements ContainerResponseFilter {
 
+    /** The header multipart bodies carry (RFC 2045). */
+    public static final String MIME_VERSION = "MIME-Version";
+
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         if (!(response.getEntity() instanceof MultiPart multiPart)) {
@@ -32,7 +36,7 @@ public final class MultipartHeadersFilter implements ContainerResponseFilter {
         if (type == null || !type.getType().equalsIgnoreCase("multipart")) {
             return;
         }
-        response.getHeaders().putIfAbsent("MIME-Version", java.util.List.of("1.0"));
+        response.getHeaders().putIfAbsent(MIME_VERSION, List.of("1.0"));
         if (type.getParameters().containsKey("boundary")) {
             return;
         }

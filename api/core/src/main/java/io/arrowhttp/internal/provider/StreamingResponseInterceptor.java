@@ -2,7 +2,8 @@ package io.arrowhttp.internal.provider;
 
 import io.arrowhttp.internal.container.ResponseOutput;
 import io.arrowhttp.internal.container.ServerConnection;
-import io.arrowhttp.internal.wire.ErrorIds;
+import io.arrowhttp.internal.wire.UnsizedEmptyBody;
+import io.arrowhttp.server.ErrorIds;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.server.ArrowStream;
 import io.arrowhttp.protocol.ErrorCode;
@@ -11,6 +12,7 @@ import io.arrowhttp.server.StreamOutcome;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.ext.WriterInterceptor;
 import jakarta.ws.rs.ext.WriterInterceptorContext;
 
@@ -53,14 +55,19 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
 
     @Override
     public void aroundWriteTo(WriterInterceptorContext context) throws IOException {
+        if (context.getEntity() instanceof UnsizedEmptyBody
+                && context.getOutputStream() instanceof CommittingOutputStream committing) {
+            committing.enableBuffering(0);
+        }
         ArrowStream arrow = arrowStreamOf(context.getEntity());
         if (arrow == null) {
             context.proceed();
             return;
         }
         if (isHead()) {
-            // JAX-RS answers HEAD by running the GET method: the headers are set by now, and
-            // producing a body only to discard it could cost minutes of work.
+            // A resource without a HEAD method of its own is answered by running its GET method:
+            // the headers are set by now, and producing a body only to discard it could cost
+            // minutes of work. (The dataset resources answer HEAD without opening a stream.)
             arrow.close();
             return;
         }
@@ -107,7 +114,7 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
 
     private boolean isHead() {
         try {
-            jakarta.ws.rs.core.Request request = injectionManager.getInstance(jakarta.ws.rs.core.Request.class);
+            Request request = injectionManager.getInstance(Request.class);
             return request != null && "HEAD".equals(request.getMethod());
         } catch (RuntimeException outsideARequest) {
             return false;

@@ -1,6 +1,6 @@
 package io.arrowhttp.internal.provider;
 
-import io.arrowhttp.internal.wire.ErrorIds;
+import io.arrowhttp.server.ErrorIds;
 import io.arrowhttp.protocol.Problem;
 import io.arrowhttp.protocol.ErrorCode;
 
@@ -22,9 +22,8 @@ public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwabl
     public Response toResponse(Throwable exception) {
         String id = ErrorIds.next();
         LOG.error("Unexpected failure, error id {}", id, exception);
-        return Problem.of(500, ErrorCode.INTERNAL,
+        return ProblemResponses.of(Problem.of(ErrorCode.INTERNAL,
                         "The server failed to answer this request; quote error id " + id + " to its operators")
-                .withErrorId(id)
-                .toResponse();
+                .withErrorId(id));
     }
 }

@@ -1,5 +1,6 @@
 package io.arrowhttp.internal.provider;
 
+import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.Problem;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -20,7 +21,7 @@ public final class WebApplicationExceptionMapper implements ExceptionMapper<WebA
         }
         int status = original.getStatus();
         String detail = detailFor(status, original.getStatusInfo().getReasonPhrase());
-        Response problem = Problem.of(status, Problem.codeFor(status), detail).toResponse();
+        Response problem = ProblemResponses.of(Problem.of(status, ErrorCode.forStatus(status), detail));
         Response.ResponseBuilder builder = Response.fromResponse(problem);
         // Keep what tells the client how to retry, such as Allow on a 405.
         original.getHeaders().forEach((name, values) -> {

@@ -1,11 +1,14 @@
 package io.arrowhttp.internal.resource;
 
-import io.arrowhttp.protocol.internal.Json;
+import io.arrowhttp.protocol.ResourcePaths;
+import io.arrowhttp.protocol.Catalog;
+import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.server.ArrowStream;
 import io.arrowhttp.protocol.DatasetInfo;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -32,12 +35,12 @@ import org.glassfish.jersey.media.multipart.MultiPart;
  *       {@code Accept: application/vnd.apache.arrow.stream}, as the bare Arrow stream.</li>
  * </ul>
  */
-@Path("datasets")
+@Path(ResourcePaths.DATASETS)
 public final class DatasetResource {
 
     /** Multipart unless the client prefers the bare stream: {@code qs} ranks the two for {@code *}{@code /*}. */
-    static final String MULTIPART_PREFERRED = ArrowMediaTypes.MULTIPART_MIXED + ";qs=1";
-    static final String ARROW_SECOND = ArrowMediaTypes.ARROW_STREAM + ";qs=0.5";
+    public static final String MULTIPART_PREFERRED = ArrowMediaTypes.MULTIPART_MIXED + ";qs=1";
+    public static final String ARROW_SECOND = ArrowMediaTypes.ARROW_STREAM + ";qs=0.5";
 
     private final DatasetResponder responder;
 
@@ -48,25 +51,25 @@ public final class DatasetResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response list(@Context UriInfo uri) {
-        return json(Map.of("datasets", responder.list(uri)));
+        return json(new Catalog(responder.list(uri)));
     }
 
     @GET
-    @Path("{name}/info")
+    @Path("{name}/" + ResourcePaths.INFO)
     @Produces(MediaType.APPLICATION_JSON)
     public Response info(@PathParam("name") String name, @Context UriInfo uri) {
         return json(responder.info(name, uri));
     }
 
     @GET
-    @Path("{name}/schema")
+    @Path("{name}/" + ResourcePaths.SCHEMA)
     @Produces(ARROW_SECOND)
     public ArrowStream schema(@PathParam("name") String name) {
         return responder.schemaStream(name);
     }
 
     @GET
-    @Path("{name}/schema")
+    @Path("{name}/" + ResourcePaths.SCHEMA)
     @Produces(MediaType.APPLICATION_JSON + ";qs=0.4")
     public Response schemaJson(@PathParam("name") String name) {
         return Response.ok(responder.schemaJson(name), MediaType.APPLICATION_JSON_TYPE).build();
@@ -88,7 +91,21 @@ public final class DatasetResource {
         return responder.respondArrowOnly(name, uri, headers, security);
     }
 
+    @HEAD
+    @Path("{name}")
+    @Produces(MULTIPART_PREFERRED)
+    public Response headMultipart(@PathParam("name") String name) {
+        return responder.head(name, ArrowMediaTypes.MULTIPART_MIXED_TYPE);
+    }
+
+    @HEAD
+    @Path("{name}")
+    @Produces(ARROW_SECOND)
+    public Response headArrowOnly(@PathParam("name") String name) {
+        return responder.head(name, ArrowMediaTypes.ARROW_STREAM_TYPE);
+    }
+
     private static Response json(Object body) {
-        return Response.ok(Json.toBytes(body), MediaType.APPLICATION_JSON_TYPE).build();
+        return Response.ok(ProtocolJson.toBytes(body), MediaType.APPLICATION_JSON_TYPE).build();
     }
 }

@@ -1,6 +1,13 @@
 package io.arrowhttp.internal.resource;
 
-import io.arrowhttp.protocol.internal.Json;
+import io.arrowhttp.internal.provider.MultipartHeadersFilter;
+import io.arrowhttp.internal.wire.SecureBoundary;
+import io.arrowhttp.internal.wire.UnsizedEmptyBody;
+import io.arrowhttp.protocol.ArrowMediaTypes;
+import io.arrowhttp.protocol.QueryParameters;
+import io.arrowhttp.server.RequestHeaders;
+import io.arrowhttp.protocol.HeaderNames;
+import io.arrowhttp.protocol.ResourcePaths;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.server.ArrowMultipart;
 import io.arrowhttp.server.CallContext;
@@ -10,19 +17,23 @@ import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.dataset.GeneratingReader;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.arrowhttp.protocol.DatasetInfo;
 
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,14 +50,7 @@ import org.glassfish.jersey.media.multipart.MultiPart;
  */
 public final class DatasetResponder {
 
-    /** The query parameter that asks for the footnotes part; any value but false or 0 counts. */
-    public static final String FOOTNOTES_PARAMETER = "include_footnotes";
-
-    /** The query parameter that asks for the closing status part; any value but false or 0 counts. */
-    public static final String STATUS_PARAMETER = "include_status";
-
-    /** The request header in which a client gives its deadline, in seconds from now. */
-    public static final String TIMEOUT_HEADER = "X-Request-Timeout";
+    private static final int SHOWN_VALUE_LIMIT = 40;
 
     private final DatasetCatalog catalog;
     private final BufferAllocator allocator;
@@ -69,15 +73,15 @@ public final class DatasetResponder {
     /** The multipart response: JSON metadata, the Arrow stream, footnotes and status when asked for. */
     public MultiPart respond(String name, UriInfo uri, HttpHeaders headers, SecurityContext security) {
         Dataset dataset = catalog.get(name);
-        DatasetRequest request = DatasetRequest.of(uri.getQueryParameters(), newCall(headers), principal(security));
+        DatasetRequest request = request(uri, headers, security);
         Object metadata = dataset.metadata(request);
         ArrowStream arrow = open(dataset, request);
         try {
             ArrowMultipart.Builder builder = ArrowMultipart.builder(metadata, arrow);
-            if (asks(request, FOOTNOTES_PARAMETER)) {
+            if (asks(request, QueryParameters.INCLUDE_FOOTNOTES)) {
                 builder.footnotes(() -> footnotes(arrow.statistics()));
             }
-            if (asks(request, STATUS_PARAMETER)) {
+            if (asks(request, QueryParameters.INCLUDE_STATUS)) {
                 builder.statusPart();
             }
             return builder.build();
@@ -90,17 +94,36 @@ public final class DatasetResponder {
     /** The bare Arrow stream, for clients that asked for nothing else. */
     public ArrowStream respondArrowOnly(String name, UriInfo uri, HttpHeaders headers, SecurityContext security) {
         Dataset dataset = catalog.get(name);
-        return open(dataset, DatasetRequest.of(uri.getQueryParameters(), newCall(headers), principal(security)));
+        return open(dataset, request(uri, headers, security));
     }
 
-    private static java.security.Principal principal(SecurityContext security) {
-        return security == null ? null : security.getUserPrincipal();
+    /**
+     * What a {@code HEAD} of the dataset answers: the status and headers a {@code GET} would
+     * send, without opening the dataset (which for a query would run it). The body's length is
+     * not known without producing it, so no {@code Content-Length} is sent, as for a GET.
+     */
+    public Response head(String name, MediaType type) {
+        catalog.get(name);
+        Response.ResponseBuilder response = Response.ok(UnsizedEmptyBody.INSTANCE);
+        if (type.isCompatible(ArrowMediaTypes.MULTIPART_MIXED_TYPE)) {
+            response.type(new MediaType(type.getType(), type.getSubtype(), Map.of("boundary", SecureBoundary.next())))
+                    .header(MultipartHeadersFilter.MIME_VERSION, "1.0");
+        } else {
+            response.type(ArrowMediaTypes.ARROW_STREAM_TYPE);
+        }
+        return response.build();
     }
 
-    /** The call's deadline: the earlier of the server's limit and the client's {@value #TIMEOUT_HEADER}. */
+    private DatasetRequest request(UriInfo uri, HttpHeaders headers, SecurityContext security) {
+        Principal principal = security == null ? null : security.getUserPrincipal();
+        return DatasetRequest.of(uri.getQueryParameters(), RequestHeaders.of(headers.getRequestHeaders()),
+                newCall(headers), principal);
+    }
+
+    /** The call's deadline: the earlier of the server's limit and the client's {@code X-Request-Timeout}. */
     private CallContext newCall(HttpHeaders headers) {
         Duration limit = responseTimeout;
-        String requested = headers.getHeaderString(TIMEOUT_HEADER);
+        String requested = headers.getHeaderString(HeaderNames.REQUEST_TIMEOUT);
         if (requested != null) {
             Duration clientLimit = parseTimeout(requested);
             limit = limit == null || clientLimit.compareTo(limit) < 0 ? clientLimit : limit;
@@ -117,8 +140,8 @@ public final class DatasetResponder {
         } catch (NumberFormatException e) {
             // answered below
         }
-        String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
-        throw ArrowHttpException.invalidArgument("Header " + TIMEOUT_HEADER
+        String shown = value.length() > SHOWN_VALUE_LIMIT ? value.substring(0, SHOWN_VALUE_LIMIT) + "..." : value;
+        throw ArrowHttpException.invalidArgument("Header " + HeaderNames.REQUEST_TIMEOUT
                 + " must be a number of seconds greater than 0, such as 30 or 2.5; got '" + shown + "'");
     }
 
@@ -131,7 +154,7 @@ public final class DatasetResponder {
 
     /** The schema in Arrow's JSON form. */
     public byte[] schemaJson(String name) {
-        return catalog.get(name).schema().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return catalog.get(name).schema().toJson().getBytes(StandardCharsets.UTF_8);
     }
 
     public DatasetInfo info(String name, UriInfo uri) {
@@ -143,16 +166,11 @@ public final class DatasetResponder {
     }
 
     private static DatasetInfo info(Dataset dataset, UriInfo uri) {
-        URI location = uri.getBaseUriBuilder().path("datasets").path(dataset.name()).build();
-        try {
-            return new DatasetInfo(dataset.name(), dataset.description(),
-                    Json.mapper().readTree(dataset.schema().toJson()),
-                    dataset.totalRecords().isPresent() ? dataset.totalRecords().getAsLong() : null,
-                    dataset.totalBytes().isPresent() ? dataset.totalBytes().getAsLong() : null,
-                    List.of(new DatasetInfo.Endpoint(List.of(location))));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Arrow wrote a schema Jackson cannot read", e);
-        }
+        URI location = uri.getBaseUriBuilder().path(ResourcePaths.DATASETS).path(dataset.name()).build();
+        return new DatasetInfo(dataset.name(), dataset.description(), dataset.schema(),
+                dataset.totalRecords().isPresent() ? dataset.totalRecords().getAsLong() : null,
+                dataset.totalBytes().isPresent() ? dataset.totalBytes().getAsLong() : null,
+                List.of(new DatasetInfo.Endpoint(List.of(location))));
     }
 
     private ArrowStream open(Dataset dataset, DatasetRequest request) {
@@ -183,11 +201,7 @@ public final class DatasetResponder {
 
     /** Whether the query asks for a part: the parameter is present, with no value or any but false or 0. */
     static boolean asks(DatasetRequest request, String parameter) {
-        if (!request.has(parameter)) {
-            return false;
-        }
-        String value = request.parameter(parameter).orElse("").trim();
-        return !value.equalsIgnoreCase("false") && !value.equals("0");
+        return QueryParameters.isSet(request.parameters().get(parameter));
     }
 
     static String footnotes(StreamStatistics stats) {

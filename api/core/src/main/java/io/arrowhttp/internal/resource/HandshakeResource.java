@@ -1,76 +1,85 @@
 package io.arrowhttp.internal.resource;
 
-import io.arrowhttp.internal.provider.AuthenticationFilter;
-import io.arrowhttp.protocol.internal.Json;
-import io.arrowhttp.protocol.ArrowHttpException;
-import io.arrowhttp.protocol.ErrorCode;
-import io.arrowhttp.server.auth.Authentication;
+import io.arrowhttp.internal.provider.ProblemResponses;
+import io.arrowhttp.protocol.HandshakeResponse;
+import io.arrowhttp.protocol.HeaderNames;
+import io.arrowhttp.protocol.ProtocolJson;
+import io.arrowhttp.protocol.ResourcePaths;
+import io.arrowhttp.server.auth.Authenticator;
 
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /auth/handshake}: HTTP Basic credentials in, a bearer token out, like Flight's
- * handshake. Failed attempts are logged with the user name, never with the password.
+ * {@code POST /auth/handshake}: HTTP Basic credentials in, a {@link HandshakeResponse} out, like
+ * Flight's handshake. Failed attempts are logged with the user name, never with the password.
  */
-@Path("auth/handshake")
+@Path(ResourcePaths.HANDSHAKE)
 public final class HandshakeResource {
 
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeResource.class);
+    private static final String BASIC = "Basic ";
+    private static final int LOGGED_NAME_LIMIT = 64;
 
-    private final Authentication authentication;
+    private final Authenticator authenticator;
 
-    public HandshakeResource(Authentication authentication) {
-        this.authentication = authentication;
+    public HandshakeResource(Authenticator authenticator) {
+        this.authenticator = authenticator;
     }
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
-    public Response handshake(@HeaderParam("Authorization") String authorization, @Context SecurityContext security) {
-        if (!security.isSecure() && !authentication.allowsInsecureHttp()) {
-            return AuthenticationFilter.refusal(new ArrowHttpException(ErrorCode.UNAUTHENTICATED,
-                    "This server accepts credentials over HTTPS only"));
+    public Response handshake(
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context SecurityContext security) {
+        if (!security.isSecure() && !authenticator.allowsInsecureHttp()) {
+            return ProblemResponses.unauthenticated(
+                    "This server accepts credentials over HTTPS only", HeaderNames.BASIC_CHALLENGE);
         }
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            return Response.fromResponse(AuthenticationFilter.refusal(new ArrowHttpException(ErrorCode.UNAUTHENTICATED,
-                    "The handshake needs HTTP Basic credentials"))).header("WWW-Authenticate", "Basic realm=\"arrowhttp\"").build();
+        if (authorization == null || !authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
+            return ProblemResponses.unauthenticated(
+                    "The handshake needs HTTP Basic credentials", HeaderNames.BASIC_CHALLENGE);
         }
         String decoded;
         try {
-            decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+            decoded = new String(
+                    Base64.getDecoder().decode(authorization.substring(BASIC.length()).trim()),
+                    StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             decoded = "";
         }
         int colon = decoded.indexOf(':');
         String user = colon < 0 ? decoded : decoded.substring(0, colon);
         char[] password = colon < 0 ? new char[0] : decoded.substring(colon + 1).toCharArray();
-        Optional<String> identity = authentication.checkPassword(user, password);
-        java.util.Arrays.fill(password, '\0');
-        if (identity.isEmpty()) {
-            LOG.info("Failed handshake for user '{}'", user.length() > 64 ? user.substring(0, 64) + "..." : user);
-            return Response.fromResponse(AuthenticationFilter.refusal(new ArrowHttpException(ErrorCode.UNAUTHENTICATED,
-                    "Unknown user or wrong password"))).header("WWW-Authenticate", "Basic realm=\"arrowhttp\"").build();
+        Optional<HandshakeResponse> token;
+        try {
+            token = authenticator.handshake(user, password);
+        } finally {
+            Arrays.fill(password, '\0');
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("tokenType", "Bearer");
-        body.put("token", authentication.issueToken(identity.get()));
-        body.put("expiresAt", Instant.now().plus(authentication.tokenLifetime()).toString());
-        return Response.ok(Json.toBytes(body), MediaType.APPLICATION_JSON_TYPE).build();
+        if (token.isEmpty()) {
+            LOG.info("Failed handshake for user '{}'", shorten(user));
+            return ProblemResponses.unauthenticated("Unknown user or wrong password", HeaderNames.BASIC_CHALLENGE);
+        }
+        return Response.ok(ProtocolJson.toBytes(token.get()), MediaType.APPLICATION_JSON_TYPE)
+                .build();
+    }
+
+    private static String shorten(String user) {
+        return user.length() > LOGGED_NAME_LIMIT ? user.substring(0, LOGGED_NAME_LIMIT) + "..." : user;
     }
 }

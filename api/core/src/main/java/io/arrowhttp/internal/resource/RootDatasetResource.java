@@ -1,12 +1,16 @@
 package io.arrowhttp.internal.resource;
 
+import io.arrowhttp.protocol.ArrowMediaTypes;
+
 import io.arrowhttp.server.ArrowStream;
 
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -31,6 +35,18 @@ public final class RootDatasetResource {
     @Produces(DatasetResource.MULTIPART_PREFERRED)
     public MultiPart get(@Context UriInfo uri, @Context HttpHeaders headers, @Context SecurityContext security) {
         return responder.respond(datasetName, uri, headers, security);
+    }
+
+    @HEAD
+    @Produces(DatasetResource.MULTIPART_PREFERRED)
+    public Response headMultipart() {
+        return responder.head(datasetName, ArrowMediaTypes.MULTIPART_MIXED_TYPE);
+    }
+
+    @HEAD
+    @Produces(DatasetResource.ARROW_SECOND)
+    public Response headArrowOnly() {
+        return responder.head(datasetName, ArrowMediaTypes.ARROW_STREAM_TYPE);
     }
 
     @GET

@@ -1,6 +1,7 @@
 package io.arrowhttp.internal.resource;
 
-import io.arrowhttp.protocol.internal.Json;
+import io.arrowhttp.protocol.ResourcePaths;
+import io.arrowhttp.protocol.ProtocolJson;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -17,7 +18,7 @@ import org.apache.arrow.memory.BufferAllocator;
  * operator, a test or a benchmark can see that nothing leaks: with no response running,
  * {@code allocatedBytes} is 0.
  */
-@Path("status")
+@Path(ResourcePaths.STATUS)
 public final class StatusResource {
 
     private final BufferAllocator allocator;
@@ -39,6 +40,6 @@ public final class StatusResource {
         Runtime runtime = Runtime.getRuntime();
         status.put("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory());
         status.put("heapMaxBytes", runtime.maxMemory());
-        return Response.ok(Json.toBytes(status), MediaType.APPLICATION_JSON_TYPE).build();
+        return Response.ok(ProtocolJson.toBytes(status), MediaType.APPLICATION_JSON_TYPE).build();
     }
 }

@@ -2,6 +2,12 @@ package io.arrowhttp.server.auth;
 
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.protocol.HandshakeResponse;
+import io.arrowhttp.protocol.ProtocolJson;
+import io.arrowhttp.protocol.ResourcePaths;
+import io.arrowhttp.server.RequestHeaders;
+
+import jakarta.ws.rs.core.HttpHeaders;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,19 +30,23 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Authentication like Arrow Flight's handshake: a client proves who it is once, with HTTP Basic at
- * {@code POST /auth/handshake}, and gets a bearer token it sends on every later call. Tokens are
- * signed with a key of the deployment (HMAC-SHA256), so any instance with the same key accepts
- * them, and they expire. Machine clients can use static API tokens instead.
+ * The {@link Authenticator} that ships with arrowhttp, like Arrow Flight's handshake: a client
+ * proves who it is once, with HTTP Basic at {@code POST /auth/handshake}, and gets a bearer token
+ * it sends on every later call. Tokens are signed with a key of the deployment (HMAC-SHA256), so
+ * any instance with the same key accepts them, and they expire. Machine clients can use static API
+ * tokens instead.
  *
- * <p>Register it with {@link io.arrowhttp.server.ArrowHttpFeature.Builder#authentication}. It is
- * insecure without TLS, as Flight warns: credentials and tokens travel in clear.
+ * <p>Passwords are checked against PBKDF2 hashes ({@link PasswordHash}) from a user file, or by a
+ * {@link PasswordCheck} of the application (a directory, a database). Tokens are
+ * {@code v1.<claims>.<signature>}: base64url JSON claims ({@code sub}, {@code iat}, {@code exp})
+ * and their HMAC. Insecure without TLS, as Flight warns: credentials and tokens travel in clear.
  */
-public final class Authentication {
+public final class TokenAuthenticator implements Authenticator {
 
     private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
     private static final String VERSION = "v1";
+    private static final String BEARER = "Bearer ";
 
     /**
      * Checks a user's password some other way than the built-in user file (a directory, a
@@ -56,7 +66,7 @@ public final class Authentication {
     private final Clock clock;
     private final String decoy = PasswordHash.decoy();
 
-    private Authentication(Builder builder) {
+    private TokenAuthenticator(Builder builder) {
         this.key = new SecretKeySpec(builder.tokenKey, "HmacSHA256");
         this.users = Map.copyOf(builder.users);
         this.passwordCheck = builder.passwordCheck;
@@ -92,8 +102,27 @@ public final class Authentication {
         return users;
     }
 
+    @Override
     public boolean allowsInsecureHttp() {
         return allowInsecureHttp;
+    }
+
+    @Override
+    public String authenticate(RequestHeaders headers) {
+        String header = headers.first(HttpHeaders.AUTHORIZATION).orElse("");
+        if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw unauthenticated("This server needs a bearer token: get one from POST /"
+                    + ResourcePaths.HANDSHAKE + " with HTTP Basic credentials");
+        }
+        return verify(header.substring(BEARER.length()).trim());
+    }
+
+    @Override
+    public Optional<HandshakeResponse> handshake(String user, char[] password) {
+        return checkPassword(user, password).map(identity -> {
+            Instant now = clock.instant();
+            return HandshakeResponse.bearer(issueToken(identity, now), now.plus(tokenLifetime));
+        });
     }
 
     public Duration tokenLifetime() {
@@ -112,12 +141,17 @@ public final class Authentication {
 
     /** A new token for {@code user}, valid for the token lifetime. */
     public String issueToken(String user) {
-        Instant now = clock.instant();
-        String payload = URL.encodeToString(("{\"sub\":\"" + escape(user) + "\",\"iat\":" + now.getEpochSecond()
-                + ",\"exp\":" + now.plus(tokenLifetime).getEpochSecond() + "}").getBytes(StandardCharsets.UTF_8));
-        String signed = VERSION + "." + payload;
+        return issueToken(user, clock.instant());
+    }
+
+    private String issueToken(String user, Instant now) {
+        Claims claims = new Claims(user, now.getEpochSecond(), now.plus(tokenLifetime).getEpochSecond());
+        String signed = VERSION + "." + URL.encodeToString(ProtocolJson.toBytes(claims));
         return signed + "." + URL.encodeToString(sign(signed));
     }
+
+    /** What a token says: who, issued when, valid until when (seconds since the epoch). */
+    record Claims(String sub, long iat, long exp) {}
 
     /**
      * The identity a bearer token stands for.
@@ -130,26 +164,25 @@ public final class Authentication {
         if (apiUser.isPresent()) {
             return apiUser.get();
         }
-        String[] parts = token.split("\\.");
+        // A limit of -1 keeps trailing empty pieces: "v1.a.b." is malformed, not "v1.a.b".
+        String[] parts = token.split("\\.", -1);
         if (parts.length != 3 || !parts[0].equals(VERSION)) {
             throw unauthenticated("The bearer token is malformed");
         }
-        byte[] signature;
-        String json;
+        Claims claims;
         try {
-            signature = URL_DECODER.decode(parts[2]);
-            json = new String(URL_DECODER.decode(parts[1]), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
+            byte[] signature = URL_DECODER.decode(parts[2]);
+            if (!MessageDigest.isEqual(signature, sign(parts[0] + "." + parts[1]))) {
+                throw unauthenticated("The bearer token's signature is not valid");
+            }
+            claims = ProtocolJson.mapper().readValue(URL_DECODER.decode(parts[1]), Claims.class);
+        } catch (IllegalArgumentException | IOException e) {
             throw unauthenticated("The bearer token is malformed");
         }
-        if (!MessageDigest.isEqual(signature, sign(parts[0] + "." + parts[1]))) {
-            throw unauthenticated("The bearer token's signature is not valid");
+        if (claims.sub() == null || clock.instant().getEpochSecond() >= claims.exp()) {
+            throw unauthenticated("The bearer token has expired; get a new one from POST /" + ResourcePaths.HANDSHAKE);
         }
-        long expires = Long.parseLong(json.replaceAll(".*\"exp\":(\\d+).*", "$1"));
-        if (clock.instant().getEpochSecond() >= expires) {
-            throw unauthenticated("The bearer token has expired; get a new one from /auth/handshake");
-        }
-        return unescape(json.replaceAll(".*\"sub\":\"((?:[^\"\\\\]|\\\\.)*)\".*", "$1"));
+        return claims.sub();
     }
 
     private Optional<String> apiTokenUser(String token) {
@@ -179,14 +212,6 @@ public final class Authentication {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String escape(String text) {
-        return text.replace("\\", "\\\\").replace("\"", "\\\"");
-    }
-
-    private static String unescape(String text) {
-        return text.replace("\\\"", "\"").replace("\\\\", "\\");
     }
 
     static ArrowHttpException unauthenticated(String message) {
@@ -259,11 +284,11 @@ public final class Authentication {
             return this;
         }
 
-        public Authentication build() {
+        public TokenAuthenticator build() {
             if (users.isEmpty() && apiTokens.isEmpty() && passwordCheck == null) {
                 throw new IllegalStateException("Authentication needs users or API tokens, or nobody could get in");
             }
-            return new Authentication(this);
+            return new TokenAuthenticator(this);
         }
     }
 }

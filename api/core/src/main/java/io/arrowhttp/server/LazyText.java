@@ -1,4 +1,4 @@
-package io.arrowhttp.internal.wire;
+package io.arrowhttp.server;
 
 import jakarta.ws.rs.core.StreamingOutput;
 
@@ -11,11 +11,11 @@ import java.util.function.Supplier;
  * A text part whose content is computed only when the part is written, after the parts before it:
  * footnotes can then report on the Arrow stream that precedes them.
  */
-public final class LazyText implements StreamingOutput {
+final class LazyText implements StreamingOutput {
 
     private final Supplier<String> text;
 
-    public LazyText(Supplier<String> text) {
+    LazyText(Supplier<String> text) {
         this.text = text;
     }
 

@@ -1,4 +1,4 @@
-package io.arrowhttp.internal.wire;
+package io.arrowhttp.server;
 
 import java.security.SecureRandom;
 

@@ -1,4 +1,4 @@
-package io.arrowhttp.internal.wire;
+package io.arrowhttp.server;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,12 +18,12 @@ import java.util.Arrays;
  * <p>{@link #close()} leaves the response alone: Arrow's writer closes its channel when it
  * closes, and the response stream belongs to the container.
  */
-public final class BatchStagingChannel implements WritableByteChannel {
+final class BatchStagingChannel implements WritableByteChannel {
 
     private byte[] bytes;
     private int size;
 
-    public BatchStagingChannel(int initialCapacity) {
+    BatchStagingChannel(int initialCapacity) {
         this.bytes = new byte[Math.max(initialCapacity, 1024)];
     }
 
@@ -37,12 +37,12 @@ public final class BatchStagingChannel implements WritableByteChannel {
     }
 
     /** Bytes staged and not yet handed over. */
-    public int size() {
+    int size() {
         return size;
     }
 
     /** Hands the staged bytes to {@code out} in one write, then starts over. */
-    public void drainTo(OutputStream out) throws IOException {
+    void drainTo(OutputStream out) throws IOException {
         if (size > 0) {
             out.write(bytes, 0, size);
             size = 0;

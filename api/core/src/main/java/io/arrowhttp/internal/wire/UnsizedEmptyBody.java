@@ -1,0 +1,22 @@
+package io.arrowhttp.internal.wire;
+
+import jakarta.ws.rs.core.StreamingOutput;
+
+import java.io.OutputStream;
+
+/**
+ * The entity of a {@code HEAD} answer for a streamed response: no bytes, and no length either,
+ * so the headers are those of the {@code GET} (chunked, no {@code Content-Length}) rather than a
+ * {@code Content-Length: 0} the GET would contradict.
+ */
+public final class UnsizedEmptyBody implements StreamingOutput {
+
+    public static final UnsizedEmptyBody INSTANCE = new UnsizedEmptyBody();
+
+    private UnsizedEmptyBody() {}
+
+    @Override
+    public void write(OutputStream output) {
+        // Nothing: a HEAD answer has no body.
+    }
+}

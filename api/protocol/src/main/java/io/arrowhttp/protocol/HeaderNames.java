@@ -1,0 +1,19 @@
+package io.arrowhttp.protocol;
+
+/** The HTTP headers the protocol adds to HTTP's own. */
+public final class HeaderNames {
+
+    /** Request: the client's deadline for the call, in seconds from now, such as {@code 30} or {@code 2.5}. */
+    public static final String REQUEST_TIMEOUT = "X-Request-Timeout";
+
+    /** Request and response: the call's id, the client's when it sent a usable one. */
+    public static final String REQUEST_ID = "X-Request-Id";
+
+    /** The challenge of a server that wants a bearer token. */
+    public static final String BEARER_CHALLENGE = "Bearer realm=\"arrowhttp\"";
+
+    /** The challenge of the handshake, which wants HTTP Basic credentials. */
+    public static final String BASIC_CHALLENGE = "Basic realm=\"arrowhttp\"";
+
+    private HeaderNames() {}
+}

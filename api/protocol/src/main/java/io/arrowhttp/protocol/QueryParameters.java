@@ -1,0 +1,27 @@
+package io.arrowhttp.protocol;
+
+import java.util.List;
+
+/** The query parameters every dataset understands; datasets may define more of their own. */
+public final class QueryParameters {
+
+    /** Asks for the closing {@code text/plain} part of the multipart response. */
+    public static final String INCLUDE_FOOTNOTES = "include_footnotes";
+
+    /** Asks for the closing {@code application/json} {@link StreamStatus} part. */
+    public static final String INCLUDE_STATUS = "include_status";
+
+    private QueryParameters() {}
+
+    /**
+     * Whether a flag parameter asks for its part: present, with no value or any value but
+     * {@code false} or {@code 0}.
+     */
+    public static boolean isSet(List<String> values) {
+        if (values == null) {
+            return false;
+        }
+        String value = values.isEmpty() || values.get(0) == null ? "" : values.get(0).trim();
+        return !value.equalsIgnoreCase("false") && !value.equals("0");
+    }
+}

@@ -1,0 +1,30 @@
+package io.arrowhttp.protocol;
+
+/**
+ * The paths of an arrowhttp server, relative to its base URI. Constants, so that JAX-RS
+ * {@code @Path} annotations and clients use the same words.
+ */
+public final class ResourcePaths {
+
+    /** {@code GET}: the catalog, a {@link Catalog}. */
+    public static final String DATASETS = "datasets";
+
+    /** {@code GET datasets/{name}/info}: one {@link DatasetInfo}. */
+    public static final String INFO = "info";
+
+    /** {@code GET datasets/{name}/schema}: the schema, as an Arrow stream or as JSON. */
+    public static final String SCHEMA = "schema";
+
+    /** {@code POST}: HTTP Basic credentials in, a {@link HandshakeResponse} out. */
+    public static final String HANDSHAKE = "auth/handshake";
+
+    /** {@code GET}: the server's Arrow memory and responses by outcome. */
+    public static final String STATUS = "status";
+
+    private ResourcePaths() {}
+
+    /** {@code datasets/{name}}, for a URI builder's {@code path}. */
+    public static String dataset(String name) {
+        return DATASETS + "/" + name;
+    }
+}

@@ -1,0 +1,13 @@
+/** The protocol shared by arrowhttp servers and clients. */
+module io.arrowhttp.protocol {
+    requires transitive jakarta.ws.rs;
+    requires transitive com.fasterxml.jackson.databind;
+    requires transitive org.apache.arrow.vector;
+    requires transitive org.apache.arrow.memory.core;
+
+    exports io.arrowhttp.protocol;
+    exports io.arrowhttp.runtime;
+    exports io.arrowhttp.tls;
+
+    opens io.arrowhttp.protocol to com.fasterxml.jackson.databind;
+}
