@@ -35,7 +35,6 @@ public final class MiddlewareFilter implements ContainerRequestFilter, Container
 
     static final String MIDDLEWARE = "io.arrowhttp.middleware";
     static final String STARTED = "io.arrowhttp.started";
-    static final String CALL = "io.arrowhttp.call";
     static final String REFUSAL = "io.arrowhttp.refusal";
 
     private static final Logger LOG = LoggerFactory.getLogger(MiddlewareFilter.class);
@@ -54,7 +53,6 @@ public final class MiddlewareFilter implements ContainerRequestFilter, Container
         MultivaluedMap<String, String> headers = new MultivaluedHashMap<>();
         request.getHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
         CallInfo call = new CallInfo(request.getMethod(), path, readOnly(headers));
-        request.setProperty(CALL, call);
         List<ServerMiddleware> started = new ArrayList<>();
         request.setProperty(MIDDLEWARE, started);
         for (ServerMiddleware.Factory factory : factories) {

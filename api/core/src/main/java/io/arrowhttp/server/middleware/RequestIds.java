@@ -1,7 +1,11 @@
 package io.arrowhttp.server.middleware;
 
+import io.arrowhttp.protocol.HeaderNames;
+
 import java.security.SecureRandom;
 import java.util.regex.Pattern;
+
+import org.slf4j.MDC;
 
 /**
  * Gives every call an id: the client's {@code X-Request-Id} when it sends a sensible one, a new
@@ -10,19 +14,17 @@ import java.util.regex.Pattern;
  */
 public final class RequestIds implements ServerMiddleware.Factory {
 
-    public static final String HEADER = "X-Request-Id";
+    /** The header that carries the id: {@link HeaderNames#REQUEST_ID}. */
+    public static final String HEADER = HeaderNames.REQUEST_ID;
 
     private static final Pattern SENSIBLE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    /** The id of a call, for other middleware: set as a request property by arrowhttp. */
-    public static final String PROPERTY = "io.arrowhttp.requestId";
 
     @Override
     public ServerMiddleware onCallStarted(CallInfo call) {
         String given = call.header(HEADER);
         String id = given != null && SENSIBLE.matcher(given).matches() ? given : newId();
-        org.slf4j.MDC.put("requestId", id);
+        MDC.put("requestId", id);
         return new ServerMiddleware() {
             @Override
             public void onBeforeSendingHeaders(jakarta.ws.rs.core.MultivaluedMap<String, Object> headers) {
@@ -31,7 +33,7 @@ public final class RequestIds implements ServerMiddleware.Factory {
 
             @Override
             public void onCallCompleted(CallOutcome outcome) {
-                org.slf4j.MDC.remove("requestId");
+                MDC.remove("requestId");
             }
         };
     }
