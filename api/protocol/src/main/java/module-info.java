@@ -9,5 +9,6 @@ module io.arrowhttp.protocol {
     exports io.arrowhttp.runtime;
     exports io.arrowhttp.tls;
 
-    opens io.arrowhttp.protocol to com.fasterxml.jackson.databind;
+    opens io.arrowhttp.protocol to
+            com.fasterxml.jackson.databind;
 }

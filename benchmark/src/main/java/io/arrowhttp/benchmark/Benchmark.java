@@ -1,13 +1,12 @@
 package io.arrowhttp.benchmark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.arrowhttp.client.ArrowHttpClient;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -27,7 +26,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,26 +35,41 @@ import picocli.CommandLine.Option;
  * Arrow Flight's DoGet, on 127.0.0.1, each read by the same clients; servers alternated run by run.
  * Prints a table of medians with min and max, and the ratios the performance targets are stated in.
  */
-@Command(name = "arrowhttp-benchmark", mixinStandardHelpOptions = true,
+@Command(
+        name = "arrowhttp-benchmark",
+        mixinStandardHelpOptions = true,
         description = "Measures arrowhttp against nginx (the ceiling) and Arrow Flight on this machine.")
 public final class Benchmark implements Callable<Integer> {
 
-    @Option(names = "--rows", defaultValue = "42000000", description = "Rows per response (default ${DEFAULT-VALUE}, about 1 GB).")
+    @Option(
+            names = "--rows",
+            defaultValue = "42000000",
+            description = "Rows per response (default ${DEFAULT-VALUE}, about 1 GB).")
     long rows;
 
     @Option(names = "--runs", defaultValue = "5", description = "Measured runs per case (default ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Unmeasured runs per case first (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--warmup",
+            defaultValue = "2",
+            description = "Unmeasured runs per case first (default ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--concurrency", defaultValue = "1,4,16", split = ",", description = "Client counts for the concurrency case.")
+    @Option(
+            names = "--concurrency",
+            defaultValue = "1,4,16",
+            split = ",",
+            description = "Client counts for the concurrency case.")
     List<Integer> concurrency;
 
     @Option(names = "--server-jar", defaultValue = "standalone/target/arrowhttp-server.jar")
     Path serverJar;
 
-    @Option(names = "--work", defaultValue = "benchmark/target/run", description = "Where configs, logs and the static file go.")
+    @Option(
+            names = "--work",
+            defaultValue = "benchmark/target/run",
+            description = "Where configs, logs and the static file go.")
     Path work;
 
     @Option(names = "--output", description = "Also writes the results as Markdown to this file.")
@@ -97,16 +110,27 @@ public final class Benchmark implements Callable<Integer> {
 
     private void run(Report report) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ChildProcess ours = start(ChildProcess.start("arrowhttp", List.of(java, "-Xmx256m", "-jar", serverJar.toString(),
-                "--port", "0", "--max-rows", Long.toString(Math.max(rows, 1))),
-                Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/"), work));
+        ChildProcess ours = start(ChildProcess.start(
+                "arrowhttp",
+                List.of(
+                        java,
+                        "-Xmx256m",
+                        "-jar",
+                        serverJar.toString(),
+                        "--port",
+                        "0",
+                        "--max-rows",
+                        Long.toString(Math.max(rows, 1))),
+                Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/"),
+                work));
         URI oursUri = URI.create("http://127.0.0.1:" + ours.port() + "/?rows=" + rows);
         HeapSampler heap = new HeapSampler(URI.create("http://127.0.0.1:" + ours.port() + "/status"));
         heap.start();
 
         Map<String, Case> cases = new LinkedHashMap<>();
         ArrowHttpClient client = ArrowHttpClient.builder(URI.create("http://127.0.0.1:" + ours.port() + "/"))
-                .readTimeout(Duration.ofMinutes(2)).build();
+                .readTimeout(Duration.ofMinutes(2))
+                .build();
         cases.put("arrowhttp | bytes", () -> Clients.countBytes(oursUri));
         cases.put("arrowhttp | Java client, decoding", () -> Clients.decode(client, oursUri));
 
@@ -118,9 +142,17 @@ public final class Benchmark implements Callable<Integer> {
         }
         ChildProcess flight = null;
         if (!noFlight) {
-            String self = Path.of(Benchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-            flight = start(ChildProcess.start("flight", List.of(java, "-Xmx256m", "-jar", self, "flight-server", "--port", "0"),
-                    Pattern.compile("flight listening on (\\d+)"), work));
+            String self = Path.of(Benchmark.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
+            flight = start(ChildProcess.start(
+                    "flight",
+                    List.of(java, "-Xmx256m", "-jar", self, "flight-server", "--port", "0"),
+                    Pattern.compile("flight listening on (\\d+)"),
+                    work));
             int flightPort = flight.port();
             cases.put("Arrow Flight DoGet | Flight client, decoding", () -> Clients.flight(flightPort, rows));
         }
@@ -191,41 +223,57 @@ public final class Benchmark implements Callable<Integer> {
         Files.createDirectories(root.resolve("temp"));
         HttpURLConnection connection = (HttpURLConnection) oursUri.toURL().openConnection();
         String contentType = connection.getContentType();
-        try (InputStream in = connection.getInputStream(); OutputStream file = Files.newOutputStream(root.resolve("body"))) {
+        try (InputStream in = connection.getInputStream();
+                OutputStream file = Files.newOutputStream(root.resolve("body"))) {
             in.transferTo(file);
         }
         int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = socket.getLocalPort();
         }
-        Files.writeString(root.resolve("nginx.conf"), String.join("\n",
-                "daemon off;",
-                "worker_processes auto;",
-                "pid " + root.resolve("nginx.pid") + ";",
-                "error_log " + root.resolve("logs/error.log") + " warn;",
-                "events { worker_connections 256; }",
-                "http {",
-                "  access_log off;",
-                "  sendfile on;",
-                "  tcp_nopush on;",
-                "  client_body_temp_path " + root.resolve("temp") + ";",
-                "  proxy_temp_path " + root.resolve("temp") + ";",
-                "  fastcgi_temp_path " + root.resolve("temp") + ";",
-                "  uwsgi_temp_path " + root.resolve("temp") + ";",
-                "  scgi_temp_path " + root.resolve("temp") + ";",
-                "  server {",
-                "    listen 127.0.0.1:" + port + ";",
-                "    location = /body { root " + root + "; types { } default_type \"" + contentType + "\"; }",
-                "  }",
-                "}", ""));
+        Files.writeString(
+                root.resolve("nginx.conf"),
+                String.join(
+                        "\n",
+                        "daemon off;",
+                        "worker_processes auto;",
+                        "pid " + root.resolve("nginx.pid") + ";",
+                        "error_log " + root.resolve("logs/error.log") + " warn;",
+                        "events { worker_connections 256; }",
+                        "http {",
+                        "  access_log off;",
+                        "  sendfile on;",
+                        "  tcp_nopush on;",
+                        "  client_body_temp_path " + root.resolve("temp") + ";",
+                        "  proxy_temp_path " + root.resolve("temp") + ";",
+                        "  fastcgi_temp_path " + root.resolve("temp") + ";",
+                        "  uwsgi_temp_path " + root.resolve("temp") + ";",
+                        "  scgi_temp_path " + root.resolve("temp") + ";",
+                        "  server {",
+                        "    listen 127.0.0.1:" + port + ";",
+                        "    location = /body { root " + root + "; types { } default_type \"" + contentType + "\"; }",
+                        "  }",
+                        "}",
+                        ""));
         Path log = work.resolve("nginx.log");
-        Process process = new ProcessBuilder(binary.toString(), "-p", root.toString(), "-c", root.resolve("nginx.conf").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(
+                        binary.toString(),
+                        "-p",
+                        root.toString(),
+                        "-c",
+                        root.resolve("nginx.conf").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         ChildProcess nginx = start(ChildProcess.adopt("nginx", process, log, port));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             try {
-                if (((HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/body").toURL().openConnection()).getResponseCode() == 200) {
+                if (((HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/body")
+                                        .toURL()
+                                        .openConnection())
+                                .getResponseCode()
+                        == 200) {
                     return nginx;
                 }
             } catch (IOException notYet) {
@@ -258,19 +306,22 @@ public final class Benchmark implements Callable<Integer> {
 
         void start() {
             ObjectMapper json = new ObjectMapper();
-            thread = new Thread(() -> {
-                while (running) {
-                    try (InputStream in = status.toURL().openStream()) {
-                        long used = json.readTree(in).path("heapUsedBytes").asLong(-1);
-                        peak.accumulateAndGet(used, Math::max);
-                        Thread.sleep(100);
-                    } catch (IOException ignored) {
-                        // The next poll may succeed.
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "heap-sampler");
+            thread = new Thread(
+                    () -> {
+                        while (running) {
+                            try (InputStream in = status.toURL().openStream()) {
+                                long used =
+                                        json.readTree(in).path("heapUsedBytes").asLong(-1);
+                                peak.accumulateAndGet(used, Math::max);
+                                Thread.sleep(100);
+                            } catch (IOException ignored) {
+                                // The next poll may succeed.
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "heap-sampler");
             thread.setDaemon(true);
             thread.start();
         }
@@ -335,8 +386,12 @@ public final class Benchmark implements Callable<Integer> {
         }
 
         private static String stats(List<Double> values, String format) {
-            return String.format(Locale.ROOT, format + " (" + format + " to " + format + ")",
-                    median(values), Collections.min(values), Collections.max(values));
+            return String.format(
+                    Locale.ROOT,
+                    format + " (" + format + " to " + format + ")",
+                    median(values),
+                    Collections.min(values),
+                    Collections.max(values));
         }
 
         /** Decoding clients are compared by rows per second (they move the same rows); byte counters by bytes. */
@@ -346,44 +401,101 @@ public final class Benchmark implements Callable<Integer> {
                 return null;
             }
             boolean decoding = list.get(0).rows() > 0;
-            return median(list.stream().map(t -> decoding ? t.rowsPerSecond() : t.gigabytesPerSecond()).toList());
+            return median(list.stream()
+                    .map(t -> decoding ? t.rowsPerSecond() : t.gigabytesPerSecond())
+                    .toList());
         }
 
         String markdown() {
             StringBuilder out = new StringBuilder();
-            out.append(String.format(Locale.ROOT, "Benchmark of %s, %d rows per response, %d cores, %s, %s%n%n",
-                    LocalDate.now(), rows, Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("java.vm.name") + " " + System.getProperty("java.version"), System.getProperty("os.arch")));
-            out.append("| server | client | GB/s, median (min to max) | seconds, median | first batch, ms median | runs |\n");
+            out.append(String.format(
+                    Locale.ROOT,
+                    "Benchmark of %s, %d rows per response, %d cores, %s, %s%n%n",
+                    LocalDate.now(),
+                    rows,
+                    Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                    System.getProperty("os.arch")));
+            out.append(
+                    "| server | client | GB/s, median (min to max) | seconds, median | first batch, ms median | runs |\n");
             out.append("| --- | --- | --- | --- | --- | --- |\n");
             transfers.forEach((name, list) -> {
                 String[] parts = name.split(" \\| ");
-                out.append("| ").append(parts[0]).append(" | ").append(parts[1]).append(" | ")
-                        .append(stats(list.stream().map(Clients.Transfer::gigabytesPerSecond).toList(), "%.2f")).append(" | ")
-                        .append(String.format(Locale.ROOT, "%.2f", median(list.stream().map(t -> t.nanos() / 1e9).toList()))).append(" | ")
-                        .append(String.format(Locale.ROOT, "%.1f", median(list.stream().map(t -> t.firstBatchNanos() / 1e6).toList()))).append(" | ")
-                        .append(list.size()).append(" |\n");
+                out.append("| ")
+                        .append(parts[0])
+                        .append(" | ")
+                        .append(parts[1])
+                        .append(" | ")
+                        .append(stats(
+                                list.stream()
+                                        .map(Clients.Transfer::gigabytesPerSecond)
+                                        .toList(),
+                                "%.2f"))
+                        .append(" | ")
+                        .append(String.format(
+                                Locale.ROOT,
+                                "%.2f",
+                                median(list.stream().map(t -> t.nanos() / 1e9).toList())))
+                        .append(" | ")
+                        .append(String.format(
+                                Locale.ROOT,
+                                "%.1f",
+                                median(list.stream()
+                                        .map(t -> t.firstBatchNanos() / 1e6)
+                                        .toList())))
+                        .append(" | ")
+                        .append(list.size())
+                        .append(" |\n");
             });
             if (!concurrent.isEmpty()) {
-                out.append("\n| concurrent clients (arrowhttp, bytes) | aggregate GB/s, median (min to max) | runs |\n| --- | --- | --- |\n");
-                concurrent.forEach((clients, list) -> out.append("| ").append(clients).append(" | ")
-                        .append(stats(list.stream().map(Clients.Transfer::gigabytesPerSecond).toList(), "%.2f")).append(" | ")
-                        .append(list.size()).append(" |\n"));
+                out.append(
+                        "\n| concurrent clients (arrowhttp, bytes) | aggregate GB/s, median (min to max) | runs |\n| --- | --- | --- |\n");
+                concurrent.forEach((clients, list) -> out.append("| ")
+                        .append(clients)
+                        .append(" | ")
+                        .append(stats(
+                                list.stream()
+                                        .map(Clients.Transfer::gigabytesPerSecond)
+                                        .toList(),
+                                "%.2f"))
+                        .append(" | ")
+                        .append(list.size())
+                        .append(" |\n"));
             }
             out.append("\n| process | peak RSS, MiB | peak heap used, MiB |\n| --- | --- | --- |\n");
-            memory.forEach((name, values) -> out.append("| ").append(name).append(" | ").append(mib(values[0])).append(" | ")
-                    .append(mib(values[1])).append(" |\n"));
+            memory.forEach((name, values) -> out.append("| ")
+                    .append(name)
+                    .append(" | ")
+                    .append(mib(values[0]))
+                    .append(" | ")
+                    .append(mib(values[1]))
+                    .append(" |\n"));
             out.append("\nRatios (medians):\n\n");
-            ratio(out, "arrowhttp / nginx, Java client decoding", "arrowhttp | Java client, decoding", "nginx static file | Java client, decoding");
+            ratio(
+                    out,
+                    "arrowhttp / nginx, Java client decoding",
+                    "arrowhttp | Java client, decoding",
+                    "nginx static file | Java client, decoding");
             ratio(out, "arrowhttp / nginx, bytes", "arrowhttp | bytes", "nginx static file | bytes");
-            ratio(out, "arrowhttp Java client / Flight client, both decoding", "arrowhttp | Java client, decoding",
+            ratio(
+                    out,
+                    "arrowhttp Java client / Flight client, both decoding",
+                    "arrowhttp | Java client, decoding",
                     "Arrow Flight DoGet | Flight client, decoding");
             if (concurrent.containsKey(1)) {
-                double single = median(concurrent.get(1).stream().map(Clients.Transfer::gigabytesPerSecond).toList());
+                double single = median(concurrent.get(1).stream()
+                        .map(Clients.Transfer::gigabytesPerSecond)
+                        .toList());
                 concurrent.forEach((clients, list) -> {
                     if (clients != 1) {
-                        out.append(String.format(Locale.ROOT, "- %d clients / 1 client, aggregate: %.2f%n", clients,
-                                median(list.stream().map(Clients.Transfer::gigabytesPerSecond).toList()) / single));
+                        out.append(String.format(
+                                Locale.ROOT,
+                                "- %d clients / 1 client, aggregate: %.2f%n",
+                                clients,
+                                median(list.stream()
+                                                .map(Clients.Transfer::gigabytesPerSecond)
+                                                .toList())
+                                        / single));
                     }
                 });
             }

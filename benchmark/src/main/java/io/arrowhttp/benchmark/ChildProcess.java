@@ -28,7 +28,10 @@ final class ChildProcess implements AutoCloseable {
     static ChildProcess start(String name, List<String> command, Pattern ready, Path logDirectory) throws IOException {
         Files.createDirectories(logDirectory);
         Path log = logDirectory.resolve(name + ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try {
             while (System.nanoTime() < deadline && process.isAlive()) {
@@ -42,7 +45,8 @@ final class ChildProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         process.destroyForcibly();
-        throw new IOException(name + " did not start; its output:\n" + Files.readString(log, StandardCharsets.ISO_8859_1));
+        throw new IOException(
+                name + " did not start; its output:\n" + Files.readString(log, StandardCharsets.ISO_8859_1));
     }
 
     static ChildProcess adopt(String name, Process process, Path log, int port) {

@@ -3,13 +3,12 @@ package io.arrowhttp.benchmark;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-
+import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.CallOptions;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightStream;
@@ -32,8 +31,7 @@ final class Clients {
         }
     }
 
-    private Clients() {
-    }
+    private Clients() {}
 
     /** Reads the body and counts its bytes: the cost of the server and the network alone. */
     static Transfer countBytes(URI uri) throws IOException {
@@ -82,9 +80,11 @@ final class Clients {
         long bytes = 0;
         long first = 0;
         try (BufferAllocator allocator = new RootAllocator();
-                FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port)).build();
-                FlightStream stream = client.getStream(new Ticket(Long.toString(rowCount).getBytes(StandardCharsets.UTF_8)),
-                        CallOptions.timeout(10, java.util.concurrent.TimeUnit.MINUTES))) {
+                FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port))
+                        .build();
+                FlightStream stream = client.getStream(
+                        new Ticket(Long.toString(rowCount).getBytes(StandardCharsets.UTF_8)),
+                        CallOptions.timeout(10, TimeUnit.MINUTES))) {
             while (stream.next()) {
                 if (first == 0) {
                     first = System.nanoTime() - start;

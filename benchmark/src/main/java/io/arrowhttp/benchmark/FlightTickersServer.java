@@ -1,9 +1,8 @@
 package io.arrowhttp.benchmark;
 
-import io.arrowhttp.server.CallContext;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.example.TickersDataset;
-
+import io.arrowhttp.server.CallContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -11,17 +10,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-
 import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.NoOpFlightProducer;
-import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,7 +26,9 @@ import picocli.CommandLine.Option;
  * The comparison: the same example batches served by Arrow Flight's DoGet, with Flight's own
  * backpressure so it, too, holds a bounded number of batches. The ticket is the row count.
  */
-@Command(name = "flight-server", description = "Serves the example dataset over Arrow Flight on 127.0.0.1 (for the benchmark).")
+@Command(
+        name = "flight-server",
+        description = "Serves the example dataset over Arrow Flight on 127.0.0.1 (for the benchmark).")
 final class FlightTickersServer implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "0")
@@ -39,8 +38,11 @@ final class FlightTickersServer implements Callable<Integer> {
     public Integer call() throws Exception {
         TickersDataset dataset = new TickersDataset();
         try (BufferAllocator allocator = new RootAllocator();
-                FlightServer server = FlightServer.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port),
-                        new Producer(dataset, allocator)).build()) {
+                FlightServer server = FlightServer.builder(
+                                allocator,
+                                Location.forGrpcInsecure("127.0.0.1", port),
+                                new Producer(dataset, allocator))
+                        .build()) {
             server.start();
             System.out.println("flight listening on " + server.getPort());
             CountDownLatch stop = new CountDownLatch(1);
@@ -85,7 +87,9 @@ final class FlightTickersServer implements Callable<Integer> {
                 listener.start(reader.getVectorSchemaRoot());
                 while (reader.loadNextBatch()) {
                     if (!awaitReady(listener)) {
-                        listener.error(CallStatus.CANCELLED.withDescription("client gone or not reading").toRuntimeException());
+                        listener.error(CallStatus.CANCELLED
+                                .withDescription("client gone or not reading")
+                                .toRuntimeException());
                         return;
                     }
                     listener.putNext();

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,13 +21,29 @@ class BenchmarkSmokeIT {
         Path table = work.resolve("results.md");
         Files.createDirectories(work);
         Files.deleteIfExists(table);
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("arrowhttp.benchmark.jar"),
-                "--rows", "100000", "--runs", "1", "--warmup", "0", "--concurrency", "1,2",
-                "--server-jar", System.getProperty("arrowhttp.server.jar"),
-                "--work", work.toString(), "--output", table.toString());
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                System.getProperty("arrowhttp.benchmark.jar"),
+                "--rows",
+                "100000",
+                "--runs",
+                "1",
+                "--warmup",
+                "0",
+                "--concurrency",
+                "1,2",
+                "--server-jar",
+                System.getProperty("arrowhttp.server.jar"),
+                "--work",
+                work.toString(),
+                "--output",
+                table.toString());
         Path log = work.resolve("harness.log");
-        Process harness = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process harness = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         assertTrue(harness.waitFor(5, TimeUnit.MINUTES), "the harness ran for more than 5 minutes");
         String output = Files.readString(log);
         assertEquals(0, harness.exitValue(), output);

@@ -1,12 +1,10 @@
 package io.arrowhttp.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
-import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
-
+import io.arrowhttp.protocol.ArrowHttpException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -16,12 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,13 +27,18 @@ import picocli.CommandLine.Parameters;
  * and reports what came: a preview of the JSON part, the schema, rows, batches, seconds and
  * throughput, then the footnotes.
  */
-@Command(name = "fetch", mixinStandardHelpOptions = true,
-        description = "Fetches a dataset URL, such as http://127.0.0.1:8008/?include_footnotes, and reports what arrived.")
+@Command(
+        name = "fetch",
+        mixinStandardHelpOptions = true,
+        description =
+                "Fetches a dataset URL, such as http://127.0.0.1:8008/?include_footnotes, and reports what arrived.")
 final class FetchCommand implements Callable<Integer> {
 
     private static final int PREVIEW_ENTRIES = 5;
 
-    @Parameters(index = "0", description = "The dataset's URL: a server's /, /datasets/NAME, with any query parameters.")
+    @Parameters(
+            index = "0",
+            description = "The dataset's URL: a server's /, /datasets/NAME, with any query parameters.")
     URI url;
 
     @Option(names = "--save", description = "Also writes the record batches to FILE as an Arrow IPC stream.")
@@ -70,7 +71,8 @@ final class FetchCommand implements Callable<Integer> {
             preview(stream.metadata());
             ArrowStreamReader reader = stream.reader();
             out.println("Schema:\n" + reader.getVectorSchemaRoot().getSchema() + "\n");
-            ArrowStreamWriter writer = save == null ? null : new ArrowStreamWriter(reader.getVectorSchemaRoot(), reader, file);
+            ArrowStreamWriter writer =
+                    save == null ? null : new ArrowStreamWriter(reader.getVectorSchemaRoot(), reader, file);
             long rows = 0;
             long batches = 0;
             long lastReport = System.nanoTime();
@@ -82,7 +84,12 @@ final class FetchCommand implements Callable<Integer> {
                 }
                 if (progress && System.nanoTime() - lastReport > 250_000_000L) {
                     lastReport = System.nanoTime();
-                    System.err.printf(Locale.ROOT, "\r%,d batches, %,d rows, %s", batches, rows, rate(stream.bytesReceived(), start));
+                    System.err.printf(
+                            Locale.ROOT,
+                            "\r%,d batches, %,d rows, %s",
+                            batches,
+                            rows,
+                            rate(stream.bytesReceived(), start));
                 }
             }
             if (writer != null) {
@@ -91,11 +98,16 @@ final class FetchCommand implements Callable<Integer> {
             if (progress) {
                 System.err.print("\r" + " ".repeat(72) + "\r");
             }
-            stream.footnotes().ifPresent(text -> out.print("-- Text Message:\n" + text + "-- End of Text Message --\n"));
+            stream.footnotes()
+                    .ifPresent(text -> out.print("-- Text Message:\n" + text + "-- End of Text Message --\n"));
             stream.status().ifPresent(status -> out.println("-- Status: " + status));
             out.printf(Locale.ROOT, "Parsed %d records in %d batch(es)%n", rows, batches);
-            out.printf(Locale.ROOT, "%d bytes in %.3f seconds, %s%n", stream.bytesReceived(),
-                    (System.nanoTime() - start) / 1e9, rate(stream.bytesReceived(), start));
+            out.printf(
+                    Locale.ROOT,
+                    "%d bytes in %.3f seconds, %s%n",
+                    stream.bytesReceived(),
+                    (System.nanoTime() - start) / 1e9,
+                    rate(stream.bytesReceived(), start));
             return 0;
         } catch (ArrowHttpException refused) {
             System.err.println("fetch failed: " + refused.code() + ": " + refused.getMessage());

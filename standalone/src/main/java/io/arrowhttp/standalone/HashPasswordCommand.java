@@ -1,19 +1,19 @@
 package io.arrowhttp.standalone;
 
 import io.arrowhttp.server.auth.PasswordHash;
-
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
-
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code hash-password USER}: reads a password and prints the user file line for it. */
-@Command(name = "hash-password", mixinStandardHelpOptions = true,
+@Command(
+        name = "hash-password",
+        mixinStandardHelpOptions = true,
         description = "Reads a password (from the terminal, or one line of standard input) and prints the "
                 + "'user=hash' line for the file of arrowhttp.auth.users.")
 final class HashPasswordCommand implements Callable<Integer> {

@@ -1,13 +1,16 @@
 package io.arrowhttp.standalone;
 
-import io.arrowhttp.runtime.ArrowRuntimeCheck;
+import io.arrowhttp.app.AuthSettings;
 import io.arrowhttp.app.ServerSettings;
-
+import io.arrowhttp.runtime.ArrowRuntimeCheck;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,52 +19,68 @@ import picocli.CommandLine.Option;
  * {@code java -jar arrowhttp-server.jar}: serves the example dataset until SIGTERM or Ctrl-C;
  * {@code java -jar arrowhttp-server.jar fetch URL}: fetches a dataset, see {@link FetchCommand}.
  */
-@Command(name = "arrowhttp-server", mixinStandardHelpOptions = true, version = "arrowhttp 0.1.0",
+@Command(
+        name = "arrowhttp-server",
+        mixinStandardHelpOptions = true,
+        version = "arrowhttp 0.1.0",
         description = "Serves Arrow record batches over HTTP as multipart/mixed responses. "
                 + "With 'fetch URL', fetches one instead.")
 public final class Main implements Callable<Integer> {
 
-    @Option(names = "--host", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--host",
+            defaultValue = "127.0.0.1",
             description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8008",
+    @Option(
+            names = "--port",
+            defaultValue = "8008",
             description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free port and prints it).")
     int port;
 
-    @Option(names = "--max-rows",
+    @Option(
+            names = "--max-rows",
             description = "Largest 'rows' a client may ask of the example dataset (default: 1000000000, "
                     + "or arrowhttp.max-rows).")
     Long maxRows;
 
     @Option(names = "--tls-cert", description = "Serve HTTPS with this PEM certificate chain (with --tls-key).")
-    java.nio.file.Path tlsCertificate;
+    Path tlsCertificate;
 
     @Option(names = "--tls-key", description = "The PEM (PKCS#8) private key of --tls-cert.")
-    java.nio.file.Path tlsKey;
+    Path tlsKey;
 
-    @Option(names = "--tls-keystore", description = "Serve HTTPS with the key in this PKCS12 keystore; its password in "
-            + "the environment variable ARROWHTTP_TLS_KEYSTORE_PASSWORD.")
-    java.nio.file.Path tlsKeystore;
+    @Option(
+            names = "--tls-keystore",
+            description = "Serve HTTPS with the key in this PKCS12 keystore; its password in "
+                    + "the environment variable ARROWHTTP_TLS_KEYSTORE_PASSWORD.")
+    Path tlsKeystore;
 
-    @Option(names = "--tls-client-ca", description = "Require clients to present a certificate signed by a CA in this PEM file (mutual TLS).")
-    java.nio.file.Path tlsClientCa;
+    @Option(
+            names = "--tls-client-ca",
+            description = "Require clients to present a certificate signed by a CA in this PEM file (mutual TLS).")
+    Path tlsClientCa;
 
-    @Option(names = "--auth-users", description = "Require authentication: users and password hashes from this file "
-            + "(lines made by 'hash-password'); needs HTTPS. See also arrowhttp.auth.* settings.")
-    java.nio.file.Path authUsers;
+    @Option(
+            names = "--auth-users",
+            description = "Require authentication: users and password hashes from this file "
+                    + "(lines made by 'hash-password'); needs HTTPS. See also arrowhttp.auth.* settings.")
+    Path authUsers;
 
-    @Option(names = "--cors-origins", split = ",",
+    @Option(
+            names = "--cors-origins",
+            split = ",",
             description = "Origins whose browser pages may fetch, such as https://app.example.com (default: none, "
                     + "or arrowhttp.cors-origins).")
-    java.util.List<String> corsOrigins;
+    List<String> corsOrigins;
 
     /** Loggers quieted for good: kept here, as java.util.logging holds loggers only weakly. */
-    private static final java.util.List<java.util.logging.Logger> QUIETED = java.util.List.of(
+    private static final List<Logger> QUIETED = List.of(
             // Arrow announces its allocator at INFO on every start.
-            quiet("org.apache.arrow", java.util.logging.Level.WARNING),
+            quiet("org.apache.arrow", Level.WARNING),
             // Jersey warns that an optional provider (jakarta.activation) is absent; it is not used.
-            quiet("org.glassfish.jersey.message.internal.MessagingBinders", java.util.logging.Level.SEVERE));
+            quiet("org.glassfish.jersey.message.internal.MessagingBinders", Level.SEVERE));
 
     public static void main(String[] args) {
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
@@ -87,15 +106,16 @@ public final class Main implements Callable<Integer> {
         }
         if (tlsClientCa != null) {
             if (tls == null) {
-                throw new IllegalArgumentException("--tls-client-ca needs HTTPS: give --tls-cert and --tls-key, or --tls-keystore");
+                throw new IllegalArgumentException(
+                        "--tls-client-ca needs HTTPS: give --tls-cert and --tls-key, or --tls-keystore");
             }
             tls = tls.requireClientCertificates(tlsClientCa);
         }
         return tls;
     }
 
-    private static java.util.logging.Logger quiet(String name, java.util.logging.Level level) {
-        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+    private static Logger quiet(String name, Level level) {
+        Logger logger = Logger.getLogger(name);
         logger.setLevel(level);
         return logger;
     }
@@ -118,9 +138,9 @@ public final class Main implements Callable<Integer> {
                 settings = settings.withCorsOrigins(corsOrigins);
             }
             if (authUsers != null) {
-                io.arrowhttp.app.AuthSettings auth = settings.auth();
-                settings = settings.withAuth(new io.arrowhttp.app.AuthSettings(authUsers, auth.apiTokens(),
-                        auth.tokenKey(), auth.allowInsecureHttp()));
+                AuthSettings auth = settings.auth();
+                settings = settings.withAuth(
+                        new AuthSettings(authUsers, auth.apiTokens(), auth.tokenKey(), auth.allowInsecureHttp()));
             }
         } catch (IllegalArgumentException e) {
             System.err.println("arrowhttp cannot start: " + e.getMessage());
@@ -144,12 +164,16 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            System.out.println("arrowhttp stopped");
-            stopped.countDown();
-        }, "arrowhttp-shutdown"));
-        System.out.println("arrowhttp listening on " + server.baseUri() + " (dataset: " + server.baseUri() + "datasets/tickers)");
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            server.close();
+                            System.out.println("arrowhttp stopped");
+                            stopped.countDown();
+                        },
+                        "arrowhttp-shutdown"));
+        System.out.println(
+                "arrowhttp listening on " + server.baseUri() + " (dataset: " + server.baseUri() + "datasets/tickers)");
         stopped.await();
         return 0;
     }

@@ -2,14 +2,12 @@ package io.arrowhttp.standalone;
 
 import io.arrowhttp.app.ArrowHttpApplication;
 import io.arrowhttp.app.ServerSettings;
-
 import java.io.IOException;
 import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
@@ -67,7 +65,8 @@ public final class StandaloneServer implements AutoCloseable {
      *
      * @param tls the server's key and certificates, or null for plain HTTP
      */
-    public static StandaloneServer start(String host, int port, ServerSettings settings, TlsOptions tls) throws IOException {
+    public static StandaloneServer start(String host, int port, ServerSettings settings, TlsOptions tls)
+            throws IOException {
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("Port must be from 0 to 65535, got " + port);
@@ -82,8 +81,12 @@ public final class StandaloneServer implements AutoCloseable {
         ArrowHttpApplication application = new ArrowHttpApplication(settings);
         HttpServer server = tls == null
                 ? GrizzlyHttpServerFactory.createHttpServer(uri, application, false)
-                : GrizzlyHttpServerFactory.createHttpServer(uri, application, true,
-                        new SSLEngineConfigurator(tls.context(), false, tls.mutual(), false), false);
+                : GrizzlyHttpServerFactory.createHttpServer(
+                        uri,
+                        application,
+                        true,
+                        new SSLEngineConfigurator(tls.context(), false, tls.mutual(), false),
+                        false);
         try {
             server.start();
         } catch (IOException e) {

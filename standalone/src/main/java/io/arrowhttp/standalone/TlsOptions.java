@@ -1,10 +1,8 @@
 package io.arrowhttp.standalone;
 
 import io.arrowhttp.tls.TlsMaterial;
-
 import java.nio.file.Path;
 import java.security.KeyStore;
-
 import javax.net.ssl.SSLContext;
 
 /**

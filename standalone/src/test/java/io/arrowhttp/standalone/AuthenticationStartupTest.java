@@ -4,22 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arrowhttp.protocol.ArrowHttpException;
-import io.arrowhttp.protocol.ErrorCode;
-import io.arrowhttp.server.auth.PasswordHash;
+import io.arrowhttp.app.AuthSettings;
+import io.arrowhttp.app.ServerSettings;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
-import io.arrowhttp.app.AuthSettings;
-import io.arrowhttp.app.ServerSettings;
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.server.auth.PasswordHash;
 import io.arrowhttp.testing.TestPki;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,8 +41,8 @@ class AuthenticationStartupTest {
     @Test
     void authenticationOverPlainHttpIsRefusedAtStartUp() {
         ServerSettings settings = ServerSettings.defaults().withAuth(new AuthSettings(users, List.of(), key, false));
-        IllegalStateException refused = assertThrows(IllegalStateException.class,
-                () -> StandaloneServer.start("127.0.0.1", 0, settings));
+        IllegalStateException refused =
+                assertThrows(IllegalStateException.class, () -> StandaloneServer.start("127.0.0.1", 0, settings));
         assertTrue(refused.getMessage().contains("plain HTTP"), refused.getMessage());
         assertTrue(refused.getMessage().contains("arrowhttp.auth.allow-insecure-http"), refused.getMessage());
     }
@@ -53,20 +51,28 @@ class AuthenticationStartupTest {
     void aUserHandshakesOverHttpsAndReadsTheDataset() throws Exception {
         TestPki pki = TestPki.create(Path.of("target", "auth-test", "pki"));
         ServerSettings settings = ServerSettings.defaults().withAuth(new AuthSettings(users, List.of(), key, false));
-        try (StandaloneServer server = StandaloneServer.start("127.0.0.1", 0, settings,
-                TlsOptions.pem(pki.serverChainPem, pki.serverKeyPem));
-                ArrowHttpClient alice = ArrowHttpClient.builder(server.baseUri()).trustCertificates(pki.caPem)
-                        .basicHandshake("alice", "alice-password".toCharArray()).build();
-                ArrowHttpClient anonymous = ArrowHttpClient.builder(server.baseUri()).trustCertificates(pki.caPem).build();
+        try (StandaloneServer server = StandaloneServer.start(
+                        "127.0.0.1", 0, settings, TlsOptions.pem(pki.serverChainPem, pki.serverKeyPem));
+                ArrowHttpClient alice = ArrowHttpClient.builder(server.baseUri())
+                        .trustCertificates(pki.caPem)
+                        .basicHandshake("alice", "alice-password".toCharArray())
+                        .build();
+                ArrowHttpClient anonymous = ArrowHttpClient.builder(server.baseUri())
+                        .trustCertificates(pki.caPem)
+                        .build();
                 BufferAllocator allocator = new RootAllocator()) {
             long rows = 0;
-            try (DatasetStream stream = alice.get("tickers", GetOptions.defaults().parameter("rows", 5000), allocator)) {
+            try (DatasetStream stream =
+                    alice.get("tickers", GetOptions.defaults().parameter("rows", 5000), allocator)) {
                 while (stream.reader().loadNextBatch()) {
                     rows += stream.reader().getVectorSchemaRoot().getRowCount();
                 }
             }
             assertEquals(5000, rows);
-            assertEquals(ErrorCode.UNAUTHENTICATED, assertThrows(ArrowHttpException.class, anonymous::listDatasets).code());
+            assertEquals(
+                    ErrorCode.UNAUTHENTICATED,
+                    assertThrows(ArrowHttpException.class, anonymous::listDatasets)
+                            .code());
         }
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arrowhttp.example.TickersDataset;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,11 +12,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
@@ -77,7 +76,8 @@ class ServerJarIT {
 
     @Test
     void streamsTheFullDefaultResponseToAJavaClient() throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) base.resolve("?include_footnotes").toURL().openConnection();
+        HttpURLConnection connection =
+                (HttpURLConnection) base.resolve("?include_footnotes").toURL().openConnection();
         connection.setConnectTimeout(5_000);
         connection.setReadTimeout(60_000);
         assertEquals(200, connection.getResponseCode());
@@ -102,7 +102,8 @@ class ServerJarIT {
             assertTrue(rest.endsWith("\r\n--" + boundary + "--\r\n"), rest);
         }
         assertEquals(TickersDataset.DEFAULT_ROWS, rows);
-        assertEquals((TickersDataset.DEFAULT_ROWS + TickersDataset.BATCH_ROWS - 1) / TickersDataset.BATCH_ROWS, batches);
+        assertEquals(
+                (TickersDataset.DEFAULT_ROWS + TickersDataset.BATCH_ROWS - 1) / TickersDataset.BATCH_ROWS, batches);
         assertTrue(server.isAlive(), "the server survived a full response with a 256 MiB heap");
     }
 
@@ -114,8 +115,14 @@ class ServerJarIT {
                 Files.delete(file);
             }
         }
-        Result fetch = run("-Xmx256m", "-Djava.io.tmpdir=" + temporary.toAbsolutePath(), "-jar", jar().toString(),
-                "fetch", "--no-progress", base.resolve("?include_footnotes").toString());
+        Result fetch = run(
+                "-Xmx256m",
+                "-Djava.io.tmpdir=" + temporary.toAbsolutePath(),
+                "-jar",
+                jar().toString(),
+                "fetch",
+                "--no-progress",
+                base.resolve("?include_footnotes").toString());
 
         assertEquals(0, fetch.exitCode(), fetch.output());
         assertTrue(fetch.output().contains("Parsed 42000000 records in 6836 batch(es)"), fetch.output());
@@ -129,7 +136,13 @@ class ServerJarIT {
     void fetchCommandSavesTheBatchesAsAnArrowStream() throws Exception {
         Path saved = Path.of("target", "fetched.arrows");
         Files.deleteIfExists(saved);
-        Result fetch = run("-jar", jar().toString(), "fetch", "--no-progress", "--save", saved.toString(),
+        Result fetch = run(
+                "-jar",
+                jar().toString(),
+                "fetch",
+                "--no-progress",
+                "--save",
+                saved.toString(),
                 base.resolve("datasets/tickers?rows=10000").toString());
 
         assertEquals(0, fetch.exitCode(), fetch.output());
@@ -146,25 +159,31 @@ class ServerJarIT {
 
     @Test
     void fetchCommandReportsARefusalWithItsCode() throws Exception {
-        Result fetch = run("-jar", jar().toString(), "fetch", base.resolve("datasets/tickers?rows=0").toString());
+        Result fetch = run(
+                "-jar",
+                jar().toString(),
+                "fetch",
+                base.resolve("datasets/tickers?rows=0").toString());
 
         assertEquals(1, fetch.exitCode());
         assertTrue(fetch.output().contains("fetch failed: INVALID_ARGUMENT"), fetch.output());
     }
 
-    private record Result(int exitCode, String output) {
-    }
+    private record Result(int exitCode, String output) {}
 
     private static Path jar() {
         return Path.of("target", "arrowhttp-server.jar");
     }
 
     private static Result run(String... arguments) throws Exception {
-        java.util.List<String> command = new java.util.ArrayList<>();
+        List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(java.util.List.of(arguments));
+        command.addAll(List.of(arguments));
         Path output = Files.createTempFile(Path.of("target"), "run", ".log");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "still running after 2 minutes: " + command);
         return new Result(process.exitValue(), Files.readString(output));
     }

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.arrowhttp.app.ServerSettings;
 import io.arrowhttp.app.TickersContract;
-
 import java.io.IOException;
 import java.net.URI;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

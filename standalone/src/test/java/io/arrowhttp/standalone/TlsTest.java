@@ -2,19 +2,15 @@ package io.arrowhttp.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.arrowhttp.app.ServerSettings;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
-import io.arrowhttp.app.ServerSettings;
 import io.arrowhttp.testing.TestPki;
-
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +29,8 @@ class TlsTest {
     private static long rows(ArrowHttpClient client) throws IOException {
         long rows = 0;
         try (BufferAllocator allocator = new RootAllocator();
-                DatasetStream stream = client.get("tickers", GetOptions.defaults().parameter("rows", 10_000), allocator)) {
+                DatasetStream stream =
+                        client.get("tickers", GetOptions.defaults().parameter("rows", 10_000), allocator)) {
             while (stream.reader().loadNextBatch()) {
                 rows += stream.reader().getVectorSchemaRoot().getRowCount();
             }
@@ -48,9 +45,14 @@ class TlsTest {
 
     @Test
     void servesHttpsFromAPemCertificateAndKey() throws Exception {
-        try (StandaloneServer server = StandaloneServer.start("127.0.0.1", 0, ServerSettings.defaults(),
-                TlsOptions.pem(pki.serverChainPem, pki.serverKeyPem));
-                ArrowHttpClient client = ArrowHttpClient.builder(server.baseUri()).trustCertificates(pki.caPem).build()) {
+        try (StandaloneServer server = StandaloneServer.start(
+                        "127.0.0.1",
+                        0,
+                        ServerSettings.defaults(),
+                        TlsOptions.pem(pki.serverChainPem, pki.serverKeyPem));
+                ArrowHttpClient client = ArrowHttpClient.builder(server.baseUri())
+                        .trustCertificates(pki.caPem)
+                        .build()) {
             assertEquals("https", server.baseUri().getScheme());
             assertEquals(10_000, rows(client));
             URI location = client.info("tickers").endpoints().get(0).locations().get(0);
@@ -60,31 +62,50 @@ class TlsTest {
 
     @Test
     void servesHttpsFromAPkcs12Keystore() throws Exception {
-        try (StandaloneServer server = StandaloneServer.start("127.0.0.1", 0, ServerSettings.defaults(),
-                TlsOptions.pkcs12(pki.serverKeystore, TestPki.PASSWORD));
-                ArrowHttpClient client = ArrowHttpClient.builder(server.baseUri()).trustCertificates(pki.caPem).build()) {
+        try (StandaloneServer server = StandaloneServer.start(
+                        "127.0.0.1",
+                        0,
+                        ServerSettings.defaults(),
+                        TlsOptions.pkcs12(pki.serverKeystore, TestPki.PASSWORD));
+                ArrowHttpClient client = ArrowHttpClient.builder(server.baseUri())
+                        .trustCertificates(pki.caPem)
+                        .build()) {
             assertEquals(10_000, rows(client));
         }
     }
 
     @Test
     void aClientThatDoesNotTrustTheCaIsRefused() throws Exception {
-        try (StandaloneServer server = StandaloneServer.start("127.0.0.1", 0, ServerSettings.defaults(),
-                TlsOptions.pem(pki.serverChainPem, pki.serverKeyPem));
-                ArrowHttpClient client = ArrowHttpClient.builder(server.baseUri()).trustCertificates(pki.otherCaPem).build()) {
+        try (StandaloneServer server = StandaloneServer.start(
+                        "127.0.0.1",
+                        0,
+                        ServerSettings.defaults(),
+                        TlsOptions.pem(pki.serverChainPem, pki.serverKeyPem));
+                ArrowHttpClient client = ArrowHttpClient.builder(server.baseUri())
+                        .trustCertificates(pki.otherCaPem)
+                        .build()) {
             assertHandshakeFails(client);
         }
     }
 
     @Test
     void mutualTlsRefusesAClientWithoutACertificate() throws Exception {
-        try (StandaloneServer server = StandaloneServer.start("127.0.0.1", 0, ServerSettings.defaults(),
-                TlsOptions.pem(pki.serverChainPem, pki.serverKeyPem).requireClientCertificates(pki.caPem));
-                ArrowHttpClient anonymous = ArrowHttpClient.builder(server.baseUri()).trustCertificates(pki.caPem).build();
-                ArrowHttpClient withPem = ArrowHttpClient.builder(server.baseUri()).trustCertificates(pki.caPem)
-                        .clientCertificate(pki.clientChainPem, pki.clientKeyPem).build();
-                ArrowHttpClient withKeystore = ArrowHttpClient.builder(server.baseUri()).trustCertificates(pki.caPem)
-                        .clientKeyStore(pki.clientKeystore, TestPki.PASSWORD).build()) {
+        try (StandaloneServer server = StandaloneServer.start(
+                        "127.0.0.1",
+                        0,
+                        ServerSettings.defaults(),
+                        TlsOptions.pem(pki.serverChainPem, pki.serverKeyPem).requireClientCertificates(pki.caPem));
+                ArrowHttpClient anonymous = ArrowHttpClient.builder(server.baseUri())
+                        .trustCertificates(pki.caPem)
+                        .build();
+                ArrowHttpClient withPem = ArrowHttpClient.builder(server.baseUri())
+                        .trustCertificates(pki.caPem)
+                        .clientCertificate(pki.clientChainPem, pki.clientKeyPem)
+                        .build();
+                ArrowHttpClient withKeystore = ArrowHttpClient.builder(server.baseUri())
+                        .trustCertificates(pki.caPem)
+                        .clientKeyStore(pki.clientKeystore, TestPki.PASSWORD)
+                        .build()) {
             assertHandshakeFails(anonymous);
             assertEquals(10_000, rows(withPem));
             assertEquals(10_000, rows(withKeystore));

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arrowhttp.testing.RawHttp;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -20,8 +19,7 @@ final class BrokenResponses {
 
     static final String TOO_SMALL_RESPONSE_MEMORY = "100000";
 
-    private BrokenResponses() {
-    }
+    private BrokenResponses() {}
 
     static void assertFailureIsVisible(URI base) throws IOException {
         RawHttp.Exchange exchange = RawHttp.get(base.getPort(), base.getPath() + "?rows=100000", "1.1");
@@ -30,12 +28,16 @@ final class BrokenResponses {
         String boundary = exchange.header("Content-Type").replaceAll(".*boundary=", "");
         assertFalse(exchange.bodyText().contains("--" + boundary + "--"), "the close delimiter was sent");
 
-        assertThrows(IOException.class, () -> {
-            HttpURLConnection connection = (HttpURLConnection) base.resolve("?rows=100000").toURL().openConnection();
-            connection.setReadTimeout(30_000);
-            try (InputStream in = connection.getInputStream()) {
-                in.readAllBytes();
-            }
-        }, "an HTTP client reading the body must fail");
+        assertThrows(
+                IOException.class,
+                () -> {
+                    HttpURLConnection connection = (HttpURLConnection)
+                            base.resolve("?rows=100000").toURL().openConnection();
+                    connection.setReadTimeout(30_000);
+                    try (InputStream in = connection.getInputStream()) {
+                        in.readAllBytes();
+                    }
+                },
+                "an HTTP client reading the body must fail");
     }
 }

@@ -1,18 +1,16 @@
 package io.arrowhttp.war;
 
-import io.arrowhttp.app.TickersContract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.arrowhttp.app.TickersContract;
 import io.arrowhttp.war.containers.LogTailOnFailure;
 import io.arrowhttp.war.containers.ServletContainer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +55,8 @@ abstract class DeployedWarContract extends TickersContract implements LogTailOnF
 
     @Test
     void theContainersSettingBoundsTheRows() throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) baseUri().resolve("?rows=" + (maxRows() + 1)).toURL().openConnection();
+        HttpURLConnection connection = (HttpURLConnection)
+                baseUri().resolve("?rows=" + (maxRows() + 1)).toURL().openConnection();
         assertEquals(400, connection.getResponseCode());
         try (InputStream error = connection.getErrorStream()) {
             String body = new String(error.readAllBytes(), StandardCharsets.UTF_8);

@@ -3,11 +3,9 @@ package io.arrowhttp.war;
 import io.arrowhttp.war.containers.LogTailOnFailure;
 import io.arrowhttp.war.containers.PayaraMicroContainer;
 import io.arrowhttp.war.containers.ServletContainer;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +21,8 @@ class PayaraMicroBrokenResponseIT implements LogTailOnFailure.RunsInContainer {
 
     @BeforeAll
     void startPayara() {
-        payara = new PayaraMicroContainer(Path.of("target", "it", "payara-micro-broken"),
+        payara = new PayaraMicroContainer(
+                Path.of("target", "it", "payara-micro-broken"),
                 Map.of("ARROWHTTP_RESPONSE_MEMORY_LIMIT", BrokenResponses.TOO_SMALL_RESPONSE_MEMORY));
         payara.start();
     }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arrowhttp.war.containers.ServletContainer;
 import io.arrowhttp.war.containers.TomcatContainer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
-
 import org.junit.jupiter.api.Test;
 
 /** The war in Tomcat 10.1 at context root {@code /}, with the Arrow option in the JVM as setenv.sh would add it. */
@@ -27,12 +25,21 @@ class TomcatIT extends DeployedWarContract {
     /** Configured the Tomcat way: a context parameter in conf/Catalina/localhost/ROOT.xml. */
     @Override
     protected ServletContainer createContainer() {
-        return new TomcatContainer(Path.of("target", "it", "tomcat"),
-                Map.of("arrowhttp.max-rows", Long.toString(MAX_ROWS)), true, managerPassword)
-                .alsoDeploy("/broken", Map.of("arrowhttp.response-memory-limit", BrokenResponses.TOO_SMALL_RESPONSE_MEMORY))
-                .alsoDeploy("/secured", Map.of("arrowhttp.auth.api-tokens", "nightly=" + API_TOKEN,
-                        // The test talks plain HTTP to Tomcat; a real deployment would use HTTPS.
-                        "arrowhttp.auth.allow-insecure-http", "true"));
+        return new TomcatContainer(
+                        Path.of("target", "it", "tomcat"),
+                        Map.of("arrowhttp.max-rows", Long.toString(MAX_ROWS)),
+                        true,
+                        managerPassword)
+                .alsoDeploy(
+                        "/broken", Map.of("arrowhttp.response-memory-limit", BrokenResponses.TOO_SMALL_RESPONSE_MEMORY))
+                .alsoDeploy(
+                        "/secured",
+                        Map.of(
+                                "arrowhttp.auth.api-tokens",
+                                "nightly=" + API_TOKEN,
+                                // The test talks plain HTTP to Tomcat; a real deployment would use HTTPS.
+                                "arrowhttp.auth.allow-insecure-http",
+                                "true"));
     }
 
     @Override
@@ -46,12 +53,14 @@ class TomcatIT extends DeployedWarContract {
 
     @Test
     void oneContextParameterTurnsAuthenticationOn() throws IOException {
-        HttpURLConnection anonymous = (HttpURLConnection) baseUri().resolve("/secured/datasets/tickers?rows=10").toURL().openConnection();
+        HttpURLConnection anonymous = (HttpURLConnection)
+                baseUri().resolve("/secured/datasets/tickers?rows=10").toURL().openConnection();
         assertEquals(401, anonymous.getResponseCode());
         assertTrue(anonymous.getHeaderField("WWW-Authenticate").startsWith("Bearer"));
         assertEquals("application/problem+json", anonymous.getContentType());
 
-        HttpURLConnection machine = (HttpURLConnection) baseUri().resolve("/secured/datasets/tickers?rows=10").toURL().openConnection();
+        HttpURLConnection machine = (HttpURLConnection)
+                baseUri().resolve("/secured/datasets/tickers?rows=10").toURL().openConnection();
         machine.setRequestProperty("Authorization", "Bearer " + API_TOKEN);
         assertEquals(200, machine.getResponseCode());
         try (InputStream in = machine.getInputStream()) {
@@ -68,8 +77,11 @@ class TomcatIT extends DeployedWarContract {
     void redeployingTenTimesLeavesNoApplicationBehind() throws IOException {
         long stopsBefore = countStops();
         for (int i = 0; i < 10; i++) {
-            assertEquals("OK - Reloaded application at context path [/]", manager("reload?path=/").trim());
-            HttpURLConnection connection = (HttpURLConnection) baseUri().resolve("?rows=10").toURL().openConnection();
+            assertEquals(
+                    "OK - Reloaded application at context path [/]",
+                    manager("reload?path=/").trim());
+            HttpURLConnection connection =
+                    (HttpURLConnection) baseUri().resolve("?rows=10").toURL().openConnection();
             assertEquals(200, connection.getResponseCode());
             try (InputStream in = connection.getInputStream()) {
                 in.readAllBytes();
@@ -95,7 +107,8 @@ class TomcatIT extends DeployedWarContract {
                 return true;
             }
             for (int request = 0; request < 20; request++) {
-                HttpURLConnection connection = (HttpURLConnection) baseUri().resolve("?rows=1").toURL().openConnection();
+                HttpURLConnection connection =
+                        (HttpURLConnection) baseUri().resolve("?rows=1").toURL().openConnection();
                 connection.setRequestProperty("Connection", "close");
                 try (InputStream in = connection.getInputStream()) {
                     in.readAllBytes();
@@ -113,13 +126,20 @@ class TomcatIT extends DeployedWarContract {
     }
 
     private long countStops() {
-        return tomcat().logText().lines().filter(line -> line.contains("arrowhttp stopped; its Arrow root allocator is closed")).count();
+        return tomcat().logText()
+                .lines()
+                .filter(line -> line.contains("arrowhttp stopped; its Arrow root allocator is closed"))
+                .count();
     }
 
     private String manager(String command) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) tomcat().managerUri().resolve(command).toURL().openConnection();
-        connection.setRequestProperty("Authorization", "Basic " + Base64.getEncoder()
-                .encodeToString(("arrowhttp:" + managerPassword).getBytes(StandardCharsets.UTF_8)));
+        HttpURLConnection connection = (HttpURLConnection)
+                tomcat().managerUri().resolve(command).toURL().openConnection();
+        connection.setRequestProperty(
+                "Authorization",
+                "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString(("arrowhttp:" + managerPassword).getBytes(StandardCharsets.UTF_8)));
         connection.setReadTimeout(120_000);
         try (InputStream in = connection.getInputStream()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -2,7 +2,6 @@ package io.arrowhttp.war;
 
 import io.arrowhttp.war.containers.ServletContainer;
 import io.arrowhttp.war.containers.TomcatContainer;
-
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -16,8 +15,12 @@ class TomcatUnderContextPathIT extends DeployedWarContract {
 
     @Override
     protected ServletContainer createContainer() {
-        return new TomcatContainer(Path.of("target", "it", "tomcat-context-path"), "/arrow",
-                Map.of("arrowhttp.max-rows", Long.toString(MAX_ROWS)), true, null);
+        return new TomcatContainer(
+                Path.of("target", "it", "tomcat-context-path"),
+                "/arrow",
+                Map.of("arrowhttp.max-rows", Long.toString(MAX_ROWS)),
+                true,
+                null);
     }
 
     @Override

@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.arrowhttp.war.containers.TomcatContainer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.nio.file.Path;
 import java.util.Map;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,7 +40,8 @@ class TomcatWithoutArrowOptionIT {
     @Test
     void everyRequestIsAnswered503WithTheHint() throws IOException {
         for (String path : new String[] {"", "datasets/tickers?rows=10", "datasets/nope"}) {
-            HttpURLConnection connection = (HttpURLConnection) tomcat.baseUri().resolve(path).toURL().openConnection();
+            HttpURLConnection connection =
+                    (HttpURLConnection) tomcat.baseUri().resolve(path).toURL().openConnection();
             assertEquals(503, connection.getResponseCode(), path);
             assertEquals("application/problem+json", connection.getContentType());
             try (InputStream error = connection.getErrorStream()) {
@@ -59,7 +57,10 @@ class TomcatWithoutArrowOptionIT {
 
     @Test
     void theProblemIsLoggedOnceWithTheFlag() {
-        long lines = tomcat.logText().lines().filter(line -> line.contains("arrowhttp cannot serve Arrow data")).count();
+        long lines = tomcat.logText()
+                .lines()
+                .filter(line -> line.contains("arrowhttp cannot serve Arrow data"))
+                .count();
         assertEquals(1, lines, tomcat.logTail(40));
         assertTrue(tomcat.logText().contains("CATALINA_OPTS in bin/setenv.sh"));
     }

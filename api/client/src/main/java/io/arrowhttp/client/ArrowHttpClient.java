@@ -15,12 +15,10 @@ import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.ResourcePaths;
 import io.arrowhttp.runtime.ArrowRuntimeCheck;
 import io.arrowhttp.tls.TlsMaterial;
-
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
-
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,9 +41,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
 import javax.net.ssl.SSLContext;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -120,8 +116,8 @@ public final class ArrowHttpClient implements AutoCloseable {
 
     /** One dataset's catalog entry. */
     public DatasetInfo info(String name) throws IOException {
-        return getJson(base.resolve(ResourcePaths.dataset(pathSegment(name)) + "/" + ResourcePaths.INFO),
-                DatasetInfo.class);
+        return getJson(
+                base.resolve(ResourcePaths.dataset(pathSegment(name)) + "/" + ResourcePaths.INFO), DatasetInfo.class);
     }
 
     /** A dataset's schema. */
@@ -166,10 +162,15 @@ public final class ArrowHttpClient implements AutoCloseable {
         // The server ends a late response itself and says so in the status part; the local timer,
         // a little later, covers a server that does not.
         AtomicBoolean timedOutHere = new AtomicBoolean();
-        ScheduledFuture<?> deadline = timeout == null ? null : timer.schedule(() -> {
-            timedOutHere.set(true);
-            exchange.disconnect();
-        }, timeout.plus(DEADLINE_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> deadline = timeout == null
+                ? null
+                : timer.schedule(
+                        () -> {
+                            timedOutHere.set(true);
+                            exchange.disconnect();
+                        },
+                        timeout.plus(DEADLINE_GRACE).toMillis(),
+                        TimeUnit.MILLISECONDS);
         Runnable stop = () -> {
             if (deadline != null) {
                 deadline.cancel(false);
@@ -199,8 +200,8 @@ public final class ArrowHttpClient implements AutoCloseable {
                 .encodeToString((user + ":" + new String(password)).getBytes(StandardCharsets.UTF_8));
         MultivaluedMap<String, Object> extra = new MultivaluedHashMap<>();
         extra.putSingle(HttpHeaders.AUTHORIZATION, "Basic " + basic);
-        HttpExchange exchange = send(base.resolve(ResourcePaths.HANDSHAKE), "POST", MediaType.APPLICATION_JSON, extra,
-                new byte[0]);
+        HttpExchange exchange =
+                send(base.resolve(ResourcePaths.HANDSHAKE), "POST", MediaType.APPLICATION_JSON, extra, new byte[0]);
         try (InputStream body = exchange.body()) {
             failUnlessOk(exchange);
             return ProtocolJson.mapper().readValue(body, HandshakeResponse.class);
@@ -225,8 +226,8 @@ public final class ArrowHttpClient implements AutoCloseable {
     }
 
     /** Sends a request through the middleware; a refusal raised by middleware comes out as itself. */
-    private HttpExchange send(URI uri, String method, String accept, MultivaluedMap<String, Object> extra,
-            byte[] body) throws IOException {
+    private HttpExchange send(URI uri, String method, String accept, MultivaluedMap<String, Object> extra, byte[] body)
+            throws IOException {
         MultivaluedMap<String, Object> requestHeaders = new MultivaluedHashMap<>();
         requestHeaders.putSingle(HttpHeaders.ACCEPT, accept);
         headers.forEach(requestHeaders::putSingle);
@@ -238,8 +239,7 @@ public final class ArrowHttpClient implements AutoCloseable {
         } catch (UncheckedIOException handshakeFailed) {
             throw handshakeFailed.getCause();
         }
-        HttpExchange exchange = HttpExchange.send(uri, method, requestHeaders, body, tls, connectTimeout,
-                readTimeout);
+        HttpExchange exchange = HttpExchange.send(uri, method, requestHeaders, body, tls, connectTimeout, readTimeout);
         try {
             MultivaluedMap<String, String> responseHeaders = exchange.headers();
             for (ClientMiddleware each : middleware) {

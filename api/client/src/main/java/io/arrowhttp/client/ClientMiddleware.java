@@ -1,7 +1,6 @@
 package io.arrowhttp.client;
 
 import jakarta.ws.rs.core.MultivaluedMap;
-
 import java.net.URI;
 
 /**
@@ -12,10 +11,8 @@ import java.net.URI;
 public interface ClientMiddleware {
 
     /** Before the request is sent: add or change headers. */
-    default void onBeforeRequest(URI uri, MultivaluedMap<String, Object> headers) {
-    }
+    default void onBeforeRequest(URI uri, MultivaluedMap<String, Object> headers) {}
 
     /** When the response's status line and headers have arrived, before its body is read. */
-    default void onResponse(URI uri, int status, MultivaluedMap<String, String> headers) {
-    }
+    default void onResponse(URI uri, int status, MultivaluedMap<String, String> headers) {}
 }

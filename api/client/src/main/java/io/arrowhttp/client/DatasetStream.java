@@ -1,14 +1,12 @@
 package io.arrowhttp.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
+import io.arrowhttp.client.internal.InputStreamChannel;
+import io.arrowhttp.client.internal.MultipartReader;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ErrorCode;
-import io.arrowhttp.client.internal.InputStreamChannel;
 import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.StreamStatus;
-import io.arrowhttp.client.internal.MultipartReader;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 
@@ -51,8 +48,13 @@ public final class DatasetStream implements Closeable {
     private String footnotes;
     private StreamStatus status;
 
-    DatasetStream(InputStream body, String boundary, BufferAllocator allocator, Runnable disconnect,
-            BooleanSupplier timedOutHere, LongSupplier bytesReceived)
+    DatasetStream(
+            InputStream body,
+            String boundary,
+            BufferAllocator allocator,
+            Runnable disconnect,
+            BooleanSupplier timedOutHere,
+            LongSupplier bytesReceived)
             throws IOException {
         this.body = body;
         this.disconnect = disconnect;
@@ -208,11 +210,14 @@ public final class DatasetStream implements Closeable {
 
         private IOException cutShort(IOException cause) {
             if (timedOutHere.getAsBoolean()) {
-                return new IOException("The call passed its deadline",
+                return new IOException(
+                        "The call passed its deadline",
                         new ArrowHttpException(ErrorCode.TIMED_OUT, "The call passed its deadline", cause));
             }
-            return new IOException("The response was cut short: the server failed or the connection broke",
-                    new ArrowHttpException(ErrorCode.UNAVAILABLE, "The response was cut short: " + cause.getMessage(), cause));
+            return new IOException(
+                    "The response was cut short: the server failed or the connection broke",
+                    new ArrowHttpException(
+                            ErrorCode.UNAVAILABLE, "The response was cut short: " + cause.getMessage(), cause));
         }
 
         @Override

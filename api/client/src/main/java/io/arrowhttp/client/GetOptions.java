@@ -1,7 +1,6 @@
 package io.arrowhttp.client;
 
 import io.arrowhttp.protocol.QueryParameters;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -2,10 +2,8 @@ package io.arrowhttp.client;
 
 import io.arrowhttp.protocol.HandshakeResponse;
 import io.arrowhttp.protocol.ResourcePaths;
-
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

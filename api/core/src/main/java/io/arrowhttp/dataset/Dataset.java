@@ -1,7 +1,6 @@
 package io.arrowhttp.dataset;
 
 import java.util.OptionalLong;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -63,6 +62,5 @@ public interface Dataset extends AutoCloseable {
 
     /** Releases what the dataset holds for its whole life. Called once, when the application stops. */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

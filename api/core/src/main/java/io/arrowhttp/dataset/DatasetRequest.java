@@ -3,7 +3,6 @@ package io.arrowhttp.dataset;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.server.CallContext;
 import io.arrowhttp.server.RequestHeaders;
-
 import java.security.Principal;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,8 +24,8 @@ public final class DatasetRequest {
     private final CallContext call;
     private final Principal principal;
 
-    private DatasetRequest(Map<String, List<String>> parameters, RequestHeaders headers, CallContext call,
-            Principal principal) {
+    private DatasetRequest(
+            Map<String, List<String>> parameters, RequestHeaders headers, CallContext call, Principal principal) {
         this.parameters = parameters;
         this.headers = headers;
         this.call = call;
@@ -49,12 +48,15 @@ public final class DatasetRequest {
     }
 
     /** A request with these headers too; the map is copied. */
-    public static DatasetRequest of(Map<String, List<String>> parameters, RequestHeaders headers, CallContext call,
-            Principal principal) {
+    public static DatasetRequest of(
+            Map<String, List<String>> parameters, RequestHeaders headers, CallContext call, Principal principal) {
         Map<String, List<String>> copy = new LinkedHashMap<>();
         parameters.forEach((name, values) -> copy.put(name, List.copyOf(values)));
-        return new DatasetRequest(Collections.unmodifiableMap(copy), Objects.requireNonNull(headers, "headers"),
-                Objects.requireNonNull(call, "call"), principal);
+        return new DatasetRequest(
+                Collections.unmodifiableMap(copy),
+                Objects.requireNonNull(headers, "headers"),
+                Objects.requireNonNull(call, "call"),
+                principal);
     }
 
     /** The request's headers, such as {@code Range} or {@code Accept-Language}. */

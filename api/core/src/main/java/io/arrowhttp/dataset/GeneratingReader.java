@@ -2,7 +2,6 @@ package io.arrowhttp.dataset;
 
 import java.io.IOException;
 import java.util.Objects;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -33,8 +32,7 @@ public abstract class GeneratingReader extends ArrowReader {
     protected abstract boolean fill(VectorSchemaRoot root) throws IOException;
 
     /** Releases what the subclass holds beyond the vectors. Called once, by {@link #close()}. */
-    protected void closeSource() throws IOException {
-    }
+    protected void closeSource() throws IOException {}
 
     @Override
     public final boolean loadNextBatch() throws IOException {

@@ -1,35 +1,33 @@
 package io.arrowhttp.server;
 
-import io.arrowhttp.protocol.ErrorCode;
-import io.arrowhttp.server.auth.Authenticator;
 import io.arrowhttp.dataset.Dataset;
-import io.arrowhttp.runtime.ArrowRuntimeCheck;
-import io.arrowhttp.server.middleware.AccessLog;
-import io.arrowhttp.server.middleware.RequestIds;
-import io.arrowhttp.server.middleware.ServerMiddleware;
 import io.arrowhttp.internal.provider.ArrowHttpExceptionMapper;
 import io.arrowhttp.internal.provider.ArrowStreamBodyWriter;
 import io.arrowhttp.internal.provider.ArrowStreamReleaseFilter;
 import io.arrowhttp.internal.provider.AuthenticationFilter;
-import io.arrowhttp.internal.resource.HandshakeResource;
 import io.arrowhttp.internal.provider.CorsFilter;
+import io.arrowhttp.internal.provider.MiddlewareCompletion;
+import io.arrowhttp.internal.provider.MiddlewareFilter;
+import io.arrowhttp.internal.provider.MultipartHeadersFilter;
+import io.arrowhttp.internal.provider.StreamingResponseInterceptor;
+import io.arrowhttp.internal.provider.UnexpectedExceptionMapper;
+import io.arrowhttp.internal.provider.WebApplicationExceptionMapper;
 import io.arrowhttp.internal.resource.DatasetCatalog;
 import io.arrowhttp.internal.resource.DatasetResource;
 import io.arrowhttp.internal.resource.DatasetResponder;
 import io.arrowhttp.internal.resource.DeadlineTimer;
-import io.arrowhttp.internal.provider.MiddlewareCompletion;
-import io.arrowhttp.internal.provider.MiddlewareFilter;
-import io.arrowhttp.internal.provider.MultipartHeadersFilter;
+import io.arrowhttp.internal.resource.HandshakeResource;
 import io.arrowhttp.internal.resource.RootDatasetResource;
 import io.arrowhttp.internal.resource.StatusResource;
 import io.arrowhttp.internal.resource.StreamMetrics;
-import io.arrowhttp.internal.provider.StreamingResponseInterceptor;
-import io.arrowhttp.internal.provider.UnexpectedExceptionMapper;
-import io.arrowhttp.internal.provider.WebApplicationExceptionMapper;
-
+import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.runtime.ArrowRuntimeCheck;
+import io.arrowhttp.server.auth.Authenticator;
+import io.arrowhttp.server.middleware.AccessLog;
+import io.arrowhttp.server.middleware.RequestIds;
+import io.arrowhttp.server.middleware.ServerMiddleware;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,7 +35,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.glassfish.jersey.media.multipart.MultiPartFeature;
 import org.glassfish.jersey.server.spi.AbstractContainerLifecycleListener;
@@ -145,8 +142,8 @@ public final class ArrowHttpFeature implements Feature {
                     deadlines.stop();
                 }
             });
-            DatasetResponder responder = new DatasetResponder(catalog, allocator, responseMemoryLimit,
-                    responseTimeout, deadlines, metrics);
+            DatasetResponder responder =
+                    new DatasetResponder(catalog, allocator, responseMemoryLimit, responseTimeout, deadlines, metrics);
             context.register(new DatasetResource(responder));
             if (rootDataset != null) {
                 context.register(new RootDatasetResource(responder, rootDataset));

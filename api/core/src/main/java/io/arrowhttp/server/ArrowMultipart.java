@@ -2,13 +2,9 @@ package io.arrowhttp.server;
 
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ProtocolJson;
-
 import jakarta.ws.rs.core.MediaType;
-
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
-
 import org.glassfish.jersey.media.multipart.BodyPart;
 import org.glassfish.jersey.media.multipart.MultiPart;
 
@@ -33,8 +29,7 @@ import org.glassfish.jersey.media.multipart.MultiPart;
  */
 public final class ArrowMultipart {
 
-    private ArrowMultipart() {
-    }
+    private ArrowMultipart() {}
 
     /**
      * Starts a response with its two required parts.

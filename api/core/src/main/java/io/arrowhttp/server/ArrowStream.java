@@ -2,8 +2,6 @@ package io.arrowhttp.server;
 
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ErrorCode;
-import io.arrowhttp.server.ErrorIds;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,7 +10,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -66,7 +63,7 @@ public final class ArrowStream implements Closeable {
     private volatile StreamOutcome outcome;
     private volatile boolean failuresInBand;
     private volatile RuntimeException deferredFailure;
-    private volatile Consumer<StreamOutcome> endListener = outcome -> { };
+    private volatile Consumer<StreamOutcome> endListener = outcome -> {};
 
     private ArrowStream(ArrowReader reader, BufferAllocator allocator, CallContext call) {
         this.reader = Objects.requireNonNull(reader, "reader");
@@ -144,8 +141,7 @@ public final class ArrowStream implements Closeable {
      */
     public void writeTo(OutputStream out) throws IOException {
         if (!written.compareAndSet(false, true)) {
-            throw new IllegalStateException(
-                    "This ArrowStream was written already; create a new one for each response");
+            throw new IllegalStateException("This ArrowStream was written already; create a new one for each response");
         }
         if (closed.get()) {
             throw new IllegalStateException(
@@ -174,8 +170,12 @@ public final class ArrowStream implements Closeable {
             String errorId = known.code().httpStatus() >= 500 && known.code() != ErrorCode.TIMED_OUT ? id : null;
             outcome = new StreamOutcome(known.code(), known.getMessage(), errorId, statistics);
         } else {
-            outcome = new StreamOutcome(ErrorCode.INTERNAL, "The data source failed after " + statistics.batches()
-                    + " batches; quote error id " + id + " to the server's operators", id, statistics);
+            outcome = new StreamOutcome(
+                    ErrorCode.INTERNAL,
+                    "The data source failed after " + statistics.batches() + " batches; quote error id " + id
+                            + " to the server's operators",
+                    id,
+                    statistics);
         }
         if (failuresInBand) {
             deferredFailure = failure;

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +110,8 @@ public final class CallContext {
         if (reason.isPresent()) {
             if (reason.get() == ErrorCode.TIMED_OUT) {
                 cancel(ErrorCode.TIMED_OUT);
-                throw new ArrowHttpException(ErrorCode.TIMED_OUT,
+                throw new ArrowHttpException(
+                        ErrorCode.TIMED_OUT,
                         "The response passed its deadline (the server's response time limit or the client's X-Request-Timeout)");
             }
             throw new ArrowHttpException(reason.get(), "The call was cancelled");

@@ -7,8 +7,7 @@ public final class ErrorIds {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private ErrorIds() {
-    }
+    private ErrorIds() {}
 
     public static String next() {
         return String.format("%016x", RANDOM.nextLong());

@@ -1,7 +1,6 @@
 package io.arrowhttp.server;
 
 import jakarta.ws.rs.core.StreamingOutput;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

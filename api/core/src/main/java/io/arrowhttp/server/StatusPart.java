@@ -2,9 +2,7 @@ package io.arrowhttp.server;
 
 import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.StreamStatus;
-
 import jakarta.ws.rs.core.StreamingOutput;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Optional;
@@ -28,10 +26,22 @@ final class StatusPart implements StreamingOutput {
         Optional<RuntimeException> failure = arrow.deferredFailure();
         StreamStatistics stats = arrow.statistics();
         StreamStatus status = arrow.outcome()
-                .map(outcome -> new StreamStatus(outcome.code(), outcome.message(), outcome.errorId(), stats.rows(),
-                        stats.batches(), stats.bytes(), stats.elapsedSeconds()))
-                .orElseGet(() -> new StreamStatus(failure.isPresent() ? "INTERNAL" : StreamStatus.OK, null, null,
-                        stats.rows(), stats.batches(), stats.bytes(), stats.elapsedSeconds()));
+                .map(outcome -> new StreamStatus(
+                        outcome.code(),
+                        outcome.message(),
+                        outcome.errorId(),
+                        stats.rows(),
+                        stats.batches(),
+                        stats.bytes(),
+                        stats.elapsedSeconds()))
+                .orElseGet(() -> new StreamStatus(
+                        failure.isPresent() ? "INTERNAL" : StreamStatus.OK,
+                        null,
+                        null,
+                        stats.rows(),
+                        stats.batches(),
+                        stats.bytes(),
+                        stats.elapsedSeconds()));
         output.write(ProtocolJson.toBytes(status));
         if (failure.isPresent()) {
             output.flush();

@@ -9,22 +9,19 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.arrowhttp.protocol.ArrowHttpException;
-import io.arrowhttp.server.ArrowHttpFeature;
+import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.StreamStatus;
-import io.arrowhttp.protocol.DatasetInfo;
+import io.arrowhttp.server.ArrowHttpFeature;
 import io.arrowhttp.testing.PacedDataset;
 import io.arrowhttp.testing.ScriptedDataset;
 import io.arrowhttp.testing.ServerStatus;
 import io.arrowhttp.testing.TestServer;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -51,14 +48,15 @@ class ArrowHttpClientTest {
     static void start() {
         serverAllocator = new RootAllocator();
         held = ScriptedDataset.holding("held", 3, 10, 1, RELEASE_HELD);
-        server = TestServer.start(new ResourceConfig().register(ArrowHttpFeature.builder(serverAllocator)
-                .dataset(ScriptedDataset.of("small", 4, 1000))
-                .dataset(ScriptedDataset.failing("failing", 10, 1000, 2))
-                .dataset(ScriptedDataset.of("large", 5000, 10_000))
-                .dataset(new PacedDataset("paced", 100, 200))
-                .dataset(held)
-                .statusEndpoint()
-                .build()));
+        server = TestServer.start(new ResourceConfig()
+                .register(ArrowHttpFeature.builder(serverAllocator)
+                        .dataset(ScriptedDataset.of("small", 4, 1000))
+                        .dataset(ScriptedDataset.failing("failing", 10, 1000, 2))
+                        .dataset(ScriptedDataset.of("large", 5000, 10_000))
+                        .dataset(new PacedDataset("paced", 100, 200))
+                        .dataset(held)
+                        .statusEndpoint()
+                        .build()));
         client = ArrowHttpClient.builder(server.uri("/"))
                 .connectTimeout(Duration.ofSeconds(5))
                 .readTimeout(Duration.ofSeconds(30))
@@ -88,12 +86,15 @@ class ArrowHttpClientTest {
     @Test
     void readsTheCatalog() throws IOException {
         List<DatasetInfo> datasets = client.listDatasets();
-        assertEquals(List.of("small", "failing", "large", "paced", "held"),
+        assertEquals(
+                List.of("small", "failing", "large", "paced", "held"),
                 datasets.stream().map(DatasetInfo::name).toList());
         DatasetInfo small = client.info("small");
         assertEquals("numbered rows for tests", small.description());
         assertNull(small.totalRecords());
-        assertEquals(server.uri("/datasets/small"), small.endpoints().get(0).locations().get(0));
+        assertEquals(
+                server.uri("/datasets/small"),
+                small.endpoints().get(0).locations().get(0));
         assertEquals(ScriptedDataset.SCHEMA, small.schema());
         assertEquals(ScriptedDataset.SCHEMA, client.schema("small"));
     }
@@ -120,7 +121,8 @@ class ArrowHttpClientTest {
         try (DatasetStream stream = client.get("small", GetOptions.defaults().status(), allocator)) {
             long expected = 0;
             while (stream.reader().loadNextBatch()) {
-                BigIntVector n = (BigIntVector) stream.reader().getVectorSchemaRoot().getVector(0);
+                BigIntVector n =
+                        (BigIntVector) stream.reader().getVectorSchemaRoot().getVector(0);
                 for (int i = 0; i < n.getValueCount(); i++) {
                     assertEquals(expected++, n.get(i));
                 }
@@ -134,11 +136,14 @@ class ArrowHttpClientTest {
 
     @Test
     void aRefusalIsAnArrowHttpExceptionWithTheServersCode() {
-        ArrowHttpException notFound = assertThrows(ArrowHttpException.class,
-                () -> client.get("nothing", GetOptions.defaults(), allocator));
+        ArrowHttpException notFound =
+                assertThrows(ArrowHttpException.class, () -> client.get("nothing", GetOptions.defaults(), allocator));
         assertEquals(ErrorCode.NOT_FOUND, notFound.code());
         assertTrue(notFound.getMessage().contains("small"), notFound.getMessage());
-        assertEquals(ErrorCode.NOT_FOUND, assertThrows(ArrowHttpException.class, () -> client.info("nothing")).code());
+        assertEquals(
+                ErrorCode.NOT_FOUND,
+                assertThrows(ArrowHttpException.class, () -> client.info("nothing"))
+                        .code());
     }
 
     @Test
@@ -146,7 +151,8 @@ class ArrowHttpClientTest {
         try (DatasetStream stream = client.get("failing", GetOptions.defaults().status(), allocator)) {
             assertTrue(stream.reader().loadNextBatch());
             assertTrue(stream.reader().loadNextBatch());
-            IOException failure = assertThrows(IOException.class, () -> stream.reader().loadNextBatch());
+            IOException failure =
+                    assertThrows(IOException.class, () -> stream.reader().loadNextBatch());
             ArrowHttpException cause = assertInstanceOf(ArrowHttpException.class, failure.getCause());
             assertEquals(ErrorCode.INTERNAL, cause.code());
             assertTrue(cause.getMessage().contains("error id"), cause.getMessage());
@@ -161,7 +167,10 @@ class ArrowHttpClientTest {
                     assertTrue(stream.reader().getVectorSchemaRoot().getRowCount() > 0);
                 }
             });
-            assertEquals(ErrorCode.UNAVAILABLE, assertInstanceOf(ArrowHttpException.class, failure.getCause()).code());
+            assertEquals(
+                    ErrorCode.UNAVAILABLE,
+                    assertInstanceOf(ArrowHttpException.class, failure.getCause())
+                            .code());
         }
     }
 
@@ -194,13 +203,17 @@ class ArrowHttpClientTest {
 
     @Test
     void aDeadlineEndsASlowStreamAsTimedOut() throws IOException {
-        try (DatasetStream stream = client.get("paced", GetOptions.defaults().status().timeout(Duration.ofMillis(500)), allocator)) {
+        try (DatasetStream stream =
+                client.get("paced", GetOptions.defaults().status().timeout(Duration.ofMillis(500)), allocator)) {
             IOException failure = assertThrows(IOException.class, () -> {
                 while (stream.reader().loadNextBatch()) {
                     assertTrue(stream.reader().getVectorSchemaRoot().getRowCount() > 0);
                 }
             });
-            assertEquals(ErrorCode.TIMED_OUT, assertInstanceOf(ArrowHttpException.class, failure.getCause()).code());
+            assertEquals(
+                    ErrorCode.TIMED_OUT,
+                    assertInstanceOf(ArrowHttpException.class, failure.getCause())
+                            .code());
         }
     }
 

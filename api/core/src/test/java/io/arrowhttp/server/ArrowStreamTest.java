@@ -1,6 +1,5 @@
 package io.arrowhttp.server;
 
-import io.arrowhttp.protocol.ArrowMediaTypes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,11 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.internal.provider.ArrowStreamBodyWriter;
+import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.testing.IpcMessages;
 import io.arrowhttp.testing.ScriptedDataset;
-
 import jakarta.ws.rs.core.MultivaluedHashMap;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,7 +20,7 @@ import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
+import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -54,8 +52,15 @@ class ArrowStreamTest {
     @Test
     void bodyWriterWritesAStreamThatArrowReadsBack() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        new ArrowStreamBodyWriter().writeTo(stream(ScriptedDataset.of("n", 4, 100)), ArrowStream.class,
-                ArrowStream.class, new Annotation[0], ArrowMediaTypes.ARROW_STREAM_TYPE, new MultivaluedHashMap<>(), out);
+        new ArrowStreamBodyWriter()
+                .writeTo(
+                        stream(ScriptedDataset.of("n", 4, 100)),
+                        ArrowStream.class,
+                        ArrowStream.class,
+                        new Annotation[0],
+                        ArrowMediaTypes.ARROW_STREAM_TYPE,
+                        new MultivaluedHashMap<>(),
+                        out);
 
         try (ArrowStreamReader reader = new ArrowStreamReader(new ByteArrayInputStream(out.toByteArray()), root)) {
             assertEquals(ScriptedDataset.SCHEMA, reader.getVectorSchemaRoot().getSchema());
@@ -80,7 +85,7 @@ class ArrowStreamTest {
 
         List<IpcMessages.Located> messages = IpcMessages.locate(out.toByteArray(), 0);
         assertEquals(4, messages.size());
-        assertEquals(org.apache.arrow.flatbuf.MessageHeader.Schema, messages.get(0).type());
+        assertEquals(MessageHeader.Schema, messages.get(0).type());
         assertTrue(messages.get(1).isRecordBatch());
         assertTrue(messages.get(2).isRecordBatch());
         assertEquals(-1, messages.get(3).type());
@@ -139,8 +144,8 @@ class ArrowStreamTest {
     void refusesASecondWrite() throws IOException {
         ArrowStream stream = stream(ScriptedDataset.of("n", 1, 10));
         stream.writeTo(new ByteArrayOutputStream());
-        IllegalStateException second = assertThrows(IllegalStateException.class,
-                () -> stream.writeTo(new ByteArrayOutputStream()));
+        IllegalStateException second =
+                assertThrows(IllegalStateException.class, () -> stream.writeTo(new ByteArrayOutputStream()));
         assertTrue(second.getMessage().contains("new one for each response"));
     }
 
@@ -159,7 +164,9 @@ class ArrowStreamTest {
             }
         };
         assertThrows(IOException.class, () -> stream.writeTo(broken));
-        assertArrayEquals(new long[] {0, 0}, new long[] {stream.statistics().batches(), stream.statistics().rows()});
+        assertArrayEquals(
+                new long[] {0, 0},
+                new long[] {stream.statistics().batches(), stream.statistics().rows()});
     }
 
     /** Records the calls an HTTP layer would see. */

@@ -1,7 +1,5 @@
 package io.arrowhttp.server;
 
-import io.arrowhttp.protocol.ArrowHttpException;
-import io.arrowhttp.protocol.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,34 +7,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.arrowhttp.server.auth.TokenAuthenticator;
-import io.arrowhttp.server.auth.PasswordHash;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.server.auth.PasswordHash;
+import io.arrowhttp.server.auth.TokenAuthenticator;
 import io.arrowhttp.testing.ScriptedDataset;
 import io.arrowhttp.testing.TestServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -56,16 +57,14 @@ class AuthenticationTest {
     private static final Handler CAPTURE = new Handler() {
         @Override
         public void publish(LogRecord record) {
-            HANDSHAKE_LOG.add(String.valueOf(record.getMessage()) + " " + java.util.Arrays.toString(record.getParameters()));
+            HANDSHAKE_LOG.add(String.valueOf(record.getMessage()) + " " + Arrays.toString(record.getParameters()));
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     /** A clock the test moves forward, to see tokens expire without waiting. */
@@ -83,7 +82,7 @@ class AuthenticationTest {
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
     }
@@ -109,7 +108,7 @@ class AuthenticationTest {
 
         @Override
         public Object metadata(DatasetRequest request) {
-            String caller = request.principal().map(java.security.Principal::getName).orElse("anonymous");
+            String caller = request.principal().map(Principal::getName).orElse("anonymous");
             if (caller.equals("bob")) {
                 throw new ArrowHttpException(ErrorCode.UNAUTHORIZED, "bob may not read whoami");
             }
@@ -134,21 +133,26 @@ class AuthenticationTest {
         new SecureRandom().nextBytes(key);
         allocator = new RootAllocator();
         secret = ScriptedDataset.of("secret", 2, 100);
-        server = TestServer.start(new ResourceConfig().register(ArrowHttpFeature.builder(allocator)
-                .dataset(secret)
-                .dataset(new WhoAmI())
-                .authentication(TokenAuthenticator.builder(key)
-                        .users(Map.of("alice", PasswordHash.hash("alice-password".toCharArray()),
-                                "bob", PasswordHash.hash("bob-password".toCharArray())))
-                        .apiTokens(Map.of("nightly-job", API_TOKEN))
-                        .passwordCheck((user, password) -> user.equals("directory-user")
-                                && new String(password).equals("directory-password") ? java.util.Optional.of("carol")
-                                : java.util.Optional.empty())
-                        .tokenLifetime(Duration.ofMinutes(10))
-                        .clock(CLOCK)
-                        .allowInsecureHttp()
-                        .build())
-                .build()));
+        server = TestServer.start(new ResourceConfig()
+                .register(ArrowHttpFeature.builder(allocator)
+                        .dataset(secret)
+                        .dataset(new WhoAmI())
+                        .authentication(TokenAuthenticator.builder(key)
+                                .users(Map.of(
+                                        "alice",
+                                        PasswordHash.hash("alice-password".toCharArray()),
+                                        "bob",
+                                        PasswordHash.hash("bob-password".toCharArray())))
+                                .apiTokens(Map.of("nightly-job", API_TOKEN))
+                                .passwordCheck((user, password) -> user.equals("directory-user")
+                                                && new String(password).equals("directory-password")
+                                        ? Optional.of("carol")
+                                        : Optional.empty())
+                                .tokenLifetime(Duration.ofMinutes(10))
+                                .clock(CLOCK)
+                                .allowInsecureHttp()
+                                .build())
+                        .build()));
     }
 
     @AfterAll
@@ -160,7 +164,8 @@ class AuthenticationTest {
     }
 
     private static HttpURLConnection get(String path, String authorization) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) server.uri(path).toURL().openConnection();
+        HttpURLConnection connection =
+                (HttpURLConnection) server.uri(path).toURL().openConnection();
         if (authorization != null) {
             connection.setRequestProperty("Authorization", authorization);
         }
@@ -168,10 +173,13 @@ class AuthenticationTest {
     }
 
     private static String handshake(String user, String password) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) server.uri("/auth/handshake").toURL().openConnection();
+        HttpURLConnection connection =
+                (HttpURLConnection) server.uri("/auth/handshake").toURL().openConnection();
         connection.setRequestMethod("POST");
-        connection.setRequestProperty("Authorization", "Basic " + Base64.getEncoder()
-                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        connection.setRequestProperty(
+                "Authorization",
+                "Basic "
+                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
         assertEquals(200, connection.getResponseCode());
         try (InputStream in = connection.getInputStream()) {
             JsonNode body = JSON.readTree(in);
@@ -190,7 +198,9 @@ class AuthenticationTest {
 
     @Test
     void theJavaClientHandshakesAndTheProducerSeesWhoCalls() throws IOException {
-        try (ArrowHttpClient client = ArrowHttpClient.builder(server.uri("/")).basicHandshake("alice", "alice-password".toCharArray()).build();
+        try (ArrowHttpClient client = ArrowHttpClient.builder(server.uri("/"))
+                        .basicHandshake("alice", "alice-password".toCharArray())
+                        .build();
                 BufferAllocator clientAllocator = new RootAllocator();
                 DatasetStream stream = client.get("whoami", GetOptions.defaults(), clientAllocator)) {
             assertEquals("alice", stream.metadata().get("caller").asText());
@@ -212,16 +222,23 @@ class AuthenticationTest {
 
     @Test
     void aWrongPasswordIsRefusedAndNotLogged() throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) server.uri("/auth/handshake").toURL().openConnection();
+        HttpURLConnection connection =
+                (HttpURLConnection) server.uri("/auth/handshake").toURL().openConnection();
         connection.setRequestMethod("POST");
-        connection.setRequestProperty("Authorization", "Basic " + Base64.getEncoder()
-                .encodeToString("alice:not-her-password".getBytes(StandardCharsets.UTF_8)));
+        connection.setRequestProperty(
+                "Authorization",
+                "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString("alice:not-her-password".getBytes(StandardCharsets.UTF_8)));
         assertEquals("UNAUTHENTICATED", problem(connection, 401).get("code").asText());
         assertTrue(HANDSHAKE_LOG.stream().anyMatch(line -> line.contains("alice")), HANDSHAKE_LOG.toString());
-        assertTrue(HANDSHAKE_LOG.stream().noneMatch(line -> line.contains("not-her-password")), "the password was logged");
+        assertTrue(
+                HANDSHAKE_LOG.stream().noneMatch(line -> line.contains("not-her-password")), "the password was logged");
 
         ArrowHttpException refused = assertThrows(ArrowHttpException.class, () -> {
-            try (ArrowHttpClient client = ArrowHttpClient.builder(server.uri("/")).basicHandshake("mallory", "guess".toCharArray()).build()) {
+            try (ArrowHttpClient client = ArrowHttpClient.builder(server.uri("/"))
+                    .basicHandshake("mallory", "guess".toCharArray())
+                    .build()) {
                 client.listDatasets();
             }
         });
@@ -232,9 +249,13 @@ class AuthenticationTest {
     void aTamperedTokenIsRefused() throws IOException {
         String token = handshake("alice", "alice-password");
         String[] parts = token.split("\\.");
-        String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(
-                new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("alice", "admin")
-                        .getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        String forged = parts[0] + "."
+                + Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                                .replace("alice", "admin")
+                                .getBytes(StandardCharsets.UTF_8))
+                + "." + parts[2];
         JsonNode problem = problem(get("/datasets/whoami", "Bearer " + forged), 401);
         assertTrue(problem.get("detail").asText().contains("signature"), problem.toString());
         assertEquals(200, get("/datasets/whoami", "Bearer " + token).getResponseCode());
@@ -264,7 +285,9 @@ class AuthenticationTest {
 
     @Test
     void anApiTokenOpensTheDatasets() throws IOException {
-        try (ArrowHttpClient client = ArrowHttpClient.builder(server.uri("/")).bearerToken(API_TOKEN).build();
+        try (ArrowHttpClient client = ArrowHttpClient.builder(server.uri("/"))
+                        .bearerToken(API_TOKEN)
+                        .build();
                 BufferAllocator clientAllocator = new RootAllocator();
                 DatasetStream stream = client.get("whoami", GetOptions.defaults(), clientAllocator)) {
             assertEquals("nightly-job", stream.metadata().get("caller").asText());
@@ -285,11 +308,15 @@ class AuthenticationTest {
     @Test
     void credentialsOverPlainHttpAreRefusedUnlessAllowed() throws IOException {
         byte[] key = new byte[32];
-        try (TestServer strict = TestServer.start(new ResourceConfig().register(ArrowHttpFeature.builder(allocator)
-                .dataset(ScriptedDataset.of("numbers", 1, 1))
-                .authentication(TokenAuthenticator.builder(key).apiTokens(Map.of("job", API_TOKEN)).build())
-                .build()))) {
-            HttpURLConnection connection = (HttpURLConnection) strict.uri("/datasets/numbers").toURL().openConnection();
+        try (TestServer strict = TestServer.start(new ResourceConfig()
+                .register(ArrowHttpFeature.builder(allocator)
+                        .dataset(ScriptedDataset.of("numbers", 1, 1))
+                        .authentication(TokenAuthenticator.builder(key)
+                                .apiTokens(Map.of("job", API_TOKEN))
+                                .build())
+                        .build()))) {
+            HttpURLConnection connection =
+                    (HttpURLConnection) strict.uri("/datasets/numbers").toURL().openConnection();
             connection.setRequestProperty("Authorization", "Bearer " + API_TOKEN);
             assertTrue(problem(connection, 401).get("detail").asText().contains("HTTPS"));
         }

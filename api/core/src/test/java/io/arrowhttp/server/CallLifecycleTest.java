@@ -1,7 +1,5 @@
 package io.arrowhttp.server;
 
-import io.arrowhttp.protocol.ArrowHttpException;
-import io.arrowhttp.protocol.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.testing.IpcMessages;
 import io.arrowhttp.testing.MultipartBody;
 import io.arrowhttp.testing.PacedDataset;
@@ -18,16 +17,18 @@ import io.arrowhttp.testing.ScriptedDataset;
 import io.arrowhttp.testing.ServerStatus;
 import io.arrowhttp.testing.TestServer;
 import io.arrowhttp.testing.ThrowingDataset;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -57,8 +58,8 @@ class CallLifecycleTest {
                 .responseTimeout(Duration.ofSeconds(3))
                 .statusEndpoint();
         for (ErrorCode code : ErrorCode.values()) {
-            builder.dataset(new ThrowingDataset("code-" + code.name(),
-                    () -> new ArrowHttpException(code, "refused with " + code)));
+            builder.dataset(new ThrowingDataset(
+                    "code-" + code.name(), () -> new ArrowHttpException(code, "refused with " + code)));
         }
         server = TestServer.start(new ResourceConfig().register(builder.build()));
     }
@@ -73,7 +74,8 @@ class CallLifecycleTest {
     /** The body of the last part, which is the status part when asked for. */
     private static JsonNode lastPart(RawHttp.Exchange exchange) throws IOException {
         String body = exchange.bodyText();
-        int start = body.lastIndexOf("Content-Type: application/json\r\n\r\n") + "Content-Type: application/json\r\n\r\n".length();
+        int start = body.lastIndexOf("Content-Type: application/json\r\n\r\n")
+                + "Content-Type: application/json\r\n\r\n".length();
         int end = body.indexOf("\r\n--", start);
         return JSON.readTree(end < 0 ? body.substring(start) : body.substring(start, end));
     }
@@ -84,7 +86,8 @@ class CallLifecycleTest {
 
     @Test
     void statusPartReportsASuccessfulStream() throws IOException {
-        RawHttp.Exchange exchange = RawHttp.get(server.port(), "/datasets/small?include_status&include_footnotes", "1.1");
+        RawHttp.Exchange exchange =
+                RawHttp.get(server.port(), "/datasets/small?include_status&include_footnotes", "1.1");
 
         assertTrue(exchange.endedProperly());
         JsonNode status = lastPart(exchange);
@@ -94,7 +97,8 @@ class CallLifecycleTest {
         assertTrue(status.get("bytes").asLong() > 32_000);
         String boundary = exchange.header("Content-Type").replaceAll(".*boundary=", "");
         assertTrue(exchange.bodyText().endsWith("}\r\n--" + boundary + "--\r\n"), "the status part comes last");
-        assertTrue(exchange.bodyText().indexOf("Content-Type: text/plain") < exchange.bodyText().lastIndexOf("Content-Type: application/json"));
+        assertTrue(exchange.bodyText().indexOf("Content-Type: text/plain")
+                < exchange.bodyText().lastIndexOf("Content-Type: application/json"));
     }
 
     @Test
@@ -105,8 +109,10 @@ class CallLifecycleTest {
         String boundary = exchange.header("Content-Type").replaceAll(".*boundary=", "");
         assertFalse(exchange.bodyText().contains("--" + boundary + "--"));
         byte[] body = exchange.body();
-        List<IpcMessages.Located> messages = IpcMessages.locate(body, MultipartBody.partBodyStart(body, MultipartBody.ARROW_PART_HEADER));
-        assertEquals(2, messages.stream().filter(IpcMessages.Located::isRecordBatch).count());
+        List<IpcMessages.Located> messages =
+                IpcMessages.locate(body, MultipartBody.partBodyStart(body, MultipartBody.ARROW_PART_HEADER));
+        assertEquals(
+                2, messages.stream().filter(IpcMessages.Located::isRecordBatch).count());
         assertEquals(-1, messages.get(messages.size() - 1).type(), "readers of the Arrow part stop cleanly");
         JsonNode status = lastPart(exchange);
         assertEquals("INTERNAL", status.get("code").asText());
@@ -140,27 +146,35 @@ class CallLifecycleTest {
     private static RawHttp.Exchange rawGetWithHeader(String path, String header) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(20_000);
-            socket.getOutputStream().write(("GET " + path + " HTTP/1.0\r\nHost: x\r\n" + header + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("GET " + path + " HTTP/1.0\r\nHost: x\r\n" + header + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             byte[] all = socket.getInputStream().readAllBytes();
             String text = new String(all, StandardCharsets.ISO_8859_1);
             int headersEnd = text.indexOf("\r\n\r\n") + 4;
-            java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+            Map<String, String> headers = new LinkedHashMap<>();
             for (String line : text.substring(0, headersEnd).split("\r\n")) {
                 int colon = line.indexOf(':');
                 if (colon > 0) {
-                    headers.put(line.substring(0, colon).toLowerCase(java.util.Locale.ROOT), line.substring(colon + 1).trim());
+                    headers.put(
+                            line.substring(0, colon).toLowerCase(Locale.ROOT),
+                            line.substring(colon + 1).trim());
                 }
             }
-            return new RawHttp.Exchange(text.substring(0, text.indexOf("\r\n")), headers,
-                    java.util.Arrays.copyOfRange(all, headersEnd, all.length), List.of(), false);
+            return new RawHttp.Exchange(
+                    text.substring(0, text.indexOf("\r\n")),
+                    headers,
+                    Arrays.copyOfRange(all, headersEnd, all.length),
+                    List.of(),
+                    false);
         }
     }
 
     @Test
     void aBadDeadlineHeaderIsRefused() throws IOException {
         for (String value : new String[] {"soon", "0", "-3"}) {
-            HttpURLConnection connection = (HttpURLConnection) server.uri("/datasets/small").toURL().openConnection();
+            HttpURLConnection connection =
+                    (HttpURLConnection) server.uri("/datasets/small").toURL().openConnection();
             connection.setRequestProperty("X-Request-Timeout", value);
             assertEquals(400, connection.getResponseCode(), value);
             try (InputStream error = connection.getErrorStream()) {
@@ -173,7 +187,8 @@ class CallLifecycleTest {
     void aSlowProducerHearsThatTheClientWentAway() throws Exception {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write("GET /datasets/paced HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write("GET /datasets/paced HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             assertTrue(in.read(new byte[4096]) > 0);
         }
@@ -186,7 +201,8 @@ class CallLifecycleTest {
         for (int i = 0; i < 30; i++) {
             try (Socket socket = new Socket("127.0.0.1", server.port())) {
                 socket.setSoTimeout(10_000);
-                socket.getOutputStream().write("GET /datasets/large HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write("GET /datasets/large HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 assertEquals(100_000, socket.getInputStream().readNBytes(100_000).length);
             }
         }
@@ -201,7 +217,8 @@ class CallLifecycleTest {
     @Test
     void everyErrorCodeHasItsStatusAndProblemBody() throws IOException {
         for (ErrorCode code : ErrorCode.values()) {
-            HttpURLConnection connection = (HttpURLConnection) server.uri("/datasets/code-" + code.name()).toURL().openConnection();
+            HttpURLConnection connection = (HttpURLConnection)
+                    server.uri("/datasets/code-" + code.name()).toURL().openConnection();
             assertEquals(code.httpStatus(), connection.getResponseCode(), code.name());
             assertEquals("application/problem+json", connection.getContentType(), code.name());
             try (InputStream error = connection.getErrorStream()) {
@@ -216,13 +233,16 @@ class CallLifecycleTest {
 
     @Test
     void anUnexpectedFailureIsA500WithAnIdAndNoInternals() throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) server.uri("/datasets/unexpected").toURL().openConnection();
+        HttpURLConnection connection =
+                (HttpURLConnection) server.uri("/datasets/unexpected").toURL().openConnection();
         assertEquals(500, connection.getResponseCode());
         try (InputStream error = connection.getErrorStream()) {
             JsonNode problem = JSON.readTree(error);
             assertEquals("INTERNAL", problem.get("code").asText());
             assertTrue(problem.get("errorId").asText().matches("[0-9a-f]{16}"));
-            assertTrue(problem.get("detail").asText().contains(problem.get("errorId").asText()));
+            assertTrue(problem.get("detail")
+                    .asText()
+                    .contains(problem.get("errorId").asText()));
             assertFalse(problem.toString().contains("secret internal detail"));
             assertFalse(problem.toString().contains("IllegalStateException"));
         }

@@ -1,23 +1,20 @@
 package io.arrowhttp.server;
 
-import io.arrowhttp.protocol.ArrowMediaTypes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.testing.ScriptedDataset;
 import io.arrowhttp.testing.TestServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -42,11 +39,12 @@ class CatalogTest {
     @BeforeAll
     static void start() {
         serverAllocator = new RootAllocator();
-        server = TestServer.start(new ResourceConfig().register(ArrowHttpFeature.builder(serverAllocator)
-                .dataset(ScriptedDataset.of("numbers", 3, 100))
-                .dataset(ScriptedDataset.of("more-numbers", 1, 5))
-                .rootDataset("numbers")
-                .build()));
+        server = TestServer.start(new ResourceConfig()
+                .register(ArrowHttpFeature.builder(serverAllocator)
+                        .dataset(ScriptedDataset.of("numbers", 3, 100))
+                        .dataset(ScriptedDataset.of("more-numbers", 1, 5))
+                        .rootDataset("numbers")
+                        .build()));
     }
 
     @AfterAll
@@ -97,10 +95,12 @@ class CatalogTest {
         JsonNode numbers = datasets.get(0);
         assertEquals("numbers", numbers.get("name").asText());
         assertEquals("numbered rows for tests", numbers.get("description").asText());
-        assertEquals(ScriptedDataset.SCHEMA, Schema.fromJSON(numbers.get("schema").toString()));
+        assertEquals(
+                ScriptedDataset.SCHEMA, Schema.fromJSON(numbers.get("schema").toString()));
         assertTrue(numbers.get("totalRecords").isNull(), "unknown sizes are null");
         assertTrue(numbers.get("totalBytes").isNull());
-        URI location = URI.create(numbers.get("endpoints").get(0).get("locations").get(0).asText());
+        URI location = URI.create(
+                numbers.get("endpoints").get(0).get("locations").get(0).asText());
         assertEquals(server.uri("/datasets/numbers"), location);
         assertEquals("more-numbers", datasets.get(1).get("name").asText());
     }
@@ -108,7 +108,8 @@ class CatalogTest {
     @Test
     void theLocationInTheCatalogServesTheDataset() throws IOException {
         JsonNode info = json(get("/datasets/more-numbers/info", null));
-        URI location = URI.create(info.get("endpoints").get(0).get("locations").get(0).asText());
+        URI location =
+                URI.create(info.get("endpoints").get(0).get("locations").get(0).asText());
         assertEquals(List.of(5L), rowsPerBatch(get(location, ArrowMediaTypes.ARROW_STREAM)));
     }
 
@@ -149,11 +150,13 @@ class CatalogTest {
 
     @Test
     void multipartIsTheDefault() throws IOException {
-        for (String accept : new String[] {null, "*/*", "multipart/mixed", "multipart/*",
-            "application/vnd.apache.arrow.stream;q=0.1, multipart/mixed"}) {
+        for (String accept : new String[] {
+            null, "*/*", "multipart/mixed", "multipart/*", "application/vnd.apache.arrow.stream;q=0.1, multipart/mixed"
+        }) {
             HttpURLConnection connection = get("/datasets/numbers", accept);
             assertEquals(200, connection.getResponseCode(), String.valueOf(accept));
-            assertTrue(connection.getContentType().startsWith("multipart/mixed;boundary="), connection.getContentType());
+            assertTrue(
+                    connection.getContentType().startsWith("multipart/mixed;boundary="), connection.getContentType());
             assertFalse(connection.getContentType().contains("qs="), connection.getContentType());
             try (InputStream in = connection.getInputStream()) {
                 in.readAllBytes();

@@ -1,39 +1,34 @@
 package io.arrowhttp.server;
 
-import io.arrowhttp.protocol.ArrowHttpException;
-import io.arrowhttp.protocol.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.ClientMiddleware;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
-import io.arrowhttp.server.middleware.AccessLog;
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.server.middleware.CallInfo;
 import io.arrowhttp.server.middleware.CallOutcome;
-import io.arrowhttp.server.middleware.RequestIds;
 import io.arrowhttp.server.middleware.ServerMiddleware;
 import io.arrowhttp.testing.RawHttp;
 import io.arrowhttp.testing.ScriptedDataset;
 import io.arrowhttp.testing.TestServer;
-
 import jakarta.ws.rs.core.MultivaluedMap;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -54,12 +49,10 @@ class MiddlewareTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
 
     private static BufferAllocator allocator;
@@ -92,12 +85,13 @@ class MiddlewareTest {
         ACCESS_LOGGER.addHandler(CAPTURE);
         allocator = new RootAllocator();
         small = ScriptedDataset.of("small", 4, 1000);
-        server = TestServer.start(new ResourceConfig().register(ArrowHttpFeature.builder(allocator)
-                .dataset(small)
-                .dataset(ScriptedDataset.failing("failing", 10, 1000, 2))
-                .middleware(new Recording())
-                .corsOrigins(List.of("https://app.example"))
-                .build()));
+        server = TestServer.start(new ResourceConfig()
+                .register(ArrowHttpFeature.builder(allocator)
+                        .dataset(small)
+                        .dataset(ScriptedDataset.failing("failing", 10, 1000, 2))
+                        .middleware(new Recording())
+                        .corsOrigins(List.of("https://app.example"))
+                        .build()));
     }
 
     @AfterAll
@@ -109,7 +103,8 @@ class MiddlewareTest {
     }
 
     private static HttpURLConnection get(String path, String... headers) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) server.uri(path).toURL().openConnection();
+        HttpURLConnection connection =
+                (HttpURLConnection) server.uri(path).toURL().openConnection();
         connection.setReadTimeout(20_000);
         for (int i = 0; i < headers.length; i += 2) {
             connection.setRequestProperty(headers[i], headers[i + 1]);
@@ -118,7 +113,8 @@ class MiddlewareTest {
     }
 
     private static long read(HttpURLConnection connection) throws IOException {
-        try (InputStream in = connection.getResponseCode() < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+        try (InputStream in =
+                connection.getResponseCode() < 400 ? connection.getInputStream() : connection.getErrorStream()) {
             return in.readAllBytes().length;
         }
     }
@@ -156,10 +152,13 @@ class MiddlewareTest {
         assertEquals(404, missing.getResponseCode());
         assertEquals("recording GET", missing.getHeaderField("X-Seen-By"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ACCESS_LOG.stream().noneMatch(line -> line.startsWith("GET /datasets/none 404")) && System.nanoTime() < deadline) {
+        while (ACCESS_LOG.stream().noneMatch(line -> line.startsWith("GET /datasets/none 404"))
+                && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertTrue(ACCESS_LOG.stream().anyMatch(line -> line.startsWith("GET /datasets/none 404") && !line.contains("failed")),
+        assertTrue(
+                ACCESS_LOG.stream()
+                        .anyMatch(line -> line.startsWith("GET /datasets/none 404") && !line.contains("failed")),
                 "a mapped refusal is told by its status: " + ACCESS_LOG);
     }
 
@@ -170,15 +169,21 @@ class MiddlewareTest {
         assertEquals(403, refused.getResponseCode());
         assertEquals("application/problem+json", refused.getContentType());
         try (InputStream error = refused.getErrorStream()) {
-            assertEquals("UNAUTHORIZED", new ObjectMapper().readTree(error).get("code").asText());
+            assertEquals(
+                    "UNAUTHORIZED",
+                    new ObjectMapper().readTree(error).get("code").asText());
         }
         assertEquals(producedBefore, small.produced(), "the dataset was never read");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ACCESS_LOG.stream().noneMatch(line -> line.startsWith("GET /datasets/small?forbidden 403")) && System.nanoTime() < deadline) {
+        while (ACCESS_LOG.stream().noneMatch(line -> line.startsWith("GET /datasets/small?forbidden 403"))
+                && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertTrue(ACCESS_LOG.stream().anyMatch(line -> line.startsWith("GET /datasets/small?forbidden 403")
-                && line.endsWith("failed: UNAUTHORIZED")), ACCESS_LOG.toString());
+        assertTrue(
+                ACCESS_LOG.stream()
+                        .anyMatch(line -> line.startsWith("GET /datasets/small?forbidden 403")
+                                && line.endsWith("failed: UNAUTHORIZED")),
+                ACCESS_LOG.toString());
     }
 
     @Test
@@ -210,34 +215,50 @@ class MiddlewareTest {
         while (ACCESS_LOG.stream().noneMatch(line -> line.contains("id=log-check-1")) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        String line = ACCESS_LOG.stream().filter(l -> l.contains("id=log-check-1")).findFirst().orElseThrow();
+        String line = ACCESS_LOG.stream()
+                .filter(l -> l.contains("id=log-check-1"))
+                .findFirst()
+                .orElseThrow();
         assertTrue(line.matches("GET /datasets/small\\?x=1 200 \\d+ bytes 4000 rows [0-9.]+ ms id=log-check-1"), line);
     }
 
     @Test
     void corsPreflightIsAnsweredForAllowedOriginsOnly() throws IOException {
-        RawHttp.Exchange preflight = RawHttp.send(server.port(), "OPTIONS", "/datasets/small", "1.1",
-                java.util.Map.of("Origin", "https://app.example", "Access-Control-Request-Method", "GET",
-                        "Access-Control-Request-Headers", "X-Request-Timeout"));
+        RawHttp.Exchange preflight = RawHttp.send(
+                server.port(),
+                "OPTIONS",
+                "/datasets/small",
+                "1.1",
+                Map.of(
+                        "Origin",
+                        "https://app.example",
+                        "Access-Control-Request-Method",
+                        "GET",
+                        "Access-Control-Request-Headers",
+                        "X-Request-Timeout"));
         assertTrue(preflight.statusLine().startsWith("HTTP/1.1 204"), preflight.statusLine());
         assertEquals("https://app.example", preflight.header("Access-Control-Allow-Origin"));
         assertTrue(preflight.header("Access-Control-Allow-Methods").contains("GET"));
         assertTrue(preflight.header("Access-Control-Allow-Headers").contains("X-Request-Timeout"));
 
-        RawHttp.Exchange stranger = RawHttp.send(server.port(), "OPTIONS", "/datasets/small", "1.1",
-                java.util.Map.of("Origin", "https://evil.example", "Access-Control-Request-Method", "GET"));
+        RawHttp.Exchange stranger = RawHttp.send(
+                server.port(),
+                "OPTIONS",
+                "/datasets/small",
+                "1.1",
+                Map.of("Origin", "https://evil.example", "Access-Control-Request-Method", "GET"));
         assertTrue(stranger.statusLine().startsWith("HTTP/1.1 403"), stranger.statusLine());
         assertNull(stranger.header("Access-Control-Allow-Origin"));
     }
 
     @Test
     void corsResponsesNameTheAllowedOriginOnly() throws IOException {
-        RawHttp.Exchange allowed = RawHttp.send(server.port(), "GET", "/datasets/small", "1.1",
-                java.util.Map.of("Origin", "https://app.example"));
+        RawHttp.Exchange allowed =
+                RawHttp.send(server.port(), "GET", "/datasets/small", "1.1", Map.of("Origin", "https://app.example"));
         assertEquals("https://app.example", allowed.header("Access-Control-Allow-Origin"));
         assertTrue(allowed.header("Access-Control-Expose-Headers").contains("X-Request-Id"));
-        RawHttp.Exchange other = RawHttp.send(server.port(), "GET", "/datasets/small", "1.1",
-                java.util.Map.of("Origin", "https://evil.example"));
+        RawHttp.Exchange other =
+                RawHttp.send(server.port(), "GET", "/datasets/small", "1.1", Map.of("Origin", "https://evil.example"));
         assertNull(other.header("Access-Control-Allow-Origin"));
         assertNull(RawHttp.get(server.port(), "/datasets/small", "1.1").header("Access-Control-Allow-Origin"));
     }
@@ -256,7 +277,9 @@ class MiddlewareTest {
                 seen.add(status + " " + headers.getFirst("X-Request-Id"));
             }
         };
-        try (ArrowHttpClient client = ArrowHttpClient.builder(server.uri("/")).middleware(middleware).build();
+        try (ArrowHttpClient client = ArrowHttpClient.builder(server.uri("/"))
+                        .middleware(middleware)
+                        .build();
                 BufferAllocator clientAllocator = new RootAllocator()) {
             try (DatasetStream stream = client.get("small", GetOptions.defaults(), clientAllocator)) {
                 while (stream.reader().loadNextBatch()) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +21,8 @@ class ReadmeEmbeddingSnippetTest {
         String block = firstBlock("xml").replace("0.1.0-SNAPSHOT", "@project.version@");
         // The consumer adds its test framework after the README's dependencies, before the closing tag.
         String dependencies = block.substring(0, block.lastIndexOf("</dependencies>"));
-        assertTrue(normalized(Files.readString(CONSUMER.resolve("pom.xml"))).contains(normalized(dependencies)),
+        assertTrue(
+                normalized(Files.readString(CONSUMER.resolve("pom.xml"))).contains(normalized(dependencies)),
                 "src/it/embedding/pom.xml must contain the README's dependency block");
     }
 
@@ -31,7 +31,8 @@ class ReadmeEmbeddingSnippetTest {
         String registration = firstBlock("java");
         String fromApp = registration.substring(registration.indexOf("ResourceConfig app"));
         String source = Files.readString(CONSUMER.resolve("src/main/java/example/EmbeddedServer.java"));
-        assertTrue(normalized(source).contains(normalized(fromApp)),
+        assertTrue(
+                normalized(source).contains(normalized(fromApp)),
                 "EmbeddedServer.java must contain the README's registration snippet");
     }
 

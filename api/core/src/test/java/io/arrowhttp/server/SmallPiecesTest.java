@@ -1,7 +1,5 @@
 package io.arrowhttp.server;
 
-import io.arrowhttp.protocol.ArrowHttpException;
-import io.arrowhttp.protocol.ErrorCode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.internal.wire.SecureBoundary;
-
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ErrorCode;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 class SmallPiecesTest {
@@ -40,8 +38,8 @@ class SmallPiecesTest {
     void malformedOrOutOfRangeParametersAreInvalidArguments() {
         for (String bad : List.of("0", "-1", "101", "abc", "1e3", "", "99999999999999999999")) {
             DatasetRequest request = DatasetRequest.of(Map.of("rows", List.of(bad)));
-            ArrowHttpException e = assertThrows(ArrowHttpException.class,
-                    () -> request.longParameter("rows", 7, 1, 100), bad);
+            ArrowHttpException e =
+                    assertThrows(ArrowHttpException.class, () -> request.longParameter("rows", 7, 1, 100), bad);
             assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
             assertTrue(e.getMessage().contains("'rows' must be a whole number from 1 to 100"), e.getMessage());
         }

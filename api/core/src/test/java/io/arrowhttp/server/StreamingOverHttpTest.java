@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.testing.ChunkLayout;
 import io.arrowhttp.testing.IpcMessages;
@@ -17,7 +16,6 @@ import io.arrowhttp.testing.MultipartBody;
 import io.arrowhttp.testing.RawHttp;
 import io.arrowhttp.testing.ScriptedDataset;
 import io.arrowhttp.testing.TestServer;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -27,7 +25,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -53,14 +50,15 @@ class StreamingOverHttpTest {
         allocator = new RootAllocator();
         held = ScriptedDataset.holding("held", 3, 10, 1, RELEASE_HELD);
         small = ScriptedDataset.of("small", 5, 1000);
-        server = TestServer.start(new ResourceConfig().register(ArrowHttpFeature.builder(allocator)
-                .dataset(small)
-                .dataset(ScriptedDataset.of("tiny", 3, 2))
-                .dataset(ScriptedDataset.failing("failing", 10, 1000, 2))
-                .dataset(ScriptedDataset.of("large", 5000, 10_000))
-                .dataset(held)
-                .rootDataset("small")
-                .build())
+        server = TestServer.start(new ResourceConfig()
+                .register(ArrowHttpFeature.builder(allocator)
+                        .dataset(small)
+                        .dataset(ScriptedDataset.of("tiny", 3, 2))
+                        .dataset(ScriptedDataset.failing("failing", 10, 1000, 2))
+                        .dataset(ScriptedDataset.of("large", 5000, 10_000))
+                        .dataset(held)
+                        .rootDataset("small")
+                        .build())
                 .register(PlainResource.class));
     }
 
@@ -84,7 +82,8 @@ class StreamingOverHttpTest {
 
     @Test
     void anAcceptHeaderThatExcludesMultipartIsRefusedWithAProblem() throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) server.uri("/datasets/small").toURL().openConnection();
+        HttpURLConnection connection =
+                (HttpURLConnection) server.uri("/datasets/small").toURL().openConnection();
         connection.setRequestProperty("Accept", "application/json");
         assertEquals(406, connection.getResponseCode());
         assertEquals("application/problem+json", connection.getContentType());
@@ -123,7 +122,8 @@ class StreamingOverHttpTest {
     @Test
     void clientDecodesFirstBatchWhileTheServerHoldsTheNextOne() {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
-            HttpURLConnection connection = (HttpURLConnection) server.uri("/datasets/held").toURL().openConnection();
+            HttpURLConnection connection =
+                    (HttpURLConnection) server.uri("/datasets/held").toURL().openConnection();
             connection.setConnectTimeout(5_000);
             connection.setReadTimeout(20_000);
             try (InputStream in = connection.getInputStream()) {
@@ -153,16 +153,18 @@ class StreamingOverHttpTest {
         String boundary = exchange.header("Content-Type").replaceAll(".*boundary=", "");
         assertFalse(exchange.bodyText().contains("--" + boundary + "--"), "close delimiter was sent");
         byte[] body = exchange.body();
-        List<IpcMessages.Located> messages = IpcMessages.locate(body,
-                MultipartBody.partBodyStart(body, MultipartBody.ARROW_PART_HEADER));
-        assertEquals(2, messages.stream().filter(IpcMessages.Located::isRecordBatch).count());
+        List<IpcMessages.Located> messages =
+                IpcMessages.locate(body, MultipartBody.partBodyStart(body, MultipartBody.ARROW_PART_HEADER));
+        assertEquals(
+                2, messages.stream().filter(IpcMessages.Located::isRecordBatch).count());
         assertTrue(messages.stream().noneMatch(m -> m.type() == -1), "end-of-stream marker was sent");
     }
 
     @Test
     void producerFailureIsAnErrorForAnHttpClient() {
         IOException failure = assertThrows(IOException.class, () -> {
-            HttpURLConnection connection = (HttpURLConnection) server.uri("/datasets/failing").toURL().openConnection();
+            HttpURLConnection connection =
+                    (HttpURLConnection) server.uri("/datasets/failing").toURL().openConnection();
             connection.setReadTimeout(20_000);
             try (InputStream in = connection.getInputStream()) {
                 in.readAllBytes();
@@ -182,9 +184,10 @@ class StreamingOverHttpTest {
         String boundary = exchange.header("Content-Type").replaceAll(".*boundary=", "");
         assertTrue(exchange.bodyText().endsWith("\r\n--" + boundary + "--\r\n"));
         byte[] body = exchange.body();
-        List<IpcMessages.Located> messages = IpcMessages.locate(body,
-                MultipartBody.partBodyStart(body, MultipartBody.ARROW_PART_HEADER));
-        assertEquals(5, messages.stream().filter(IpcMessages.Located::isRecordBatch).count());
+        List<IpcMessages.Located> messages =
+                IpcMessages.locate(body, MultipartBody.partBodyStart(body, MultipartBody.ARROW_PART_HEADER));
+        assertEquals(
+                5, messages.stream().filter(IpcMessages.Located::isRecordBatch).count());
         assertEquals(-1, messages.get(messages.size() - 1).type());
     }
 
@@ -202,14 +205,15 @@ class StreamingOverHttpTest {
         for (int i = 0; i < 20; i++) {
             try (Socket socket = new Socket("127.0.0.1", server.port())) {
                 socket.setSoTimeout(10_000);
-                socket.getOutputStream().write(("GET /datasets/large HTTP/1.1\r\nHost: x\r\n\r\n")
-                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream()
+                        .write(("GET /datasets/large HTTP/1.1\r\nHost: x\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 byte[] some = socket.getInputStream().readNBytes(200_000);
                 assertEquals(200_000, some.length);
             }
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while ((allocator.getAllocatedMemory() != 0 || !allocator.getChildAllocators().isEmpty())
+        while ((allocator.getAllocatedMemory() != 0
+                        || !allocator.getChildAllocators().isEmpty())
                 && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
@@ -225,15 +229,16 @@ class StreamingOverHttpTest {
         RawHttp.Exchange get = RawHttp.get(server.port(), "/datasets/small", "1.1");
         RawHttp.Exchange head = RawHttp.send(server.port(), "HEAD", "/datasets/small", "1.1", Map.of());
         assertTrue(head.statusLine().startsWith("HTTP/1.1 200"), head.statusLine());
-        assertTrue(head.header("Content-Type").matches("multipart/mixed;\\s*boundary=[A-Za-z0-9_-]{38}"),
+        assertTrue(
+                head.header("Content-Type").matches("multipart/mixed;\\s*boundary=[A-Za-z0-9_-]{38}"),
                 head.header("Content-Type"));
         assertEquals(get.header("MIME-Version"), head.header("MIME-Version"));
         assertEquals(get.header("Content-Length"), head.header("Content-Length"), "no length, as for GET");
         assertEquals(0, head.body().length);
         assertEquals(opened + 1, small.opened(), "HEAD opened no reader; GET did");
 
-        RawHttp.Exchange arrowHead = RawHttp.send(server.port(), "HEAD", "/datasets/small", "1.1",
-                Map.of("Accept", ArrowMediaTypes.ARROW_STREAM));
+        RawHttp.Exchange arrowHead = RawHttp.send(
+                server.port(), "HEAD", "/datasets/small", "1.1", Map.of("Accept", ArrowMediaTypes.ARROW_STREAM));
         assertEquals(ArrowMediaTypes.ARROW_STREAM, arrowHead.header("Content-Type"));
         RawHttp.Exchange rootHead = RawHttp.send(server.port(), "HEAD", "/", "1.1", Map.of());
         assertTrue(rootHead.statusLine().startsWith("HTTP/1.1 200"), rootHead.statusLine());
@@ -245,7 +250,8 @@ class StreamingOverHttpTest {
     @Test
     void rootServesTheRootDataset() throws IOException {
         RawHttp.Exchange exchange = RawHttp.get(server.port(), "/", "1.1");
-        assertTrue(exchange.bodyText().contains("{\"batches\":5") || exchange.bodyText().contains("\"batches\":5"));
+        assertTrue(exchange.bodyText().contains("{\"batches\":5")
+                || exchange.bodyText().contains("\"batches\":5"));
     }
 
     @Test
@@ -271,7 +277,8 @@ class StreamingOverHttpTest {
 
     @Test
     void wrongMethodIsAProblemThatSaysWhichMethodsWork() throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) server.uri("/datasets/small").toURL().openConnection();
+        HttpURLConnection connection =
+                (HttpURLConnection) server.uri("/datasets/small").toURL().openConnection();
         connection.setRequestMethod("DELETE");
         assertEquals(405, connection.getResponseCode());
         assertEquals("application/problem+json", connection.getContentType());

@@ -14,8 +14,8 @@ public final class ChunkLayout {
      */
     public static void assertOneChunkPerBatch(RawHttp.Exchange exchange, int batches) {
         byte[] body = exchange.body();
-        List<IpcMessages.Located> messages = IpcMessages.locate(body,
-                MultipartBody.partBodyStart(body, MultipartBody.ARROW_PART_HEADER));
+        List<IpcMessages.Located> messages =
+                IpcMessages.locate(body, MultipartBody.partBodyStart(body, MultipartBody.ARROW_PART_HEADER));
         int chunkStart = 0;
         int batchChunks = 0;
         for (int chunk = 0; chunk < exchange.chunks().size(); chunk++) {
@@ -33,10 +33,11 @@ public final class ChunkLayout {
             }
             chunkStart = end;
         }
-        assertEquals(batches, messages.stream().filter(IpcMessages.Located::isRecordBatch).count());
+        assertEquals(
+                batches,
+                messages.stream().filter(IpcMessages.Located::isRecordBatch).count());
         assertEquals(batches, batchChunks);
     }
 
-    private ChunkLayout() {
-    }
+    private ChunkLayout() {}
 }

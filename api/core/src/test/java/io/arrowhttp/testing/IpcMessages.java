@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
 
@@ -32,7 +31,8 @@ public final class IpcMessages {
                 messages.add(new Located((byte) -1, position, position + 8));
                 return messages;
             }
-            ByteBuffer metadata = ByteBuffer.wrap(bytes, position + 8, metadataLength).slice().order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer metadata =
+                    ByteBuffer.wrap(bytes, position + 8, metadataLength).slice().order(ByteOrder.LITTLE_ENDIAN);
             Message message = Message.getRootAsMessage(metadata);
             int end = Math.toIntExact(position + 8 + metadataLength + message.bodyLength());
             messages.add(new Located(message.headerType(), position, end));
@@ -41,6 +41,5 @@ public final class IpcMessages {
         return messages;
     }
 
-    private IpcMessages() {
-    }
+    private IpcMessages() {}
 }

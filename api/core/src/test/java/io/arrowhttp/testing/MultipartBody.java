@@ -52,6 +52,5 @@ public final class MultipartBody {
         return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
     }
 
-    private MultipartBody() {
-    }
+    private MultipartBody() {}
 }

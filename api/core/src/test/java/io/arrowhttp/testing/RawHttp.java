@@ -19,8 +19,8 @@ import java.util.Map;
 public final class RawHttp {
 
     /** What came back. {@code chunks} is empty for a body that was not chunked. */
-    public record Exchange(String statusLine, Map<String, String> headers, byte[] body, List<byte[]> chunks,
-            boolean endedProperly) {
+    public record Exchange(
+            String statusLine, Map<String, String> headers, byte[] body, List<byte[]> chunks, boolean endedProperly) {
 
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
@@ -31,8 +31,7 @@ public final class RawHttp {
         }
     }
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     public static Exchange get(int port, String path, String version) throws IOException {
         return send(port, "GET", path, version, Map.of());
@@ -42,13 +41,15 @@ public final class RawHttp {
      * Any request, with headers an HTTP client library might refuse to send (such as
      * {@code Origin}).
      */
-    public static Exchange send(int port, String method, String path, String version, Map<String, String> requestHeaders)
+    public static Exchange send(
+            int port, String method, String path, String version, Map<String, String> requestHeaders)
             throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             socket.setSoTimeout(30_000);
             StringBuilder extra = new StringBuilder();
-            requestHeaders.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
+            requestHeaders.forEach((name, value) ->
+                    extra.append(name).append(": ").append(value).append("\r\n"));
             String request = method + " " + path + " HTTP/" + version + "\r\nHost: 127.0.0.1:" + port
                     + "\r\nConnection: close\r\n" + extra + "\r\n";
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
@@ -58,7 +59,9 @@ public final class RawHttp {
             Map<String, String> headers = new LinkedHashMap<>();
             for (String line = line(in); line != null && !line.isEmpty(); line = line(in)) {
                 int colon = line.indexOf(':');
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                headers.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
             if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
                 return readChunked(statusLine, headers, in);

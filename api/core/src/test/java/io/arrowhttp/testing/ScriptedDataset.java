@@ -3,14 +3,12 @@ package io.arrowhttp.testing;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.dataset.GeneratingReader;
-
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -37,8 +35,13 @@ public final class ScriptedDataset implements Dataset {
     private final AtomicInteger opened = new AtomicInteger();
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private ScriptedDataset(String name, int batches, int rowsPerBatch, int failBeforeBatch,
-            int holdBeforeBatch, CountDownLatch release) {
+    private ScriptedDataset(
+            String name,
+            int batches,
+            int rowsPerBatch,
+            int failBeforeBatch,
+            int holdBeforeBatch,
+            CountDownLatch release) {
         this.name = name;
         this.batches = batches;
         this.rowsPerBatch = rowsPerBatch;
@@ -57,7 +60,8 @@ public final class ScriptedDataset implements Dataset {
     }
 
     /** Waits for {@code release} before producing batch {@code index} (0-based); at most 30 s. */
-    public static ScriptedDataset holding(String name, int batches, int rowsPerBatch, int index, CountDownLatch release) {
+    public static ScriptedDataset holding(
+            String name, int batches, int rowsPerBatch, int index, CountDownLatch release) {
         return new ScriptedDataset(name, batches, rowsPerBatch, -1, index, release);
     }
 

@@ -2,7 +2,6 @@ package io.arrowhttp.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -13,8 +12,7 @@ public final class ServerStatus {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ServerStatus() {
-    }
+    private ServerStatus() {}
 
     public static JsonNode read(URI status) throws IOException {
         try (InputStream in = status.toURL().openStream()) {
@@ -29,7 +27,8 @@ public final class ServerStatus {
     public static JsonNode awaitIdle(URI status) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         JsonNode current = read(status);
-        while ((current.get("allocatedBytes").asLong() != 0 || current.get("activeStreams").asLong() != 0)
+        while ((current.get("allocatedBytes").asLong() != 0
+                        || current.get("activeStreams").asLong() != 0)
                 && System.nanoTime() < deadline) {
             Thread.sleep(50);
             current = read(status);

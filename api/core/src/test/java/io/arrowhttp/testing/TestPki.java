@@ -1,11 +1,11 @@
 package io.arrowhttp.testing;
 
 import io.arrowhttp.tls.TlsMaterial;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
 import java.util.ArrayList;
@@ -60,15 +60,44 @@ public final class TestPki {
     private void make() throws IOException, InterruptedException {
         authority("ca", caPem);
         authority("other-ca", otherCaPem);
-        issued("server", "CN=127.0.0.1", "SAN=ip:127.0.0.1,dns:localhost", "EKU=serverAuth", serverKeystore,
-                serverChainPem, serverKeyPem);
-        issued("client", "CN=arrowhttp-test-client", null, "EKU=clientAuth", clientKeystore, clientChainPem, clientKeyPem);
+        issued(
+                "server",
+                "CN=127.0.0.1",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "EKU=serverAuth",
+                serverKeystore,
+                serverChainPem,
+                serverKeyPem);
+        issued(
+                "client",
+                "CN=arrowhttp-test-client",
+                null,
+                "EKU=clientAuth",
+                clientKeystore,
+                clientChainPem,
+                clientKeyPem);
     }
 
     private void authority(String alias, Path pem) throws IOException, InterruptedException {
         Path store = folder.resolve(alias + ".p12");
-        keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=arrowhttp test " + alias,
-                "-ext", "bc:c", "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12");
+        keytool(
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=arrowhttp test " + alias,
+                "-ext",
+                "bc:c",
+                "-validity",
+                "2",
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                "PKCS12");
         keytool("-exportcert", "-rfc", "-alias", alias, "-keystore", store.toString(), "-file", pem.toString());
     }
 
@@ -76,11 +105,38 @@ public final class TestPki {
             throws IOException, InterruptedException {
         Path request = folder.resolve(alias + ".csr");
         Path certificate = folder.resolve(alias + ".crt");
-        keytool("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", dname,
-                "-validity", "2", "-keystore", store.toString(), "-storetype", "PKCS12");
+        keytool(
+                "-genkeypair",
+                "-alias",
+                alias,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                dname,
+                "-validity",
+                "2",
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                "PKCS12");
         keytool("-certreq", "-alias", alias, "-keystore", store.toString(), "-file", request.toString());
-        List<String> sign = new ArrayList<>(List.of("-gencert", "-alias", "ca", "-keystore", folder.resolve("ca.p12").toString(),
-                "-infile", request.toString(), "-outfile", certificate.toString(), "-rfc", "-validity", "2", "-ext", eku));
+        List<String> sign = new ArrayList<>(List.of(
+                "-gencert",
+                "-alias",
+                "ca",
+                "-keystore",
+                folder.resolve("ca.p12").toString(),
+                "-infile",
+                request.toString(),
+                "-outfile",
+                certificate.toString(),
+                "-rfc",
+                "-validity",
+                "2",
+                "-ext",
+                eku));
         if (san != null) {
             sign.addAll(List.of("-ext", san));
         }
@@ -93,7 +149,7 @@ public final class TestPki {
             keys.load(in, PASSWORD);
             Key key = keys.getKey(alias, PASSWORD);
             Files.writeString(keyPem, TlsMaterial.pem("PRIVATE KEY", key.getEncoded()));
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IOException(e);
         }
     }
@@ -104,8 +160,11 @@ public final class TestPki {
         command.addAll(List.of(arguments));
         command.addAll(List.of("-storepass", new String(PASSWORD)));
         Path log = folder.resolve("keytool.log");
-        Process process = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process process = new ProcessBuilder(command)
+                .directory(folder.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             process.destroyForcibly();
             throw new IOException("keytool failed: " + command + "\n" + Files.readString(log));

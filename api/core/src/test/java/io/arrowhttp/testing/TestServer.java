@@ -3,7 +3,6 @@ package io.arrowhttp.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.glassfish.jersey.server.ResourceConfig;

@@ -23,6 +23,5 @@ public final class ArrowMediaTypes {
     /** {@link #PROBLEM_JSON} as a {@link MediaType}. */
     public static final MediaType PROBLEM_JSON_TYPE = MediaType.valueOf(PROBLEM_JSON);
 
-    private ArrowMediaTypes() {
-    }
+    private ArrowMediaTypes() {}
 }

@@ -8,12 +8,10 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
-
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -32,8 +30,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
 public record DatasetInfo(
         String name,
         String description,
+
         @JsonSerialize(using = SchemaJson.Writer.class) @JsonDeserialize(using = SchemaJson.Reader.class)
-                Schema schema,
+        Schema schema,
+
         Long totalRecords,
         Long totalBytes,
         List<Endpoint> endpoints) {

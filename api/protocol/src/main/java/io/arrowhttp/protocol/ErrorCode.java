@@ -1,7 +1,6 @@
 package io.arrowhttp.protocol;
 
 import jakarta.ws.rs.core.Response;
-
 import java.util.Optional;
 
 /**

@@ -21,7 +21,8 @@ public final class QueryParameters {
         if (values == null) {
             return false;
         }
-        String value = values.isEmpty() || values.get(0) == null ? "" : values.get(0).trim();
+        String value =
+                values.isEmpty() || values.get(0) == null ? "" : values.get(0).trim();
         return !value.equalsIgnoreCase("false") && !value.equals("0");
     }
 }

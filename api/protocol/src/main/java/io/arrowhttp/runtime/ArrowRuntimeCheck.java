@@ -1,11 +1,10 @@
 package io.arrowhttp.runtime;
 
-import java.io.IOException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.IntVector;
@@ -24,8 +23,7 @@ public final class ArrowRuntimeCheck {
     /** The JVM option Arrow needs. */
     public static final String REQUIRED_JVM_OPTION = "--add-opens=java.base/java.nio=ALL-UNNAMED";
 
-    private ArrowRuntimeCheck() {
-    }
+    private ArrowRuntimeCheck() {}
 
     private static volatile boolean passed;
 
@@ -65,8 +63,8 @@ public final class ArrowRuntimeCheck {
             }
             return Optional.empty();
         } catch (UnsupportedOperationException | IllegalAccessError | ExceptionInInitializerError e) {
-            return Optional.of("Arrow cannot write or read record batches in this JVM (" + e
-                    + "). Start the JVM with " + REQUIRED_JVM_OPTION);
+            return Optional.of("Arrow cannot write or read record batches in this JVM (" + e + "). Start the JVM with "
+                    + REQUIRED_JVM_OPTION);
         } catch (IOException | RuntimeException e) {
             return Optional.of("Arrow failed its start-up check: " + e);
         }

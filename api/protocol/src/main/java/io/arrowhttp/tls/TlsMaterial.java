@@ -17,7 +17,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -28,12 +27,11 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class TlsMaterial {
 
-    private static final Pattern PRIVATE_KEY = Pattern.compile(
-            "-----BEGIN PRIVATE KEY-----(.+?)-----END PRIVATE KEY-----", Pattern.DOTALL);
+    private static final Pattern PRIVATE_KEY =
+            Pattern.compile("-----BEGIN PRIVATE KEY-----(.+?)-----END PRIVATE KEY-----", Pattern.DOTALL);
     private static final char[] IN_MEMORY_PASSWORD = "arrowhttp".toCharArray();
 
-    private TlsMaterial() {
-    }
+    private TlsMaterial() {}
 
     /** A keystore holding one key with its certificate chain, from PEM files. */
     public static KeyStore keyStoreFromPem(Path certificateChain, Path privateKey) {
@@ -48,8 +46,10 @@ public final class TlsMaterial {
             store.setKeyEntry("key", key, IN_MEMORY_PASSWORD, chain.toArray(Certificate[]::new));
             return store;
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException("The key in " + privateKey + " does not match the certificate in "
-                    + certificateChain + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "The key in " + privateKey + " does not match the certificate in " + certificateChain + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -60,8 +60,10 @@ public final class TlsMaterial {
             store.load(in, password);
             return store;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("Cannot read the PKCS12 keystore " + pkcs12
-                    + " (wrong password, or not PKCS12?): " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "Cannot read the PKCS12 keystore " + pkcs12 + " (wrong password, or not PKCS12?): "
+                            + e.getMessage(),
+                    e);
         }
     }
 
@@ -103,8 +105,10 @@ public final class TlsMaterial {
                 trustManagers.init(trusted);
             }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers == null ? null : keyManagers.getKeyManagers(),
-                    trustManagers == null ? null : trustManagers.getTrustManagers(), null);
+            context.init(
+                    keyManagers == null ? null : keyManagers.getKeyManagers(),
+                    trustManagers == null ? null : trustManagers.getTrustManagers(),
+                    null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("Cannot set up TLS: " + e.getMessage(), e);
@@ -113,7 +117,8 @@ public final class TlsMaterial {
 
     private static List<Certificate> certificates(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
-            Collection<? extends Certificate> all = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            Collection<? extends Certificate> all =
+                    CertificateFactory.getInstance("X.509").generateCertificates(in);
             return List.copyOf(all);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("Cannot read PEM certificates from " + file + ": " + e.getMessage(), e);
@@ -145,7 +150,8 @@ public final class TlsMaterial {
 
     /** A PEM block of a DER encoding, for writing keys and certificates. */
     public static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(der) + "\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 }

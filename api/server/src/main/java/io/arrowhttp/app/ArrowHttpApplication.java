@@ -1,9 +1,7 @@
 package io.arrowhttp.app;
 
 import jakarta.ws.rs.ApplicationPath;
-
 import java.util.concurrent.atomic.AtomicReference;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;

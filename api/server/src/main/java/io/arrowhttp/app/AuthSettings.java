@@ -1,14 +1,12 @@
 package io.arrowhttp.app;
 
 import io.arrowhttp.server.auth.TokenAuthenticator;
-
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +43,9 @@ public record AuthSettings(Path usersFile, List<String> apiTokens, String tokenK
             try {
                 key = Base64.getDecoder().decode(tokenKey.trim());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Setting arrowhttp.auth.token-key must be base64, such as the output of "
-                        + "'head -c 32 /dev/urandom | base64'");
+                throw new IllegalArgumentException(
+                        "Setting arrowhttp.auth.token-key must be base64, such as the output of "
+                                + "'head -c 32 /dev/urandom | base64'");
             }
         }
         TokenAuthenticator.Builder builder = TokenAuthenticator.builder(key);
@@ -60,7 +59,9 @@ public record AuthSettings(Path usersFile, List<String> apiTokens, String tokenK
                 throw new IllegalArgumentException("Setting arrowhttp.auth.api-tokens takes identity=token pairs, got '"
                         + (entry.length() > 20 ? entry.substring(0, 20) + "..." : entry) + "'");
             }
-            tokens.put(entry.substring(0, equals).trim(), entry.substring(equals + 1).trim());
+            tokens.put(
+                    entry.substring(0, equals).trim(),
+                    entry.substring(equals + 1).trim());
         }
         builder.apiTokens(tokens);
         if (allowInsecureHttp) {

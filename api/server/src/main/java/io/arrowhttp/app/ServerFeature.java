@@ -1,17 +1,14 @@
 package io.arrowhttp.app;
 
-import io.arrowhttp.server.ArrowHttpFeature;
-import io.arrowhttp.runtime.ArrowRuntimeCheck;
 import io.arrowhttp.example.TickersDataset;
-
+import io.arrowhttp.runtime.ArrowRuntimeCheck;
+import io.arrowhttp.server.ArrowHttpFeature;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
-
 import java.time.Duration;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.glassfish.jersey.server.spi.AbstractContainerLifecycleListener;
@@ -46,25 +43,31 @@ final class ServerFeature implements Feature {
     public boolean configure(FeatureContext context) {
         Optional<String> arrowProblem = ArrowRuntimeCheck.problem();
         if (arrowProblem.isPresent()) {
-            LOG.error("arrowhttp cannot serve Arrow data and answers 503 to every request: {}. {}",
-                    arrowProblem.get(), JVM_OPTION_HINT);
-            context.register(new UnavailableFilter("Arrow cannot write record batches in this JVM. " + JVM_OPTION_HINT));
+            LOG.error(
+                    "arrowhttp cannot serve Arrow data and answers 503 to every request: {}. {}",
+                    arrowProblem.get(),
+                    JVM_OPTION_HINT);
+            context.register(
+                    new UnavailableFilter("Arrow cannot write record batches in this JVM. " + JVM_OPTION_HINT));
             return true;
         }
         ServletParameters servlet = ServletParameters.of(context);
-        ServerSettings settings = explicitSettings != null ? explicitSettings
-                : ServerSettings.from(name -> {
-                    Object value = context.getConfiguration().getProperty(name);
-                    return value != null ? value : servlet.get(name);
-                }, System.getProperties(), System.getenv());
+        ServerSettings settings = explicitSettings != null
+                ? explicitSettings
+                : ServerSettings.from(
+                        name -> {
+                            Object value = context.getConfiguration().getProperty(name);
+                            return value != null ? value : servlet.get(name);
+                        },
+                        System.getProperties(),
+                        System.getenv());
         BufferAllocator root = new RootAllocator(settings.memoryLimit());
         TickersDataset tickers = new TickersDataset(new SplittableRandom().nextLong(), settings.maxRows());
         ArrowHttpFeature.Builder feature = ArrowHttpFeature.builder(root);
         if (settings.auth().enabled()) {
             feature.authentication(settings.auth().authenticator());
         }
-        context.register(feature
-                .dataset(tickers)
+        context.register(feature.dataset(tickers)
                 .rootDataset(TickersDataset.NAME)
                 .responseMemoryLimit(settings.responseMemoryLimit())
                 .responseTimeout(Duration.ofSeconds(settings.responseTimeoutSeconds()))
@@ -80,13 +83,18 @@ final class ServerFeature implements Feature {
                     root.close();
                     LOG.info("arrowhttp stopped; its Arrow root allocator is closed");
                 } catch (IllegalStateException stillInUse) {
-                    LOG.warn("arrowhttp stopped with {} bytes of Arrow memory still in use: {}", inUse,
+                    LOG.warn(
+                            "arrowhttp stopped with {} bytes of Arrow memory still in use: {}",
+                            inUse,
                             stillInUse.getMessage());
                 }
             }
         });
         onAllocator.accept(root);
-        LOG.info("arrowhttp started: max rows {}, Arrow memory limit {} bytes", settings.maxRows(), settings.memoryLimit());
+        LOG.info(
+                "arrowhttp started: max rows {}, Arrow memory limit {} bytes",
+                settings.maxRows(),
+                settings.memoryLimit());
         return true;
     }
 }

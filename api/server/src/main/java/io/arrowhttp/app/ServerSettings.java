@@ -1,7 +1,10 @@
 package io.arrowhttp.app;
 
 import io.arrowhttp.example.TickersDataset;
-
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
@@ -22,8 +25,13 @@ import java.util.function.Function;
  *     ({@code arrowhttp.cors-origins}); none by default
  * @param auth authentication, off by default; see {@link AuthSettings}
  */
-public record ServerSettings(long maxRows, long memoryLimit, long responseMemoryLimit, long responseTimeoutSeconds,
-        java.util.List<String> corsOrigins, AuthSettings auth) {
+public record ServerSettings(
+        long maxRows,
+        long memoryLimit,
+        long responseMemoryLimit,
+        long responseTimeoutSeconds,
+        List<String> corsOrigins,
+        AuthSettings auth) {
 
     public static final long DEFAULT_MEMORY_LIMIT = 1L << 30;
     public static final long DEFAULT_RESPONSE_MEMORY_LIMIT = 64L << 20;
@@ -34,13 +42,18 @@ public record ServerSettings(long maxRows, long memoryLimit, long responseMemory
         requirePositive("arrowhttp.memory-limit", memoryLimit);
         requirePositive("arrowhttp.response-memory-limit", responseMemoryLimit);
         requirePositive("arrowhttp.response-timeout-seconds", responseTimeoutSeconds);
-        corsOrigins = java.util.List.copyOf(corsOrigins);
+        corsOrigins = List.copyOf(corsOrigins);
         auth = auth == null ? AuthSettings.OFF : auth;
     }
 
     public static ServerSettings defaults() {
-        return new ServerSettings(TickersDataset.DEFAULT_MAX_ROWS, DEFAULT_MEMORY_LIMIT, DEFAULT_RESPONSE_MEMORY_LIMIT,
-                DEFAULT_RESPONSE_TIMEOUT_SECONDS, java.util.List.of(), AuthSettings.OFF);
+        return new ServerSettings(
+                TickersDataset.DEFAULT_MAX_ROWS,
+                DEFAULT_MEMORY_LIMIT,
+                DEFAULT_RESPONSE_MEMORY_LIMIT,
+                DEFAULT_RESPONSE_TIMEOUT_SECONDS,
+                List.of(),
+                AuthSettings.OFF);
     }
 
     /** Settings from this JVM's system properties and environment, defaults for the rest. */
@@ -53,8 +66,8 @@ public record ServerSettings(long maxRows, long memoryLimit, long responseMemory
      *
      * @throws IllegalArgumentException naming the setting whose value is not usable
      */
-    public static ServerSettings from(Function<String, Object> contextParameters, Properties properties,
-            Map<String, String> environment) {
+    public static ServerSettings from(
+            Function<String, Object> contextParameters, Properties properties, Map<String, String> environment) {
         Function<String, String> lookup = name -> {
             Object context = contextParameters.apply(name);
             if (context != null) {
@@ -73,14 +86,17 @@ public record ServerSettings(long maxRows, long memoryLimit, long responseMemory
                 number(lookup, "arrowhttp.response-memory-limit", defaults.responseMemoryLimit()),
                 number(lookup, "arrowhttp.response-timeout-seconds", defaults.responseTimeoutSeconds()),
                 list(lookup, "arrowhttp.cors-origins"),
-                new AuthSettings(path(lookup, "arrowhttp.auth.users"), list(lookup, "arrowhttp.auth.api-tokens"),
+                new AuthSettings(
+                        path(lookup, "arrowhttp.auth.users"),
+                        list(lookup, "arrowhttp.auth.api-tokens"),
                         lookup.apply("arrowhttp.auth.token-key"),
-                        Boolean.parseBoolean(String.valueOf(lookup.apply("arrowhttp.auth.allow-insecure-http")).trim())));
+                        Boolean.parseBoolean(String.valueOf(lookup.apply("arrowhttp.auth.allow-insecure-http"))
+                                .trim())));
     }
 
     /** {@code arrowhttp.max-rows} becomes {@code ARROWHTTP_MAX_ROWS}. */
     static String environmentName(String name) {
-        return name.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+        return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     public ServerSettings withMaxRows(long rows) {
@@ -88,24 +104,28 @@ public record ServerSettings(long maxRows, long memoryLimit, long responseMemory
     }
 
     public ServerSettings withAuth(AuthSettings authSettings) {
-        return new ServerSettings(maxRows, memoryLimit, responseMemoryLimit, responseTimeoutSeconds, corsOrigins, authSettings);
+        return new ServerSettings(
+                maxRows, memoryLimit, responseMemoryLimit, responseTimeoutSeconds, corsOrigins, authSettings);
     }
 
-    private static java.nio.file.Path path(Function<String, String> lookup, String name) {
+    private static Path path(Function<String, String> lookup, String name) {
         String value = lookup.apply(name);
-        return value == null || value.isBlank() ? null : java.nio.file.Path.of(value.trim());
+        return value == null || value.isBlank() ? null : Path.of(value.trim());
     }
 
-    public ServerSettings withCorsOrigins(java.util.List<String> origins) {
+    public ServerSettings withCorsOrigins(List<String> origins) {
         return new ServerSettings(maxRows, memoryLimit, responseMemoryLimit, responseTimeoutSeconds, origins, auth);
     }
 
-    private static java.util.List<String> list(Function<String, String> lookup, String name) {
+    private static List<String> list(Function<String, String> lookup, String name) {
         String value = lookup.apply(name);
         if (value == null || value.isBlank()) {
-            return java.util.List.of();
+            return List.of();
         }
-        return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(v -> !v.isEmpty())
+                .toList();
     }
 
     private static long number(Function<String, String> lookup, String name, long defaultValue) {

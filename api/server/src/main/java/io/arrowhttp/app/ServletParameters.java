@@ -1,9 +1,7 @@
 package io.arrowhttp.app;
 
 import jakarta.ws.rs.core.FeatureContext;
-
 import java.lang.reflect.Method;
-
 import org.glassfish.jersey.InjectionManagerProvider;
 import org.glassfish.jersey.internal.inject.InjectionManager;
 
@@ -29,10 +27,12 @@ final class ServletParameters {
 
     static ServletParameters of(FeatureContext context) {
         try {
-            Class<?> type = Class.forName("jakarta.servlet.ServletContext", false, ServletParameters.class.getClassLoader());
+            Class<?> type =
+                    Class.forName("jakarta.servlet.ServletContext", false, ServletParameters.class.getClassLoader());
             InjectionManager injectionManager = InjectionManagerProvider.getInjectionManager(context);
             Object servletContext = injectionManager.getInstance(type);
-            return servletContext == null ? NONE
+            return servletContext == null
+                    ? NONE
                     : new ServletParameters(servletContext, type.getMethod("getInitParameter", String.class));
         } catch (ReflectiveOperationException | LinkageError | RuntimeException notInAServletContainer) {
             return NONE;

@@ -1,15 +1,12 @@
 package io.arrowhttp.app;
 
-import io.arrowhttp.protocol.ArrowMediaTypes;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.arrowhttp.protocol.ArrowMediaTypes;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.Response;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,6 +32,9 @@ final class UnavailableFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        request.abortWith(Response.status(503).type(ArrowMediaTypes.PROBLEM_JSON_TYPE).entity(body).build());
+        request.abortWith(Response.status(503)
+                .type(ArrowMediaTypes.PROBLEM_JSON_TYPE)
+                .entity(body)
+                .build());
     }
 }

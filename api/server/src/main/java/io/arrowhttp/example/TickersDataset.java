@@ -2,16 +2,15 @@ package io.arrowhttp.example;
 
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -35,6 +34,7 @@ public final class TickersDataset implements Dataset {
     public static final long DEFAULT_ROWS = 42_000_000L;
     /** Largest {@code rows} accepted unless configured otherwise: about 25 GB, minutes of streaming. */
     public static final long DEFAULT_MAX_ROWS = 1_000_000_000L;
+
     public static final int BATCH_ROWS = 6 * 1024;
     public static final int BASE_ROWS = 8 * BATCH_ROWS;
     public static final int TICKER_COUNT = 60;
@@ -50,8 +50,7 @@ public final class TickersDataset implements Dataset {
     private final SplittableRandom seeds;
 
     /** One ticker and its description: an element of the JSON part. */
-    public record Ticker(String ticker, String description) {
-    }
+    public record Ticker(String ticker, String description) {}
 
     /** A dataset with random content and the default bound on {@code rows}. */
     public TickersDataset() {
@@ -99,8 +98,8 @@ public final class TickersDataset implements Dataset {
     }
 
     @Override
-    public java.util.OptionalLong totalRecords() {
-        return java.util.OptionalLong.of(DEFAULT_ROWS);
+    public OptionalLong totalRecords() {
+        return OptionalLong.of(DEFAULT_ROWS);
     }
 
     @Override

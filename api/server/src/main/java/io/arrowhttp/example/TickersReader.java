@@ -1,9 +1,7 @@
 package io.arrowhttp.example;
 
 import io.arrowhttp.dataset.GeneratingReader;
-
 import java.util.SplittableRandom;
-
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BigIntVector;

@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.arrowhttp.testing.ChunkLayout;
 import io.arrowhttp.testing.RawHttp;
-
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -23,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -33,7 +29,6 @@ import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.glassfish.jersey.client.ClientProperties;
 import org.glassfish.jersey.media.multipart.BodyPart;
 import org.glassfish.jersey.media.multipart.MultiPart;
 import org.glassfish.jersey.media.multipart.MultiPartFeature;
@@ -113,7 +108,9 @@ public abstract class TickersContract {
                 BigIntVector price = (BigIntVector) root.getVector("price");
                 BigIntVector volume = (BigIntVector) root.getVector("volume");
                 for (int i = 0; i < root.getRowCount(); i++) {
-                    assertTrue(tickers.contains(ticker.getObject(i).toString()), ticker.getObject(i).toString());
+                    assertTrue(
+                            tickers.contains(ticker.getObject(i).toString()),
+                            ticker.getObject(i).toString());
                     long p = price.get(i);
                     assertTrue(p >= 100 && p <= 100_000 && p % 100 == 0, "price " + p);
                     long v = volume.get(i);
@@ -190,17 +187,22 @@ public abstract class TickersContract {
         assertEquals("tickers", tickers.get("name").asText());
         assertEquals(42_000_000, tickers.get("totalRecords").asLong());
         assertEquals(SCHEMA, Schema.fromJSON(tickers.get("schema").toString()));
-        URI location = URI.create(tickers.get("endpoints").get(0).get("locations").get(0).asText());
+        URI location = URI.create(
+                tickers.get("endpoints").get(0).get("locations").get(0).asText());
         assertEquals(baseUri().resolve("datasets/tickers"), location);
     }
 
     @Test
     void arrowAcceptGetsTheBareStream() throws IOException {
-        try (Response response = client.target(baseUri().resolve("datasets/tickers?rows=7000")).request()
-                .accept("application/vnd.apache.arrow.stream").get();
+        try (Response response = client.target(baseUri().resolve("datasets/tickers?rows=7000"))
+                        .request()
+                        .accept("application/vnd.apache.arrow.stream")
+                        .get();
                 InputStream in = response.readEntity(InputStream.class);
                 ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
-            assertEquals("application/vnd.apache.arrow.stream", response.getMediaType().toString());
+            assertEquals(
+                    "application/vnd.apache.arrow.stream",
+                    response.getMediaType().toString());
             long rows = 0;
             while (reader.loadNextBatch()) {
                 rows += reader.getVectorSchemaRoot().getRowCount();
@@ -211,13 +213,17 @@ public abstract class TickersContract {
 
     @Test
     void everyResponseCarriesTheRequestId() throws IOException {
-        try (Response response = client.target(baseUri().resolve("datasets/tickers?rows=10")).request()
-                .header("X-Request-Id", "contract-check-1").get()) {
+        try (Response response = client.target(baseUri().resolve("datasets/tickers?rows=10"))
+                .request()
+                .header("X-Request-Id", "contract-check-1")
+                .get()) {
             assertEquals("contract-check-1", response.getHeaderString("X-Request-Id"));
             response.readEntity(MultiPart.class).close();
         }
         try (Response missing = get("datasets/none")) {
-            assertTrue(missing.getHeaderString("X-Request-Id").matches("[0-9a-f]{24}"), missing.getHeaderString("X-Request-Id"));
+            assertTrue(
+                    missing.getHeaderString("X-Request-Id").matches("[0-9a-f]{24}"),
+                    missing.getHeaderString("X-Request-Id"));
         }
     }
 
@@ -272,7 +278,8 @@ public abstract class TickersContract {
                 JsonNode problem = JSON.readTree(response.readEntity(String.class));
                 assertEquals(400, problem.get("status").asInt());
                 assertEquals("INVALID_ARGUMENT", problem.get("code").asText());
-                assertTrue(problem.get("detail").asText().contains("'rows' must be a whole number from 1 to"),
+                assertTrue(
+                        problem.get("detail").asText().contains("'rows' must be a whole number from 1 to"),
                         problem.toString());
                 assertFalse(problem.toString().contains("Exception"), problem.toString());
             }

@@ -16,6 +16,7 @@ public final class LogTailOnFailure implements TestWatcher {
         context.getTestInstance()
                 .filter(RunsInContainer.class::isInstance)
                 .map(instance -> ((RunsInContainer) instance).container())
-                .ifPresent(container -> System.err.println(context.getDisplayName() + " failed\n" + container.logTail(80)));
+                .ifPresent(container ->
+                        System.err.println(context.getDisplayName() + " failed\n" + container.logTail(80)));
     }
 }

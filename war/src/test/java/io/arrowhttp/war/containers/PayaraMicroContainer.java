@@ -33,16 +33,26 @@ public final class PayaraMicroContainer extends ServletContainer {
     protected ProcessBuilder command() throws IOException {
         Files.createDirectories(work);
         Path preBoot = work.resolve("pre-boot-commands.txt");
-        Files.writeString(preBoot, "set configs.config.server-config.network-config.network-listeners"
-                + ".network-listener.http-listener.address=127.0.0.1\n");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java(), "-Xmx512m",
-                "-jar", requiredPath("payara.micro.jar").toString(),
-                "--deploy", war().toString(),
-                "--contextroot", "/",
-                "--port", Integer.toString(port),
-                "--nohazelcast",
-                "--prebootcommandfile", preBoot.toString(),
-                "--rootdir", work.resolve("runtime").toString()))
+        Files.writeString(
+                preBoot,
+                "set configs.config.server-config.network-config.network-listeners"
+                        + ".network-listener.http-listener.address=127.0.0.1\n");
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                        java(),
+                        "-Xmx512m",
+                        "-jar",
+                        requiredPath("payara.micro.jar").toString(),
+                        "--deploy",
+                        war().toString(),
+                        "--contextroot",
+                        "/",
+                        "--port",
+                        Integer.toString(port),
+                        "--nohazelcast",
+                        "--prebootcommandfile",
+                        preBoot.toString(),
+                        "--rootdir",
+                        work.resolve("runtime").toString()))
                 .directory(work.toFile());
         builder.environment().putAll(environment);
         return builder;

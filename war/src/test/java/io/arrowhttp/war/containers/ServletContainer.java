@@ -3,6 +3,7 @@ package io.arrowhttp.war.containers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,8 @@ public abstract class ServletContainer implements AutoCloseable {
     protected static Path requiredPath(String property) {
         String value = System.getProperty(property);
         if (value == null) {
-            throw new IllegalStateException("System property " + property + " is not set: run the tests with 'mvn verify'");
+            throw new IllegalStateException(
+                    "System property " + property + " is not set: run the tests with 'mvn verify'");
         }
         Path path = Path.of(value);
         if (!Files.exists(path)) {
@@ -52,7 +54,7 @@ public abstract class ServletContainer implements AutoCloseable {
 
     /** A port that was free a moment ago, for containers that cannot bind port 0 themselves. */
     protected static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -69,7 +71,10 @@ public abstract class ServletContainer implements AutoCloseable {
     public final void start() {
         try {
             Files.createDirectories(log.getParent());
-            process = command().redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            process = command()
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
@@ -83,7 +88,8 @@ public abstract class ServletContainer implements AutoCloseable {
                 }
                 Thread.sleep(250);
             }
-            throw new IllegalStateException(name + " did not answer within " + START_TIMEOUT_SECONDS + " s\n" + logTail(80));
+            throw new IllegalStateException(
+                    name + " did not answer within " + START_TIMEOUT_SECONDS + " s\n" + logTail(80));
         } catch (IOException e) {
             close();
             throw new UncheckedIOException(name + " could not be started", e);
@@ -99,7 +105,8 @@ public abstract class ServletContainer implements AutoCloseable {
 
     private static boolean answers(URI uri) {
         try {
-            HttpURLConnection connection = (HttpURLConnection) uri.resolve("datasets/no-such-dataset").toURL().openConnection();
+            HttpURLConnection connection = (HttpURLConnection)
+                    uri.resolve("datasets/no-such-dataset").toURL().openConnection();
             connection.setConnectTimeout(1_000);
             connection.setReadTimeout(5_000);
             int status = connection.getResponseCode();

@@ -1,10 +1,13 @@
 package io.arrowhttp.war.containers;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -22,7 +25,8 @@ import java.util.stream.Stream;
  */
 public final class TomcatContainer extends ServletContainer {
 
-    private static final Pattern PORT = Pattern.compile("Starting ProtocolHandler \\[\"http-nio-127\\.0\\.0\\.1-auto-\\d+-(\\d+)\"\\]");
+    private static final Pattern PORT =
+            Pattern.compile("Starting ProtocolHandler \\[\"http-nio-127\\.0\\.0\\.1-auto-\\d+-(\\d+)\"\\]");
 
     private final Path home;
     private final Path base;
@@ -30,19 +34,24 @@ public final class TomcatContainer extends ServletContainer {
     private final Map<String, String> contextParameters;
     private final boolean arrowOption;
     private final String managerPassword;
-    private final Map<String, Map<String, String>> extraContexts = new java.util.LinkedHashMap<>();
+    private final Map<String, Map<String, String>> extraContexts = new LinkedHashMap<>();
 
     /**
      * @param base an empty folder for this instance's configuration, logs and work files
      * @param managerPassword when not null, the manager application is deployed with a
      *     {@code manager-script} user {@code arrowhttp} of that password
      */
-    public TomcatContainer(Path base, Map<String, String> contextParameters, boolean arrowOption, String managerPassword) {
+    public TomcatContainer(
+            Path base, Map<String, String> contextParameters, boolean arrowOption, String managerPassword) {
         this(base, "", contextParameters, arrowOption, managerPassword);
     }
 
     /** @param contextPath where the war is deployed: {@code ""} for the root, or like {@code /arrow} */
-    public TomcatContainer(Path base, String contextPath, Map<String, String> contextParameters, boolean arrowOption,
+    public TomcatContainer(
+            Path base,
+            String contextPath,
+            Map<String, String> contextParameters,
+            boolean arrowOption,
             String managerPassword) {
         super("Tomcat", base.toAbsolutePath().resolve("logs").resolve("console.log"));
         this.home = requiredPath("tomcat.home");
@@ -62,7 +71,8 @@ public final class TomcatContainer extends ServletContainer {
     @Override
     protected ProcessBuilder command() throws IOException {
         writeBase();
-        List<String> command = new ArrayList<>(List.of(java(),
+        List<String> command = new ArrayList<>(List.of(
+                java(),
                 "-Xmx256m",
                 // Clear soft references at every collection, so that Tomcat's findleaks (a full
                 // GC, then a look for class loaders of stopped applications) sees only what is
@@ -81,8 +91,11 @@ public final class TomcatContainer extends ServletContainer {
         if (arrowOption) {
             command.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
         }
-        command.addAll(List.of("-cp", home.resolve("bin/bootstrap.jar") + java.io.File.pathSeparator
-                + home.resolve("bin/tomcat-juli.jar"), "org.apache.catalina.startup.Bootstrap", "start"));
+        command.addAll(List.of(
+                "-cp",
+                home.resolve("bin/bootstrap.jar") + File.pathSeparator + home.resolve("bin/tomcat-juli.jar"),
+                "org.apache.catalina.startup.Bootstrap",
+                "start"));
         return new ProcessBuilder(command).directory(base.toFile());
     }
 
@@ -102,11 +115,13 @@ public final class TomcatContainer extends ServletContainer {
             Files.createDirectories(base.resolve(folder));
         }
         for (String file : List.of("web.xml", "logging.properties", "catalina.properties", "context.xml")) {
-            Files.copy(home.resolve("conf").resolve(file), base.resolve("conf").resolve(file),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(
+                    home.resolve("conf").resolve(file),
+                    base.resolve("conf").resolve(file),
+                    StandardCopyOption.REPLACE_EXISTING);
         }
         Path war = base.resolve("apps/arrowhttp.war");
-        Files.copy(war(), war, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(war(), war, StandardCopyOption.REPLACE_EXISTING);
         writeContext(war, contextPath, contextParameters);
         for (Map.Entry<String, Map<String, String>> extra : extraContexts.entrySet()) {
             writeContext(war, extra.getKey(), extra.getValue());
@@ -116,35 +131,42 @@ public final class TomcatContainer extends ServletContainer {
         String users = "";
         if (managerPassword != null) {
             copyTree(home.resolve("webapps/manager"), base.resolve("webapps/manager"));
-            realm = "      <Realm className=\"org.apache.catalina.realm.UserDatabaseRealm\" resourceName=\"UserDatabase\"/>\n";
+            realm =
+                    "      <Realm className=\"org.apache.catalina.realm.UserDatabaseRealm\" resourceName=\"UserDatabase\"/>\n";
             users = "  <GlobalNamingResources>\n"
                     + "    <Resource name=\"UserDatabase\" auth=\"Container\" type=\"org.apache.catalina.UserDatabase\""
                     + " factory=\"org.apache.catalina.users.MemoryUserDatabaseFactory\" pathname=\"conf/tomcat-users.xml\"/>\n"
                     + "  </GlobalNamingResources>\n";
-            Files.writeString(base.resolve("conf/tomcat-users.xml"),
+            Files.writeString(
+                    base.resolve("conf/tomcat-users.xml"),
                     "<tomcat-users>\n  <role rolename=\"manager-script\"/>\n  <user username=\"arrowhttp\" password=\""
                             + managerPassword + "\" roles=\"manager-script\"/>\n</tomcat-users>\n");
         }
-        Files.writeString(base.resolve("conf/server.xml"), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                + "<Server port=\"-1\" shutdown=\"SHUTDOWN\">\n"
-                + "  <Listener className=\"org.apache.catalina.core.JreMemoryLeakPreventionListener\"/>\n"
-                + "  <Listener className=\"org.apache.catalina.mbeans.GlobalResourcesLifecycleListener\"/>\n"
-                + "  <Listener className=\"org.apache.catalina.core.ThreadLocalLeakPreventionListener\"/>\n"
-                + users
-                + "  <Service name=\"Catalina\">\n"
-                + "    <Connector address=\"127.0.0.1\" port=\"0\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\"/>\n"
-                + "    <Engine name=\"Catalina\" defaultHost=\"localhost\">\n"
-                + realm
-                + "      <Host name=\"localhost\" appBase=\"webapps\" unpackWARs=\"true\" autoDeploy=\"false\"/>\n"
-                + "    </Engine>\n"
-                + "  </Service>\n"
-                + "</Server>\n");
+        Files.writeString(
+                base.resolve("conf/server.xml"),
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                        + "<Server port=\"-1\" shutdown=\"SHUTDOWN\">\n"
+                        + "  <Listener className=\"org.apache.catalina.core.JreMemoryLeakPreventionListener\"/>\n"
+                        + "  <Listener className=\"org.apache.catalina.mbeans.GlobalResourcesLifecycleListener\"/>\n"
+                        + "  <Listener className=\"org.apache.catalina.core.ThreadLocalLeakPreventionListener\"/>\n"
+                        + users
+                        + "  <Service name=\"Catalina\">\n"
+                        + "    <Connector address=\"127.0.0.1\" port=\"0\" protocol=\"HTTP/1.1\" connectionTimeout=\"20000\"/>\n"
+                        + "    <Engine name=\"Catalina\" defaultHost=\"localhost\">\n"
+                        + realm
+                        + "      <Host name=\"localhost\" appBase=\"webapps\" unpackWARs=\"true\" autoDeploy=\"false\"/>\n"
+                        + "    </Engine>\n"
+                        + "  </Service>\n"
+                        + "</Server>\n");
     }
 
     private void writeContext(Path war, String path, Map<String, String> parameters) throws IOException {
         StringBuilder context = new StringBuilder("<Context docBase=\"" + war + "\">\n");
-        parameters.forEach((name, value) -> context.append("  <Parameter name=\"").append(name)
-                .append("\" value=\"").append(value).append("\" override=\"false\"/>\n"));
+        parameters.forEach((name, value) -> context.append("  <Parameter name=\"")
+                .append(name)
+                .append("\" value=\"")
+                .append(value)
+                .append("\" override=\"false\"/>\n"));
         context.append("</Context>\n");
         String file = path.isEmpty() ? "ROOT" : path.substring(1).replace('/', '#');
         Files.writeString(base.resolve("conf/Catalina/localhost/" + file + ".xml"), context);
@@ -157,7 +179,7 @@ public final class TomcatContainer extends ServletContainer {
                 if (Files.isDirectory(path)) {
                     Files.createDirectories(target);
                 } else {
-                    Files.copy(path, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(path, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }

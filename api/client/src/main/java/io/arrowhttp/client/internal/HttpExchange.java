@@ -2,7 +2,6 @@ package io.arrowhttp.client.internal;
 
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,7 +10,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 
@@ -35,8 +33,15 @@ public final class HttpExchange {
      *
      * @param body the request body, or null for none
      */
-    public static HttpExchange send(URI uri, String method, MultivaluedMap<String, Object> headers, byte[] body,
-            SSLContext tls, Duration connectTimeout, Duration readTimeout) throws IOException {
+    public static HttpExchange send(
+            URI uri,
+            String method,
+            MultivaluedMap<String, Object> headers,
+            byte[] body,
+            SSLContext tls,
+            Duration connectTimeout,
+            Duration readTimeout)
+            throws IOException {
         HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
         if (tls != null && connection instanceof HttpsURLConnection https) {
             https.setSSLSocketFactory(tls.getSocketFactory());
@@ -45,7 +50,8 @@ public final class HttpExchange {
         connection.setConnectTimeout(Math.toIntExact(connectTimeout.toMillis()));
         connection.setReadTimeout(Math.toIntExact(readTimeout.toMillis()));
         connection.setInstanceFollowRedirects(false);
-        headers.forEach((name, values) -> values.forEach(value -> connection.addRequestProperty(name, String.valueOf(value))));
+        headers.forEach(
+                (name, values) -> values.forEach(value -> connection.addRequestProperty(name, String.valueOf(value))));
         HttpExchange exchange = new HttpExchange(connection, uri);
         try {
             if (body != null) {
@@ -74,7 +80,8 @@ public final class HttpExchange {
     /** The response's headers, names as the server sent them. */
     public MultivaluedMap<String, String> headers() {
         MultivaluedMap<String, String> headers = new MultivaluedHashMap<>();
-        for (Map.Entry<String, List<String>> header : connection.getHeaderFields().entrySet()) {
+        for (Map.Entry<String, List<String>> header :
+                connection.getHeaderFields().entrySet()) {
             if (header.getKey() != null) {
                 headers.put(header.getKey(), List.copyOf(header.getValue()));
             }

@@ -117,9 +117,10 @@ public final class MultipartReader {
     public void afterSelfDelimitedPart() throws IOException {
         byte[] read = in.readNBytes(delimiter.length);
         if (!Arrays.equals(read, delimiter)) {
-            throw new IOException(read.length < delimiter.length
-                    ? "The body ended after a part without its delimiter: the response was cut short"
-                    : "A part is not followed by the boundary delimiter");
+            throw new IOException(
+                    read.length < delimiter.length
+                            ? "The body ended after a part without its delimiter: the response was cut short"
+                            : "A part is not followed by the boundary delimiter");
         }
         afterDelimiter();
     }
@@ -150,7 +151,9 @@ public final class MultipartReader {
             }
             int colon = line.indexOf(':');
             if (colon > 0) {
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                headers.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
         }
     }

@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.dataset.GeneratingReader;
-
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -34,8 +32,10 @@ class EmbeddedServerTest {
             HttpServer server = EmbeddedServer.start(URI.create("http://127.0.0.1:0/"), root, new Counting());
             try {
                 int port = server.getListeners().iterator().next().getPort();
-                HttpURLConnection connection = (HttpURLConnection)
-                        URI.create("http://127.0.0.1:" + port + "/datasets/numbers").toURL().openConnection();
+                HttpURLConnection connection =
+                        (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/datasets/numbers")
+                                .toURL()
+                                .openConnection();
                 connection.setConnectTimeout(5_000);
                 connection.setReadTimeout(10_000);
                 assertEquals(200, connection.getResponseCode());

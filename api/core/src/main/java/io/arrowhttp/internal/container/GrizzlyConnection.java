@@ -1,5 +1,8 @@
 package io.arrowhttp.internal.container;
 
+import java.io.IOException;
+import org.glassfish.grizzly.CloseListener;
+import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.jersey.internal.inject.InjectionManager;
@@ -33,15 +36,16 @@ final class GrizzlyConnection implements ServerConnection {
     public boolean abort() {
         // Not closeSilently(): a graceful close would still send what is written after it, the
         // last chunk included, and the broken response would look complete.
-        request.getContext().getConnection().terminateWithReason(
-                new java.io.IOException("arrowhttp aborted a response that failed after it had started"));
+        request.getContext()
+                .getConnection()
+                .terminateWithReason(new IOException("arrowhttp aborted a response that failed after it had started"));
         return true;
     }
 
     @Override
     public Runnable onClientGone(Runnable callback) {
-        org.glassfish.grizzly.Connection<?> connection = request.getContext().getConnection();
-        org.glassfish.grizzly.CloseListener listener = (closeable, type) -> callback.run();
+        Connection<?> connection = request.getContext().getConnection();
+        CloseListener listener = (closeable, type) -> callback.run();
         connection.addCloseListener(listener);
         return () -> connection.removeCloseListener(listener);
     }

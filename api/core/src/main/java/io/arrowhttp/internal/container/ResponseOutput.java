@@ -2,7 +2,6 @@ package io.arrowhttp.internal.container;
 
 import java.io.IOException;
 import java.io.OutputStream;
-
 import org.glassfish.jersey.message.internal.CommittingOutputStream;
 
 /**

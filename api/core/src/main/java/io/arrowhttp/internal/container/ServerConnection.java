@@ -28,24 +28,21 @@ public interface ServerConnection {
     }
 
     /** Called once the headers are committed and before any body byte is written. */
-    default void afterHeadersCommitted() {
-    }
+    default void afterHeadersCommitted() {}
 
     /**
      * Runs {@code callback} if the client closes its connection before the response ends, on
      * servers that notice it without writing; returns what stops the watching.
      */
     default Runnable onClientGone(Runnable callback) {
-        return () -> { };
+        return () -> {};
     }
 
     /** Called before anything of the body is written, headers not yet committed. */
-    default void beforeBody() {
-    }
+    default void beforeBody() {}
 
     /** For servers that need none of the above. */
-    ServerConnection NONE = new ServerConnection() {
-    };
+    ServerConnection NONE = new ServerConnection() {};
 
     /** The connection of the request being processed on this thread. */
     static ServerConnection current(InjectionManager injectionManager) {
@@ -72,8 +69,7 @@ public interface ServerConnection {
         static final boolean GRIZZLY = loadable("org.glassfish.grizzly.http.server.Request");
         static final boolean SERVLET = loadable("jakarta.servlet.http.HttpServletResponse");
 
-        private Presence() {
-        }
+        private Presence() {}
 
         private static boolean loadable(String className) {
             try {

@@ -4,11 +4,10 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.GenericType;
-
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-
+import java.lang.reflect.Type;
 import org.glassfish.jersey.internal.inject.InjectionManager;
 import org.glassfish.jersey.internal.util.collection.Ref;
 import org.slf4j.Logger;
@@ -33,8 +32,7 @@ final class ServletConnection implements ServerConnection {
     static final int RESPONSE_BUFFER_BYTES = 512 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(ServletConnection.class);
-    private static final java.lang.reflect.Type RESPONSE_REF = new GenericType<Ref<HttpServletResponse>>() {
-    }.getType();
+    private static final Type RESPONSE_REF = new GenericType<Ref<HttpServletResponse>>() {}.getType();
 
     private final HttpServletResponse response;
 
@@ -67,7 +65,8 @@ final class ServletConnection implements ServerConnection {
             if (containerResponse == null) {
                 return false;
             }
-            Object coyote = containerResponse.getClass().getMethod("getCoyoteResponse").invoke(containerResponse);
+            Object coyote =
+                    containerResponse.getClass().getMethod("getCoyoteResponse").invoke(containerResponse);
             return closeNowOnTomcat(coyote) || terminateOnGrizzly(coyote);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             LOG.debug("Cannot abort the response on this container: {}", e.toString());
@@ -100,7 +99,8 @@ final class ServletConnection implements ServerConnection {
         if (!coyote.getClass().getName().equals("org.apache.coyote.Response")) {
             return false;
         }
-        Class<?> actionCode = Class.forName("org.apache.coyote.ActionCode", false, coyote.getClass().getClassLoader());
+        Class<?> actionCode = Class.forName(
+                "org.apache.coyote.ActionCode", false, coyote.getClass().getClassLoader());
         Object closeNow = actionCode.getField("CLOSE_NOW").get(null);
         coyote.getClass().getMethod("action", actionCode, Object.class).invoke(coyote, closeNow, null);
         return true;
@@ -119,7 +119,8 @@ final class ServletConnection implements ServerConnection {
     }
 
     /** The method through a public type, so that reflection may call it across class loaders. */
-    private static Method findPublicMethod(Class<?> type, String name, Class<?>... parameters) throws NoSuchMethodException {
+    private static Method findPublicMethod(Class<?> type, String name, Class<?>... parameters)
+            throws NoSuchMethodException {
         for (Class<?> candidate = type; candidate != null; candidate = candidate.getSuperclass()) {
             for (Class<?> face : candidate.getInterfaces()) {
                 try {

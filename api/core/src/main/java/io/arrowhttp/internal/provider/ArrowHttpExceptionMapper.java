@@ -1,13 +1,11 @@
 package io.arrowhttp.internal.provider;
 
-import io.arrowhttp.server.ErrorIds;
-import io.arrowhttp.protocol.Problem;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ErrorCode;
-
+import io.arrowhttp.protocol.Problem;
+import io.arrowhttp.server.ErrorIds;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,12 +2,10 @@ package io.arrowhttp.internal.provider;
 
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.server.ArrowStream;
-
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.ext.MessageBodyWriter;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.annotation.Annotation;
@@ -28,14 +26,21 @@ public final class ArrowStreamBodyWriter implements MessageBodyWriter<ArrowStrea
     }
 
     @Override
-    public long getSize(ArrowStream stream, Class<?> type, Type genericType, Annotation[] annotations,
-            MediaType mediaType) {
+    public long getSize(
+            ArrowStream stream, Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
         return -1;
     }
 
     @Override
-    public void writeTo(ArrowStream stream, Class<?> type, Type genericType, Annotation[] annotations,
-            MediaType mediaType, MultivaluedMap<String, Object> headers, OutputStream out) throws IOException {
+    public void writeTo(
+            ArrowStream stream,
+            Class<?> type,
+            Type genericType,
+            Annotation[] annotations,
+            MediaType mediaType,
+            MultivaluedMap<String, Object> headers,
+            OutputStream out)
+            throws IOException {
         stream.writeTo(out);
     }
 }

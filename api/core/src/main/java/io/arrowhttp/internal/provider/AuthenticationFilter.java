@@ -4,16 +4,13 @@ import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ResourcePaths;
 import io.arrowhttp.server.RequestHeaders;
 import io.arrowhttp.server.auth.Authenticator;
-
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.SecurityContext;
-
 import java.security.Principal;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -8,7 +8,6 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.Response;
-
 import java.util.Set;
 
 /**
@@ -21,7 +20,8 @@ import java.util.Set;
 @Priority(Priorities.AUTHENTICATION - 200)
 public final class CorsFilter implements ContainerRequestFilter, ContainerResponseFilter {
 
-    private static final String ALLOWED_HEADERS = "Accept, Authorization, Content-Type, X-Request-Id, X-Request-Timeout";
+    private static final String ALLOWED_HEADERS =
+            "Accept, Authorization, Content-Type, X-Request-Id, X-Request-Timeout";
     private static final String EXPOSED_HEADERS = "Content-Type, X-Request-Id";
 
     private final Set<String> origins;
@@ -33,7 +33,8 @@ public final class CorsFilter implements ContainerRequestFilter, ContainerRespon
     @Override
     public void filter(ContainerRequestContext request) {
         String origin = request.getHeaderString("Origin");
-        if ("OPTIONS".equals(request.getMethod()) && origin != null
+        if ("OPTIONS".equals(request.getMethod())
+                && origin != null
                 && request.getHeaderString("Access-Control-Request-Method") != null) {
             if (!allowed(origin)) {
                 request.abortWith(Response.status(403).build());

@@ -5,19 +5,15 @@ import io.arrowhttp.server.ArrowStream;
 import io.arrowhttp.server.StreamOutcome;
 import io.arrowhttp.server.middleware.CallOutcome;
 import io.arrowhttp.server.middleware.ServerMiddleware;
-
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.ext.WriterInterceptor;
 import jakarta.ws.rs.ext.WriterInterceptorContext;
-
 import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.glassfish.jersey.server.ContainerRequest;
 import org.glassfish.jersey.server.ContainerResponse;
 import org.glassfish.jersey.server.monitoring.ApplicationEvent;
@@ -39,8 +35,7 @@ public final class MiddlewareCompletion implements ApplicationEventListener {
     private static final Logger LOG = LoggerFactory.getLogger(MiddlewareCompletion.class);
 
     @Override
-    public void onEvent(ApplicationEvent event) {
-    }
+    public void onEvent(ApplicationEvent event) {}
 
     @Override
     public RequestEventListener onRequest(RequestEvent start) {
@@ -59,7 +54,8 @@ public final class MiddlewareCompletion implements ApplicationEventListener {
         }
         ContainerResponse response = event.getContainerResponse();
         Object started = request.getProperty(MiddlewareFilter.STARTED);
-        Duration duration = Duration.ofNanos(System.nanoTime() - (started instanceof Long nanos ? nanos : System.nanoTime()));
+        Duration duration =
+                Duration.ofNanos(System.nanoTime() - (started instanceof Long nanos ? nanos : System.nanoTime()));
         Object counted = request.getProperty(BYTES);
         long bytes = counted instanceof AtomicLong count ? count.get() : 0;
         // An exception mapped to a response (a 404, a problem body) is told by the status.
@@ -73,10 +69,12 @@ public final class MiddlewareCompletion implements ApplicationEventListener {
             rows = arrow.statistics().rows();
             StreamOutcome outcome = arrow.outcome().orElse(null);
             if (error == null && outcome != null && !outcome.isOk()) {
-                error = new ArrowHttpException(outcome.error(), outcome.message() == null ? outcome.code() : outcome.message());
+                error = new ArrowHttpException(
+                        outcome.error(), outcome.message() == null ? outcome.code() : outcome.message());
             }
         }
-        CallOutcome outcome = new CallOutcome(response == null ? 500 : response.getStatus(), bytes, rows, duration, error);
+        CallOutcome outcome =
+                new CallOutcome(response == null ? 500 : response.getStatus(), bytes, rows, duration, error);
         for (ServerMiddleware each : (List<ServerMiddleware>) middleware) {
             try {
                 each.onCallCompleted(outcome);

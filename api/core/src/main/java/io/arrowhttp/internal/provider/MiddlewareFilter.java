@@ -1,10 +1,8 @@
 package io.arrowhttp.internal.provider;
 
-import io.arrowhttp.protocol.Problem;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.server.middleware.CallInfo;
 import io.arrowhttp.server.middleware.ServerMiddleware;
-
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -15,13 +13,11 @@ import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.AbstractMultivaluedMap;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
-
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.TreeMap;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,15 +76,18 @@ public final class MiddlewareFilter implements ContainerRequestFilter, Container
             try {
                 middleware.onBeforeSendingHeaders(response.getHeaders());
             } catch (RuntimeException e) {
-                LOG.warn("Middleware {} failed before the headers were sent", middleware.getClass().getName(), e);
+                LOG.warn(
+                        "Middleware {} failed before the headers were sent",
+                        middleware.getClass().getName(),
+                        e);
             }
         }
     }
 
     /** A copy whose names match in any case, as HTTP header names do (servers differ in case). */
     private static MultivaluedMap<String, String> readOnly(MultivaluedMap<String, String> headers) {
-        MultivaluedMap<String, String> copy = new AbstractMultivaluedMap<>(new TreeMap<>(String.CASE_INSENSITIVE_ORDER)) {
-        };
+        MultivaluedMap<String, String> copy =
+                new AbstractMultivaluedMap<>(new TreeMap<>(String.CASE_INSENSITIVE_ORDER)) {};
         headers.forEach((name, values) -> copy.put(name, Collections.unmodifiableList(values)));
         return copy;
     }

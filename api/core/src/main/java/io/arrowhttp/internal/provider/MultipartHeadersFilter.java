@@ -6,11 +6,9 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.glassfish.jersey.media.multipart.MultiPart;
 
 /**
@@ -47,7 +45,7 @@ public final class MultipartHeadersFilter implements ContainerResponseFilter {
         }
         Map<String, String> parameters = new HashMap<>(type.getParameters());
         parameters.put("boundary", boundary);
-        response.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE,
-                new MediaType(type.getType(), type.getSubtype(), parameters));
+        response.getHeaders()
+                .putSingle(HttpHeaders.CONTENT_TYPE, new MediaType(type.getType(), type.getSubtype(), parameters));
     }
 }

@@ -3,22 +3,19 @@ package io.arrowhttp.internal.provider;
 import io.arrowhttp.internal.container.ResponseOutput;
 import io.arrowhttp.internal.container.ServerConnection;
 import io.arrowhttp.internal.wire.UnsizedEmptyBody;
-import io.arrowhttp.server.ErrorIds;
 import io.arrowhttp.protocol.ArrowHttpException;
-import io.arrowhttp.server.ArrowStream;
 import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.server.ArrowStream;
+import io.arrowhttp.server.ErrorIds;
 import io.arrowhttp.server.StreamOutcome;
-
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.ext.WriterInterceptor;
 import jakarta.ws.rs.ext.WriterInterceptorContext;
-
 import java.io.IOException;
 import java.io.OutputStream;
-
 import org.glassfish.jersey.internal.inject.InjectionManager;
 import org.glassfish.jersey.media.multipart.BodyPart;
 import org.glassfish.jersey.media.multipart.MultiPart;
@@ -107,8 +104,12 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
             LOG.info("Response timed out after {} and was aborted", arrow.statistics());
         } else {
             String id = arrow.outcome().map(StreamOutcome::errorId).orElse(null);
-            LOG.error("Response failed with {} after {} and was aborted, error id {}", code, arrow.statistics(),
-                    id != null ? id : ErrorIds.next(), failure);
+            LOG.error(
+                    "Response failed with {} after {} and was aborted, error id {}",
+                    code,
+                    arrow.statistics(),
+                    id != null ? id : ErrorIds.next(),
+                    failure);
         }
     }
 

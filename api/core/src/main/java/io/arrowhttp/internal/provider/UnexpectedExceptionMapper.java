@@ -1,12 +1,10 @@
 package io.arrowhttp.internal.provider;
 
-import io.arrowhttp.server.ErrorIds;
-import io.arrowhttp.protocol.Problem;
 import io.arrowhttp.protocol.ErrorCode;
-
+import io.arrowhttp.protocol.Problem;
+import io.arrowhttp.server.ErrorIds;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +20,8 @@ public final class UnexpectedExceptionMapper implements ExceptionMapper<Throwabl
     public Response toResponse(Throwable exception) {
         String id = ErrorIds.next();
         LOG.error("Unexpected failure, error id {}", id, exception);
-        return ProblemResponses.of(Problem.of(ErrorCode.INTERNAL,
+        return ProblemResponses.of(Problem.of(
+                        ErrorCode.INTERNAL,
                         "The server failed to answer this request; quote error id " + id + " to its operators")
                 .withErrorId(id));
     }

@@ -1,8 +1,7 @@
 package io.arrowhttp.internal.resource;
 
-import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.dataset.Dataset;
-
+import io.arrowhttp.protocol.ArrowHttpException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,8 +18,8 @@ public final class DatasetCatalog {
     public void add(Dataset dataset) {
         String name = dataset.name();
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("Dataset name '" + name
-                    + "' cannot be used in a URL path; use letters, digits, '.', '_' and '-'");
+            throw new IllegalArgumentException(
+                    "Dataset name '" + name + "' cannot be used in a URL path; use letters, digits, '.', '_' and '-'");
         }
         if (byName.putIfAbsent(name, dataset) != null) {
             throw new IllegalArgumentException("Two datasets are named '" + name + "'; names must be unique");
@@ -35,8 +34,8 @@ public final class DatasetCatalog {
     public Dataset get(String name) {
         Dataset dataset = byName.get(name);
         if (dataset == null) {
-            throw ArrowHttpException.notFound("No dataset named '" + abbreviate(name)
-                    + "'; this server has: " + String.join(", ", byName.keySet()));
+            throw ArrowHttpException.notFound("No dataset named '" + abbreviate(name) + "'; this server has: "
+                    + String.join(", ", byName.keySet()));
         }
         return dataset;
     }

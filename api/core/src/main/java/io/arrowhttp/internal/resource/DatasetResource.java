@@ -1,12 +1,11 @@
 package io.arrowhttp.internal.resource;
 
-import io.arrowhttp.protocol.ResourcePaths;
-import io.arrowhttp.protocol.Catalog;
-import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.ArrowMediaTypes;
-import io.arrowhttp.server.ArrowStream;
+import io.arrowhttp.protocol.Catalog;
 import io.arrowhttp.protocol.DatasetInfo;
-
+import io.arrowhttp.protocol.ProtocolJson;
+import io.arrowhttp.protocol.ResourcePaths;
+import io.arrowhttp.server.ArrowStream;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.Path;
@@ -14,13 +13,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
-
-import java.util.Map;
-
 import org.glassfish.jersey.media.multipart.MultiPart;
 
 /**
@@ -40,6 +36,7 @@ public final class DatasetResource {
 
     /** Multipart unless the client prefers the bare stream: {@code qs} ranks the two for {@code *}{@code /*}. */
     public static final String MULTIPART_PREFERRED = ArrowMediaTypes.MULTIPART_MIXED + ";qs=1";
+
     public static final String ARROW_SECOND = ArrowMediaTypes.ARROW_STREAM + ";qs=0.5";
 
     private final DatasetResponder responder;
@@ -72,13 +69,17 @@ public final class DatasetResource {
     @Path("{name}/" + ResourcePaths.SCHEMA)
     @Produces(MediaType.APPLICATION_JSON + ";qs=0.4")
     public Response schemaJson(@PathParam("name") String name) {
-        return Response.ok(responder.schemaJson(name), MediaType.APPLICATION_JSON_TYPE).build();
+        return Response.ok(responder.schemaJson(name), MediaType.APPLICATION_JSON_TYPE)
+                .build();
     }
 
     @GET
     @Path("{name}")
     @Produces(MULTIPART_PREFERRED)
-    public MultiPart get(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers,
+    public MultiPart get(
+            @PathParam("name") String name,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers,
             @Context SecurityContext security) {
         return responder.respond(name, uri, headers, security);
     }
@@ -86,7 +87,10 @@ public final class DatasetResource {
     @GET
     @Path("{name}")
     @Produces(ARROW_SECOND)
-    public ArrowStream getArrowOnly(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers,
+    public ArrowStream getArrowOnly(
+            @PathParam("name") String name,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers,
             @Context SecurityContext security) {
         return responder.respondArrowOnly(name, uri, headers, security);
     }
@@ -106,6 +110,7 @@ public final class DatasetResource {
     }
 
     private static Response json(Object body) {
-        return Response.ok(ProtocolJson.toBytes(body), MediaType.APPLICATION_JSON_TYPE).build();
+        return Response.ok(ProtocolJson.toBytes(body), MediaType.APPLICATION_JSON_TYPE)
+                .build();
     }
 }

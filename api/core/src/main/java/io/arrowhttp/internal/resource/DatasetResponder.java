@@ -1,31 +1,27 @@
 package io.arrowhttp.internal.resource;
 
-import io.arrowhttp.internal.provider.MultipartHeadersFilter;
-import io.arrowhttp.internal.wire.SecureBoundary;
-import io.arrowhttp.internal.wire.UnsizedEmptyBody;
-import io.arrowhttp.protocol.ArrowMediaTypes;
-import io.arrowhttp.protocol.QueryParameters;
-import io.arrowhttp.server.RequestHeaders;
-import io.arrowhttp.protocol.HeaderNames;
-import io.arrowhttp.protocol.ResourcePaths;
-import io.arrowhttp.protocol.ArrowHttpException;
-import io.arrowhttp.server.ArrowMultipart;
-import io.arrowhttp.server.CallContext;
-import io.arrowhttp.server.ArrowStream;
-import io.arrowhttp.server.StreamStatistics;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.dataset.GeneratingReader;
-
-
+import io.arrowhttp.internal.provider.MultipartHeadersFilter;
+import io.arrowhttp.internal.wire.SecureBoundary;
+import io.arrowhttp.internal.wire.UnsizedEmptyBody;
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.DatasetInfo;
-
+import io.arrowhttp.protocol.HeaderNames;
+import io.arrowhttp.protocol.QueryParameters;
+import io.arrowhttp.protocol.ResourcePaths;
+import io.arrowhttp.server.ArrowMultipart;
+import io.arrowhttp.server.ArrowStream;
+import io.arrowhttp.server.CallContext;
+import io.arrowhttp.server.RequestHeaders;
+import io.arrowhttp.server.StreamStatistics;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
-
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
@@ -36,7 +32,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -60,8 +55,13 @@ public final class DatasetResponder {
     private final StreamMetrics metrics;
     private final AtomicLong responses = new AtomicLong();
 
-    public DatasetResponder(DatasetCatalog catalog, BufferAllocator allocator, long responseMemoryLimit,
-            Duration responseTimeout, DeadlineTimer deadlines, StreamMetrics metrics) {
+    public DatasetResponder(
+            DatasetCatalog catalog,
+            BufferAllocator allocator,
+            long responseMemoryLimit,
+            Duration responseTimeout,
+            DeadlineTimer deadlines,
+            StreamMetrics metrics) {
         this.catalog = catalog;
         this.allocator = allocator;
         this.responseMemoryLimit = responseMemoryLimit;
@@ -116,8 +116,8 @@ public final class DatasetResponder {
 
     private DatasetRequest request(UriInfo uri, HttpHeaders headers, SecurityContext security) {
         Principal principal = security == null ? null : security.getUserPrincipal();
-        return DatasetRequest.of(uri.getQueryParameters(), RequestHeaders.of(headers.getRequestHeaders()),
-                newCall(headers), principal);
+        return DatasetRequest.of(
+                uri.getQueryParameters(), RequestHeaders.of(headers.getRequestHeaders()), newCall(headers), principal);
     }
 
     /** The call's deadline: the earlier of the server's limit and the client's {@code X-Request-Timeout}. */
@@ -128,7 +128,9 @@ public final class DatasetResponder {
             Duration clientLimit = parseTimeout(requested);
             limit = limit == null || clientLimit.compareTo(limit) < 0 ? clientLimit : limit;
         }
-        return limit == null ? CallContext.withoutDeadline() : CallContext.withDeadline(Instant.now().plus(limit));
+        return limit == null
+                ? CallContext.withoutDeadline()
+                : CallContext.withDeadline(Instant.now().plus(limit));
     }
 
     private static Duration parseTimeout(String value) {
@@ -166,8 +168,14 @@ public final class DatasetResponder {
     }
 
     private static DatasetInfo info(Dataset dataset, UriInfo uri) {
-        URI location = uri.getBaseUriBuilder().path(ResourcePaths.DATASETS).path(dataset.name()).build();
-        return new DatasetInfo(dataset.name(), dataset.description(), dataset.schema(),
+        URI location = uri.getBaseUriBuilder()
+                .path(ResourcePaths.DATASETS)
+                .path(dataset.name())
+                .build();
+        return new DatasetInfo(
+                dataset.name(),
+                dataset.description(),
+                dataset.schema(),
                 dataset.totalRecords().isPresent() ? dataset.totalRecords().getAsLong() : null,
                 dataset.totalBytes().isPresent() ? dataset.totalBytes().getAsLong() : null,
                 List.of(new DatasetInfo.Endpoint(List.of(location))));
@@ -195,8 +203,8 @@ public final class DatasetResponder {
     }
 
     private BufferAllocator newResponseAllocator(String datasetName) {
-        return allocator.newChildAllocator("response-" + responses.incrementAndGet() + "-" + datasetName, 0,
-                responseMemoryLimit);
+        return allocator.newChildAllocator(
+                "response-" + responses.incrementAndGet() + "-" + datasetName, 0, responseMemoryLimit);
     }
 
     /** Whether the query asks for a part: the parameter is present, with no value or any but false or 0. */
@@ -205,12 +213,17 @@ public final class DatasetResponder {
     }
 
     static String footnotes(StreamStatistics stats) {
-        return String.format(Locale.ROOT,
-                "Hello Client,%n%n"
-                        + "%d Arrow record batch(es) with %d rows were sent in %.3f seconds through %d HTTP%n"
-                        + "response chunks. Average size of each chunk was %.2f bytes.%n%n"
-                        + "--%nSincerely,%nThe arrowhttp server%n",
-                stats.batches(), stats.rows(), stats.elapsedSeconds(), stats.chunks(), stats.averageChunkBytes())
+        return String.format(
+                        Locale.ROOT,
+                        "Hello Client,%n%n"
+                                + "%d Arrow record batch(es) with %d rows were sent in %.3f seconds through %d HTTP%n"
+                                + "response chunks. Average size of each chunk was %.2f bytes.%n%n"
+                                + "--%nSincerely,%nThe arrowhttp server%n",
+                        stats.batches(),
+                        stats.rows(),
+                        stats.elapsedSeconds(),
+                        stats.chunks(),
+                        stats.averageChunkBytes())
                 .replace(System.lineSeparator(), "\n");
     }
 

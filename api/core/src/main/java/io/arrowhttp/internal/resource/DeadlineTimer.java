@@ -1,8 +1,7 @@
 package io.arrowhttp.internal.resource;
 
-import io.arrowhttp.server.CallContext;
 import io.arrowhttp.protocol.ErrorCode;
-
+import io.arrowhttp.server.CallContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Future;
@@ -31,7 +30,8 @@ public final class DeadlineTimer {
             });
             executor.setRemoveOnCancelPolicy(true);
         }
-        long delay = Math.max(0, Duration.between(Instant.now(), call.deadline().get()).toMillis());
+        long delay = Math.max(
+                0, Duration.between(Instant.now(), call.deadline().get()).toMillis());
         return executor.schedule(() -> call.cancel(ErrorCode.TIMED_OUT), delay, TimeUnit.MILLISECONDS);
     }
 

@@ -1,9 +1,7 @@
 package io.arrowhttp.internal.resource;
 
 import io.arrowhttp.protocol.ArrowMediaTypes;
-
 import io.arrowhttp.server.ArrowStream;
-
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.Path;
@@ -13,7 +11,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
-
 import org.glassfish.jersey.media.multipart.MultiPart;
 
 /**
@@ -51,7 +48,8 @@ public final class RootDatasetResource {
 
     @GET
     @Produces(DatasetResource.ARROW_SECOND)
-    public ArrowStream getArrowOnly(@Context UriInfo uri, @Context HttpHeaders headers, @Context SecurityContext security) {
+    public ArrowStream getArrowOnly(
+            @Context UriInfo uri, @Context HttpHeaders headers, @Context SecurityContext security) {
         return responder.respondArrowOnly(datasetName, uri, headers, security);
     }
 }

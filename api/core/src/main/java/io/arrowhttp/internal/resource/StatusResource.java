@@ -1,16 +1,14 @@
 package io.arrowhttp.internal.resource;
 
-import io.arrowhttp.protocol.ResourcePaths;
 import io.arrowhttp.protocol.ProtocolJson;
+import io.arrowhttp.protocol.ResourcePaths;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
@@ -40,6 +38,7 @@ public final class StatusResource {
         Runtime runtime = Runtime.getRuntime();
         status.put("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory());
         status.put("heapMaxBytes", runtime.maxMemory());
-        return Response.ok(ProtocolJson.toBytes(status), MediaType.APPLICATION_JSON_TYPE).build();
+        return Response.ok(ProtocolJson.toBytes(status), MediaType.APPLICATION_JSON_TYPE)
+                .build();
     }
 }

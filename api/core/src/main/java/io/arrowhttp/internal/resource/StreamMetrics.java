@@ -1,7 +1,6 @@
 package io.arrowhttp.internal.resource;
 
 import io.arrowhttp.server.StreamOutcome;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;

@@ -16,8 +16,7 @@ public final class SecureBoundary {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
-    private SecureBoundary() {
-    }
+    private SecureBoundary() {}
 
     public static String next() {
         byte[] bytes = new byte[RANDOM_BYTES];

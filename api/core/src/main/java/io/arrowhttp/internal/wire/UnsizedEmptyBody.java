@@ -1,7 +1,6 @@
 package io.arrowhttp.internal.wire;
 
 import jakarta.ws.rs.core.StreamingOutput;
-
 import java.io.OutputStream;
 
 /**

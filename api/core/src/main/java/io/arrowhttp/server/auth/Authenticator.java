@@ -3,7 +3,6 @@ package io.arrowhttp.server.auth;
 import io.arrowhttp.protocol.HandshakeResponse;
 import io.arrowhttp.protocol.HeaderNames;
 import io.arrowhttp.server.RequestHeaders;
-
 import java.util.Optional;
 
 /**

@@ -6,9 +6,7 @@ import io.arrowhttp.protocol.HandshakeResponse;
 import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.ResourcePaths;
 import io.arrowhttp.server.RequestHeaders;
-
 import jakarta.ws.rs.core.HttpHeaders;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -98,7 +95,9 @@ public final class TokenAuthenticator implements Authenticator {
             throw new IllegalArgumentException("Cannot read the user file " + file + ": " + e.getMessage(), e);
         }
         Map<String, String> users = new LinkedHashMap<>();
-        properties.stringPropertyNames().forEach(name -> users.put(name, properties.getProperty(name).trim()));
+        properties
+                .stringPropertyNames()
+                .forEach(name -> users.put(name, properties.getProperty(name).trim()));
         return users;
     }
 
@@ -111,8 +110,8 @@ public final class TokenAuthenticator implements Authenticator {
     public String authenticate(RequestHeaders headers) {
         String header = headers.first(HttpHeaders.AUTHORIZATION).orElse("");
         if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            throw unauthenticated("This server needs a bearer token: get one from POST /"
-                    + ResourcePaths.HANDSHAKE + " with HTTP Basic credentials");
+            throw unauthenticated("This server needs a bearer token: get one from POST /" + ResourcePaths.HANDSHAKE
+                    + " with HTTP Basic credentials");
         }
         return verify(header.substring(BEARER.length()).trim());
     }
@@ -145,7 +144,8 @@ public final class TokenAuthenticator implements Authenticator {
     }
 
     private String issueToken(String user, Instant now) {
-        Claims claims = new Claims(user, now.getEpochSecond(), now.plus(tokenLifetime).getEpochSecond());
+        Claims claims =
+                new Claims(user, now.getEpochSecond(), now.plus(tokenLifetime).getEpochSecond());
         String signed = VERSION + "." + URL.encodeToString(ProtocolJson.toBytes(claims));
         return signed + "." + URL.encodeToString(sign(signed));
     }
@@ -231,8 +231,8 @@ public final class TokenAuthenticator implements Authenticator {
         private Builder(byte[] tokenKey) {
             Objects.requireNonNull(tokenKey, "tokenKey");
             if (tokenKey.length < 32) {
-                throw new IllegalArgumentException("The token key must be at least 32 random bytes, got " + tokenKey.length
-                        + "; make one with: head -c 32 /dev/urandom | base64");
+                throw new IllegalArgumentException("The token key must be at least 32 random bytes, got "
+                        + tokenKey.length + "; make one with: head -c 32 /dev/urandom | base64");
             }
             this.tokenKey = tokenKey.clone();
         }
@@ -256,7 +256,8 @@ public final class TokenAuthenticator implements Authenticator {
         public Builder apiTokens(Map<String, String> tokensByIdentity) {
             tokensByIdentity.forEach((identity, token) -> {
                 if (token.length() < 32) {
-                    throw new IllegalArgumentException("The API token of '" + identity + "' is shorter than 32 characters");
+                    throw new IllegalArgumentException(
+                            "The API token of '" + identity + "' is shorter than 32 characters");
                 }
                 apiTokens.put(identity, token);
             });

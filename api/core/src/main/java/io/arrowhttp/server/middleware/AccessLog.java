@@ -1,7 +1,8 @@
 package io.arrowhttp.server.middleware;
 
+import io.arrowhttp.protocol.ArrowHttpException;
+import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.Locale;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,7 @@ public final class AccessLog implements ServerMiddleware.Factory {
             private String echoedId = requestId;
 
             @Override
-            public void onBeforeSendingHeaders(jakarta.ws.rs.core.MultivaluedMap<String, Object> headers) {
+            public void onBeforeSendingHeaders(MultivaluedMap<String, Object> headers) {
                 Object id = headers.getFirst(RequestIds.HEADER);
                 if (id != null) {
                     echoedId = id.toString();
@@ -36,8 +37,8 @@ public final class AccessLog implements ServerMiddleware.Factory {
     }
 
     static String line(CallInfo call, CallOutcome outcome, String requestId) {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s %s %d %d bytes", call.method(), call.path(),
-                outcome.status(), outcome.bytes()));
+        StringBuilder line = new StringBuilder(String.format(
+                Locale.ROOT, "%s %s %d %d bytes", call.method(), call.path(), outcome.status(), outcome.bytes()));
         if (outcome.rows() >= 0) {
             line.append(' ').append(outcome.rows()).append(" rows");
         }
@@ -46,8 +47,11 @@ public final class AccessLog implements ServerMiddleware.Factory {
             line.append(" id=").append(requestId);
         }
         if (outcome.error() != null) {
-            line.append(" failed: ").append(outcome.error() instanceof io.arrowhttp.protocol.ArrowHttpException known
-                    ? known.code().name() : outcome.error().getClass().getSimpleName());
+            line.append(" failed: ")
+                    .append(
+                            outcome.error() instanceof ArrowHttpException known
+                                    ? known.code().name()
+                                    : outcome.error().getClass().getSimpleName());
         }
         return line.toString();
     }

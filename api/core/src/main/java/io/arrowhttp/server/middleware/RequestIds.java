@@ -1,10 +1,10 @@
 package io.arrowhttp.server.middleware;
 
 import io.arrowhttp.protocol.HeaderNames;
-
+import jakarta.ws.rs.core.MultivaluedMap;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.regex.Pattern;
-
 import org.slf4j.MDC;
 
 /**
@@ -27,7 +27,7 @@ public final class RequestIds implements ServerMiddleware.Factory {
         MDC.put("requestId", id);
         return new ServerMiddleware() {
             @Override
-            public void onBeforeSendingHeaders(jakarta.ws.rs.core.MultivaluedMap<String, Object> headers) {
+            public void onBeforeSendingHeaders(MultivaluedMap<String, Object> headers) {
                 headers.putSingle(HEADER, id);
             }
 
@@ -41,6 +41,6 @@ public final class RequestIds implements ServerMiddleware.Factory {
     private static String newId() {
         byte[] bytes = new byte[12];
         RANDOM.nextBytes(bytes);
-        return java.util.HexFormat.of().formatHex(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 }

@@ -27,10 +27,8 @@ public interface ServerMiddleware {
     }
 
     /** Before the status line and headers are sent: add headers here. */
-    default void onBeforeSendingHeaders(MultivaluedMap<String, Object> responseHeaders) {
-    }
+    default void onBeforeSendingHeaders(MultivaluedMap<String, Object> responseHeaders) {}
 
     /** Once the call is over: the whole body was sent, or the call failed or was refused. */
-    default void onCallCompleted(CallOutcome outcome) {
-    }
+    default void onCallCompleted(CallOutcome outcome) {}
 }
