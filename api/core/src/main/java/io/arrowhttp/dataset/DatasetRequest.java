@@ -1,6 +1,7 @@
 package io.arrowhttp.dataset;
 
 import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.server.CallContext;
 import io.arrowhttp.server.RequestHeaders;
 import java.security.Principal;
@@ -16,8 +17,6 @@ import java.util.Optional;
  * and the call it belongs to. Immutable.
  */
 public final class DatasetRequest {
-
-    private static final int SHOWN_VALUE_LIMIT = 40;
 
     private final Map<String, List<String>> parameters;
     private final RequestHeaders headers;
@@ -117,8 +116,8 @@ public final class DatasetRequest {
     }
 
     private static ArrowHttpException outOfRange(String name, String value, long min, long max) {
-        String shown = value.length() > SHOWN_VALUE_LIMIT ? value.substring(0, SHOWN_VALUE_LIMIT) + "..." : value;
         return ArrowHttpException.invalidArgument(String.format(
-                "Query parameter '%s' must be a whole number from %d to %d; got '%s'", name, min, max, shown));
+                "Query parameter '%s' must be a whole number from %d to %d; got %s",
+                name, min, max, ClientText.quote(value)));
     }
 }

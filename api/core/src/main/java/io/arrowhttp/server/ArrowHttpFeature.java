@@ -15,7 +15,7 @@ import io.arrowhttp.internal.provider.WebApplicationExceptionMapper;
 import io.arrowhttp.internal.resource.DatasetCatalog;
 import io.arrowhttp.internal.resource.DatasetResource;
 import io.arrowhttp.internal.resource.DatasetResponder;
-import io.arrowhttp.internal.resource.DeadlineTimer;
+import io.arrowhttp.internal.resource.Deadlines;
 import io.arrowhttp.internal.resource.HandshakeResource;
 import io.arrowhttp.internal.resource.RootDatasetResource;
 import io.arrowhttp.internal.resource.StatusResource;
@@ -135,7 +135,7 @@ public final class ArrowHttpFeature implements Feature {
         context.register(UnexpectedExceptionMapper.class);
         StreamMetrics metrics = new StreamMetrics();
         if (!catalog.isEmpty()) {
-            DeadlineTimer deadlines = new DeadlineTimer();
+            Deadlines deadlines = new Deadlines(responseTimeout);
             context.register(new AbstractContainerLifecycleListener() {
                 @Override
                 public void onShutdown(Container container) {
@@ -143,7 +143,7 @@ public final class ArrowHttpFeature implements Feature {
                 }
             });
             DatasetResponder responder =
-                    new DatasetResponder(catalog, allocator, responseMemoryLimit, responseTimeout, deadlines, metrics);
+                    new DatasetResponder(catalog, allocator, responseMemoryLimit, deadlines, metrics);
             context.register(new DatasetResource(responder));
             if (rootDataset != null) {
                 context.register(new RootDatasetResource(responder, rootDataset));

@@ -234,6 +234,7 @@ class StreamingOverHttpTest {
                 head.header("Content-Type"));
         assertEquals(get.header("MIME-Version"), head.header("MIME-Version"));
         assertEquals(get.header("Content-Length"), head.header("Content-Length"), "no length, as for GET");
+        assertEquals(get.header("Transfer-Encoding"), head.header("Transfer-Encoding"));
         assertEquals(0, head.body().length);
         assertEquals(opened + 1, small.opened(), "HEAD opened no reader; GET did");
 

@@ -56,8 +56,9 @@ public record AuthSettings(Path usersFile, List<String> apiTokens, String tokenK
         for (String entry : apiTokens) {
             int equals = entry.indexOf('=');
             if (equals <= 0) {
-                throw new IllegalArgumentException("Setting arrowhttp.auth.api-tokens takes identity=token pairs, got '"
-                        + (entry.length() > 20 ? entry.substring(0, 20) + "..." : entry) + "'");
+                // The entry may be a token: say which one it is, never what it says.
+                throw new IllegalArgumentException("Setting arrowhttp.auth.api-tokens takes identity=token pairs;"
+                        + " entry " + (apiTokens.indexOf(entry) + 1) + " has no '='");
             }
             tokens.put(
                     entry.substring(0, equals).trim(),

@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
@@ -173,6 +174,20 @@ public abstract class TickersContract {
         assertEquals(null, exchange.header("Transfer-Encoding"));
         String boundary = exchange.header("Content-Type").replaceAll(".*boundary=", "");
         assertTrue(exchange.bodyText().endsWith("\r\n--" + boundary + "--\r\n"));
+    }
+
+    @Test
+    void headAnswersGetsHeadersWithoutALengthOrABody() throws IOException {
+        RawHttp.Exchange get = RawHttp.get(baseUri().getPort(), baseUri().getPath() + "?rows=1000", "1.1");
+        RawHttp.Exchange head =
+                RawHttp.send(baseUri().getPort(), "HEAD", baseUri().getPath() + "?rows=1000", "1.1", Map.of());
+        assertTrue(head.statusLine().startsWith("HTTP/1.1 200"), head.statusLine());
+        assertTrue(
+                head.header("Content-Type").matches("multipart/mixed;\\s*boundary=[A-Za-z0-9_-]{38}"),
+                head.header("Content-Type"));
+        assertEquals(get.header("Content-Length"), head.header("Content-Length"), "GET streams without a length");
+        assertEquals(get.header("Transfer-Encoding"), head.header("Transfer-Encoding"));
+        assertEquals(0, head.body().length);
     }
 
     @Test

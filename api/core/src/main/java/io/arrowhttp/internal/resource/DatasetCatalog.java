@@ -2,9 +2,15 @@ package io.arrowhttp.internal.resource;
 
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ClientText;
+import io.arrowhttp.protocol.DatasetInfo;
+import io.arrowhttp.protocol.ResourcePaths;
+import jakarta.ws.rs.core.UriBuilder;
+import java.net.URI;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -34,10 +40,34 @@ public final class DatasetCatalog {
     public Dataset get(String name) {
         Dataset dataset = byName.get(name);
         if (dataset == null) {
-            throw ArrowHttpException.notFound("No dataset named '" + abbreviate(name) + "'; this server has: "
+            throw ArrowHttpException.notFound("No dataset named " + ClientText.quote(name) + "; this server has: "
                     + String.join(", ", byName.keySet()));
         }
         return dataset;
+    }
+
+    /** The catalog entry of the dataset {@code name}, its locations under {@code base}, the server's base URI. */
+    public DatasetInfo entry(String name, URI base) {
+        return entry(get(name), base);
+    }
+
+    /** Every dataset's catalog entry. */
+    public List<DatasetInfo> entries(URI base) {
+        return byName.values().stream().map(dataset -> entry(dataset, base)).toList();
+    }
+
+    private static DatasetInfo entry(Dataset dataset, URI base) {
+        URI location = UriBuilder.fromUri(base)
+                .path(ResourcePaths.DATASETS)
+                .path(dataset.name())
+                .build();
+        return new DatasetInfo(
+                dataset.name(),
+                dataset.description(),
+                dataset.schema(),
+                dataset.totalRecords().isPresent() ? dataset.totalRecords().getAsLong() : null,
+                dataset.totalBytes().isPresent() ? dataset.totalBytes().getAsLong() : null,
+                List.of(new DatasetInfo.Endpoint(List.of(location))));
     }
 
     public Collection<Dataset> all() {
@@ -46,9 +76,5 @@ public final class DatasetCatalog {
 
     public boolean isEmpty() {
         return byName.isEmpty();
-    }
-
-    private static String abbreviate(String name) {
-        return name.length() > 64 ? name.substring(0, 64) + "..." : name;
     }
 }

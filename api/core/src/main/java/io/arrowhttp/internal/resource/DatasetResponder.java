@@ -4,31 +4,22 @@ import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.dataset.GeneratingReader;
 import io.arrowhttp.internal.provider.MultipartHeadersFilter;
+import io.arrowhttp.internal.wire.Footnotes;
 import io.arrowhttp.internal.wire.SecureBoundary;
 import io.arrowhttp.internal.wire.UnsizedEmptyBody;
-import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ArrowMediaTypes;
-import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.HeaderNames;
 import io.arrowhttp.protocol.QueryParameters;
-import io.arrowhttp.protocol.ResourcePaths;
 import io.arrowhttp.server.ArrowMultipart;
 import io.arrowhttp.server.ArrowStream;
-import io.arrowhttp.server.CallContext;
 import io.arrowhttp.server.RequestHeaders;
-import io.arrowhttp.server.StreamStatistics;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,13 +36,10 @@ import org.glassfish.jersey.media.multipart.MultiPart;
  */
 public final class DatasetResponder {
 
-    private static final int SHOWN_VALUE_LIMIT = 40;
-
     private final DatasetCatalog catalog;
     private final BufferAllocator allocator;
     private final long responseMemoryLimit;
-    private final Duration responseTimeout;
-    private final DeadlineTimer deadlines;
+    private final Deadlines deadlines;
     private final StreamMetrics metrics;
     private final AtomicLong responses = new AtomicLong();
 
@@ -59,13 +47,11 @@ public final class DatasetResponder {
             DatasetCatalog catalog,
             BufferAllocator allocator,
             long responseMemoryLimit,
-            Duration responseTimeout,
-            DeadlineTimer deadlines,
+            Deadlines deadlines,
             StreamMetrics metrics) {
         this.catalog = catalog;
         this.allocator = allocator;
         this.responseMemoryLimit = responseMemoryLimit;
-        this.responseTimeout = responseTimeout;
         this.deadlines = deadlines;
         this.metrics = metrics;
     }
@@ -78,10 +64,10 @@ public final class DatasetResponder {
         ArrowStream arrow = open(dataset, request);
         try {
             ArrowMultipart.Builder builder = ArrowMultipart.builder(metadata, arrow);
-            if (asks(request, QueryParameters.INCLUDE_FOOTNOTES)) {
-                builder.footnotes(() -> footnotes(arrow.statistics()));
+            if (QueryParameters.isSet(request.parameters().get(QueryParameters.INCLUDE_FOOTNOTES))) {
+                builder.footnotes(() -> Footnotes.text(arrow.statistics()));
             }
-            if (asks(request, QueryParameters.INCLUDE_STATUS)) {
+            if (QueryParameters.isSet(request.parameters().get(QueryParameters.INCLUDE_STATUS))) {
                 builder.statusPart();
             }
             return builder.build();
@@ -104,7 +90,8 @@ public final class DatasetResponder {
      */
     public Response head(String name, MediaType type) {
         catalog.get(name);
-        Response.ResponseBuilder response = Response.ok(UnsizedEmptyBody.INSTANCE);
+        Response.ResponseBuilder response =
+                Response.ok(UnsizedEmptyBody.INSTANCE).header("Transfer-Encoding", "chunked");
         if (type.isCompatible(ArrowMediaTypes.MULTIPART_MIXED_TYPE)) {
             response.type(new MediaType(type.getType(), type.getSubtype(), Map.of("boundary", SecureBoundary.next())))
                     .header(MultipartHeadersFilter.MIME_VERSION, "1.0");
@@ -117,34 +104,10 @@ public final class DatasetResponder {
     private DatasetRequest request(UriInfo uri, HttpHeaders headers, SecurityContext security) {
         Principal principal = security == null ? null : security.getUserPrincipal();
         return DatasetRequest.of(
-                uri.getQueryParameters(), RequestHeaders.of(headers.getRequestHeaders()), newCall(headers), principal);
-    }
-
-    /** The call's deadline: the earlier of the server's limit and the client's {@code X-Request-Timeout}. */
-    private CallContext newCall(HttpHeaders headers) {
-        Duration limit = responseTimeout;
-        String requested = headers.getHeaderString(HeaderNames.REQUEST_TIMEOUT);
-        if (requested != null) {
-            Duration clientLimit = parseTimeout(requested);
-            limit = limit == null || clientLimit.compareTo(limit) < 0 ? clientLimit : limit;
-        }
-        return limit == null
-                ? CallContext.withoutDeadline()
-                : CallContext.withDeadline(Instant.now().plus(limit));
-    }
-
-    private static Duration parseTimeout(String value) {
-        try {
-            double seconds = Double.parseDouble(value.trim());
-            if (seconds > 0 && seconds <= 10_000_000) {
-                return Duration.ofNanos((long) (seconds * 1e9));
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        String shown = value.length() > SHOWN_VALUE_LIMIT ? value.substring(0, SHOWN_VALUE_LIMIT) + "..." : value;
-        throw ArrowHttpException.invalidArgument("Header " + HeaderNames.REQUEST_TIMEOUT
-                + " must be a number of seconds greater than 0, such as 30 or 2.5; got '" + shown + "'");
+                uri.getQueryParameters(),
+                RequestHeaders.of(headers.getRequestHeaders()),
+                deadlines.newCall(headers.getHeaderString(HeaderNames.REQUEST_TIMEOUT)),
+                principal);
     }
 
     /** The schema as an Arrow stream without record batches. */
@@ -159,26 +122,9 @@ public final class DatasetResponder {
         return catalog.get(name).schema().toJson().getBytes(StandardCharsets.UTF_8);
     }
 
-    public DatasetInfo info(String name, UriInfo uri) {
-        return info(catalog.get(name), uri);
-    }
-
-    public List<DatasetInfo> list(UriInfo uri) {
-        return catalog.all().stream().map(dataset -> info(dataset, uri)).toList();
-    }
-
-    private static DatasetInfo info(Dataset dataset, UriInfo uri) {
-        URI location = uri.getBaseUriBuilder()
-                .path(ResourcePaths.DATASETS)
-                .path(dataset.name())
-                .build();
-        return new DatasetInfo(
-                dataset.name(),
-                dataset.description(),
-                dataset.schema(),
-                dataset.totalRecords().isPresent() ? dataset.totalRecords().getAsLong() : null,
-                dataset.totalBytes().isPresent() ? dataset.totalBytes().getAsLong() : null,
-                List.of(new DatasetInfo.Endpoint(List.of(location))));
+    /** The catalog, for the catalog resources. */
+    public DatasetCatalog catalog() {
+        return catalog;
     }
 
     private ArrowStream open(Dataset dataset, DatasetRequest request) {
@@ -192,7 +138,7 @@ public final class DatasetResponder {
             throw e;
         }
         metrics.opened();
-        Future<?> deadline = deadlines.schedule(request.call());
+        Future<?> deadline = deadlines.watch(request.call());
         arrow.onEnd(outcome -> {
             if (deadline != null) {
                 deadline.cancel(false);
@@ -205,26 +151,6 @@ public final class DatasetResponder {
     private BufferAllocator newResponseAllocator(String datasetName) {
         return allocator.newChildAllocator(
                 "response-" + responses.incrementAndGet() + "-" + datasetName, 0, responseMemoryLimit);
-    }
-
-    /** Whether the query asks for a part: the parameter is present, with no value or any but false or 0. */
-    static boolean asks(DatasetRequest request, String parameter) {
-        return QueryParameters.isSet(request.parameters().get(parameter));
-    }
-
-    static String footnotes(StreamStatistics stats) {
-        return String.format(
-                        Locale.ROOT,
-                        "Hello Client,%n%n"
-                                + "%d Arrow record batch(es) with %d rows were sent in %.3f seconds through %d HTTP%n"
-                                + "response chunks. Average size of each chunk was %.2f bytes.%n%n"
-                                + "--%nSincerely,%nThe arrowhttp server%n",
-                        stats.batches(),
-                        stats.rows(),
-                        stats.elapsedSeconds(),
-                        stats.chunks(),
-                        stats.averageChunkBytes())
-                .replace(System.lineSeparator(), "\n");
     }
 
     /** A reader of a schema and no batches. */

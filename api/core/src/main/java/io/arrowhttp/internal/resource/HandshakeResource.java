@@ -1,6 +1,7 @@
 package io.arrowhttp.internal.resource;
 
 import io.arrowhttp.internal.provider.ProblemResponses;
+import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.HandshakeResponse;
 import io.arrowhttp.protocol.HeaderNames;
 import io.arrowhttp.protocol.ProtocolJson;
@@ -31,7 +32,6 @@ public final class HandshakeResource {
 
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeResource.class);
     private static final String BASIC = "Basic ";
-    private static final int LOGGED_NAME_LIMIT = 64;
 
     private final Authenticator authenticator;
 
@@ -70,14 +70,10 @@ public final class HandshakeResource {
             Arrays.fill(password, '\0');
         }
         if (token.isEmpty()) {
-            LOG.info("Failed handshake for user '{}'", shorten(user));
+            LOG.info("Failed handshake for user {}", ClientText.quote(user));
             return ProblemResponses.unauthenticated("Unknown user or wrong password", HeaderNames.BASIC_CHALLENGE);
         }
         return Response.ok(ProtocolJson.toBytes(token.get()), MediaType.APPLICATION_JSON_TYPE)
                 .build();
-    }
-
-    private static String shorten(String user) {
-        return user.length() > LOGGED_NAME_LIMIT ? user.substring(0, LOGGED_NAME_LIMIT) + "..." : user;
     }
 }

@@ -1,6 +1,7 @@
 package io.arrowhttp.internal.wire;
 
 import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
 import java.io.OutputStream;
 
 /**
@@ -14,8 +15,12 @@ public final class UnsizedEmptyBody implements StreamingOutput {
 
     private UnsizedEmptyBody() {}
 
+    /**
+     * Writes nothing but flushes, which commits the headers before the response completes: a
+     * container that would otherwise count the empty body (Payara) sends no length then.
+     */
     @Override
-    public void write(OutputStream output) {
-        // Nothing: a HEAD answer has no body.
+    public void write(OutputStream output) throws IOException {
+        output.flush();
     }
 }
