@@ -1,6 +1,7 @@
 package io.arrowhttp.standalone;
 
 import io.arrowhttp.server.auth.PasswordHash;
+import io.arrowhttp.server.auth.TokenAuthenticator;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -23,6 +24,12 @@ final class HashPasswordCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        try {
+            TokenAuthenticator.checkUserName(user);
+        } catch (IllegalArgumentException refused) {
+            System.err.println(refused.getMessage());
+            return 2;
+        }
         char[] password;
         Console console = System.console();
         if (console != null) {

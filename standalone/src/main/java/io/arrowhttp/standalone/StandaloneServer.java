@@ -2,15 +2,18 @@ package io.arrowhttp.standalone;
 
 import io.arrowhttp.app.ArrowHttpApplication;
 import io.arrowhttp.app.ServerSettings;
+import io.arrowhttp.tls.TlsPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 
 /**
@@ -81,12 +84,8 @@ public final class StandaloneServer implements AutoCloseable {
         ArrowHttpApplication application = new ArrowHttpApplication(settings);
         HttpServer server = tls == null
                 ? GrizzlyHttpServerFactory.createHttpServer(uri, application, false)
-                : GrizzlyHttpServerFactory.createHttpServer(
-                        uri,
-                        application,
-                        true,
-                        new SSLEngineConfigurator(tls.context(), false, tls.mutual(), false),
-                        false);
+                : GrizzlyHttpServerFactory.createHttpServer(uri, application, true, serverTls(tls), false);
+        sizeWorkerThreads(server, settings.streaming().workerThreads());
         try {
             server.start();
         } catch (IOException e) {
@@ -122,6 +121,30 @@ public final class StandaloneServer implements AutoCloseable {
         } finally {
             server.shutdownNow();
         }
+    }
+
+    /**
+     * A fixed pool: one thread per stream the application may send, and some to spare for the
+     * catalog, {@code /status} and handshakes. Grizzly's default (two per core) lets four stalled
+     * clients on two cores take every thread.
+     */
+    private static void sizeWorkerThreads(HttpServer server, int threads) {
+        for (NetworkListener listener : server.getListeners()) {
+            listener.getTransport()
+                    .setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
+                            .setPoolName("arrowhttp-worker")
+                            .setCorePoolSize(threads)
+                            .setMaxPoolSize(threads));
+        }
+    }
+
+    /** The server side of TLS, offering only {@link TlsPolicy}'s versions and forward-secret AEAD suites. */
+    private static SSLEngineConfigurator serverTls(TlsOptions tls) {
+        SSLContext context = tls.context();
+        SSLEngineConfigurator configurator = new SSLEngineConfigurator(context, false, tls.mutual(), false);
+        configurator.setEnabledProtocols(TlsPolicy.protocols());
+        configurator.setEnabledCipherSuites(TlsPolicy.cipherSuites(context));
+        return configurator;
     }
 
     private static String hostForUri(String host) {

@@ -8,9 +8,14 @@ import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
 import io.arrowhttp.testing.TestPki;
+import io.arrowhttp.tls.TlsMaterial;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +46,37 @@ class TlsTest {
     /** The connection fails: during the handshake, or (TLS 1.3 refusing a client) at its first write. */
     private static void assertHandshakeFails(ArrowHttpClient client) {
         assertThrows(IOException.class, () -> client.info("tickers"));
+    }
+
+    @Test
+    void tls12OffersOnlyForwardSecretAeadSuites() throws Exception {
+        try (StandaloneServer server = StandaloneServer.start(
+                "127.0.0.1", 0, ServerSettings.defaults(), TlsOptions.pem(pki.serverChainPem, pki.serverKeyPem))) {
+            SSLContext client = TlsMaterial.context(null, null, TlsMaterial.trustStoreFromPem(pki.caPem));
+            for (String weak : List.of(
+                    "TLS_RSA_WITH_AES_128_GCM_SHA256",
+                    "TLS_RSA_WITH_AES_128_CBC_SHA",
+                    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+                    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+                    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA")) {
+                assertThrows(SSLHandshakeException.class, () -> handshake(client, server.port(), weak), weak);
+            }
+            // The test certificates are EC keys, so ECDSA suites.
+            assertEquals(
+                    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+                    handshake(client, server.port(), "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"));
+        }
+    }
+
+    /** A TLS 1.2 handshake offering only {@code suite}; returns the suite agreed. */
+    private static String handshake(SSLContext context, int port, String suite) throws IOException {
+        try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.setEnabledCipherSuites(new String[] {suite});
+            socket.startHandshake();
+            return socket.getSession().getCipherSuite();
+        }
     }
 
     @Test

@@ -3,7 +3,10 @@ package io.arrowhttp.war;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.arrowhttp.app.TickersContract;
+import io.arrowhttp.testing.ServerStatus;
+import io.arrowhttp.testing.StalledClient;
 import io.arrowhttp.war.containers.LogTailOnFailure;
 import io.arrowhttp.war.containers.ServletContainer;
 import java.io.IOException;
@@ -11,6 +14,9 @@ import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,5 +68,44 @@ abstract class DeployedWarContract extends TickersContract implements LogTailOnF
             String body = new String(error.readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(body.contains("from 1 to " + maxRows()), body);
         }
+    }
+
+    /**
+     * A client that asks for the largest response it may and reads nothing is ended by the container's own
+     * write timeout (Tomcat: the connector's connectionTimeout) or the application's, whichever
+     * comes first, and its Arrow memory is freed.
+     */
+    @Test
+    void aClientThatStopsReadingIsEndedAndItsMemoryFreed() throws Exception {
+        List<StalledClient> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                StalledClient client =
+                        StalledClient.request(baseUri().getPort(), baseUri().getPath() + "?rows=" + maxRows());
+                stalled.add(client);
+                assertTrue(client.isOk(), client.head());
+            }
+            long started = System.nanoTime();
+            JsonNode idle = awaitNoStream(Duration.ofSeconds(60));
+            assertEquals(0, idle.get("activeStreams").asLong(), idle.toString());
+            assertEquals(0, idle.get("allocatedBytes").asLong(), idle.toString());
+            System.out.printf(
+                    "%s ended 2 stalled responses in %.1f s%n",
+                    getClass().getSimpleName(), (System.nanoTime() - started) / 1e9);
+        } finally {
+            for (StalledClient client : stalled) {
+                client.close();
+            }
+        }
+    }
+
+    private JsonNode awaitNoStream(Duration limit) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        JsonNode status = ServerStatus.read(baseUri().resolve("status"));
+        while (status.get("activeStreams").asLong() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            status = ServerStatus.read(baseUri().resolve("status"));
+        }
+        return status;
     }
 }

@@ -192,15 +192,18 @@ public final class DatasetStream implements Closeable {
             boolean more;
             try {
                 more = super.loadNextBatch();
-            } catch (IOException cutShort) {
-                throw cutShort(cutShort);
+            } catch (IOException | RuntimeException broken) {
+                // The server's failure marker stops Arrow's reader with an error right after it;
+                // the status part, when asked for, follows and says what failed.
+                ended = true;
+                throw failureAfter(broken);
             }
             if (!more) {
                 ended = true;
                 try {
                     readTrailingParts();
                 } catch (ArrowHttpException failed) {
-                    throw new IOException("The server reported " + failed.code() + ": " + failed.getMessage(), failed);
+                    throw reported(failed);
                 } catch (IOException cutShort) {
                     throw cutShort(cutShort);
                 }
@@ -208,7 +211,24 @@ public final class DatasetStream implements Closeable {
             return more;
         }
 
-        private IOException cutShort(IOException cause) {
+        /** Why the Arrow part broke: what the status part says, when it says something; else cut short. */
+        private IOException failureAfter(Exception broken) {
+            try {
+                readTrailingParts();
+            } catch (ArrowHttpException failed) {
+                failed.addSuppressed(broken);
+                return reported(failed);
+            } catch (IOException | RuntimeException noStatus) {
+                broken.addSuppressed(noStatus);
+            }
+            return cutShort(broken);
+        }
+
+        private IOException reported(ArrowHttpException failed) {
+            return new IOException("The server reported " + failed.code() + ": " + failed.getMessage(), failed);
+        }
+
+        private IOException cutShort(Exception cause) {
             if (timedOutHere.getAsBoolean()) {
                 return new IOException(
                         "The call passed its deadline",

@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What a client asked of a dataset: the query parameters and headers of its request, who asks,
  * and the call it belongs to. Immutable.
  */
 public final class DatasetRequest {
+
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]{1,19}");
 
     private final Map<String, List<String>> parameters;
     private final RequestHeaders headers;
@@ -81,7 +84,22 @@ public final class DatasetRequest {
         return parameters.containsKey(name);
     }
 
-    /** The first value of the parameter, if present. */
+    /**
+     * The value of a parameter that may be given once, if present.
+     *
+     * @throws ArrowHttpException {@code INVALID_ARGUMENT} when it is given more than once: which
+     *     one was meant is ambiguous
+     */
+    public Optional<String> singleParameter(String name) {
+        List<String> values = parameters.get(name);
+        if (values != null && values.size() > 1) {
+            throw ArrowHttpException.invalidArgument("Query parameter " + ClientText.quote(name)
+                    + " may be given once; it was given " + values.size() + " times");
+        }
+        return parameter(name);
+    }
+
+    /** The first value of the parameter, if present; see {@link #singleParameter} for one that must be unique. */
     public Optional<String> parameter(String name) {
         List<String> values = parameters.get(name);
         return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
@@ -98,11 +116,16 @@ public final class DatasetRequest {
      * @throws ArrowHttpException {@code INVALID_ARGUMENT} when present but not such a number
      */
     public long longParameter(String name, long defaultValue, long min, long max) {
-        Optional<String> value = parameter(name);
+        Optional<String> value = singleParameter(name);
         if (value.isEmpty()) {
             return defaultValue;
         }
         String text = value.get().trim();
+        // Long.parseLong also takes '+' and digits of other scripts ("\u0663" is 3): a value one
+        // reader takes for a number and another does not is refused.
+        if (!WHOLE_NUMBER.matcher(text).matches()) {
+            throw outOfRange(name, text, min, max);
+        }
         long parsed;
         try {
             parsed = Long.parseLong(text);

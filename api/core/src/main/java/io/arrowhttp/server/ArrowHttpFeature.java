@@ -1,6 +1,8 @@
 package io.arrowhttp.server;
 
 import io.arrowhttp.dataset.Dataset;
+import io.arrowhttp.internal.container.StalledWrites;
+import io.arrowhttp.internal.provider.AcceptHeaderFilter;
 import io.arrowhttp.internal.provider.ArrowHttpExceptionMapper;
 import io.arrowhttp.internal.provider.ArrowStreamBodyWriter;
 import io.arrowhttp.internal.provider.ArrowStreamReleaseFilter;
@@ -18,7 +20,9 @@ import io.arrowhttp.internal.resource.DatasetResponder;
 import io.arrowhttp.internal.resource.Deadlines;
 import io.arrowhttp.internal.resource.HandshakeResource;
 import io.arrowhttp.internal.resource.RootDatasetResource;
+import io.arrowhttp.internal.resource.ServerTimer;
 import io.arrowhttp.internal.resource.StatusResource;
+import io.arrowhttp.internal.resource.StreamLimits;
 import io.arrowhttp.internal.resource.StreamMetrics;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.runtime.ArrowRuntimeCheck;
@@ -28,6 +32,7 @@ import io.arrowhttp.server.middleware.RequestIds;
 import io.arrowhttp.server.middleware.ServerMiddleware;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -78,11 +83,24 @@ public final class ArrowHttpFeature implements Feature {
     /** The longest a response may take unless {@link Builder#responseTimeout} says otherwise. */
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofHours(1);
 
+    /** How long a client may take no data before its response is ended; see {@link Builder#writeTimeout}. */
+    public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The most dataset streams at once unless {@link Builder#maxConcurrentStreams} says otherwise. */
+    public static final int DEFAULT_MAX_STREAMS = 64;
+
+    /** The most streams one authenticated caller may run at once; see {@link Builder#maxConcurrentStreamsPerCaller}. */
+    public static final int DEFAULT_MAX_STREAMS_PER_CALLER = 16;
+
     private final BufferAllocator allocator;
     private final DatasetCatalog catalog;
     private final String rootDataset;
     private final long responseMemoryLimit;
     private final Duration responseTimeout;
+    private final Duration writeTimeout;
+    private final int maxStreams;
+    private final int maxStreamsPerCaller;
+    private final URI publicBaseUri;
     private final boolean statusEndpoint;
     private final List<ServerMiddleware.Factory> middleware;
     private final Set<String> corsOrigins;
@@ -94,6 +112,10 @@ public final class ArrowHttpFeature implements Feature {
         this.rootDataset = builder.rootDataset;
         this.responseMemoryLimit = builder.responseMemoryLimit;
         this.responseTimeout = builder.responseTimeout;
+        this.writeTimeout = builder.writeTimeout;
+        this.maxStreams = builder.maxStreams;
+        this.maxStreamsPerCaller = builder.maxStreamsPerCaller;
+        this.publicBaseUri = builder.publicBaseUri;
         this.statusEndpoint = builder.statusEndpoint;
         List<ServerMiddleware.Factory> all = new ArrayList<>();
         if (builder.requestIds) {
@@ -128,22 +150,30 @@ public final class ArrowHttpFeature implements Feature {
         context.register(MultiPartFeature.class);
         context.register(ArrowStreamBodyWriter.class);
         context.register(MultipartHeadersFilter.class);
+        context.register(AcceptHeaderFilter.class);
         context.register(ArrowStreamReleaseFilter.class);
         context.register(StreamingResponseInterceptor.class);
         context.register(ArrowHttpExceptionMapper.class);
         context.register(WebApplicationExceptionMapper.class);
         context.register(UnexpectedExceptionMapper.class);
         StreamMetrics metrics = new StreamMetrics();
+        ServerTimer timer = new ServerTimer();
+        context.register(new AbstractContainerLifecycleListener() {
+            @Override
+            public void onShutdown(Container container) {
+                timer.stop();
+            }
+        });
+        context.property(StalledWrites.PROPERTY, new StalledWrites(writeTimeout, timer));
         if (!catalog.isEmpty()) {
-            Deadlines deadlines = new Deadlines(responseTimeout);
-            context.register(new AbstractContainerLifecycleListener() {
-                @Override
-                public void onShutdown(Container container) {
-                    deadlines.stop();
-                }
-            });
-            DatasetResponder responder =
-                    new DatasetResponder(catalog, allocator, responseMemoryLimit, deadlines, metrics);
+            DatasetResponder responder = new DatasetResponder(
+                    catalog,
+                    allocator,
+                    responseMemoryLimit,
+                    new Deadlines(responseTimeout, timer),
+                    new StreamLimits(maxStreams, maxStreamsPerCaller),
+                    publicBaseUri,
+                    metrics);
             context.register(new DatasetResource(responder));
             if (rootDataset != null) {
                 context.register(new RootDatasetResource(responder, rootDataset));
@@ -175,6 +205,10 @@ public final class ArrowHttpFeature implements Feature {
         private String rootDataset;
         private long responseMemoryLimit = DEFAULT_RESPONSE_MEMORY_LIMIT;
         private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
+        private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+        private int maxStreams = DEFAULT_MAX_STREAMS;
+        private int maxStreamsPerCaller = DEFAULT_MAX_STREAMS_PER_CALLER;
+        private URI publicBaseUri;
         private boolean requestIds = true;
         private boolean accessLog = true;
         private boolean statusEndpoint;
@@ -222,6 +256,63 @@ public final class ArrowHttpFeature implements Feature {
                 throw new IllegalArgumentException("responseTimeout must be positive, got " + timeout);
             }
             this.responseTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long a client may take none of a record batch before its response is ended as
+         * {@code CANCELLED}, freeing its thread and memory. {@link #DEFAULT_WRITE_TIMEOUT} by
+         * default. A client reading steadily but slowly is not cut while each batch reaches it
+         * within this time.
+         */
+        public Builder writeTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("writeTimeout must be positive, got " + timeout);
+            }
+            this.writeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The most dataset streams the application sends at once; beyond it a request is refused
+         * with {@code 503} and {@code Retry-After} before anything is produced.
+         * {@link #DEFAULT_MAX_STREAMS} by default. Keep it below the server's worker threads, so
+         * that streams to slow clients can never take the threads small requests need.
+         */
+        public Builder maxConcurrentStreams(int streams) {
+            if (streams < 1) {
+                throw new IllegalArgumentException("maxConcurrentStreams must be at least 1, got " + streams);
+            }
+            this.maxStreams = streams;
+            return this;
+        }
+
+        /**
+         * The most streams one authenticated caller may run at once; beyond it {@code 429} and
+         * {@code Retry-After}. {@link #DEFAULT_MAX_STREAMS_PER_CALLER} by default; 0 for no bound
+         * of its own.
+         */
+        public Builder maxConcurrentStreamsPerCaller(int streams) {
+            if (streams < 0) {
+                throw new IllegalArgumentException("maxConcurrentStreamsPerCaller must be 0 or more, got " + streams);
+            }
+            this.maxStreamsPerCaller = streams;
+            return this;
+        }
+
+        /**
+         * The address clients reach the application at, such as {@code https://data.example.com/arrow/}:
+         * the base of every location in the catalog. Without it locations are built from the
+         * request, whose {@code Host} header any client chooses; set it whenever the catalog's
+         * locations are handed on to others.
+         */
+        public Builder publicBaseUri(URI base) {
+            Objects.requireNonNull(base, "base");
+            if (!base.isAbsolute() || base.getHost() == null) {
+                throw new IllegalArgumentException(
+                        "The public base URI must be absolute, such as https://data.example.com/; got " + base);
+            }
+            this.publicBaseUri = base.getPath().endsWith("/") ? base : URI.create(base + "/");
             return this;
         }
 

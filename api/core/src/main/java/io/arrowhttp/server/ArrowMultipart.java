@@ -71,10 +71,11 @@ public final class ArrowMultipart {
          * Adds a closing {@code application/json} part with the outcome of the Arrow part:
          * {@code {"code":"OK"|error code, "message", "errorId", "rows", "batches", "bytes", "seconds"}}.
          *
-         * <p>With it, a producer failure no longer cuts the Arrow stream: the stream gets its
-         * end-of-stream marker, so readers stop cleanly, and the status part says what failed. The
-         * response is still aborted after the status part (no close delimiter, no last chunk), so
-         * a client that ignores it sees a failure too. It comes last, after any footnotes.
+         * <p>With it, a producer failure no longer cuts the response at once: the Arrow part ends
+         * with {@link io.arrowhttp.protocol.FailureMarker}, which stops any reader with an error,
+         * and the status part after it says what failed. The response is still aborted after the
+         * status part (no close delimiter, no last chunk), so a client that ignores it sees a
+         * failure too. It comes last, after any footnotes.
          */
         public Builder statusPart() {
             this.statusPart = true;

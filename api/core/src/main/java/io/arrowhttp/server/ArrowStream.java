@@ -2,10 +2,12 @@ package io.arrowhttp.server;
 
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.protocol.FailureMarker;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,10 +42,11 @@ import org.apache.arrow.vector.ipc.ArrowStreamWriter;
  * The schema message is sent together with the first record batch, each record batch is handed to
  * the HTTP layer in one write followed by a flush (one HTTP/1.1 chunk per batch), and the
  * end-of-stream marker is written last without a flush of its own so it travels with whatever
- * follows. If reading or writing fails part way, no end-of-stream marker is written: a reader of
- * the stream sees it cut short, never a complete-looking stream. (In a multipart response whose
- * client asked for a status part the marker is written after a failure, and the status part says
- * what failed; see {@link ArrowMultipart.Builder#statusPart()}.)
+ * follows. If reading fails after bytes have gone out, the stream ends with
+ * {@link FailureMarker} instead of the end-of-stream marker, and the response is aborted: no
+ * reader takes it for a complete stream, on any transport, even one that ends the body cleanly
+ * (HTTP/1.0, a proxy). In a multipart response whose client asked for a status part, the status
+ * part follows the marker and says what failed; see {@link ArrowMultipart.Builder#statusPart()}.
  *
  * <h2>Cancellation</h2>
  * Before each batch the stream checks its {@link CallContext}: past the deadline it fails with
@@ -62,6 +65,7 @@ public final class ArrowStream implements Closeable {
     private volatile StreamStatistics statistics = new StreamStatistics(0, 0, 0, 0, 0);
     private volatile StreamOutcome outcome;
     private volatile boolean failuresInBand;
+    private boolean bodyStarted;
     private volatile RuntimeException deferredFailure;
     private volatile Consumer<StreamOutcome> endListener = outcome -> {};
 
@@ -157,6 +161,9 @@ public final class ArrowStream implements Closeable {
             throw clientGone;
         } catch (RuntimeException | Error e) {
             failure = e;
+            if (bodyStarted) {
+                writeFailureMarker(out);
+            }
             throw e;
         } finally {
             closeAfter(failure);
@@ -183,6 +190,20 @@ public final class ArrowStream implements Closeable {
         return failuresInBand;
     }
 
+    /**
+     * Ends a stream that failed after bytes went out with {@link FailureMarker}, so no reader can
+     * take what arrived for a complete stream, whatever the transport does with the abort that
+     * follows. Best effort: when the client has gone, there is no one to tell.
+     */
+    private static void writeFailureMarker(OutputStream out) {
+        try {
+            out.write(FailureMarker.bytes());
+            out.flush();
+        } catch (IOException | RuntimeException clientGone) {
+            // The abort that follows ends the response anyway.
+        }
+    }
+
     private void writeBatches(OutputStream out) throws IOException {
         long start = System.nanoTime();
         long batches = 0;
@@ -195,6 +216,7 @@ public final class ArrowStream implements Closeable {
         // path would make a cut stream look complete. The writer holds no buffers of its own.
         ArrowStreamWriter writer = new ArrowStreamWriter(root, reader, staging);
         writer.start();
+        boolean failedInBand = false;
         while (true) {
             try {
                 call.checkNotCancelled();
@@ -205,10 +227,12 @@ public final class ArrowStream implements Closeable {
                 if (!producerFailed(failure)) {
                     throw failure;
                 }
+                failedInBand = true;
                 break;
             }
             writer.writeBatch();
             bytes += staging.size();
+            bodyStarted = true;
             staging.drainTo(out);
             out.flush();
             batches++;
@@ -216,8 +240,15 @@ public final class ArrowStream implements Closeable {
             rows += root.getRowCount();
             statistics = new StreamStatistics(batches, rows, bytes, chunks, System.nanoTime() - start);
         }
-        writer.end();
+        if (failedInBand) {
+            // The status part follows and says what failed; the marker keeps a reader of this
+            // part alone from taking it for complete.
+            staging.write(ByteBuffer.wrap(FailureMarker.bytes()));
+        } else {
+            writer.end();
+        }
         bytes += staging.size();
+        bodyStarted = true;
         staging.drainTo(out);
         chunks++;
         statistics = new StreamStatistics(batches, rows, bytes, chunks, System.nanoTime() - start);

@@ -119,7 +119,7 @@ class ArrowStreamTest {
     }
 
     @Test
-    void producerFailureLeavesTheStreamWithoutEndOfStreamMarker() {
+    void producerFailureEndsTheStreamWithTheFailureMarkerInsteadOfTheEndOfStreamMarker() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ArrowStream stream = stream(ScriptedDataset.failing("n", 5, 10, 2));
 
@@ -127,9 +127,10 @@ class ArrowStreamTest {
         assertTrue(failure.getMessage().contains("before batch 2"));
 
         List<IpcMessages.Located> messages = IpcMessages.locate(out.toByteArray(), 0);
-        assertEquals(3, messages.size(), "schema and two batches, nothing after");
+        assertEquals(4, messages.size(), "schema, two batches and the failure marker");
         assertTrue(messages.get(2).isRecordBatch());
-        assertEquals(out.size(), messages.get(2).end());
+        assertEquals(IpcMessages.FAILURE_MARKER, messages.get(3).type());
+        assertEquals(out.size(), messages.get(3).end());
     }
 
     @Test

@@ -197,6 +197,43 @@ class AuthenticationTest {
     }
 
     @Test
+    void aTokenOfAUserRemovedSinceIsRefusedByTheSameKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        String hash = PasswordHash.hash("pw".toCharArray());
+        TokenAuthenticator before = TokenAuthenticator.builder(key)
+                .users(Map.of("alice", hash, "bob", hash))
+                .build();
+        TokenAuthenticator after =
+                TokenAuthenticator.builder(key).users(Map.of("alice", hash)).build();
+        assertEquals("alice", after.verify(before.issueToken("alice")));
+        ArrowHttpException refused =
+                assertThrows(ArrowHttpException.class, () -> after.verify(before.issueToken("bob")));
+        assertEquals(ErrorCode.UNAUTHENTICATED, refused.code());
+    }
+
+    @Test
+    void aTokenWithAnythingAppendedIsRefused() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        TokenAuthenticator authenticator = TokenAuthenticator.builder(key)
+                .users(Map.of("alice", PasswordHash.hash("pw".toCharArray())))
+                .build();
+        String token = authenticator.issueToken("alice");
+        for (String changed : new String[] {token + ".", token + ".x", "." + token, token + "=="}) {
+            assertThrows(ArrowHttpException.class, () -> authenticator.verify(changed), changed);
+        }
+    }
+
+    @Test
+    void userNamesThatWouldBreakTheUsersFileAreRefused() {
+        for (String name : new String[] {"a b", "a:b", "c=d", "#e", "bob\"\\x", "", "x".repeat(65), "\u00e9ve"}) {
+            assertThrows(IllegalArgumentException.class, () -> TokenAuthenticator.checkUserName(name), name);
+        }
+        TokenAuthenticator.checkUserName("alice.smith@example-corp_1");
+    }
+
+    @Test
     void theJavaClientHandshakesAndTheProducerSeesWhoCalls() throws IOException {
         try (ArrowHttpClient client = ArrowHttpClient.builder(server.uri("/"))
                         .basicHandshake("alice", "alice-password".toCharArray())

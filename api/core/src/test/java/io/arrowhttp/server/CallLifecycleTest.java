@@ -113,7 +113,10 @@ class CallLifecycleTest {
                 IpcMessages.locate(body, MultipartBody.partBodyStart(body, MultipartBody.ARROW_PART_HEADER));
         assertEquals(
                 2, messages.stream().filter(IpcMessages.Located::isRecordBatch).count());
-        assertEquals(-1, messages.get(messages.size() - 1).type(), "readers of the Arrow part stop cleanly");
+        assertEquals(
+                IpcMessages.FAILURE_MARKER,
+                messages.get(messages.size() - 1).type(),
+                "no reader of the Arrow part alone may take it for complete");
         JsonNode status = lastPart(exchange);
         assertEquals("INTERNAL", status.get("code").asText());
         assertEquals(2000, status.get("rows").asLong());

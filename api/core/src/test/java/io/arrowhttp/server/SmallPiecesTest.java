@@ -36,13 +36,22 @@ class SmallPiecesTest {
 
     @Test
     void malformedOrOutOfRangeParametersAreInvalidArguments() {
-        for (String bad : List.of("0", "-1", "101", "abc", "1e3", "", "99999999999999999999")) {
+        for (String bad : List.of(
+                "0", "-1", "101", "abc", "1e3", "", "99999999999999999999", "+3", "\u0663", "\uff13", "3\u00a0")) {
             DatasetRequest request = DatasetRequest.of(Map.of("rows", List.of(bad)));
             ArrowHttpException e =
                     assertThrows(ArrowHttpException.class, () -> request.longParameter("rows", 7, 1, 100), bad);
             assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
             assertTrue(e.getMessage().contains("'rows' must be a whole number from 1 to 100"), e.getMessage());
         }
+    }
+
+    @Test
+    void aNumberGivenTwiceIsAmbiguousAndRefused() {
+        DatasetRequest request = DatasetRequest.of(Map.of("rows", List.of("3", "50")));
+        ArrowHttpException e = assertThrows(ArrowHttpException.class, () -> request.longParameter("rows", 7, 1, 100));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, e.code());
+        assertTrue(e.getMessage().contains("may be given once"), e.getMessage());
     }
 
     @Test

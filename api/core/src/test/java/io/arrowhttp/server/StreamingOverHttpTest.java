@@ -157,7 +157,10 @@ class StreamingOverHttpTest {
                 IpcMessages.locate(body, MultipartBody.partBodyStart(body, MultipartBody.ARROW_PART_HEADER));
         assertEquals(
                 2, messages.stream().filter(IpcMessages.Located::isRecordBatch).count());
-        assertTrue(messages.stream().noneMatch(m -> m.type() == -1), "end-of-stream marker was sent");
+        assertTrue(
+                messages.stream().noneMatch(m -> m.type() == IpcMessages.END_OF_STREAM), "end-of-stream marker sent");
+        assertEquals(
+                IpcMessages.FAILURE_MARKER, messages.get(messages.size() - 1).type());
     }
 
     @Test
@@ -246,6 +249,52 @@ class StreamingOverHttpTest {
         RawHttp.Exchange unknown = RawHttp.send(server.port(), "HEAD", "/datasets/nope", "1.1", Map.of());
         assertTrue(unknown.statusLine().startsWith("HTTP/1.1 404"), unknown.statusLine());
         assertEquals(opened + 1, small.opened());
+    }
+
+    @Test
+    void theBoundaryIsAlwaysTheServersOwnWhateverTheClientAsks() throws IOException {
+        for (String accept : List.of(
+                "multipart/mixed;boundary=\"\"",
+                "multipart/mixed; boundary=" + "x".repeat(5000),
+                "multipart/mixed; boundary=\"chosen by the client\"; foo=bar")) {
+            RawHttp.Exchange exchange =
+                    RawHttp.send(server.port(), "GET", "/datasets/small", "1.1", Map.of("Accept", accept));
+            assertTrue(exchange.statusLine().startsWith("HTTP/1.1 200"), exchange.statusLine());
+            assertTrue(
+                    exchange.header("Content-Type").matches("multipart/mixed;\\s*boundary=[A-Za-z0-9_-]{38}"),
+                    exchange.header("Content-Type"));
+            String boundary = exchange.header("Content-Type").replaceAll(".*boundary=", "");
+            assertTrue(exchange.bodyText().startsWith("--" + boundary + "\r\n"), accept);
+        }
+    }
+
+    @Test
+    void aMediaRangeWithQualityZeroIsRefused() throws IOException {
+        RawHttp.Exchange refused =
+                RawHttp.send(server.port(), "GET", "/datasets/small", "1.1", Map.of("Accept", "multipart/mixed;q=0"));
+        assertTrue(refused.statusLine().startsWith("HTTP/1.1 406"), refused.statusLine());
+        assertEquals("application/problem+json", refused.header("Content-Type"));
+
+        RawHttp.Exchange arrow = RawHttp.send(
+                server.port(),
+                "GET",
+                "/datasets/small",
+                "1.1",
+                Map.of("Accept", "multipart/mixed;q=0, application/vnd.apache.arrow.stream"));
+        assertEquals(ArrowMediaTypes.ARROW_STREAM, arrow.header("Content-Type"));
+    }
+
+    @Test
+    void aQualityOutOfRangeIsAMalformedAcceptHeader() throws IOException {
+        for (String accept : List.of("a/b;q=2", "multipart/mixed;q=0.5555", "multipart/mixed;q=x")) {
+            RawHttp.Exchange exchange =
+                    RawHttp.send(server.port(), "GET", "/datasets/small", "1.1", Map.of("Accept", accept));
+            assertTrue(exchange.statusLine().startsWith("HTTP/1.1 400"), accept + ": " + exchange.statusLine());
+            assertEquals("application/problem+json", exchange.header("Content-Type"));
+            assertEquals(
+                    "INVALID_ARGUMENT",
+                    JSON.readTree(exchange.body()).get("code").asText());
+        }
     }
 
     @Test

@@ -10,6 +10,12 @@ import org.apache.arrow.flatbuf.MessageHeader;
 /** Locates the messages of an Arrow IPC stream inside a byte array, to check how they were framed. */
 public final class IpcMessages {
 
+    /** The type of {@link Located} for the end-of-stream marker. */
+    public static final byte END_OF_STREAM = -1;
+
+    /** The type of {@link Located} for the server's failure marker. */
+    public static final byte FAILURE_MARKER = -2;
+
     /** One message: its header type ({@link MessageHeader}) and where it lies. */
     public record Located(byte type, int start, int end) {
         public boolean isRecordBatch() {
@@ -17,7 +23,10 @@ public final class IpcMessages {
         }
     }
 
-    /** The messages from {@code start}; the last one is the end-of-stream marker when present (type -1). */
+    /**
+     * The messages from {@code start}; the last one is the end-of-stream marker
+     * ({@link #END_OF_STREAM}) or the failure marker ({@link #FAILURE_MARKER}) when present.
+     */
     public static List<Located> locate(byte[] bytes, int start) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         List<Located> messages = new ArrayList<>();
@@ -28,7 +37,11 @@ public final class IpcMessages {
             }
             int metadataLength = buffer.getInt(position + 4);
             if (metadataLength == 0) {
-                messages.add(new Located((byte) -1, position, position + 8));
+                messages.add(new Located(END_OF_STREAM, position, position + 8));
+                return messages;
+            }
+            if (metadataLength < 0) {
+                messages.add(new Located(FAILURE_MARKER, position, position + 8));
                 return messages;
             }
             ByteBuffer metadata =

@@ -50,8 +50,10 @@ public final class RawHttp {
             StringBuilder extra = new StringBuilder();
             requestHeaders.forEach((name, value) ->
                     extra.append(name).append(": ").append(value).append("\r\n"));
-            String request = method + " " + path + " HTTP/" + version + "\r\nHost: 127.0.0.1:" + port
-                    + "\r\nConnection: close\r\n" + extra + "\r\n";
+            boolean hostGiven = requestHeaders.keySet().stream().anyMatch("Host"::equalsIgnoreCase);
+            String request = method + " " + path + " HTTP/" + version + "\r\n"
+                    + (hostGiven ? "" : "Host: 127.0.0.1:" + port + "\r\n")
+                    + "Connection: close\r\n" + extra + "\r\n";
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             InputStream in = socket.getInputStream();

@@ -1,6 +1,8 @@
 package io.arrowhttp.protocol;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A failure with a code the client can act on. Throw it from a dataset or a resource before the
@@ -14,19 +16,36 @@ import java.util.Objects;
 public class ArrowHttpException extends RuntimeException {
 
     private final ErrorCode code;
+    private final Duration retryAfter;
 
     public ArrowHttpException(ErrorCode code, String message) {
-        this(code, message, null);
+        this(code, message, (Throwable) null);
     }
 
     public ArrowHttpException(ErrorCode code, String message, Throwable cause) {
         super(Objects.requireNonNull(message, "message"), cause);
         this.code = Objects.requireNonNull(code, "code");
+        this.retryAfter = null;
+    }
+
+    /**
+     * A refusal for load, not for a fault: answered with a {@code Retry-After} header, and logged
+     * by the server as a refusal, without an error id.
+     */
+    public ArrowHttpException(ErrorCode code, String message, Duration retryAfter) {
+        super(Objects.requireNonNull(message, "message"));
+        this.code = Objects.requireNonNull(code, "code");
+        this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
     }
 
     /** The error code; its {@link ErrorCode#httpStatus()} is the response status. */
     public ErrorCode code() {
         return code;
+    }
+
+    /** When the same call may succeed, for a refusal under load ({@code Retry-After}). */
+    public Optional<Duration> retryAfter() {
+        return Optional.ofNullable(retryAfter);
     }
 
     public static ArrowHttpException invalidArgument(String message) {

@@ -20,21 +20,26 @@ public final class ClientText {
 
     /** {@code value} quoted and escaped, at most {@code limit} characters of it, then {@code ...}. */
     public static String quote(String value, int limit) {
-        return value == null ? "null" : "'" + escape(value, limit) + "'";
+        return value == null ? "null" : "'" + escape(value, limit, true) + "'";
     }
 
-    /** {@code value} escaped, at most {@code limit} characters of it, then {@code ...}; no quotes. */
+    /**
+     * {@code value} with control and invisible characters and backslashes escaped, at most
+     * {@code limit} characters of it, then {@code ...}; no quotes, for values that stand alone,
+     * such as the method and path of an access log line.
+     */
     public static String escape(String value, int limit) {
-        if (value == null) {
-            return "null";
-        }
+        return value == null ? "null" : escape(value, limit, false);
+    }
+
+    private static String escape(String value, int limit, boolean quoted) {
         StringBuilder shown = new StringBuilder(Math.min(value.length(), limit) + 8);
         int end = Math.min(value.length(), limit);
         for (int i = 0; i < end; i++) {
             char c = value.charAt(i);
             if (c == '\\') {
                 shown.append("\\\\");
-            } else if (c == '\'') {
+            } else if (c == '\'' && quoted) {
                 shown.append("\\'");
             } else if (needsEscape(c)) {
                 shown.append(String.format("\\u%04x", (int) c));

@@ -64,6 +64,9 @@ final class ServerFeature implements Feature {
         BufferAllocator root = new RootAllocator(settings.memoryLimit());
         TickersDataset tickers = new TickersDataset(new SplittableRandom().nextLong(), settings.maxRows());
         ArrowHttpFeature.Builder feature = ArrowHttpFeature.builder(root);
+        if (settings.publicBaseUrl() != null) {
+            feature.publicBaseUri(settings.publicBaseUrl());
+        }
         if (settings.auth().enabled()) {
             feature.authentication(settings.auth().authenticator());
         }
@@ -71,6 +74,9 @@ final class ServerFeature implements Feature {
                 .rootDataset(TickersDataset.NAME)
                 .responseMemoryLimit(settings.responseMemoryLimit())
                 .responseTimeout(Duration.ofSeconds(settings.responseTimeoutSeconds()))
+                .writeTimeout(Duration.ofSeconds(settings.streaming().writeTimeoutSeconds()))
+                .maxConcurrentStreams(settings.streaming().maxStreams())
+                .maxConcurrentStreamsPerCaller(settings.streaming().maxStreamsPerCaller())
                 .statusEndpoint()
                 .corsOrigins(settings.corsOrigins())
                 .build());

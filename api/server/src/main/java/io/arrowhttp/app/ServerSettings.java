@@ -1,6 +1,9 @@
 package io.arrowhttp.app;
 
 import io.arrowhttp.example.TickersDataset;
+import io.arrowhttp.server.ArrowHttpFeature;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +27,10 @@ import java.util.function.Function;
  * @param corsOrigins origins whose browser pages may fetch, comma-separated
  *     ({@code arrowhttp.cors-origins}); none by default
  * @param auth authentication, off by default; see {@link AuthSettings}
+ * @param streaming limits on concurrent streams and stalled clients; see {@link Streaming}
+ * @param publicBaseUrl the address clients reach the application at, the base of the catalog's
+ *     locations ({@code arrowhttp.public-base-url}); null to build them from each request's
+ *     {@code Host} header, which any client chooses
  */
 public record ServerSettings(
         long maxRows,
@@ -31,7 +38,48 @@ public record ServerSettings(
         long responseMemoryLimit,
         long responseTimeoutSeconds,
         List<String> corsOrigins,
-        AuthSettings auth) {
+        AuthSettings auth,
+        Streaming streaming,
+        URI publicBaseUrl) {
+
+    /**
+     * What keeps slow and stalled clients from taking the server: see
+     * {@code ArrowHttpFeature.Builder.maxConcurrentStreams} and {@code writeTimeout}.
+     *
+     * @param maxStreams dataset streams at once ({@code arrowhttp.max-streams}, 64)
+     * @param maxStreamsPerCaller streams at once per authenticated caller
+     *     ({@code arrowhttp.max-streams-per-caller}, 16; 0 for no bound of its own)
+     * @param writeTimeoutSeconds how long a client may take no data before its response ends
+     *     ({@code arrowhttp.write-timeout-seconds}, 30)
+     */
+    public record Streaming(int maxStreams, int maxStreamsPerCaller, long writeTimeoutSeconds) {
+
+        public static final Streaming DEFAULTS = new Streaming(
+                ArrowHttpFeature.DEFAULT_MAX_STREAMS,
+                ArrowHttpFeature.DEFAULT_MAX_STREAMS_PER_CALLER,
+                ArrowHttpFeature.DEFAULT_WRITE_TIMEOUT.toSeconds());
+
+        public Streaming {
+            requirePositive("arrowhttp.max-streams", maxStreams);
+            if (maxStreamsPerCaller < 0) {
+                throw new IllegalArgumentException(
+                        "Setting arrowhttp.max-streams-per-caller must be 0 or more, got " + maxStreamsPerCaller);
+            }
+            requirePositive("arrowhttp.write-timeout-seconds", writeTimeoutSeconds);
+        }
+
+        /**
+         * Worker threads for a server of its own (the standalone one): one per stream, and as
+         * many again as {@link #RESERVED_THREADS} for everything else, so that streams can never
+         * take them all.
+         */
+        public int workerThreads() {
+            return maxStreams + RESERVED_THREADS;
+        }
+    }
+
+    /** Threads left to requests that are not streams: the catalog, {@code /status}, handshakes. */
+    public static final int RESERVED_THREADS = 16;
 
     public static final long DEFAULT_MEMORY_LIMIT = 1L << 30;
     public static final long DEFAULT_RESPONSE_MEMORY_LIMIT = 64L << 20;
@@ -44,6 +92,7 @@ public record ServerSettings(
         requirePositive("arrowhttp.response-timeout-seconds", responseTimeoutSeconds);
         corsOrigins = List.copyOf(corsOrigins);
         auth = auth == null ? AuthSettings.OFF : auth;
+        streaming = streaming == null ? Streaming.DEFAULTS : streaming;
     }
 
     public static ServerSettings defaults() {
@@ -53,7 +102,9 @@ public record ServerSettings(
                 DEFAULT_RESPONSE_MEMORY_LIMIT,
                 DEFAULT_RESPONSE_TIMEOUT_SECONDS,
                 List.of(),
-                AuthSettings.OFF);
+                AuthSettings.OFF,
+                Streaming.DEFAULTS,
+                null);
     }
 
     /** Settings from this JVM's system properties and environment, defaults for the rest. */
@@ -91,7 +142,13 @@ public record ServerSettings(
                         list(lookup, "arrowhttp.auth.api-tokens"),
                         lookup.apply("arrowhttp.auth.token-key"),
                         Boolean.parseBoolean(String.valueOf(lookup.apply("arrowhttp.auth.allow-insecure-http"))
-                                .trim())));
+                                .trim())),
+                new Streaming(
+                        Math.toIntExact(number(lookup, "arrowhttp.max-streams", Streaming.DEFAULTS.maxStreams())),
+                        Math.toIntExact(number(
+                                lookup, "arrowhttp.max-streams-per-caller", Streaming.DEFAULTS.maxStreamsPerCaller())),
+                        number(lookup, "arrowhttp.write-timeout-seconds", Streaming.DEFAULTS.writeTimeoutSeconds())),
+                uri(lookup, "arrowhttp.public-base-url"));
     }
 
     /** {@code arrowhttp.max-rows} becomes {@code ARROWHTTP_MAX_ROWS}. */
@@ -100,12 +157,44 @@ public record ServerSettings(
     }
 
     public ServerSettings withMaxRows(long rows) {
-        return new ServerSettings(rows, memoryLimit, responseMemoryLimit, responseTimeoutSeconds, corsOrigins, auth);
+        return new ServerSettings(
+                rows,
+                memoryLimit,
+                responseMemoryLimit,
+                responseTimeoutSeconds,
+                corsOrigins,
+                auth,
+                streaming,
+                publicBaseUrl);
     }
 
     public ServerSettings withAuth(AuthSettings authSettings) {
         return new ServerSettings(
-                maxRows, memoryLimit, responseMemoryLimit, responseTimeoutSeconds, corsOrigins, authSettings);
+                maxRows,
+                memoryLimit,
+                responseMemoryLimit,
+                responseTimeoutSeconds,
+                corsOrigins,
+                authSettings,
+                streaming,
+                publicBaseUrl);
+    }
+
+    public ServerSettings withPublicBaseUrl(URI base) {
+        return new ServerSettings(
+                maxRows, memoryLimit, responseMemoryLimit, responseTimeoutSeconds, corsOrigins, auth, streaming, base);
+    }
+
+    private static URI uri(Function<String, String> lookup, String name) {
+        String value = lookup.apply(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return new URI(value.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("Setting " + name + " must be a URL such as https://data.example.com/");
+        }
     }
 
     private static Path path(Function<String, String> lookup, String name) {
@@ -114,7 +203,27 @@ public record ServerSettings(
     }
 
     public ServerSettings withCorsOrigins(List<String> origins) {
-        return new ServerSettings(maxRows, memoryLimit, responseMemoryLimit, responseTimeoutSeconds, origins, auth);
+        return new ServerSettings(
+                maxRows,
+                memoryLimit,
+                responseMemoryLimit,
+                responseTimeoutSeconds,
+                origins,
+                auth,
+                streaming,
+                publicBaseUrl);
+    }
+
+    public ServerSettings withStreaming(Streaming limits) {
+        return new ServerSettings(
+                maxRows,
+                memoryLimit,
+                responseMemoryLimit,
+                responseTimeoutSeconds,
+                corsOrigins,
+                auth,
+                limits,
+                publicBaseUrl);
     }
 
     private static List<String> list(Function<String, String> lookup, String name) {

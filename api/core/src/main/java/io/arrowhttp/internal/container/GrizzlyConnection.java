@@ -42,6 +42,12 @@ final class GrizzlyConnection implements ServerConnection {
         return true;
     }
 
+    /** Grizzly's connections may be terminated from any thread. */
+    @Override
+    public boolean abortFromAnotherThread() {
+        return abort();
+    }
+
     @Override
     public Runnable onClientGone(Runnable callback) {
         Connection<?> connection = request.getContext().getConnection();

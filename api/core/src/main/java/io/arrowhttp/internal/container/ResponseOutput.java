@@ -15,6 +15,7 @@ public final class ResponseOutput extends OutputStream {
     private final OutputStream delegate;
     private final ServerConnection connection;
     private volatile boolean aborted;
+    private volatile long writingSince;
 
     public ResponseOutput(OutputStream delegate, ServerConnection connection) {
         this.delegate = delegate;
@@ -59,24 +60,47 @@ public final class ResponseOutput extends OutputStream {
         }
     }
 
+    /**
+     * When the write or flush in progress started ({@link System#nanoTime()}, never 0), or 0 when
+     * none is: for {@link StalledWrites}.
+     */
+    long writingSince() {
+        return writingSince;
+    }
+
     @Override
     public void write(int b) throws IOException {
         if (!aborted) {
-            delegate.write(b);
+            writingSince = System.nanoTime() | 1;
+            try {
+                delegate.write(b);
+            } finally {
+                writingSince = 0;
+            }
         }
     }
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
         if (!aborted) {
-            delegate.write(bytes, offset, length);
+            writingSince = System.nanoTime() | 1;
+            try {
+                delegate.write(bytes, offset, length);
+            } finally {
+                writingSince = 0;
+            }
         }
     }
 
     @Override
     public void flush() throws IOException {
         if (!aborted) {
-            delegate.flush();
+            writingSince = System.nanoTime() | 1;
+            try {
+                delegate.flush();
+            } finally {
+                writingSince = 0;
+            }
         }
     }
 

@@ -20,6 +20,16 @@ public interface ServerConnection {
     }
 
     /**
+     * Drops the connection from a thread other than the one writing the response, so that a
+     * write blocked on a client that reads nothing fails at once.
+     *
+     * @return false when this server cannot do it safely; its own write timeout applies then
+     */
+    default boolean abortFromAnotherThread() {
+        return false;
+    }
+
+    /**
      * Whether the response's headers must be handed to the server before the body starts, so that
      * {@link #afterHeadersCommitted()} can adjust them.
      */

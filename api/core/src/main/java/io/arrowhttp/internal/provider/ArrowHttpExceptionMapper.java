@@ -1,9 +1,11 @@
 package io.arrowhttp.internal.provider;
 
 import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.Problem;
 import io.arrowhttp.server.ErrorIds;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import org.slf4j.Logger;
@@ -13,17 +15,27 @@ import org.slf4j.LoggerFactory;
 public final class ArrowHttpExceptionMapper implements ExceptionMapper<ArrowHttpException> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArrowHttpExceptionMapper.class);
+    // Messages may quote what the client sent; datasets written by others may not escape it.
+    private static final int MESSAGE_LIMIT = 512;
 
     @Override
     public Response toResponse(ArrowHttpException exception) {
         ErrorCode code = exception.code();
         Problem problem = Problem.of(code, exception.getMessage());
+        if (exception.retryAfter().isPresent()) {
+            LOG.info("Request refused with {}: {}", code, ClientText.escape(exception.getMessage(), MESSAGE_LIMIT));
+            return Response.fromResponse(ProblemResponses.of(problem))
+                    .header(
+                            HttpHeaders.RETRY_AFTER,
+                            Math.max(1, exception.retryAfter().get().toSeconds()))
+                    .build();
+        }
         if (code.httpStatus() >= 500) {
             String id = ErrorIds.next();
             LOG.error("Request failed with {}, error id {}", code, id, exception);
             problem = problem.withErrorId(id);
         } else {
-            LOG.debug("Request refused with {}: {}", code, exception.getMessage());
+            LOG.debug("Request refused with {}: {}", code, ClientText.escape(exception.getMessage(), MESSAGE_LIMIT));
         }
         return ProblemResponses.of(problem);
     }

@@ -1,6 +1,7 @@
 package io.arrowhttp.internal.provider;
 
 import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ResourcePaths;
 import io.arrowhttp.server.RequestHeaders;
 import io.arrowhttp.server.auth.Authenticator;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class AuthenticationFilter implements ContainerRequestFilter {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuthenticationFilter.class);
+    private static final int LOGGED_PATH_LIMIT = 256;
+    private static final int LOGGED_MESSAGE_LIMIT = 512;
 
     private final Authenticator authenticator;
 
@@ -47,7 +50,10 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
         try {
             identity = authenticator.authenticate(RequestHeaders.of(request.getHeaders()));
         } catch (ArrowHttpException refused) {
-            LOG.info("Refused a call to {}: {}", path, refused.getMessage());
+            LOG.info(
+                    "Refused a call to {}: {}",
+                    ClientText.quote(path, LOGGED_PATH_LIMIT),
+                    ClientText.escape(refused.getMessage(), LOGGED_MESSAGE_LIMIT));
             request.abortWith(ProblemResponses.unauthenticated(refused.getMessage(), authenticator.challenge()));
             return;
         }

@@ -6,19 +6,19 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.glassfish.jersey.media.multipart.MultiPart;
 
 /**
- * Puts an unguessable boundary, and the MIME-Version header Jersey's multipart writer would add, on
- * every multipart response. Setting the header here rather than in the writer keeps it when the
- * headers have to be committed before the body (HTTP/1.0 on Grizzly).
+ * Gives every multipart response the server's own unguessable boundary, and the MIME-Version
+ * header Jersey's multipart writer would add. Setting the header here rather than in the writer
+ * keeps it when the headers have to be committed before the body (HTTP/1.0 on Grizzly).
  *
- * <p>The boundary: Without one in the response's
- * Content-Type, Jersey's writer makes its own from a counter and the clock, which a client could
- * predict. The entity's own boundary is used when it has one, so the entity and the header agree.
+ * <p>The boundary is always a fresh {@link SecureBoundary}: never one a client put in its
+ * {@code Accept} (which content negotiation would otherwise copy into the response: an empty
+ * boundary, a quoted one, 5,000 characters), and never Jersey's own, made from a counter and the
+ * clock. Other parameters a client sent with the media range are dropped too.
  */
 public final class MultipartHeadersFilter implements ContainerResponseFilter {
 
@@ -27,7 +27,7 @@ public final class MultipartHeadersFilter implements ContainerResponseFilter {
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (!(response.getEntity() instanceof MultiPart multiPart)) {
+        if (!(response.getEntity() instanceof MultiPart)) {
             return;
         }
         MediaType type = response.getMediaType();
@@ -35,17 +35,9 @@ public final class MultipartHeadersFilter implements ContainerResponseFilter {
             return;
         }
         response.getHeaders().putIfAbsent(MIME_VERSION, List.of("1.0"));
-        if (type.getParameters().containsKey("boundary")) {
-            return;
-        }
-        MediaType entityType = multiPart.getMediaType();
-        String boundary = entityType == null ? null : entityType.getParameters().get("boundary");
-        if (boundary == null) {
-            boundary = SecureBoundary.next();
-        }
-        Map<String, String> parameters = new HashMap<>(type.getParameters());
-        parameters.put("boundary", boundary);
         response.getHeaders()
-                .putSingle(HttpHeaders.CONTENT_TYPE, new MediaType(type.getType(), type.getSubtype(), parameters));
+                .putSingle(
+                        HttpHeaders.CONTENT_TYPE,
+                        new MediaType(type.getType(), type.getSubtype(), Map.of("boundary", SecureBoundary.next())));
     }
 }

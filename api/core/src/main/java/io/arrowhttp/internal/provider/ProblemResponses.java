@@ -23,6 +23,11 @@ public final class ProblemResponses {
         return of(Problem.of(code, detail));
     }
 
+    /** A problem answered with {@code status}, for statuses that share a code (406 is {@code INVALID_ARGUMENT}). */
+    public static Response of(int status, ErrorCode code, String detail) {
+        return of(Problem.of(status, code, detail));
+    }
+
     /** A {@code 401} that tells the client which credentials to bring. */
     public static Response unauthenticated(String detail, String challenge) {
         return Response.fromResponse(of(ErrorCode.UNAUTHENTICATED, detail))

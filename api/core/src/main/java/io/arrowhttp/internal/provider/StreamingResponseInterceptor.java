@@ -2,6 +2,7 @@ package io.arrowhttp.internal.provider;
 
 import io.arrowhttp.internal.container.ResponseOutput;
 import io.arrowhttp.internal.container.ServerConnection;
+import io.arrowhttp.internal.container.StalledWrites;
 import io.arrowhttp.internal.wire.UnsizedEmptyBody;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ErrorCode;
@@ -11,6 +12,7 @@ import io.arrowhttp.server.StreamOutcome;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.core.Configuration;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.ext.WriterInterceptor;
 import jakarta.ws.rs.ext.WriterInterceptorContext;
@@ -44,10 +46,13 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger(StreamingResponseInterceptor.class);
 
     private final InjectionManager injectionManager;
+    private final StalledWrites stalledWrites;
 
     @Inject
     public StreamingResponseInterceptor(InjectionManager injectionManager) {
         this.injectionManager = injectionManager;
+        Object configured = injectionManager.getInstance(Configuration.class).getProperty(StalledWrites.PROPERTY);
+        this.stalledWrites = configured instanceof StalledWrites watchdog ? watchdog : null;
     }
 
     @Override
@@ -81,6 +86,8 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
         ResponseOutput output = new ResponseOutput(out, connection);
         context.setOutputStream(output);
         Runnable stopWatching = connection.onClientGone(() -> arrow.call().cancel(ErrorCode.CANCELLED));
+        Runnable stopWatchingWrites =
+                stalledWrites == null ? () -> {} : stalledWrites.watch(output, () -> endStalled(arrow, connection));
         try {
             context.proceed();
         } catch (IOException clientGone) {
@@ -92,8 +99,23 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
             }
             logAborted(arrow, failure);
         } finally {
+            stopWatchingWrites.run();
             stopWatching.run();
         }
+    }
+
+    /**
+     * Ends a response whose client has taken nothing for the write timeout: the producer stops,
+     * and where the server allows it the connection is dropped so the blocked write fails now.
+     * Elsewhere the container's own write timeout ends the write (see docs/deployment.md).
+     */
+    private void endStalled(ArrowStream arrow, ServerConnection connection) {
+        LOG.info(
+                "Ending a response whose client took no data for {} s, after {}",
+                stalledWrites.timeout().toSeconds(),
+                arrow.statistics());
+        arrow.call().cancel(ErrorCode.CANCELLED);
+        connection.abortFromAnotherThread();
     }
 
     private static void logAborted(ArrowStream arrow, RuntimeException failure) {

@@ -48,14 +48,14 @@ public final class DatasetResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response list(@Context UriInfo uri) {
-        return json(new Catalog(responder.catalog().entries(uri.getBaseUri())));
+        return json(new Catalog(responder.catalog().entries(responder.publicBase(uri))));
     }
 
     @GET
     @Path("{name}/" + ResourcePaths.INFO)
     @Produces(MediaType.APPLICATION_JSON)
     public Response info(@PathParam("name") String name, @Context UriInfo uri) {
-        return json(responder.catalog().entry(name, uri.getBaseUri()));
+        return json(responder.catalog().entry(name, responder.publicBase(uri)));
     }
 
     @GET

@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.Map;
@@ -40,6 +41,8 @@ public final class DatasetResponder {
     private final BufferAllocator allocator;
     private final long responseMemoryLimit;
     private final Deadlines deadlines;
+    private final StreamLimits limits;
+    private final URI publicBase;
     private final StreamMetrics metrics;
     private final AtomicLong responses = new AtomicLong();
 
@@ -48,11 +51,15 @@ public final class DatasetResponder {
             BufferAllocator allocator,
             long responseMemoryLimit,
             Deadlines deadlines,
+            StreamLimits limits,
+            URI publicBase,
             StreamMetrics metrics) {
         this.catalog = catalog;
         this.allocator = allocator;
         this.responseMemoryLimit = responseMemoryLimit;
         this.deadlines = deadlines;
+        this.limits = limits;
+        this.publicBase = publicBase;
         this.metrics = metrics;
     }
 
@@ -122,24 +129,39 @@ public final class DatasetResponder {
         return catalog.get(name).schema().toJson().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The base of the locations in catalog entries: the configured public base URL, or else the
+     * one this request came to, which a client chooses with its {@code Host} header.
+     */
+    public URI publicBase(UriInfo uri) {
+        return publicBase != null ? publicBase : uri.getBaseUri();
+    }
+
     /** The catalog, for the catalog resources. */
     public DatasetCatalog catalog() {
         return catalog;
     }
 
     private ArrowStream open(Dataset dataset, DatasetRequest request) {
-        BufferAllocator responseAllocator = newResponseAllocator(dataset.name());
+        Runnable release = limits.acquire(request.principal().orElse(null));
         ArrowStream arrow;
         try {
-            ArrowReader reader = dataset.open(request, responseAllocator);
-            arrow = ArrowStream.of(reader, responseAllocator, request.call());
+            BufferAllocator responseAllocator = newResponseAllocator(dataset.name());
+            try {
+                ArrowReader reader = dataset.open(request, responseAllocator);
+                arrow = ArrowStream.of(reader, responseAllocator, request.call());
+            } catch (RuntimeException | Error e) {
+                responseAllocator.close();
+                throw e;
+            }
         } catch (RuntimeException | Error e) {
-            responseAllocator.close();
+            release.run();
             throw e;
         }
         metrics.opened();
         Future<?> deadline = deadlines.watch(request.call());
         arrow.onEnd(outcome -> {
+            release.run();
             if (deadline != null) {
                 deadline.cancel(false);
             }

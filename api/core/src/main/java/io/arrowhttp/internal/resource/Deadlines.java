@@ -8,14 +8,11 @@ import io.arrowhttp.server.CallContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The deadlines of dataset responses: each call ends at the earlier of the server's response limit
- * and the client's {@code X-Request-Timeout}, and is cancelled then by one daemon timer thread,
- * made on first use and stopped with the application, so that a producer blocked between batches
- * hears of it too.
+ * and the client's {@code X-Request-Timeout}, and is cancelled then on the {@link ServerTimer}, so
+ * that a producer blocked between batches hears of it too.
  */
 public final class Deadlines {
 
@@ -23,11 +20,15 @@ public final class Deadlines {
     private static final double MAX_SECONDS = 10_000_000;
 
     private final Duration serverLimit;
-    private ScheduledThreadPoolExecutor executor;
+    private final ServerTimer timer;
 
-    /** @param serverLimit the server's limit for every response, or null for none */
-    public Deadlines(Duration serverLimit) {
+    /**
+     * @param serverLimit the server's limit for every response, or null for none
+     * @param timer where the cancellations run
+     */
+    public Deadlines(Duration serverLimit, ServerTimer timer) {
         this.serverLimit = serverLimit;
+        this.timer = timer;
     }
 
     /**
@@ -48,28 +49,13 @@ public final class Deadlines {
     }
 
     /** Cancels the call at its deadline; the returned future is to be cancelled when the response ends first. */
-    synchronized Future<?> watch(CallContext call) {
+    Future<?> watch(CallContext call) {
         if (call.deadline().isEmpty()) {
             return null;
         }
-        if (executor == null) {
-            executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-                Thread thread = new Thread(runnable, "arrowhttp-deadlines");
-                thread.setDaemon(true);
-                return thread;
-            });
-            executor.setRemoveOnCancelPolicy(true);
-        }
-        long delay = Math.max(
-                0, Duration.between(Instant.now(), call.deadline().get()).toMillis());
-        return executor.schedule(() -> call.cancel(ErrorCode.TIMED_OUT), delay, TimeUnit.MILLISECONDS);
-    }
-
-    public synchronized void stop() {
-        if (executor != null) {
-            executor.shutdownNow();
-            executor = null;
-        }
+        return timer.schedule(
+                () -> call.cancel(ErrorCode.TIMED_OUT),
+                Duration.between(Instant.now(), call.deadline().get()));
     }
 
     private static Duration parse(String value) {

@@ -1,6 +1,7 @@
 package io.arrowhttp.server.auth;
 
 import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.HandshakeResponse;
 import io.arrowhttp.protocol.ProtocolJson;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -44,10 +46,13 @@ public final class TokenAuthenticator implements Authenticator {
     private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
     private static final String VERSION = "v1";
     private static final String BEARER = "Bearer ";
+    private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9._@-]{1,64}");
 
     /**
      * Checks a user's password some other way than the built-in user file (a directory, a
      * database): returns the identity the caller is, or empty. Must take as long for unknown users.
+     * With one, tokens are accepted for any identity they were issued to, since the check cannot
+     * be asked whether a user still exists: keep the token lifetime short, or rotate the key.
      */
     @FunctionalInterface
     public interface PasswordCheck {
@@ -182,7 +187,26 @@ public final class TokenAuthenticator implements Authenticator {
         if (claims.sub() == null || clock.instant().getEpochSecond() >= claims.exp()) {
             throw unauthenticated("The bearer token has expired; get a new one from POST /" + ResourcePaths.HANDSHAKE);
         }
+        // A token outlives a restart with the same key: a user removed from the users file since
+        // must not keep getting in. Users of a PasswordCheck cannot be looked up; see its Javadoc.
+        if (passwordCheck == null && !users.containsKey(claims.sub())) {
+            throw unauthenticated(
+                    "The bearer token's user is no longer known; log in again at POST /" + ResourcePaths.HANDSHAKE);
+        }
         return claims.sub();
+    }
+
+    /**
+     * Refuses user names that cannot be written safely to a users file or read back the same:
+     * names are 1 to 64 letters, digits, {@code .}, {@code _}, {@code @} and {@code -}.
+     *
+     * @throws IllegalArgumentException saying what a name may contain
+     */
+    public static void checkUserName(String user) {
+        if (user == null || !USER_NAME.matcher(user).matches()) {
+            throw new IllegalArgumentException(
+                    "A user name is 1 to 64 letters, digits, '.', '_', '@' and '-'; got " + ClientText.quote(user));
+        }
     }
 
     private Optional<String> apiTokenUser(String token) {
@@ -240,6 +264,7 @@ public final class TokenAuthenticator implements Authenticator {
         /** Users and their password hashes ({@link PasswordHash}). */
         public Builder users(Map<String, String> hashesByUser) {
             hashesByUser.forEach((user, hash) -> {
+                checkUserName(user);
                 PasswordHash.checkFormat(hash);
                 users.put(user, hash);
             });

@@ -1,6 +1,7 @@
 package io.arrowhttp.server.middleware;
 
 import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ClientText;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -14,6 +15,9 @@ import org.slf4j.LoggerFactory;
 public final class AccessLog implements ServerMiddleware.Factory {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.arrowhttp.access");
+    private static final int METHOD_LIMIT = 16;
+    private static final int PATH_LIMIT = 512;
+    private static final int ID_LIMIT = 128;
 
     @Override
     public ServerMiddleware onCallStarted(CallInfo call) {
@@ -37,14 +41,21 @@ public final class AccessLog implements ServerMiddleware.Factory {
     }
 
     static String line(CallInfo call, CallOutcome outcome, String requestId) {
+        // Method, path and id come from the client: escaped and bounded, so no request can write
+        // a line of its own into the log or flood it.
         StringBuilder line = new StringBuilder(String.format(
-                Locale.ROOT, "%s %s %d %d bytes", call.method(), call.path(), outcome.status(), outcome.bytes()));
+                Locale.ROOT,
+                "%s %s %d %d bytes",
+                ClientText.escape(call.method(), METHOD_LIMIT),
+                ClientText.escape(call.path(), PATH_LIMIT),
+                outcome.status(),
+                outcome.bytes()));
         if (outcome.rows() >= 0) {
             line.append(' ').append(outcome.rows()).append(" rows");
         }
         line.append(String.format(Locale.ROOT, " %.1f ms", outcome.duration().toNanos() / 1e6));
         if (requestId != null) {
-            line.append(" id=").append(requestId);
+            line.append(" id=").append(ClientText.escape(requestId, ID_LIMIT));
         }
         if (outcome.error() != null) {
             line.append(" failed: ")

@@ -1,0 +1,106 @@
+package io.arrowhttp.internal.provider;
+
+import io.arrowhttp.protocol.ClientText;
+import io.arrowhttp.protocol.ErrorCode;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code Accept} as RFC 9110 says before content negotiation sees it: a media range with
+ * {@code q=0} is one the client refuses, so it is dropped (Jersey would otherwise answer it), and a
+ * quality that is not a number from 0 to 1 with at most three decimals is a malformed header,
+ * answered {@code 400}. A header whose every range is refused is answered {@code 406}.
+ */
+@PreMatching
+@Priority(Priorities.HEADER_DECORATOR)
+public final class AcceptHeaderFilter implements ContainerRequestFilter {
+
+    private static final Pattern QUALITY = Pattern.compile("0(\\.\\d{0,3})?|1(\\.0{0,3})?");
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        List<String> values = request.getHeaders().get(HttpHeaders.ACCEPT);
+        if (values == null || values.isEmpty()) {
+            return;
+        }
+        List<String> accepted = new ArrayList<>();
+        boolean any = false;
+        for (String value : values) {
+            for (String range : splitOutsideQuotes(value, ',')) {
+                if (range.isBlank()) {
+                    continue;
+                }
+                any = true;
+                String quality = quality(range);
+                if (quality != null && !QUALITY.matcher(quality).matches()) {
+                    request.abortWith(ProblemResponses.of(
+                            ErrorCode.INVALID_ARGUMENT,
+                            "The Accept header is malformed: a quality (q) is a number from 0 to 1 with at most"
+                                    + " three decimals; got " + ClientText.quote(quality)));
+                    return;
+                }
+                if (quality == null || Double.parseDouble(quality) > 0) {
+                    accepted.add(range.trim());
+                }
+            }
+        }
+        if (any && accepted.isEmpty()) {
+            request.abortWith(ProblemResponses.of(
+                    406,
+                    ErrorCode.INVALID_ARGUMENT,
+                    "Every media type in the Accept header is refused (q=0); this server answers"
+                            + " multipart/mixed and application/vnd.apache.arrow.stream"));
+            return;
+        }
+        request.getHeaders().putSingle(HttpHeaders.ACCEPT, String.join(", ", accepted));
+    }
+
+    /** The value of the range's {@code q} parameter, or null when it has none. */
+    private static String quality(String range) {
+        List<String> parameters = splitOutsideQuotes(range, ';');
+        for (int i = 1; i < parameters.size(); i++) {
+            String parameter = parameters.get(i).trim();
+            int equals = parameter.indexOf('=');
+            if (equals > 0
+                    && parameter
+                            .substring(0, equals)
+                            .trim()
+                            .toLowerCase(Locale.ROOT)
+                            .equals("q")) {
+                return parameter.substring(equals + 1).trim();
+            }
+        }
+        return null;
+    }
+
+    /** Splits at {@code separator} where it is not inside a quoted string. */
+    static List<String> splitOutsideQuotes(String text, char separator) {
+        List<String> pieces = new ArrayList<>();
+        StringBuilder piece = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '\\' && quoted && i + 1 < text.length()) {
+                piece.append(c);
+                c = text.charAt(++i);
+            } else if (c == separator && !quoted) {
+                pieces.add(piece.toString());
+                piece.setLength(0);
+                continue;
+            }
+            piece.append(c);
+        }
+        pieces.add(piece.toString());
+        return pieces;
+    }
+}
