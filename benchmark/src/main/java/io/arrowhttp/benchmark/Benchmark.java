@@ -86,6 +86,7 @@ public final class Benchmark implements Callable<Integer> {
     public static void main(String[] args) {
         CommandLine commandLine = new CommandLine(new Benchmark());
         commandLine.addSubcommand("flight-server", new FlightTickersServer());
+        commandLine.addSubcommand("soak", new SoakCommand());
         System.exit(commandLine.execute(args));
     }
 

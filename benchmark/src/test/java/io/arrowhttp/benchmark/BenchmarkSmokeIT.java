@@ -59,4 +59,37 @@ class BenchmarkSmokeIT {
         }
         assertTrue(harness.descendants().noneMatch(ProcessHandle::isAlive), "a server outlived the harness");
     }
+
+    @Test
+    void soakRunsMixedHostileTrafficAndTheServerEndsIdle() throws Exception {
+        Path work = Path.of("target", "soak-smoke");
+        Path table = work.resolve("soak.md");
+        Files.createDirectories(work);
+        Files.deleteIfExists(table);
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                System.getProperty("arrowhttp.benchmark.jar"),
+                "soak",
+                "--seconds",
+                "8",
+                "--server-jar",
+                System.getProperty("arrowhttp.server.jar"),
+                "--work",
+                work.toString(),
+                "--output",
+                table.toString());
+        Path log = work.resolve("soak.log");
+        Process soak = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        assertTrue(soak.waitFor(3, TimeUnit.MINUTES), "the soak ran for more than 3 minutes");
+        assertEquals(0, soak.exitValue(), Files.readString(log));
+        String results = Files.readString(table);
+        assertTrue(results.contains("- Arrow memory held after the traffic: 0 bytes"), results);
+        assertTrue(results.contains("- /status errors: 0"), results);
+        assertTrue(results.contains("| wrong password |"), results);
+        assertTrue(soak.descendants().noneMatch(ProcessHandle::isAlive), "the server outlived the soak");
+    }
 }

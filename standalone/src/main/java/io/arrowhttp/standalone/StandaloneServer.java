@@ -5,13 +5,17 @@ import io.arrowhttp.app.ServerSettings;
 import io.arrowhttp.tls.TlsPolicy;
 import java.io.IOException;
 import java.net.URI;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.server.ServerConfiguration;
 import org.glassfish.grizzly.ssl.SSLEngineConfigurator;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
@@ -85,7 +89,8 @@ public final class StandaloneServer implements AutoCloseable {
         HttpServer server = tls == null
                 ? GrizzlyHttpServerFactory.createHttpServer(uri, application, false)
                 : GrizzlyHttpServerFactory.createHttpServer(uri, application, true, serverTls(tls), false);
-        sizeWorkerThreads(server, settings.streaming().workerThreads());
+        configureListeners(server, settings.streaming().workerThreads());
+        answerContainerErrors(server);
         try {
             server.start();
         } catch (IOException e) {
@@ -124,18 +129,30 @@ public final class StandaloneServer implements AutoCloseable {
     }
 
     /**
-     * A fixed pool: one thread per stream the application may send, and some to spare for the
-     * catalog, {@code /status} and handshakes. Grizzly's default (two per core) lets four stalled
-     * clients on two cores take every thread.
+     * A fixed worker pool: one thread per stream the application may send, and some to spare for
+     * the catalog, {@code /status} and handshakes (Grizzly's default, two per core, lets four
+     * stalled clients on two cores take every thread); and {@link ProtocolErrorAddOn} for what
+     * Grizzly's HTTP parser refuses on its own.
      */
-    private static void sizeWorkerThreads(HttpServer server, int threads) {
+    private static void configureListeners(HttpServer server, int threads) {
         for (NetworkListener listener : server.getListeners()) {
+            listener.registerAddOn(new ProtocolErrorAddOn());
             listener.getTransport()
                     .setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
                             .setPoolName("arrowhttp-worker")
                             .setCorePoolSize(threads)
                             .setMaxPoolSize(threads));
         }
+    }
+
+    /** Puts {@link ContainerErrorHandler} in front of Jersey's container, at the same paths. */
+    private static void answerContainerErrors(HttpServer server) {
+        ServerConfiguration configuration = server.getServerConfiguration();
+        Map<HttpHandler, HttpHandlerRegistration[]> handlers = Map.copyOf(configuration.getHttpHandlersWithMapping());
+        handlers.forEach((handler, paths) -> {
+            configuration.removeHttpHandler(handler);
+            configuration.addHttpHandler(new ContainerErrorHandler(handler), paths);
+        });
     }
 
     /** The server side of TLS, offering only {@link TlsPolicy}'s versions and forward-secret AEAD suites. */

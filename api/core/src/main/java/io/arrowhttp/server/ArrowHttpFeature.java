@@ -7,6 +7,7 @@ import io.arrowhttp.internal.provider.ArrowHttpExceptionMapper;
 import io.arrowhttp.internal.provider.ArrowStreamBodyWriter;
 import io.arrowhttp.internal.provider.ArrowStreamReleaseFilter;
 import io.arrowhttp.internal.provider.AuthenticationFilter;
+import io.arrowhttp.internal.provider.ClientAddressFilter;
 import io.arrowhttp.internal.provider.CorsFilter;
 import io.arrowhttp.internal.provider.MiddlewareCompletion;
 import io.arrowhttp.internal.provider.MiddlewareFilter;
@@ -18,6 +19,7 @@ import io.arrowhttp.internal.resource.DatasetCatalog;
 import io.arrowhttp.internal.resource.DatasetResource;
 import io.arrowhttp.internal.resource.DatasetResponder;
 import io.arrowhttp.internal.resource.Deadlines;
+import io.arrowhttp.internal.resource.HandshakeGuard;
 import io.arrowhttp.internal.resource.HandshakeResource;
 import io.arrowhttp.internal.resource.RootDatasetResource;
 import io.arrowhttp.internal.resource.ServerTimer;
@@ -192,7 +194,8 @@ public final class ArrowHttpFeature implements Feature {
         }
         if (authenticator != null) {
             context.register(new AuthenticationFilter(authenticator));
-            context.register(new HandshakeResource(authenticator));
+            context.register(ClientAddressFilter.class);
+            context.register(new HandshakeResource(authenticator, new HandshakeGuard()));
         }
         return true;
     }

@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.apache.arrow.memory.BufferAllocator;
@@ -53,7 +54,7 @@ class AuthenticationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String API_TOKEN = "machine-token-0123456789abcdefghijklmnopqrstuvwxyz";
     private static final List<String> HANDSHAKE_LOG = new CopyOnWriteArrayList<>();
-    private static final Logger HANDSHAKE_LOGGER = Logger.getLogger("io.arrowhttp.internal.resource.HandshakeResource");
+    private static final Logger HANDSHAKE_LOGGER = Logger.getLogger("io.arrowhttp.internal.resource.HandshakeGuard");
     private static final Handler CAPTURE = new Handler() {
         @Override
         public void publish(LogRecord record) {
@@ -128,6 +129,8 @@ class AuthenticationTest {
 
     @BeforeAll
     static void start() {
+        // Single failures are logged at debug level; bursts once, as warnings.
+        HANDSHAKE_LOGGER.setLevel(Level.ALL);
         HANDSHAKE_LOGGER.addHandler(CAPTURE);
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
@@ -158,6 +161,7 @@ class AuthenticationTest {
     @AfterAll
     static void stop() {
         HANDSHAKE_LOGGER.removeHandler(CAPTURE);
+        HANDSHAKE_LOGGER.setLevel(null);
         server.close();
         assertEquals(0, allocator.getAllocatedMemory());
         allocator.close();

@@ -76,6 +76,7 @@ public enum ErrorCode {
             case 499:
                 return CANCELLED;
             case 501:
+            case 505:
                 return UNIMPLEMENTED;
             case 502:
             case 503:

@@ -42,6 +42,11 @@ final class GrizzlyConnection implements ServerConnection {
         return true;
     }
 
+    @Override
+    public String remoteAddress() {
+        return request.getRemoteAddr();
+    }
+
     /** Grizzly's connections may be terminated from any thread. */
     @Override
     public boolean abortFromAnotherThread() {

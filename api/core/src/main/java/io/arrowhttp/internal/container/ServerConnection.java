@@ -51,6 +51,11 @@ public interface ServerConnection {
     /** Called before anything of the body is written, headers not yet committed. */
     default void beforeBody() {}
 
+    /** The client's address (the peer of the connection), or null when the server does not say. */
+    default String remoteAddress() {
+        return null;
+    }
+
     /** For servers that need none of the above. */
     ServerConnection NONE = new ServerConnection() {};
 

@@ -2,6 +2,7 @@ package io.arrowhttp.internal.container;
 
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.ServletResponseWrapper;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.GenericType;
 import java.io.IOException;
@@ -33,11 +34,14 @@ final class ServletConnection implements ServerConnection {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServletConnection.class);
     private static final Type RESPONSE_REF = new GenericType<Ref<HttpServletResponse>>() {}.getType();
+    private static final Type REQUEST_REF = new GenericType<Ref<HttpServletRequest>>() {}.getType();
 
     private final HttpServletResponse response;
+    private final HttpServletRequest request;
 
-    private ServletConnection(HttpServletResponse response) {
+    private ServletConnection(HttpServletResponse response, HttpServletRequest request) {
         this.response = response;
+        this.request = request;
     }
 
     static ServerConnection current(InjectionManager injectionManager) {
@@ -45,10 +49,17 @@ final class ServletConnection implements ServerConnection {
             // The reference, not the injectable proxy: aborting needs the container's own object.
             Ref<HttpServletResponse> ref = injectionManager.getInstance(RESPONSE_REF);
             HttpServletResponse response = ref == null ? null : ref.get();
-            return response == null ? null : new ServletConnection(response);
+            Ref<HttpServletRequest> requestRef = injectionManager.getInstance(REQUEST_REF);
+            HttpServletRequest request = requestRef == null ? null : requestRef.get();
+            return response == null ? null : new ServletConnection(response, request);
         } catch (RuntimeException notInAServletContainer) {
             return null;
         }
+    }
+
+    @Override
+    public String remoteAddress() {
+        return request == null ? null : request.getRemoteAddr();
     }
 
     @Override

@@ -60,7 +60,7 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
         request.setSecurityContext(new Authenticated(identity, original.isSecure()));
     }
 
-    static boolean isHandshake(String path) {
+    public static boolean isHandshake(String path) {
         return path.equals(ResourcePaths.HANDSHAKE) || path.equals("/" + ResourcePaths.HANDSHAKE);
     }
 

@@ -1,7 +1,7 @@
 package io.arrowhttp.internal.resource;
 
+import io.arrowhttp.internal.provider.ClientAddressFilter;
 import io.arrowhttp.internal.provider.ProblemResponses;
-import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.HandshakeResponse;
 import io.arrowhttp.protocol.HeaderNames;
 import io.arrowhttp.protocol.ProtocolJson;
@@ -11,6 +11,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /auth/handshake}: HTTP Basic credentials in, a {@link HandshakeResponse} out, like
- * Flight's handshake. Failed attempts are logged with the user name, never with the password.
+ * Flight's handshake, behind a {@link HandshakeGuard}: bounded concurrent password checks and
+ * failure limits per client address and user name. Failures are logged by the guard, never with
+ * the password.
  */
 @Path(ResourcePaths.HANDSHAKE)
 public final class HandshakeResource {
@@ -34,15 +37,19 @@ public final class HandshakeResource {
     private static final String BASIC = "Basic ";
 
     private final Authenticator authenticator;
+    private final HandshakeGuard guard;
 
-    public HandshakeResource(Authenticator authenticator) {
+    public HandshakeResource(Authenticator authenticator, HandshakeGuard guard) {
         this.authenticator = authenticator;
+        this.guard = guard;
     }
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public Response handshake(
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context SecurityContext security) {
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context SecurityContext security,
+            @Context ContainerRequestContext request) {
         if (!security.isSecure() && !authenticator.allowsInsecureHttp()) {
             return ProblemResponses.unauthenticated(
                     "This server accepts credentials over HTTPS only", HeaderNames.BASIC_CHALLENGE);
@@ -63,14 +70,18 @@ public final class HandshakeResource {
         int colon = decoded.indexOf(':');
         String user = colon < 0 ? decoded : decoded.substring(0, colon);
         char[] password = colon < 0 ? new char[0] : decoded.substring(colon + 1).toCharArray();
+        Object address = request.getProperty(ClientAddressFilter.PROPERTY);
         Optional<HandshakeResponse> token;
         try {
-            token = authenticator.handshake(user, password);
+            token = guard.guard(
+                    address == null ? null : address.toString(),
+                    user,
+                    () -> authenticator.handshake(user, password),
+                    Optional::isPresent);
         } finally {
             Arrays.fill(password, '\0');
         }
         if (token.isEmpty()) {
-            LOG.info("Failed handshake for user {}", ClientText.quote(user));
             return ProblemResponses.unauthenticated("Unknown user or wrong password", HeaderNames.BASIC_CHALLENGE);
         }
         return Response.ok(ProtocolJson.toBytes(token.get()), MediaType.APPLICATION_JSON_TYPE)

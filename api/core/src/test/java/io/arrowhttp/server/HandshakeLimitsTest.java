@@ -1,0 +1,79 @@
+package io.arrowhttp.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.arrowhttp.server.auth.PasswordHash;
+import io.arrowhttp.server.auth.TokenAuthenticator;
+import io.arrowhttp.testing.LogCapture;
+import io.arrowhttp.testing.RawHttp;
+import io.arrowhttp.testing.ScriptedDataset;
+import io.arrowhttp.testing.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A flood of wrong passwords from one client is cut off early, with a 429, and logged once. */
+class HandshakeLimitsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static BufferAllocator allocator;
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        allocator = new RootAllocator();
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        server = TestServer.start(new ResourceConfig()
+                .register(ArrowHttpFeature.builder(allocator)
+                        .dataset(ScriptedDataset.of("small", 2, 10))
+                        .authentication(TokenAuthenticator.builder(key)
+                                .users(Map.of("alice", PasswordHash.hash("alice-password".toCharArray())))
+                                .allowInsecureHttp()
+                                .build())
+                        .build()));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        assertEquals(0, allocator.getAllocatedMemory());
+        allocator.close();
+    }
+
+    @Test
+    void wrongPasswordsFromOneAddressAreRefusedWith429AfterTenAndLoggedOnce() throws Exception {
+        try (LogCapture log = LogCapture.of("io.arrowhttp")) {
+            for (int i = 0; i < 10; i++) {
+                RawHttp.Exchange wrong = handshake("alice", "guess-" + i);
+                assertTrue(wrong.statusLine().startsWith("HTTP/1.1 401"), wrong.statusLine());
+            }
+            RawHttp.Exchange refused = handshake("alice", "alice-password");
+            assertTrue(refused.statusLine().startsWith("HTTP/1.1 429"), refused.statusLine());
+            assertEquals("application/problem+json", refused.header("Content-Type"));
+            assertTrue(Long.parseLong(refused.header("Retry-After")) > 0);
+            assertEquals(
+                    "RESOURCE_EXHAUSTED",
+                    JSON.readTree(refused.body()).get("code").asText());
+            long bursts = log.messages().stream()
+                    .filter(message -> message.contains("failed handshakes in 60 s from address"))
+                    .count();
+            assertEquals(1, bursts, String.join("\n", log.messages()));
+        }
+    }
+
+    private static RawHttp.Exchange handshake(String user, String password) throws Exception {
+        String basic = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return RawHttp.send(server.port(), "POST", "/auth/handshake", "1.1", Map.of("Authorization", "Basic " + basic));
+    }
+}

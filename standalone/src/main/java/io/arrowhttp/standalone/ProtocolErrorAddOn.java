@@ -1,0 +1,155 @@
+package io.arrowhttp.standalone;
+
+import io.arrowhttp.protocol.ArrowMediaTypes;
+import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.protocol.HeaderNames;
+import io.arrowhttp.protocol.Problem;
+import io.arrowhttp.protocol.ProtocolJson;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainBuilder;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpServerFilter;
+import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.memory.Buffers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What Grizzly's HTTP parser refuses on its own, before any application sees the request, is
+ * answered like every other refusal of the server:
+ *
+ * <ul>
+ *   <li>its bodiless {@code 4xx} and {@code 505} answers (a header too large, an HTTP version it
+ *       does not speak, a malformed request line) get a problem body with the code, an
+ *       {@code X-Request-Id}, and one access-log line;
+ *   <li>an HTTP/0.9 request (a request line without a version), which Grizzly would hold open
+ *       until the idle timeout waiting for headers, is closed at once.
+ * </ul>
+ *
+ * It sits just before Grizzly's HTTP filter, on the plain-text side of TLS.
+ */
+final class ProtocolErrorAddOn implements AddOn {
+
+    @Override
+    public void setup(NetworkListener listener, FilterChainBuilder builder) {
+        builder.add(builder.indexOfType(HttpServerFilter.class), new ProtocolErrorFilter());
+    }
+
+    static final class ProtocolErrorFilter extends BaseFilter {
+
+        private static final Logger ACCESS = LoggerFactory.getLogger("io.arrowhttp.access");
+        private static final Pattern BODILESS_ERROR = Pattern.compile(
+                "HTTP/1\\.[01] (4\\d\\d|505) [^\\r\\n]*\\r\\n((?:(?!content-type:)[^\\r\\n]*\\r\\n)*)\\r\\n",
+                Pattern.CASE_INSENSITIVE);
+        private static final Pattern ZERO_LENGTH = Pattern.compile("(?i)(^|\\r\\n)content-length: *0\\r\\n");
+        private static final SecureRandom RANDOM = new SecureRandom();
+
+        @Override
+        public NextAction handleRead(FilterChainContext ctx) throws IOException {
+            Object message = ctx.getMessage();
+            if (message instanceof Buffer buffer && isHttp09(buffer)) {
+                ctx.getConnection().closeSilently();
+                return ctx.getStopAction();
+            }
+            return ctx.getInvokeAction();
+        }
+
+        @Override
+        public NextAction handleWrite(FilterChainContext ctx) throws IOException {
+            if (ctx.getMessage() instanceof Buffer buffer && buffer.remaining() < 4096) {
+                String head = buffer.toStringContent(StandardCharsets.ISO_8859_1);
+                Matcher error = BODILESS_ERROR.matcher(head);
+                if (error.matches() && ZERO_LENGTH.matcher(error.group(2)).find()) {
+                    int status = Integer.parseInt(error.group(1));
+                    ctx.setMessage(Buffers.wrap(ctx.getMemoryManager(), problemResponse(status, error.group(2))));
+                }
+            }
+            return ctx.getInvokeAction();
+        }
+
+        /** A first line that ends without an HTTP version: "GET /path" then a line break. */
+        private static boolean isHttp09(Buffer buffer) {
+            int limit = Math.min(buffer.remaining(), 8192);
+            for (int i = 0; i < limit; i++) {
+                if (buffer.get(buffer.position() + i) == '\n') {
+                    String line = buffer.toStringContent(
+                                    StandardCharsets.ISO_8859_1, buffer.position(), buffer.position() + i)
+                            .trim();
+                    return !line.isEmpty() && !line.contains(" HTTP/");
+                }
+            }
+            return false;
+        }
+
+        private static byte[] problemResponse(int status, String headers) {
+            ErrorCode code = ErrorCode.forStatus(status);
+            Problem problem = Problem.of(status, code, detail(status));
+            byte[] body = ProtocolJson.toBytes(problem);
+            String requestId = HexFormat.of().formatHex(newId());
+            StringBuilder response = new StringBuilder("HTTP/1.1 ")
+                    .append(status)
+                    .append(' ')
+                    .append(problem.title())
+                    .append("\r\n");
+            for (String line : headers.split("\r\n")) {
+                String name = line.contains(":")
+                        ? line.substring(0, line.indexOf(':')).trim()
+                        : "";
+                if (!line.isEmpty() && !name.equalsIgnoreCase("content-length")) {
+                    response.append(line).append("\r\n");
+                }
+            }
+            response.append("Content-Type: ")
+                    .append(ArrowMediaTypes.PROBLEM_JSON)
+                    .append("\r\n")
+                    .append(HeaderNames.REQUEST_ID)
+                    .append(": ")
+                    .append(requestId)
+                    .append("\r\n")
+                    .append("Content-Length: ")
+                    .append(body.length)
+                    .append("\r\n\r\n");
+            ACCESS.info(String.format(
+                    Locale.ROOT,
+                    "- - %d %d bytes id=%s failed: %s (refused by the HTTP parser)",
+                    status,
+                    body.length,
+                    requestId,
+                    code.name()));
+            byte[] head = response.toString().getBytes(StandardCharsets.ISO_8859_1);
+            byte[] all = new byte[head.length + body.length];
+            System.arraycopy(head, 0, all, 0, head.length);
+            System.arraycopy(body, 0, all, head.length, body.length);
+            return all;
+        }
+
+        private static byte[] newId() {
+            byte[] id = new byte[12];
+            RANDOM.nextBytes(id);
+            return id;
+        }
+
+        private static String detail(int status) {
+            switch (status) {
+                case 505:
+                    return "This server speaks HTTP/1.1 and HTTP/1.0";
+                case 413:
+                case 414:
+                case 431:
+                    return "The request's line or headers are larger than this server accepts";
+                default:
+                    return "The request is not valid HTTP: check its request line and headers";
+            }
+        }
+    }
+}

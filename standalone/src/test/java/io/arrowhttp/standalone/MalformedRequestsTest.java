@@ -1,0 +1,113 @@
+package io.arrowhttp.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.arrowhttp.app.ServerSettings;
+import io.arrowhttp.testing.LogCapture;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Requests the application never sees, refused by Jersey's container or Grizzly's HTTP parser,
+ * are answered like every other refusal: a problem body with its code and a request id, one
+ * access-log line, and never a stack trace or the input echoed in HTML.
+ */
+class MalformedRequestsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static StandaloneServer server;
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = StandaloneServer.start("127.0.0.1", 0, ServerSettings.defaults());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void everyRefusalIsAProblemWithARequestIdAndAnAccessLogLine() throws Exception {
+        List<Case> cases = List.of(
+                new Case("GET /datasets/<script>alert(1)</script> HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                new Case("GET /?rows=10% HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                new Case("GET /datasets/" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 400),
+                new Case("GET /status HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n", 400),
+                new Case("GET /status HTTP/1.2\r\nHost: x\r\n\r\n", 505),
+                new Case("GET /status HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", 400));
+        for (Case refused : cases) {
+            try (LogCapture log = LogCapture.of("io.arrowhttp.access")) {
+                String response = exchange(refused.request());
+                String shown = refused.request()
+                        .substring(0, Math.min(60, refused.request().length()));
+                assertTrue(response.startsWith("HTTP/1.1 " + refused.status()), shown + " => " + response);
+                assertTrue(response.contains("Content-Type: application/problem+json"), response);
+                assertTrue(response.matches("(?s).*X-Request-Id: [0-9a-f]{24}\r\n.*"), response);
+                assertFalse(response.contains("<html") || response.contains("<script>"), response);
+                assertFalse(
+                        response.contains("at org.") || response.contains("Exception"), "a stack trace: " + response);
+                JsonNode problem = JSON.readTree(response.substring(response.indexOf("\r\n\r\n") + 4));
+                assertEquals(refused.status(), problem.get("status").asInt());
+                awaitLine(log);
+                assertEquals(1, log.messages().size(), String.join("\n", log.messages()));
+                assertTrue(
+                        log.messages().get(0).contains(" " + refused.status() + " "),
+                        log.messages().get(0));
+            }
+        }
+    }
+
+    @Test
+    void anHttp09RequestIsClosedAtOnce() throws Exception {
+        long started = System.nanoTime();
+        assertEquals("", exchange("GET /status\r\n"));
+        assertTrue(System.nanoTime() - started < 2_000_000_000L, "closed at once, not after an idle timeout");
+    }
+
+    /** Sends bytes as they are, reads until the server closes (every case here closes). */
+    private static String exchange(String request) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            ByteArrayOutputStream response = new ByteArrayOutputStream();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[8192];
+            for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                response.write(buffer, 0, n);
+                String text = response.toString(StandardCharsets.ISO_8859_1);
+                int end = text.indexOf("\r\n\r\n");
+                if (end > 0 && text.matches("(?s).*Content-Length: (\\d+)\r\n.*")) {
+                    int length = Integer.parseInt(text.replaceAll("(?s).*Content-Length: (\\d+)\r\n.*", "$1"));
+                    if (text.length() >= end + 4 + length) {
+                        break;
+                    }
+                }
+            }
+            return response.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static void awaitLine(LogCapture log) throws InterruptedException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (log.messages().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
+    private record Case(String request, int status) {}
+}
