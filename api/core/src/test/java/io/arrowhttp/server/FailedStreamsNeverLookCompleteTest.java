@@ -28,7 +28,6 @@ import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
-import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,19 +43,14 @@ class FailedStreamsNeverLookCompleteTest {
     private static final Map<String, String> BARE_STREAM_WITH_SHORT_DEADLINE =
             Map.of("Accept", ArrowMediaTypes.ARROW_STREAM, "X-Request-Timeout", "0.3");
 
-    private static BufferAllocator allocator;
     private static TestServer server;
     private static NginxProxy nginx;
 
     @BeforeAll
     static void start() throws Exception {
-        allocator = new RootAllocator();
-        server = TestServer.start(new ResourceConfig()
-                .register(ArrowHttpFeature.builder(allocator)
-                        .dataset(new PacedDataset("paced", 100, 50))
-                        .dataset(ScriptedDataset.failing("failing", 10, 1000, 4))
-                        .dataset(ScriptedDataset.of("small", 3, 1000))
-                        .build()));
+        server = TestServer.withFeature(feature -> feature.dataset(new PacedDataset("paced", 100, 50))
+                .dataset(ScriptedDataset.failing("failing", 10, 1000, 4))
+                .dataset(ScriptedDataset.of("small", 3, 1000)));
         nginx = NginxProxy.start(server.port());
     }
 
@@ -66,8 +60,6 @@ class FailedStreamsNeverLookCompleteTest {
             nginx.close();
         }
         server.close();
-        assertEquals(0, allocator.getAllocatedMemory());
-        allocator.close();
     }
 
     @Test
@@ -116,7 +108,7 @@ class FailedStreamsNeverLookCompleteTest {
                 IpcMessages.END_OF_STREAM, messages.get(messages.size() - 1).type());
         byte[] tail = Arrays.copyOfRange(body, body.length - FailureMarker.length(), body.length);
         assertFalse(Arrays.equals(FailureMarker.bytes(), tail));
-        try (ArrowStreamReader reader = new ArrowStreamReader(new ByteArrayInputStream(body), allocator)) {
+        try (ArrowStreamReader reader = new ArrowStreamReader(new ByteArrayInputStream(body), server.allocator())) {
             int batches = 0;
             while (reader.loadNextBatch()) {
                 batches++;
@@ -127,7 +119,7 @@ class FailedStreamsNeverLookCompleteTest {
 
     private static void assertArrowReaderFailsAfterSomeBatches(byte[] body) throws IOException {
         int[] batches = new int[1];
-        try (ArrowStreamReader reader = new ArrowStreamReader(new ByteArrayInputStream(body), allocator)) {
+        try (ArrowStreamReader reader = new ArrowStreamReader(new ByteArrayInputStream(body), server.allocator())) {
             assertThrows(RuntimeException.class, () -> {
                 while (reader.loadNextBatch()) {
                     batches[0]++;

@@ -14,9 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
-import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,29 +23,22 @@ class HandshakeLimitsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static BufferAllocator allocator;
     private static TestServer server;
 
     @BeforeAll
     static void start() {
-        allocator = new RootAllocator();
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        server = TestServer.start(new ResourceConfig()
-                .register(ArrowHttpFeature.builder(allocator)
-                        .dataset(ScriptedDataset.of("small", 2, 10))
-                        .authentication(TokenAuthenticator.builder(key)
-                                .users(Map.of("alice", PasswordHash.hash("alice-password".toCharArray())))
-                                .allowInsecureHttp()
-                                .build())
+        server = TestServer.withFeature(feature -> feature.dataset(ScriptedDataset.of("small", 2, 10))
+                .authentication(TokenAuthenticator.builder(key)
+                        .users(Map.of("alice", PasswordHash.hash("alice-password".toCharArray())))
+                        .allowInsecureHttp()
                         .build()));
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        assertEquals(0, allocator.getAllocatedMemory());
-        allocator.close();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.arrowhttp.server;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,9 +18,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
-import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,29 +32,22 @@ class LogForgingTest {
     private static final String FORGED_LINE = "2026-12-01 13:46:00 INFO io.arrowhttp.access: GET tickers 200";
     private static final int LONGEST_LINE = 2_000;
 
-    private static BufferAllocator allocator;
     private static TestServer server;
 
     @BeforeAll
     static void start() {
-        allocator = new RootAllocator();
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        server = TestServer.start(new ResourceConfig()
-                .register(ArrowHttpFeature.builder(allocator)
-                        .dataset(ScriptedDataset.of("small", 2, 10))
-                        .authentication(TokenAuthenticator.builder(key)
-                                .users(Map.of("alice", PasswordHash.hash("alice-password".toCharArray())))
-                                .allowInsecureHttp()
-                                .build())
+        server = TestServer.withFeature(feature -> feature.dataset(ScriptedDataset.of("small", 2, 10))
+                .authentication(TokenAuthenticator.builder(key)
+                        .users(Map.of("alice", PasswordHash.hash("alice-password".toCharArray())))
+                        .allowInsecureHttp()
                         .build()));
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        assertEquals(0, allocator.getAllocatedMemory());
-        allocator.close();
     }
 
     @Test

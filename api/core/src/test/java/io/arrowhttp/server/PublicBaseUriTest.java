@@ -9,9 +9,6 @@ import io.arrowhttp.testing.ScriptedDataset;
 import io.arrowhttp.testing.TestServer;
 import java.net.URI;
 import java.util.Map;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
-import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,24 +18,17 @@ class PublicBaseUriTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static BufferAllocator allocator;
     private static TestServer server;
 
     @BeforeAll
     static void start() {
-        allocator = new RootAllocator();
-        server = TestServer.start(new ResourceConfig()
-                .register(ArrowHttpFeature.builder(allocator)
-                        .dataset(ScriptedDataset.of("small", 2, 10))
-                        .publicBaseUri(URI.create("https://data.example.com/arrow"))
-                        .build()));
+        server = TestServer.withFeature(feature -> feature.dataset(ScriptedDataset.of("small", 2, 10))
+                .publicBaseUri(URI.create("https://data.example.com/arrow")));
     }
 
     @AfterAll
     static void stop() {
         server.close();
-        assertEquals(0, allocator.getAllocatedMemory());
-        allocator.close();
     }
 
     @Test

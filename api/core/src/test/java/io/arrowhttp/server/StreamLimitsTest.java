@@ -15,9 +15,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
-import org.glassfish.jersey.server.ResourceConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,29 +30,24 @@ class StreamLimitsTest {
     private static final String ALICE = "alice-token-0123456789-0123456789-0123456789";
     private static final String BOB = "bob-token-0123456789-0123456789-0123456789-01";
 
-    private static BufferAllocator allocator;
     private static TestServer server;
     private static ScriptedDataset endless;
     private final List<StalledClient> stalled = new ArrayList<>();
 
     @BeforeAll
     static void start() {
-        allocator = new RootAllocator();
         endless = ScriptedDataset.of("endless", 200_000, 10_000);
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        server = TestServer.start(new ResourceConfig()
-                .register(ArrowHttpFeature.builder(allocator)
-                        .dataset(endless)
-                        .dataset(ScriptedDataset.of("small", 3, 100))
-                        .maxConcurrentStreams(3)
-                        .maxConcurrentStreamsPerCaller(2)
-                        .authentication(TokenAuthenticator.builder(key)
-                                .apiTokens(Map.of("alice", ALICE, "bob", BOB))
-                                .allowInsecureHttp()
-                                .build())
-                        .statusEndpoint()
-                        .build()));
+        server = TestServer.withFeature(feature -> feature.dataset(endless)
+                .dataset(ScriptedDataset.of("small", 3, 100))
+                .maxConcurrentStreams(3)
+                .maxConcurrentStreamsPerCaller(2)
+                .authentication(TokenAuthenticator.builder(key)
+                        .apiTokens(Map.of("alice", ALICE, "bob", BOB))
+                        .allowInsecureHttp()
+                        .build())
+                .statusEndpoint());
     }
 
     @AfterEach
@@ -71,8 +63,6 @@ class StreamLimitsTest {
     @AfterAll
     static void stop() {
         server.close();
-        assertEquals(0, allocator.getAllocatedMemory());
-        allocator.close();
     }
 
     @Test

@@ -1,19 +1,54 @@
 package io.arrowhttp.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.arrowhttp.server.ArrowHttpFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.function.UnaryOperator;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 import org.glassfish.jersey.server.ResourceConfig;
 
-/** A Grizzly server on 127.0.0.1 and a free port, for one test class. */
+/**
+ * A Grizzly server on 127.0.0.1 and a free port, for one test class.
+ *
+ * <h2>Ownership</h2>
+ * A server made by {@link #withFeature} owns the root allocator of its feature: {@link #close()}
+ * stops the server, then checks that no Arrow memory is held and closes the allocator, so every
+ * test class using it doubles as a leak check. One made by {@link #start} owns nothing but the
+ * server.
+ */
 public final class TestServer implements AutoCloseable {
 
     private final HttpServer server;
+    private BufferAllocator allocator;
 
     private TestServer(HttpServer server) {
         this.server = server;
+    }
+
+    /** A server of an {@link ArrowHttpFeature} configured by {@code configure}, on an allocator of its own. */
+    public static TestServer withFeature(UnaryOperator<ArrowHttpFeature.Builder> configure) {
+        BufferAllocator allocator = new RootAllocator();
+        try {
+            TestServer server = start(new ResourceConfig()
+                    .register(
+                            configure.apply(ArrowHttpFeature.builder(allocator)).build()));
+            server.allocator = allocator;
+            return server;
+        } catch (RuntimeException | Error e) {
+            allocator.close();
+            throw e;
+        }
+    }
+
+    /** The feature's root allocator, for a server made by {@link #withFeature}. */
+    public BufferAllocator allocator() {
+        return allocator;
     }
 
     public static TestServer start(ResourceConfig config) {
@@ -37,5 +72,9 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         server.shutdownNow();
+        if (allocator != null) {
+            assertEquals(0, allocator.getAllocatedMemory(), "Arrow memory left held when the server stopped");
+            allocator.close();
+        }
     }
 }
