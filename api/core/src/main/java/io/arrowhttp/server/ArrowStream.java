@@ -191,6 +191,18 @@ public final class ArrowStream implements Closeable {
     }
 
     /**
+     * Closes the writer without letting its failure hide the stream's own: anything it fails to
+     * free is reported when the response's allocator closes.
+     */
+    private static void closeQuietly(ArrowStreamWriter writer) {
+        try {
+            writer.close();
+        } catch (RuntimeException freedLater) {
+            // See above: the allocator's close names any leak.
+        }
+    }
+
+    /**
      * Ends a stream that failed after bytes went out with {@link FailureMarker}, so no reader can
      * take what arrived for a complete stream, whatever the transport does with the abort that
      * follows. Best effort: when the client has gone, there is no one to tell.
@@ -212,46 +224,52 @@ public final class ArrowStream implements Closeable {
         long chunks = 0;
         VectorSchemaRoot root = read(reader::getVectorSchemaRoot);
         BatchStagingChannel staging = new BatchStagingChannel(INITIAL_STAGING_BYTES);
-        // Never closed: ArrowWriter.close() writes the end-of-stream marker, which on a failure
-        // path would make a cut stream look complete. The writer holds no buffers of its own.
         ArrowStreamWriter writer = new ArrowStreamWriter(root, reader, staging);
-        writer.start();
-        boolean failedInBand = false;
-        while (true) {
-            try {
-                call.checkNotCancelled();
-                if (!read(reader::loadNextBatch)) {
+        try {
+            writer.start();
+            boolean failedInBand = false;
+            while (true) {
+                try {
+                    call.checkNotCancelled();
+                    if (!read(reader::loadNextBatch)) {
+                        break;
+                    }
+                } catch (RuntimeException failure) {
+                    if (!producerFailed(failure)) {
+                        throw failure;
+                    }
+                    failedInBand = true;
                     break;
                 }
-            } catch (RuntimeException failure) {
-                if (!producerFailed(failure)) {
-                    throw failure;
-                }
-                failedInBand = true;
-                break;
+                writer.writeBatch();
+                bytes += staging.size();
+                bodyStarted = true;
+                staging.drainTo(out);
+                out.flush();
+                batches++;
+                chunks++;
+                rows += root.getRowCount();
+                statistics = new StreamStatistics(batches, rows, bytes, chunks, System.nanoTime() - start);
             }
-            writer.writeBatch();
+            if (failedInBand) {
+                // The status part follows and says what failed; the marker keeps a reader of this
+                // part alone from taking it for complete.
+                staging.write(ByteBuffer.wrap(FailureMarker.bytes()));
+            } else {
+                writer.end();
+            }
             bytes += staging.size();
             bodyStarted = true;
             staging.drainTo(out);
-            out.flush();
-            batches++;
             chunks++;
-            rows += root.getRowCount();
             statistics = new StreamStatistics(batches, rows, bytes, chunks, System.nanoTime() - start);
+        } finally {
+            // The writer keeps copies of the dictionaries it sent, freed only by close(). After
+            // end() close() writes nothing more; after a failure it writes the end-of-stream
+            // marker into the staging channel, which is never sent again.
+            staging.discard();
+            closeQuietly(writer);
         }
-        if (failedInBand) {
-            // The status part follows and says what failed; the marker keeps a reader of this
-            // part alone from taking it for complete.
-            staging.write(ByteBuffer.wrap(FailureMarker.bytes()));
-        } else {
-            writer.end();
-        }
-        bytes += staging.size();
-        bodyStarted = true;
-        staging.drainTo(out);
-        chunks++;
-        statistics = new StreamStatistics(batches, rows, bytes, chunks, System.nanoTime() - start);
     }
 
     /**

@@ -22,6 +22,7 @@ final class BatchStagingChannel implements WritableByteChannel {
 
     private byte[] bytes;
     private int size;
+    private boolean discarded;
 
     BatchStagingChannel(int initialCapacity) {
         this.bytes = new byte[Math.max(initialCapacity, 1024)];
@@ -30,6 +31,10 @@ final class BatchStagingChannel implements WritableByteChannel {
     @Override
     public int write(ByteBuffer source) {
         int length = source.remaining();
+        if (discarded) {
+            source.position(source.limit());
+            return length;
+        }
         ensureCapacity(length);
         source.get(bytes, size, length);
         size += length;
@@ -43,10 +48,16 @@ final class BatchStagingChannel implements WritableByteChannel {
 
     /** Hands the staged bytes to {@code out} in one write, then starts over. */
     void drainTo(OutputStream out) throws IOException {
-        if (size > 0) {
+        if (size > 0 && !discarded) {
             out.write(bytes, 0, size);
             size = 0;
         }
+    }
+
+    /** Drops what is staged, and everything staged from now on is dropped too: nothing more is sent. */
+    void discard() {
+        discarded = true;
+        size = 0;
     }
 
     private void ensureCapacity(int additional) {
