@@ -45,6 +45,12 @@ public final class Main implements Callable<Integer> {
                     + "or arrowhttp.max-rows).")
     Long maxRows;
 
+    @Option(
+            names = "--data",
+            description = "Also serve every Arrow file (.arrow, .feather, .arrows) directly in this folder, each as"
+                    + " a dataset named after the file (or arrowhttp.data-dir).")
+    Path dataDirectory;
+
     @Option(names = "--tls-cert", description = "Serve HTTPS with this PEM certificate chain (with --tls-key).")
     Path tlsCertificate;
 
@@ -133,6 +139,9 @@ public final class Main implements Callable<Integer> {
             settings = ServerSettings.fromSystem();
             if (maxRows != null) {
                 settings = settings.withMaxRows(maxRows);
+            }
+            if (dataDirectory != null) {
+                settings = settings.withDataDirectory(dataDirectory);
             }
             if (corsOrigins != null) {
                 settings = settings.withCorsOrigins(corsOrigins);

@@ -1,8 +1,10 @@
 package io.arrowhttp.app;
 
+import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.example.TickersDataset;
 import io.arrowhttp.runtime.ArrowRuntimeCheck;
 import io.arrowhttp.server.ArrowHttpFeature;
+import io.arrowhttp.source.files.DataDirectory;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 import java.time.Duration;
@@ -69,6 +71,12 @@ final class ServerFeature implements Feature {
         }
         if (settings.auth().enabled()) {
             feature.authentication(settings.auth().authenticator());
+        }
+        if (settings.dataDirectory() != null) {
+            for (Dataset dataset : DataDirectory.datasets(settings.dataDirectory())) {
+                feature.dataset(dataset);
+                LOG.info("Serving {} as dataset '{}'", dataset.description(), dataset.name());
+            }
         }
         context.register(feature.dataset(tickers)
                 .rootDataset(TickersDataset.NAME)

@@ -31,6 +31,8 @@ import java.util.function.Function;
  * @param publicBaseUrl the address clients reach the application at, the base of the catalog's
  *     locations ({@code arrowhttp.public-base-url}); null to build them from each request's
  *     {@code Host} header, which any client chooses
+ * @param dataDirectory a folder whose Arrow files ({@code .arrow}, {@code .feather}, {@code .arrows})
+ *     are served as datasets named after them ({@code arrowhttp.data-dir}, {@code --data}); null for none
  */
 public record ServerSettings(
         long maxRows,
@@ -40,7 +42,8 @@ public record ServerSettings(
         List<String> corsOrigins,
         AuthSettings auth,
         Streaming streaming,
-        URI publicBaseUrl) {
+        URI publicBaseUrl,
+        Path dataDirectory) {
 
     /**
      * What keeps slow and stalled clients from taking the server: see
@@ -104,6 +107,7 @@ public record ServerSettings(
                 List.of(),
                 AuthSettings.OFF,
                 Streaming.DEFAULTS,
+                null,
                 null);
     }
 
@@ -148,7 +152,8 @@ public record ServerSettings(
                         Math.toIntExact(number(
                                 lookup, "arrowhttp.max-streams-per-caller", Streaming.DEFAULTS.maxStreamsPerCaller())),
                         number(lookup, "arrowhttp.write-timeout-seconds", Streaming.DEFAULTS.writeTimeoutSeconds())),
-                uri(lookup, "arrowhttp.public-base-url"));
+                uri(lookup, "arrowhttp.public-base-url"),
+                path(lookup, "arrowhttp.data-dir"));
     }
 
     /** {@code arrowhttp.max-rows} becomes {@code ARROWHTTP_MAX_ROWS}. */
@@ -165,7 +170,8 @@ public record ServerSettings(
                 corsOrigins,
                 auth,
                 streaming,
-                publicBaseUrl);
+                publicBaseUrl,
+                dataDirectory);
     }
 
     public ServerSettings withAuth(AuthSettings authSettings) {
@@ -177,12 +183,34 @@ public record ServerSettings(
                 corsOrigins,
                 authSettings,
                 streaming,
-                publicBaseUrl);
+                publicBaseUrl,
+                dataDirectory);
+    }
+
+    public ServerSettings withDataDirectory(Path folder) {
+        return new ServerSettings(
+                maxRows,
+                memoryLimit,
+                responseMemoryLimit,
+                responseTimeoutSeconds,
+                corsOrigins,
+                auth,
+                streaming,
+                publicBaseUrl,
+                folder);
     }
 
     public ServerSettings withPublicBaseUrl(URI base) {
         return new ServerSettings(
-                maxRows, memoryLimit, responseMemoryLimit, responseTimeoutSeconds, corsOrigins, auth, streaming, base);
+                maxRows,
+                memoryLimit,
+                responseMemoryLimit,
+                responseTimeoutSeconds,
+                corsOrigins,
+                auth,
+                streaming,
+                base,
+                dataDirectory);
     }
 
     private static URI uri(Function<String, String> lookup, String name) {
@@ -211,7 +239,8 @@ public record ServerSettings(
                 origins,
                 auth,
                 streaming,
-                publicBaseUrl);
+                publicBaseUrl,
+                dataDirectory);
     }
 
     public ServerSettings withStreaming(Streaming limits) {
@@ -223,7 +252,8 @@ public record ServerSettings(
                 corsOrigins,
                 auth,
                 limits,
-                publicBaseUrl);
+                publicBaseUrl,
+                dataDirectory);
     }
 
     private static List<String> list(Function<String, String> lookup, String name) {

@@ -1,0 +1,231 @@
+package io.arrowhttp.source.files;
+
+import io.arrowhttp.dataset.Dataset;
+import io.arrowhttp.dataset.DatasetRequest;
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ClientText;
+import io.arrowhttp.protocol.ErrorCode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import org.apache.arrow.flatbuf.RecordBatch;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.ipc.ReadChannel;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * A dataset served from an Arrow IPC file: the file format ({@code .arrow}, {@code .feather}
+ * version 2) or the stream format ({@code .arrows}), read with Arrow Java's own readers straight
+ * from the file channel, one record batch at a time, so memory stays at one batch whatever the
+ * file's size.
+ *
+ * <p>Requests may ask for {@code columns=a,b} (those columns, in that order; the vectors are
+ * handed over, not copied) and {@code limit=N} (at most N rows). The schema is read once, when the
+ * dataset is made, from the file's footer or its first message; the row count of a file-format
+ * file comes from each batch's message header, without reading any batch's data.
+ *
+ * <p>Errors never show the server's path: a client sees the dataset's name only.
+ */
+public final class ArrowFileDataset implements Dataset {
+
+    /** Query parameter: the columns to send, comma-separated, in the order wanted. */
+    public static final String COLUMNS = "columns";
+
+    /** Query parameter: the most rows to send. */
+    public static final String LIMIT = "limit";
+
+    private final String name;
+    private final Path file;
+    private final Format format;
+    private final Schema schema;
+    private final OptionalLong totalRecords;
+
+    private ArrowFileDataset(String name, Path file, Format format, Schema schema, OptionalLong totalRecords) {
+        this.name = name;
+        this.file = file;
+        this.format = format;
+        this.schema = schema;
+        this.totalRecords = totalRecords;
+    }
+
+    /** The two layouts of Arrow IPC data on disk. */
+    enum Format {
+        FILE,
+        STREAM
+    }
+
+    /** Whether {@code file}'s name ends in an extension this source serves. */
+    public static boolean isArrowFile(Path file) {
+        return formatOf(file) != null;
+    }
+
+    /**
+     * The dataset {@code name} served from {@code file}, whose schema is read now.
+     *
+     * @throws IllegalArgumentException when the file cannot be read as Arrow IPC data, naming
+     *     the file (for the operator, at start-up)
+     */
+    public static ArrowFileDataset of(String name, Path file) {
+        Objects.requireNonNull(name, "name");
+        Format format = formatOf(file);
+        if (format == null) {
+            throw new IllegalArgumentException("Not an Arrow IPC file name (.arrow, .feather or .arrows): " + file);
+        }
+        try (BufferAllocator allocator = new RootAllocator();
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                ArrowReader reader = reader(format, channel, allocator)) {
+            Schema schema = reader.getVectorSchemaRoot().getSchema();
+            OptionalLong rows = OptionalLong.empty();
+            if (reader instanceof ArrowFileReader fileReader) {
+                rows = OptionalLong.of(countRows(fileReader.getRecordBlocks(), channel));
+            }
+            return new ArrowFileDataset(name, file, format, schema, rows);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("Cannot read " + file + " as Arrow IPC data: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String description() {
+        return "Arrow IPC " + (format == Format.FILE ? "file" : "stream") + " " + file.getFileName();
+    }
+
+    @Override
+    public Schema schema() {
+        return schema;
+    }
+
+    @Override
+    public OptionalLong totalRecords() {
+        return totalRecords;
+    }
+
+    @Override
+    public Object metadata(DatasetRequest request) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", name);
+        metadata.put("description", description());
+        metadata.put(
+                "columns", selectedFields(request).stream().map(Field::getName).toList());
+        if (totalRecords.isPresent()) {
+            metadata.put("totalRecords", totalRecords.getAsLong());
+        }
+        return metadata;
+    }
+
+    @Override
+    public ArrowReader open(DatasetRequest request, BufferAllocator allocator) {
+        List<Field> fields = selectedFields(request);
+        long limit = request.longParameter(LIMIT, Long.MAX_VALUE, 0, Long.MAX_VALUE);
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException gone) {
+            throw new ArrowHttpException(
+                    ErrorCode.UNAVAILABLE,
+                    "The file of dataset " + ClientText.quote(name) + " is gone; tell the server's operators");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot open the file of dataset '" + name + "'", e);
+        }
+        ArrowReader source;
+        try {
+            source = reader(format, channel, allocator);
+            source.getVectorSchemaRoot();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            throw new ArrowHttpException(
+                    ErrorCode.UNAVAILABLE,
+                    "The file of dataset " + ClientText.quote(name)
+                            + " cannot be read as Arrow data any more; tell the server's operators");
+        }
+        if (fields.size() == schema.getFields().size() && limit == Long.MAX_VALUE) {
+            return source;
+        }
+        List<Integer> indexes = fields.stream().map(schema.getFields()::indexOf).toList();
+        return new ProjectingReader(source, allocator, new Schema(fields, schema.getCustomMetadata()), indexes, limit);
+    }
+
+    /** The fields {@code columns} asks for, in its order, or all of them. */
+    private List<Field> selectedFields(DatasetRequest request) {
+        String wanted = request.singleParameter(COLUMNS).orElse(null);
+        if (wanted == null || wanted.isBlank()) {
+            return schema.getFields();
+        }
+        List<Field> fields = new ArrayList<>();
+        for (String column : wanted.split(",")) {
+            String trimmed = column.trim();
+            Field field = schema.getFields().stream()
+                    .filter(candidate -> candidate.getName().equals(trimmed))
+                    .findFirst()
+                    .orElseThrow(() -> ArrowHttpException.invalidArgument("Dataset " + ClientText.quote(name)
+                            + " has no column " + ClientText.quote(trimmed) + "; it has: "
+                            + String.join(
+                                    ", ",
+                                    schema.getFields().stream()
+                                            .map(Field::getName)
+                                            .toList())));
+            if (fields.contains(field)) {
+                throw ArrowHttpException.invalidArgument("Column " + ClientText.quote(trimmed) + " is asked for twice");
+            }
+            fields.add(field);
+        }
+        return fields;
+    }
+
+    /** The rows of a file-format file, from each batch's message header: no batch body is read. */
+    private static long countRows(List<ArrowBlock> blocks, FileChannel channel) throws IOException {
+        long total = 0;
+        for (ArrowBlock block : blocks) {
+            channel.position(block.getOffset());
+            MessageMetadataResult message = MessageSerializer.readMessage(new ReadChannel(channel));
+            RecordBatch batch = (RecordBatch) message.getMessage().header(new RecordBatch());
+            total += batch.length();
+        }
+        return total;
+    }
+
+    private static ArrowReader reader(Format format, FileChannel channel, BufferAllocator allocator) {
+        return format == Format.FILE
+                ? new ArrowFileReader(channel, allocator)
+                : new ArrowStreamReader(channel, allocator);
+    }
+
+    private static Format formatOf(Path file) {
+        String fileName = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (fileName.endsWith(".arrow") || fileName.endsWith(".feather")) {
+            return Format.FILE;
+        }
+        return fileName.endsWith(".arrows") ? Format.STREAM : null;
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Already failing; the first failure is the one to report.
+        }
+    }
+}

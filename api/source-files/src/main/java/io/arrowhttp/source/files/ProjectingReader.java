@@ -1,0 +1,73 @@
+package io.arrowhttp.source.files;
+
+import io.arrowhttp.dataset.GeneratingReader;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.TransferPair;
+
+/**
+ * The batches of another reader with only some of its columns, and at most so many rows. The
+ * chosen vectors' buffers are handed over to this reader's root (transferred, not copied); the
+ * last batch under a limit is a slice of the source's.
+ *
+ * <h2>Ownership</h2>
+ * Owns {@code source}: {@link #close()} closes it after this reader's own root. Both allocate from
+ * the allocator of the response, which the caller closes after this reader.
+ */
+final class ProjectingReader extends GeneratingReader {
+
+    private final ArrowReader source;
+    private final List<Integer> columns;
+    private long rowsLeft;
+
+    ProjectingReader(ArrowReader source, BufferAllocator allocator, Schema schema, List<Integer> columns, long limit) {
+        super(allocator, schema);
+        this.source = source;
+        this.columns = List.copyOf(columns);
+        this.rowsLeft = limit;
+    }
+
+    @Override
+    protected boolean fill(VectorSchemaRoot root) throws IOException {
+        if (rowsLeft <= 0 || !source.loadNextBatch()) {
+            return false;
+        }
+        VectorSchemaRoot batch = source.getVectorSchemaRoot();
+        int rows = (int) Math.min(batch.getRowCount(), rowsLeft);
+        for (int i = 0; i < columns.size(); i++) {
+            FieldVector from = batch.getVector(columns.get(i));
+            TransferPair transfer = from.makeTransferPair(root.getVector(i));
+            if (rows == batch.getRowCount()) {
+                transfer.transfer();
+            } else {
+                transfer.splitAndTransfer(0, rows);
+            }
+        }
+        root.setRowCount(rows);
+        rowsLeft -= rows;
+        return true;
+    }
+
+    /** Dictionaries of dictionary-encoded columns are the source's. */
+    @Override
+    public Dictionary lookup(long id) {
+        return source.lookup(id);
+    }
+
+    @Override
+    public Set<Long> getDictionaryIds() {
+        return source.getDictionaryIds();
+    }
+
+    @Override
+    protected void closeSource() throws IOException {
+        source.close();
+    }
+}

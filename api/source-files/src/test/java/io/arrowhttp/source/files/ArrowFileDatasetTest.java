@@ -1,0 +1,342 @@
+package io.arrowhttp.source.files;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.arrowhttp.client.ArrowHttpClient;
+import io.arrowhttp.client.DatasetStream;
+import io.arrowhttp.client.GetOptions;
+import io.arrowhttp.dataset.Dataset;
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.DatasetInfo;
+import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.testing.TestServer;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.TimeStampMicroTZVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.dictionary.DictionaryProvider;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.ipc.ArrowWriter;
+import org.apache.arrow.vector.types.DateUnit;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Arrow IPC files and streams written by Arrow Java's own writers, with nulls and every common
+ * type, served and read back through the Java client value by value.
+ */
+class ArrowFileDatasetTest {
+
+    private static final int BATCHES = 3;
+    private static final int ROWS_PER_BATCH = 1000;
+    private static final int ROWS = BATCHES * ROWS_PER_BATCH;
+    private static final String[] CATEGORIES = {"equity", "bond", "fund"};
+    private static final DictionaryEncoding CATEGORY_ENCODING =
+            new DictionaryEncoding(1, false, new ArrowType.Int(32, true));
+    private static final Schema SCHEMA = new Schema(List.of(
+            Field.notNullable("id", new ArrowType.Int(64, true)),
+            Field.nullable("name", ArrowType.Utf8.INSTANCE),
+            Field.nullable("price", new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)),
+            Field.nullable("flag", ArrowType.Bool.INSTANCE),
+            Field.nullable("ts", new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC")),
+            Field.nullable("day", new ArrowType.Date(DateUnit.DAY)),
+            Field.nullable("amount", new ArrowType.Decimal(12, 2, 128)),
+            new Field("category", new FieldType(true, new ArrowType.Int(32, true), CATEGORY_ENCODING), null)));
+
+    @TempDir
+    static Path folder;
+
+    private static TestServer server;
+    private static ArrowHttpClient client;
+    private static Path vanishing;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Path file = write(folder.resolve("types.arrow"), true);
+        Path stream = write(folder.resolve("types.arrows"), false);
+        vanishing = write(folder.resolve("vanishing.arrow"), true);
+        List<Dataset> datasets = List.of(
+                ArrowFileDataset.of("types", file),
+                ArrowFileDataset.of("types_stream", stream),
+                ArrowFileDataset.of("vanishing", vanishing));
+        server = TestServer.withFeature(feature -> {
+            datasets.forEach(feature::dataset);
+            return feature;
+        });
+        client = ArrowHttpClient.builder(server.uri("/"))
+                .readTimeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    @AfterAll
+    static void stop() {
+        client.close();
+        server.close();
+    }
+
+    @Test
+    void everyValueOfAnArrowFileComesBackAsWritten() throws IOException {
+        assertEquals(
+                ROWS,
+                readAndCheck("types", GetOptions.defaults(), SCHEMA.getFields().size()));
+    }
+
+    @Test
+    void everyValueOfAnArrowStreamFileComesBackAsWritten() throws IOException {
+        assertEquals(
+                ROWS,
+                readAndCheck(
+                        "types_stream",
+                        GetOptions.defaults(),
+                        SCHEMA.getFields().size()));
+    }
+
+    @Test
+    void columnsAndLimitSelectWithoutCopyingAndCutTheLastBatch() throws IOException {
+        GetOptions options =
+                GetOptions.defaults().parameter("columns", "amount,id,category").parameter("limit", 1500);
+        try (BufferAllocator reading = new RootAllocator();
+                DatasetStream stream = client.get("types", options, reading)) {
+            assertEquals(
+                    List.of("amount", "id", "category"),
+                    stream.reader().getVectorSchemaRoot().getSchema().getFields().stream()
+                            .map(Field::getName)
+                            .toList());
+            long row = 0;
+            while (stream.reader().loadNextBatch()) {
+                VectorSchemaRoot batch = stream.reader().getVectorSchemaRoot();
+                for (int i = 0; i < batch.getRowCount(); i++, row++) {
+                    assertEquals(row, ((BigIntVector) batch.getVector("id")).get(i));
+                    assertEquals(amount(row), ((DecimalVector) batch.getVector("amount")).getObject(i));
+                    assertEquals(category(row), decodedCategory(stream, batch, i));
+                }
+            }
+            assertEquals(1500, row);
+        }
+    }
+
+    @Test
+    void anUnknownColumnIsRefusedNamingTheColumnsThereAre() {
+        ArrowHttpException refused = assertThrows(
+                ArrowHttpException.class,
+                () -> client.get("types", GetOptions.defaults().parameter("columns", "id,nope"), new RootAllocator())
+                        .close());
+        assertEquals(ErrorCode.INVALID_ARGUMENT, refused.code());
+        assertTrue(
+                refused.getMessage().contains("'nope'") && refused.getMessage().contains("price"),
+                refused.getMessage());
+    }
+
+    @Test
+    void theCatalogKnowsTheRowsOfAFileFromItsFooterAndTheSchemaOfBoth() throws IOException {
+        DatasetInfo file = client.info("types");
+        assertEquals(ROWS, file.totalRecords());
+        assertEquals(SCHEMA, file.schema());
+        DatasetInfo stream = client.info("types_stream");
+        assertNull(stream.totalRecords(), "a stream file would have to be read to count its rows");
+        assertEquals(SCHEMA, stream.schema());
+    }
+
+    @Test
+    void aFileThatVanishedIsAProblemBeforeTheResponseStartsAndShowsNoPath() throws IOException {
+        Files.delete(vanishing);
+        ArrowHttpException refused = assertThrows(
+                ArrowHttpException.class,
+                () -> client.get("vanishing", GetOptions.defaults(), new RootAllocator())
+                        .close());
+        assertEquals(ErrorCode.UNAVAILABLE, refused.code());
+        assertFalse(refused.getMessage().contains(folder.toString()), refused.getMessage());
+    }
+
+    @Test
+    void aDataFolderServesItsArrowFilesAndSkipsNamesThatCannotBeDatasetNames() throws IOException {
+        Path data = Files.createDirectories(folder.resolve("data"));
+        write(data.resolve("trades.arrow"), true);
+        write(data.resolve("quotes.arrows"), false);
+        write(data.resolve("bad name!.arrow"), true);
+        Files.writeString(data.resolve("notes.txt"), "not data", StandardCharsets.UTF_8);
+        assertEquals(
+                List.of("quotes", "trades"),
+                DataDirectory.datasets(data).stream().map(Dataset::name).toList());
+    }
+
+    private static long readAndCheck(String name, GetOptions options, int columns) throws IOException {
+        try (BufferAllocator reading = new RootAllocator();
+                DatasetStream stream = client.get(name, options, reading)) {
+            assertEquals(
+                    columns,
+                    stream.reader().getVectorSchemaRoot().getFieldVectors().size());
+            long row = 0;
+            while (stream.reader().loadNextBatch()) {
+                VectorSchemaRoot batch = stream.reader().getVectorSchemaRoot();
+                for (int i = 0; i < batch.getRowCount(); i++, row++) {
+                    assertEquals(row, ((BigIntVector) batch.getVector("id")).get(i));
+                    assertEquals(name(row), text((VarCharVector) batch.getVector("name"), i), "name of row " + row);
+                    assertEquals(price(row), ((Float8Vector) batch.getVector("price")).getObject(i));
+                    assertEquals(flag(row), ((BitVector) batch.getVector("flag")).getObject(i));
+                    assertEquals(micros(row), ((TimeStampMicroTZVector) batch.getVector("ts")).getObject(i));
+                    assertEquals(day(row), ((DateDayVector) batch.getVector("day")).getObject(i));
+                    assertEquals(amount(row), ((DecimalVector) batch.getVector("amount")).getObject(i));
+                    assertEquals(category(row), decodedCategory(stream, batch, i));
+                }
+            }
+            return row;
+        }
+    }
+
+    private static String decodedCategory(DatasetStream stream, VectorSchemaRoot batch, int i) {
+        IntVector index = (IntVector) batch.getVector("category");
+        if (index.isNull(i)) {
+            return null;
+        }
+        VarCharVector dictionary = (VarCharVector)
+                stream.reader().lookup(CATEGORY_ENCODING.getId()).getVector();
+        return text(dictionary, index.get(i));
+    }
+
+    private static String text(VarCharVector vector, int i) {
+        return vector.isNull(i) ? null : new String(vector.get(i), StandardCharsets.UTF_8);
+    }
+
+    private static String name(long row) {
+        return row % 7 == 0 ? null : "name-" + row + (row % 5 == 0 ? " \u00e9\u00e8\u4e2d" : "");
+    }
+
+    private static Double price(long row) {
+        return row % 11 == 0 ? null : row * 0.25 - 100;
+    }
+
+    private static Boolean flag(long row) {
+        return row % 13 == 0 ? null : row % 2 == 0;
+    }
+
+    private static Long micros(long row) {
+        return row % 17 == 0 ? null : 1_700_000_000_000_000L + row * 1_000_003L;
+    }
+
+    private static Integer day(long row) {
+        return row % 19 == 0 ? null : (int) (19_000 + row);
+    }
+
+    private static BigDecimal amount(long row) {
+        return row % 23 == 0 ? null : BigDecimal.valueOf(row * 137 - 50_000, 2);
+    }
+
+    private static String category(long row) {
+        return row % 29 == 0 ? null : CATEGORIES[(int) (row % CATEGORIES.length)];
+    }
+
+    /** Writes the test rows with Arrow Java's writer, in the file format or the stream format. */
+    private static Path write(Path path, boolean fileFormat) throws IOException {
+        try (BufferAllocator allocator = new RootAllocator();
+                VarCharVector categories = new VarCharVector("categories", allocator)) {
+            categories.allocateNew();
+            for (int i = 0; i < CATEGORIES.length; i++) {
+                categories.setSafe(i, CATEGORIES[i].getBytes(StandardCharsets.UTF_8));
+            }
+            categories.setValueCount(CATEGORIES.length);
+            DictionaryProvider.MapDictionaryProvider provider = new DictionaryProvider.MapDictionaryProvider();
+            provider.put(new Dictionary(categories, CATEGORY_ENCODING));
+            try (VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, allocator);
+                    FileChannel channel = FileChannel.open(
+                            path,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE,
+                            StandardOpenOption.TRUNCATE_EXISTING);
+                    ArrowWriter writer = fileFormat
+                            ? new ArrowFileWriter(root, provider, channel)
+                            : new ArrowStreamWriter(root, provider, channel)) {
+                writer.start();
+                for (int batch = 0; batch < BATCHES; batch++) {
+                    root.allocateNew();
+                    for (int i = 0; i < ROWS_PER_BATCH; i++) {
+                        fill(root, i, (long) batch * ROWS_PER_BATCH + i);
+                    }
+                    root.setRowCount(ROWS_PER_BATCH);
+                    writer.writeBatch();
+                }
+                writer.end();
+            }
+        }
+        return path;
+    }
+
+    private static void fill(VectorSchemaRoot root, int i, long row) {
+        ((BigIntVector) root.getVector("id")).setSafe(i, row);
+        setOrNull(
+                root.getVector("name"),
+                i,
+                name(row),
+                value -> ((VarCharVector) root.getVector("name")).setSafe(i, value.getBytes(StandardCharsets.UTF_8)));
+        setOrNull(
+                root.getVector("price"),
+                i,
+                price(row),
+                value -> ((Float8Vector) root.getVector("price")).setSafe(i, value));
+        setOrNull(
+                root.getVector("flag"),
+                i,
+                flag(row),
+                value -> ((BitVector) root.getVector("flag")).setSafe(i, value ? 1 : 0));
+        setOrNull(
+                root.getVector("ts"),
+                i,
+                micros(row),
+                value -> ((TimeStampMicroTZVector) root.getVector("ts")).setSafe(i, value));
+        setOrNull(
+                root.getVector("day"), i, day(row), value -> ((DateDayVector) root.getVector("day")).setSafe(i, value));
+        setOrNull(
+                root.getVector("amount"),
+                i,
+                amount(row),
+                value -> ((DecimalVector) root.getVector("amount")).setSafe(i, value));
+        String category = category(row);
+        setOrNull(
+                root.getVector("category"),
+                i,
+                category,
+                value -> ((IntVector) root.getVector("category"))
+                        .setSafe(i, List.of(CATEGORIES).indexOf(value)));
+    }
+
+    private static <T> void setOrNull(FieldVector vector, int i, T value, Consumer<T> set) {
+        if (value == null) {
+            vector.setNull(i);
+        } else {
+            set.accept(value);
+        }
+    }
+}
