@@ -47,9 +47,15 @@ public final class Main implements Callable<Integer> {
 
     @Option(
             names = "--data",
-            description = "Also serve every Arrow file (.arrow, .feather, .arrows) directly in this folder, each as"
-                    + " a dataset named after the file (or arrowhttp.data-dir).")
+            description = "Also serve every data file (.arrow, .feather, .arrows, .parquet, .csv, .jsonl, .ndjson)"
+                    + " directly in this folder, each as a dataset named after the file (or arrowhttp.data-dir).")
     Path dataDirectory;
+
+    @Option(
+            names = "--config",
+            description = "Also serve the datasets of this YAML catalog: files, globs and SQL over them "
+                    + "(or arrowhttp.config); see docs/catalog.md.")
+    Path catalogFile;
 
     @Option(names = "--tls-cert", description = "Serve HTTPS with this PEM certificate chain (with --tls-key).")
     Path tlsCertificate;
@@ -143,6 +149,9 @@ public final class Main implements Callable<Integer> {
             if (dataDirectory != null) {
                 settings = settings.withDataDirectory(dataDirectory);
             }
+            if (catalogFile != null) {
+                settings = settings.withCatalogFile(catalogFile);
+            }
             if (corsOrigins != null) {
                 settings = settings.withCorsOrigins(corsOrigins);
             }
@@ -182,7 +191,7 @@ public final class Main implements Callable<Integer> {
                         },
                         "arrowhttp-shutdown"));
         System.out.println(
-                "arrowhttp listening on " + server.baseUri() + " (dataset: " + server.baseUri() + "datasets/tickers)");
+                "arrowhttp listening on " + server.baseUri() + " (catalog: " + server.baseUri() + "datasets)");
         stopped.await();
         return 0;
     }

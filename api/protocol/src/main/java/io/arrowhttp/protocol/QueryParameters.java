@@ -11,6 +11,12 @@ public final class QueryParameters {
     /** Asks for the closing {@code application/json} {@link StreamStatus} part. */
     public static final String INCLUDE_STATUS = "include_status";
 
+    /** The columns to send, comma-separated, in the order wanted; every column when absent. */
+    public static final String COLUMNS = "columns";
+
+    /** The most rows to send. */
+    public static final String LIMIT = "limit";
+
     private QueryParameters() {}
 
     /**

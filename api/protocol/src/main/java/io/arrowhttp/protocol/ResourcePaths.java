@@ -1,5 +1,7 @@
 package io.arrowhttp.protocol;
 
+import java.util.regex.Pattern;
+
 /**
  * The paths of an arrowhttp server, relative to its base URI. Constants, so that JAX-RS
  * {@code @Path} annotations and clients use the same words.
@@ -21,7 +23,17 @@ public final class ResourcePaths {
     /** {@code GET}: the server's Arrow memory and responses by outcome. */
     public static final String STATUS = "status";
 
+    /** What a dataset's name may hold, so that it is one path segment as it is: see {@link #isDatasetName}. */
+    public static final String DATASET_NAME_RULE = "1 to 128 letters, digits, '.', '_' and '-', not '.' or '..'";
+
+    private static final Pattern DATASET_NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
     private ResourcePaths() {}
+
+    /** Whether {@code name} can name a dataset: {@link #DATASET_NAME_RULE}. */
+    public static boolean isDatasetName(String name) {
+        return name != null && DATASET_NAME.matcher(name).matches() && !name.equals(".") && !name.equals("..");
+    }
 
     /** {@code datasets/{name}}, for a URI builder's {@code path}. */
     public static String dataset(String name) {

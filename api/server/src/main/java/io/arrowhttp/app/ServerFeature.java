@@ -1,10 +1,9 @@
 package io.arrowhttp.app;
 
-import io.arrowhttp.dataset.Dataset;
+import io.arrowhttp.app.catalog.ConfiguredDatasets;
 import io.arrowhttp.example.TickersDataset;
 import io.arrowhttp.runtime.ArrowRuntimeCheck;
 import io.arrowhttp.server.ArrowHttpFeature;
-import io.arrowhttp.source.files.DataDirectory;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 import java.time.Duration;
@@ -72,14 +71,22 @@ final class ServerFeature implements Feature {
         if (settings.auth().enabled()) {
             feature.authentication(settings.auth().authenticator());
         }
-        if (settings.dataDirectory() != null) {
-            for (Dataset dataset : DataDirectory.datasets(settings.dataDirectory())) {
-                feature.dataset(dataset);
-                LOG.info("Serving {} as dataset '{}'", dataset.description(), dataset.name());
-            }
+        ConfiguredDatasets configured;
+        try {
+            configured = ConfiguredDatasets.load(settings.catalogFile(), settings.dataDirectory(), System.getenv());
+        } catch (RuntimeException e) {
+            root.close();
+            throw e;
         }
-        context.register(feature.dataset(tickers)
-                .rootDataset(TickersDataset.NAME)
+        configured.datasets().forEach(feature::dataset);
+        boolean exampleServed = configured.datasets().stream()
+                .noneMatch(dataset -> dataset.name().equals(TickersDataset.NAME));
+        if (exampleServed) {
+            feature.dataset(tickers);
+        } else {
+            LOG.info("The catalog names a dataset '{}': the example dataset is not served", TickersDataset.NAME);
+        }
+        context.register(feature.rootDataset(configured.defaultDataset().orElse(TickersDataset.NAME))
                 .responseMemoryLimit(settings.responseMemoryLimit())
                 .responseTimeout(Duration.ofSeconds(settings.responseTimeoutSeconds()))
                 .writeTimeout(Duration.ofSeconds(settings.streaming().writeTimeoutSeconds()))
@@ -92,6 +99,7 @@ final class ServerFeature implements Feature {
             @Override
             public void onShutdown(Container container) {
                 tickers.close();
+                configured.close();
                 long inUse = root.getAllocatedMemory();
                 try {
                     root.close();

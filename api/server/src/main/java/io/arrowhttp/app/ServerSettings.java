@@ -31,8 +31,11 @@ import java.util.function.Function;
  * @param publicBaseUrl the address clients reach the application at, the base of the catalog's
  *     locations ({@code arrowhttp.public-base-url}); null to build them from each request's
  *     {@code Host} header, which any client chooses
- * @param dataDirectory a folder whose Arrow files ({@code .arrow}, {@code .feather}, {@code .arrows})
- *     are served as datasets named after them ({@code arrowhttp.data-dir}, {@code --data}); null for none
+ * @param dataDirectory a folder whose data files ({@code .arrow}, {@code .feather}, {@code .arrows},
+ *     {@code .parquet}, {@code .csv}, {@code .jsonl}, {@code .ndjson}) are served as datasets named
+ *     after them ({@code arrowhttp.data-dir}, {@code --data}); null for none
+ * @param catalogFile a YAML catalog of datasets ({@code arrowhttp.config}, {@code --config}); null
+ *     for none
  */
 public record ServerSettings(
         long maxRows,
@@ -43,7 +46,8 @@ public record ServerSettings(
         AuthSettings auth,
         Streaming streaming,
         URI publicBaseUrl,
-        Path dataDirectory) {
+        Path dataDirectory,
+        Path catalogFile) {
 
     /**
      * What keeps slow and stalled clients from taking the server: see
@@ -108,6 +112,7 @@ public record ServerSettings(
                 AuthSettings.OFF,
                 Streaming.DEFAULTS,
                 null,
+                null,
                 null);
     }
 
@@ -153,7 +158,8 @@ public record ServerSettings(
                                 lookup, "arrowhttp.max-streams-per-caller", Streaming.DEFAULTS.maxStreamsPerCaller())),
                         number(lookup, "arrowhttp.write-timeout-seconds", Streaming.DEFAULTS.writeTimeoutSeconds())),
                 uri(lookup, "arrowhttp.public-base-url"),
-                path(lookup, "arrowhttp.data-dir"));
+                path(lookup, "arrowhttp.data-dir"),
+                path(lookup, "arrowhttp.config"));
     }
 
     /** {@code arrowhttp.max-rows} becomes {@code ARROWHTTP_MAX_ROWS}. */
@@ -171,7 +177,8 @@ public record ServerSettings(
                 auth,
                 streaming,
                 publicBaseUrl,
-                dataDirectory);
+                dataDirectory,
+                catalogFile);
     }
 
     public ServerSettings withAuth(AuthSettings authSettings) {
@@ -184,7 +191,8 @@ public record ServerSettings(
                 authSettings,
                 streaming,
                 publicBaseUrl,
-                dataDirectory);
+                dataDirectory,
+                catalogFile);
     }
 
     public ServerSettings withDataDirectory(Path folder) {
@@ -197,7 +205,22 @@ public record ServerSettings(
                 auth,
                 streaming,
                 publicBaseUrl,
-                folder);
+                folder,
+                catalogFile);
+    }
+
+    public ServerSettings withCatalogFile(Path file) {
+        return new ServerSettings(
+                maxRows,
+                memoryLimit,
+                responseMemoryLimit,
+                responseTimeoutSeconds,
+                corsOrigins,
+                auth,
+                streaming,
+                publicBaseUrl,
+                dataDirectory,
+                file);
     }
 
     public ServerSettings withPublicBaseUrl(URI base) {
@@ -210,7 +233,8 @@ public record ServerSettings(
                 auth,
                 streaming,
                 base,
-                dataDirectory);
+                dataDirectory,
+                catalogFile);
     }
 
     private static URI uri(Function<String, String> lookup, String name) {
@@ -240,7 +264,8 @@ public record ServerSettings(
                 auth,
                 streaming,
                 publicBaseUrl,
-                dataDirectory);
+                dataDirectory,
+                catalogFile);
     }
 
     public ServerSettings withStreaming(Streaming limits) {
@@ -253,7 +278,8 @@ public record ServerSettings(
                 auth,
                 limits,
                 publicBaseUrl,
-                dataDirectory);
+                dataDirectory,
+                catalogFile);
     }
 
     private static List<String> list(Function<String, String> lookup, String name) {

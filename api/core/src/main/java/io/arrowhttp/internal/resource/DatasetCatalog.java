@@ -12,20 +12,17 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** The datasets an application serves, by name, in registration order. */
 public final class DatasetCatalog {
-
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
     private final Map<String, Dataset> byName = new LinkedHashMap<>();
 
     public void add(Dataset dataset) {
         String name = dataset.name();
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(
-                    "Dataset name '" + name + "' cannot be used in a URL path; use letters, digits, '.', '_' and '-'");
+        if (!ResourcePaths.isDatasetName(name)) {
+            throw new IllegalArgumentException("Dataset name " + ClientText.quote(name)
+                    + " cannot be used in a URL path; use " + ResourcePaths.DATASET_NAME_RULE);
         }
         if (byName.putIfAbsent(name, dataset) != null) {
             throw new IllegalArgumentException("Two datasets are named '" + name + "'; names must be unique");

@@ -144,6 +144,9 @@ public final class DatasetResponder {
 
     private ArrowStream open(Dataset dataset, DatasetRequest request) {
         Runnable release = limits.acquire(request.principal().orElse(null));
+        // Watched from before open: a query that runs long before its first batch must hear of
+        // the deadline too.
+        Future<?> deadline = deadlines.watch(request.call());
         ArrowStream arrow;
         try {
             BufferAllocator responseAllocator = newResponseAllocator(dataset.name());
@@ -155,11 +158,13 @@ public final class DatasetResponder {
                 throw e;
             }
         } catch (RuntimeException | Error e) {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
             release.run();
             throw e;
         }
         metrics.opened();
-        Future<?> deadline = deadlines.watch(request.call());
         arrow.onEnd(outcome -> {
             release.run();
             if (deadline != null) {

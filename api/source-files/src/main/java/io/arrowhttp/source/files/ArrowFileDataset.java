@@ -1,7 +1,9 @@
 package io.arrowhttp.source.files;
 
-import io.arrowhttp.dataset.Dataset;
+import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.dataset.DatasetRequest;
+import io.arrowhttp.dataset.DescribedDataset;
+import io.arrowhttp.dataset.Selection;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
@@ -11,11 +13,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import org.apache.arrow.flatbuf.RecordBatch;
@@ -28,7 +27,6 @@ import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
-import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -44,26 +42,16 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *
  * <p>Errors never show the server's path: a client sees the dataset's name only.
  */
-public final class ArrowFileDataset implements Dataset {
+public final class ArrowFileDataset extends DescribedDataset {
 
-    /** Query parameter: the columns to send, comma-separated, in the order wanted. */
-    public static final String COLUMNS = "columns";
-
-    /** Query parameter: the most rows to send. */
-    public static final String LIMIT = "limit";
-
-    private final String name;
     private final Path file;
     private final Format format;
-    private final Schema schema;
-    private final OptionalLong totalRecords;
 
-    private ArrowFileDataset(String name, Path file, Format format, Schema schema, OptionalLong totalRecords) {
-        this.name = name;
+    private ArrowFileDataset(
+            DatasetDescription description, Path file, Format format, Schema schema, OptionalLong totalRecords) {
+        super(description, schema, totalRecords);
         this.file = file;
         this.format = format;
-        this.schema = schema;
-        this.totalRecords = totalRecords;
     }
 
     /** The two layouts of Arrow IPC data on disk. */
@@ -78,13 +66,26 @@ public final class ArrowFileDataset implements Dataset {
     }
 
     /**
-     * The dataset {@code name} served from {@code file}, whose schema is read now.
+     * The dataset {@code name} served from {@code file}, described by the file's name; see
+     * {@link #of(DatasetDescription, Path)}.
+     */
+    public static ArrowFileDataset of(String name, Path file) {
+        return of(
+                DatasetDescription.of(
+                        name,
+                        "Arrow IPC " + (formatOf(file) == Format.STREAM ? "stream" : "file") + " "
+                                + file.getFileName()),
+                file);
+    }
+
+    /**
+     * The dataset {@code description} names, served from {@code file}, whose schema is read now.
      *
      * @throws IllegalArgumentException when the file cannot be read as Arrow IPC data, naming
      *     the file (for the operator, at start-up)
      */
-    public static ArrowFileDataset of(String name, Path file) {
-        Objects.requireNonNull(name, "name");
+    public static ArrowFileDataset of(DatasetDescription description, Path file) {
+        Objects.requireNonNull(description, "description");
         Format format = formatOf(file);
         if (format == null) {
             throw new IllegalArgumentException("Not an Arrow IPC file name (.arrow, .feather or .arrows): " + file);
@@ -97,49 +98,16 @@ public final class ArrowFileDataset implements Dataset {
             if (reader instanceof ArrowFileReader fileReader) {
                 rows = OptionalLong.of(countRows(fileReader.getRecordBlocks(), channel));
             }
-            return new ArrowFileDataset(name, file, format, schema, rows);
+            return new ArrowFileDataset(description, file, format, schema, rows);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("Cannot read " + file + " as Arrow IPC data: " + e.getMessage(), e);
         }
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String description() {
-        return "Arrow IPC " + (format == Format.FILE ? "file" : "stream") + " " + file.getFileName();
-    }
-
-    @Override
-    public Schema schema() {
-        return schema;
-    }
-
-    @Override
-    public OptionalLong totalRecords() {
-        return totalRecords;
-    }
-
-    @Override
-    public Object metadata(DatasetRequest request) {
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("name", name);
-        metadata.put("description", description());
-        metadata.put(
-                "columns", selectedFields(request).stream().map(Field::getName).toList());
-        if (totalRecords.isPresent()) {
-            metadata.put("totalRecords", totalRecords.getAsLong());
-        }
-        return metadata;
-    }
-
-    @Override
     public ArrowReader open(DatasetRequest request, BufferAllocator allocator) {
-        List<Field> fields = selectedFields(request);
-        long limit = request.longParameter(LIMIT, Long.MAX_VALUE, 0, Long.MAX_VALUE);
+        Selection selection = selection(request);
+        String name = name();
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);
@@ -161,38 +129,16 @@ public final class ArrowFileDataset implements Dataset {
                     "The file of dataset " + ClientText.quote(name)
                             + " cannot be read as Arrow data any more; tell the server's operators");
         }
-        if (fields.size() == schema.getFields().size() && limit == Long.MAX_VALUE) {
+        Schema schema = schema();
+        if (selection.isEverything(schema)) {
             return source;
         }
-        List<Integer> indexes = fields.stream().map(schema.getFields()::indexOf).toList();
-        return new ProjectingReader(source, allocator, new Schema(fields, schema.getCustomMetadata()), indexes, limit);
-    }
-
-    /** The fields {@code columns} asks for, in its order, or all of them. */
-    private List<Field> selectedFields(DatasetRequest request) {
-        String wanted = request.singleParameter(COLUMNS).orElse(null);
-        if (wanted == null || wanted.isBlank()) {
-            return schema.getFields();
-        }
-        List<Field> fields = new ArrayList<>();
-        for (String column : wanted.split(",")) {
-            String trimmed = column.trim();
-            Field field = schema.getFields().stream()
-                    .filter(candidate -> candidate.getName().equals(trimmed))
-                    .findFirst()
-                    .orElseThrow(() -> ArrowHttpException.invalidArgument("Dataset " + ClientText.quote(name)
-                            + " has no column " + ClientText.quote(trimmed) + "; it has: "
-                            + String.join(
-                                    ", ",
-                                    schema.getFields().stream()
-                                            .map(Field::getName)
-                                            .toList())));
-            if (fields.contains(field)) {
-                throw ArrowHttpException.invalidArgument("Column " + ClientText.quote(trimmed) + " is asked for twice");
-            }
-            fields.add(field);
-        }
-        return fields;
+        return new ProjectingReader(
+                source,
+                allocator,
+                new Schema(selection.fields(), schema.getCustomMetadata()),
+                selection.indexesIn(schema),
+                selection.limit().orElse(Long.MAX_VALUE));
     }
 
     /** The rows of a file-format file, from each batch's message header: no batch body is read. */

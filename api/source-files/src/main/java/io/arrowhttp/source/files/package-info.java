@@ -1,6 +1,4 @@
 /**
- * Datasets from files: {@link io.arrowhttp.source.files.ArrowFileDataset} for Arrow IPC files and
- * streams, and {@link io.arrowhttp.source.files.DataDirectory}, which serves every supported file
- * of a folder.
+ * Datasets from Arrow IPC files and streams: {@link io.arrowhttp.source.files.ArrowFileDataset}.
  */
 package io.arrowhttp.source.files;

@@ -181,18 +181,6 @@ class ArrowFileDatasetTest {
         assertFalse(refused.getMessage().contains(folder.toString()), refused.getMessage());
     }
 
-    @Test
-    void aDataFolderServesItsArrowFilesAndSkipsNamesThatCannotBeDatasetNames() throws IOException {
-        Path data = Files.createDirectories(folder.resolve("data"));
-        write(data.resolve("trades.arrow"), true);
-        write(data.resolve("quotes.arrows"), false);
-        write(data.resolve("bad name!.arrow"), true);
-        Files.writeString(data.resolve("notes.txt"), "not data", StandardCharsets.UTF_8);
-        assertEquals(
-                List.of("quotes", "trades"),
-                DataDirectory.datasets(data).stream().map(Dataset::name).toList());
-    }
-
     private static long readAndCheck(String name, GetOptions options, int columns) throws IOException {
         try (BufferAllocator reading = new RootAllocator();
                 DatasetStream stream = client.get(name, options, reading)) {

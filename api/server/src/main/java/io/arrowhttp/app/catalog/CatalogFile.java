@@ -1,0 +1,304 @@
+package io.arrowhttp.app.catalog;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+/**
+ * A YAML catalog, read and checked: which datasets to serve and how. Its keys:
+ *
+ * <pre>
+ * default: trades                  # optional: the dataset of GET /
+ * data_directories: [/data]        # optional: the folders SQL may read; see below
+ * duckdb: {memory_limit: 2GB, threads: 2, batch_rows: 65536}   # optional
+ * datasets:
+ *   - name: trades
+ *     description: "Trades of 2024"
+ *     file: /data/trades/*.parquet  # an Arrow, Parquet, CSV or JSON-lines file, or a glob
+ *     metadata: {source: exchange}  # optional: extra content of the JSON part
+ *   - name: big_trades
+ *     sql: "SELECT * FROM '/data/trades/*.parquet' WHERE volume > 1000"
+ * </pre>
+ *
+ * <p>Relative paths, in {@code file} and in SQL, resolve against the catalog file's folder. Any
+ * value may hold {@code ${env:NAME}}, replaced by that environment variable; such values never
+ * appear in messages. Without {@code data_directories}, DuckDB may read the catalog file's folder
+ * and the folder of every {@code file}.
+ */
+final class CatalogFile {
+
+    private static final Set<String> TOP_KEYS = Set.of("default", "data_directories", "duckdb", "datasets");
+    private static final Set<String> DATASET_KEYS = Set.of("name", "description", "file", "sql", "metadata");
+    private static final Set<String> DUCKDB_KEYS = Set.of("memory_limit", "threads", "batch_rows");
+
+    /** One entry of {@code datasets}. {@code file} and {@code sql}: exactly one is set. */
+    record Entry(String name, String description, String file, String sql, Map<String, Object> metadata, int line) {}
+
+    /** The {@code duckdb} settings; null where not given. */
+    record DuckDbSettings(String memoryLimit, Integer threads, Integer batchRows) {}
+
+    private final Path path;
+    private final EnvironmentReferences environment;
+    private String defaultDataset;
+    private int defaultLine;
+    private final List<Path> dataDirectories = new ArrayList<>();
+    private DuckDbSettings duckdb = new DuckDbSettings(null, null, null);
+    private final List<Entry> entries = new ArrayList<>();
+
+    private CatalogFile(Path path, EnvironmentReferences environment) {
+        this.path = path;
+        this.environment = environment;
+    }
+
+    /**
+     * Reads and checks {@code path}.
+     *
+     * @throws ConfigurationException for a file that cannot be read, is not YAML, has an unknown
+     *     key, a value of the wrong kind, or a name used twice
+     */
+    static CatalogFile read(Path path, Map<String, String> environment) {
+        CatalogFile catalog =
+                new CatalogFile(path.toAbsolutePath().normalize(), new EnvironmentReferences(environment));
+        Node root;
+        LoadSettings settings = LoadSettings.builder()
+                .setLabel(path.toString())
+                .setAllowDuplicateKeys(false)
+                .setMaxAliasesForCollections(10)
+                .build();
+        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            root = new Compose(settings).composeReader(reader).orElse(null);
+        } catch (NoSuchFileException e) {
+            throw new ConfigurationException(path, 0, "the catalog file does not exist; give the path of a YAML file");
+        } catch (IOException e) {
+            throw new ConfigurationException(path, 0, "cannot read the catalog file: " + e.getMessage());
+        } catch (MarkedYamlEngineException e) {
+            int line = e.getProblemMark().map(mark -> mark.getLine() + 1).orElse(0);
+            throw new ConfigurationException(path, line, "not valid YAML: " + e.getProblem());
+        } catch (YamlEngineException e) {
+            throw new ConfigurationException(path, 0, "not valid YAML: " + e.getMessage());
+        }
+        if (root == null) {
+            throw catalog.error(null, "the catalog is empty; list datasets under 'datasets:'");
+        }
+        catalog.readTop(catalog.mapping(root, "the catalog", TOP_KEYS));
+        return catalog;
+    }
+
+    Path path() {
+        return path;
+    }
+
+    /** The folder relative paths resolve against. */
+    Path folder() {
+        return path.getParent();
+    }
+
+    Optional<String> defaultDataset() {
+        return Optional.ofNullable(defaultDataset);
+    }
+
+    int defaultLine() {
+        return defaultLine;
+    }
+
+    List<Path> dataDirectories() {
+        return dataDirectories;
+    }
+
+    DuckDbSettings duckdb() {
+        return duckdb;
+    }
+
+    List<Entry> entries() {
+        return entries;
+    }
+
+    /** An error at {@code line} of this file, with values from the environment redacted. */
+    ConfigurationException error(int line, String problem, Throwable cause) {
+        return new ConfigurationException(path, line, environment.redact(problem), cause);
+    }
+
+    private ConfigurationException error(Node node, String problem) {
+        return new ConfigurationException(path, line(node), environment.redact(problem));
+    }
+
+    private void readTop(Map<String, Node> top) {
+        if (top.containsKey("default")) {
+            defaultDataset = scalar(top.get("default"), "default");
+            defaultLine = line(top.get("default"));
+        }
+        if (top.containsKey("data_directories")) {
+            for (Node folder : sequence(top.get("data_directories"), "data_directories")) {
+                dataDirectories.add(resolve(scalar(folder, "a data directory")));
+            }
+        }
+        if (top.containsKey("duckdb")) {
+            Map<String, Node> settings = mapping(top.get("duckdb"), "duckdb", DUCKDB_KEYS);
+            duckdb = new DuckDbSettings(
+                    settings.containsKey("memory_limit") ? scalar(settings.get("memory_limit"), "memory_limit") : null,
+                    positive(settings.get("threads"), "threads"),
+                    positive(settings.get("batch_rows"), "batch_rows"));
+        }
+        Node datasets = top.get("datasets");
+        if (datasets == null) {
+            throw error(null, "the catalog has no 'datasets:' list; add one");
+        }
+        Map<String, Integer> names = new LinkedHashMap<>();
+        for (Node item : sequence(datasets, "datasets")) {
+            Entry entry = readEntry(item);
+            Integer first = names.putIfAbsent(entry.name(), entry.line());
+            if (first != null) {
+                throw error(
+                        item,
+                        "the dataset name '" + entry.name() + "' is used twice (first at line " + first
+                                + "); rename one");
+            }
+            entries.add(entry);
+        }
+    }
+
+    private Entry readEntry(Node item) {
+        Map<String, Node> keys = mapping(item, "a dataset", DATASET_KEYS);
+        Node nameNode = keys.get("name");
+        if (nameNode == null) {
+            throw error(item, "a dataset has no 'name'; add one");
+        }
+        String name = scalar(nameNode, "name");
+        String file = keys.containsKey("file") ? scalar(keys.get("file"), "file") : null;
+        String sql = keys.containsKey("sql") ? scalar(keys.get("sql"), "sql") : null;
+        if ((file == null) == (sql == null)) {
+            throw error(item, "dataset '" + name + "' needs exactly one of 'file' and 'sql'");
+        }
+        String description = keys.containsKey("description") ? scalar(keys.get("description"), "description") : "";
+        Map<String, Object> metadata =
+                keys.containsKey("metadata") ? jsonObject(mapping(keys.get("metadata"), "metadata", null)) : Map.of();
+        return new Entry(name, description, file, sql, metadata, line(item));
+    }
+
+    /** A path from the catalog, resolved against the catalog's folder. */
+    Path resolve(String value) {
+        return folder().resolve(value).normalize();
+    }
+
+    private Map<String, Node> mapping(Node node, String what, Set<String> allowed) {
+        if (!(node instanceof MappingNode mapping)) {
+            throw error(node, what + " must be a mapping of keys to values");
+        }
+        Map<String, Node> keys = new LinkedHashMap<>();
+        for (NodeTuple tuple : mapping.getValue()) {
+            String key = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : null;
+            if (key == null) {
+                throw error(tuple.getKeyNode(), "a key of " + what + " must be plain text");
+            }
+            if (allowed != null && !allowed.contains(key)) {
+                throw error(
+                        tuple.getKeyNode(),
+                        "unknown key '" + key + "' in " + what + "; the keys are: "
+                                + String.join(", ", allowed.stream().sorted().toList()));
+            }
+            if (keys.put(key, tuple.getValueNode()) != null) {
+                throw error(tuple.getKeyNode(), "the key '" + key + "' is given twice in " + what + "; keep one");
+            }
+        }
+        return keys;
+    }
+
+    private List<Node> sequence(Node node, String what) {
+        if (!(node instanceof SequenceNode sequence)) {
+            throw error(node, "'" + what + "' must be a list (lines starting with '- ')");
+        }
+        return sequence.getValue();
+    }
+
+    private String scalar(Node node, String what) {
+        if (!(node instanceof ScalarNode scalar) || Tag.NULL.equals(node.getTag())) {
+            throw error(node, "'" + what + "' must be a single value");
+        }
+        try {
+            return environment.resolve(scalar.getValue());
+        } catch (IllegalArgumentException e) {
+            throw error(node, "'" + what + "': " + e.getMessage());
+        }
+    }
+
+    private Integer positive(Node node, String what) {
+        if (node == null) {
+            return null;
+        }
+        String text = scalar(node, what);
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw error(node, "'" + what + "' must be a whole number greater than 0; got '" + text + "'");
+    }
+
+    /** Metadata as JSON values: YAML's numbers, booleans and nulls as such, the rest as text. */
+    private Map<String, Object> jsonObject(Map<String, Node> keys) {
+        Map<String, Object> object = new LinkedHashMap<>();
+        keys.forEach((key, value) -> object.put(key, jsonValue(value)));
+        return object;
+    }
+
+    private Object jsonValue(Node node) {
+        if (node instanceof MappingNode) {
+            return jsonObject(mapping(node, "metadata", null));
+        }
+        if (node instanceof SequenceNode sequence) {
+            return sequence.getValue().stream().map(this::jsonValue).toList();
+        }
+        if (Tag.NULL.equals(node.getTag())) {
+            return null;
+        }
+        String text = scalar(node, "metadata");
+        Tag tag = node.getTag();
+        if (Tag.BOOL.equals(tag)) {
+            return Boolean.parseBoolean(text);
+        }
+        if (Tag.INT.equals(tag)) {
+            try {
+                return Long.parseLong(text);
+            } catch (NumberFormatException e) {
+                return text;
+            }
+        }
+        if (Tag.FLOAT.equals(tag)) {
+            try {
+                return Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+                return text;
+            }
+        }
+        return text;
+    }
+
+    private static int line(Node node) {
+        return node == null
+                ? 0
+                : node.getStartMark().map(Mark::getLine).map(line -> line + 1).orElse(0);
+    }
+}

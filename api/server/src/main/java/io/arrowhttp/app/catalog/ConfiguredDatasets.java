@@ -1,0 +1,285 @@
+package io.arrowhttp.app.catalog;
+
+import io.arrowhttp.dataset.Dataset;
+import io.arrowhttp.dataset.DatasetDescription;
+import io.arrowhttp.protocol.ResourcePaths;
+import io.arrowhttp.source.duckdb.DuckDbDataset;
+import io.arrowhttp.source.duckdb.DuckDbEngine;
+import io.arrowhttp.source.files.ArrowFileDataset;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The datasets of a YAML catalog and of a data folder, made and checked at start-up, and the
+ * DuckDB engine they share (started only when some dataset needs it).
+ *
+ * <p>A data folder serves every supported file directly in it ({@code .arrow}, {@code .feather},
+ * {@code .arrows}, {@code .parquet}, {@code .csv}, {@code .jsonl}, {@code .ndjson}) as a dataset
+ * named after the file's base name. A file whose base name cannot be a dataset name, or whose name
+ * the catalog or another file already gives, is skipped with a warning naming it.
+ *
+ * <h2>Ownership</h2>
+ * Owns the datasets and the engine: {@link #close()} closes the datasets, then the engine. The
+ * application closes this when it stops, after its last response.
+ */
+public final class ConfiguredDatasets implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfiguredDatasets.class);
+
+    private final List<Dataset> datasets;
+    private final String defaultDataset;
+    private final DuckDbEngine engine;
+
+    private ConfiguredDatasets(List<Dataset> datasets, String defaultDataset, DuckDbEngine engine) {
+        this.datasets = List.copyOf(datasets);
+        this.defaultDataset = defaultDataset;
+        this.engine = engine;
+    }
+
+    /**
+     * The datasets of {@code catalogFile} and of {@code dataFolder}, either of which may be null.
+     *
+     * @param environment where {@code ${env:NAME}} references are looked up
+     * @throws ConfigurationException naming the file, the line and the remedy when a dataset
+     *     cannot be served: an unknown key, a missing file, a name used twice, SQL that does not
+     *     prepare, a default that names no dataset
+     */
+    public static ConfiguredDatasets load(Path catalogFile, Path dataFolder, Map<String, String> environment) {
+        CatalogFile catalog = catalogFile == null ? null : CatalogFile.read(catalogFile, environment);
+        List<Path> folderFiles = dataFolder == null ? List.of() : supportedFiles(dataFolder);
+        Assembly assembly = new Assembly(catalog, dataFolder);
+        try {
+            if (catalog != null) {
+                for (CatalogFile.Entry entry : catalog.entries()) {
+                    assembly.add(entry);
+                }
+            }
+            for (Path file : folderFiles) {
+                assembly.addFolderFile(file);
+            }
+            String defaultDataset = null;
+            if (catalog != null && catalog.defaultDataset().isPresent()) {
+                defaultDataset = catalog.defaultDataset().get();
+                if (!assembly.datasets.containsKey(defaultDataset)) {
+                    throw new ConfigurationException(
+                            catalog.path(),
+                            catalog.defaultLine(),
+                            "'default' names '" + defaultDataset + "', which is not a dataset here; it has: "
+                                    + String.join(", ", assembly.datasets.keySet()));
+                }
+            }
+            return new ConfiguredDatasets(new ArrayList<>(assembly.datasets.values()), defaultDataset, assembly.engine);
+        } catch (RuntimeException e) {
+            assembly.closeAll();
+            throw e;
+        }
+    }
+
+    /** The datasets, catalog entries first, in the order given. */
+    public List<Dataset> datasets() {
+        return datasets;
+    }
+
+    /** The dataset the catalog names for {@code GET /}, if it names one. */
+    public Optional<String> defaultDataset() {
+        return Optional.ofNullable(defaultDataset);
+    }
+
+    @Override
+    public void close() {
+        for (Dataset dataset : datasets) {
+            dataset.close();
+        }
+        closeEngine(engine);
+    }
+
+    private static void closeEngine(DuckDbEngine engine) {
+        if (engine == null) {
+            return;
+        }
+        try {
+            engine.close();
+        } catch (SQLException e) {
+            LOG.warn("Closing DuckDB failed: {}", e.getMessage());
+        }
+    }
+
+    private static List<Path> supportedFiles(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            throw new ConfigurationException(folder, 0, "the data folder is not a folder; give an existing folder");
+        }
+        try (Stream<Path> listing = Files.list(folder)) {
+            return listing.filter(Files::isRegularFile)
+                    .filter(file -> SourceKind.of(file.getFileName().toString()) != null)
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list the data folder " + folder, e);
+        }
+    }
+
+    /** The kinds of source a file name maps to. */
+    private enum SourceKind {
+        ARROW,
+        DUCKDB;
+
+        static SourceKind of(String fileName) {
+            if (ArrowFileDataset.isArrowFile(Path.of(fileName))) {
+                return ARROW;
+            }
+            return DuckDbDataset.FileFormat.of(fileName) != null ? DUCKDB : null;
+        }
+    }
+
+    /** The datasets made so far, and the engine once one needed it. */
+    private static final class Assembly {
+
+        private final CatalogFile catalog;
+        private final Path dataFolder;
+        private final Map<String, Dataset> datasets = new LinkedHashMap<>();
+        private DuckDbEngine engine;
+
+        Assembly(CatalogFile catalog, Path dataFolder) {
+            this.catalog = catalog;
+            this.dataFolder = dataFolder;
+        }
+
+        void add(CatalogFile.Entry entry) {
+            try {
+                DatasetDescription description =
+                        new DatasetDescription(entry.name(), entry.description(), entry.metadata());
+                Dataset dataset = entry.sql() != null
+                        ? DuckDbDataset.ofQuery(engine(), description, entry.sql())
+                        : fileDataset(description, entry.file());
+                datasets.put(entry.name(), dataset);
+                LOG.info("Serving dataset '{}' from the catalog, line {}", entry.name(), entry.line());
+            } catch (ConfigurationException e) {
+                throw e;
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw catalog.error(
+                        entry.line(), "dataset '" + entry.name() + "': " + e.getMessage() + remedy(entry), e);
+            }
+        }
+
+        private Dataset fileDataset(DatasetDescription description, String file) {
+            Path path = catalog.resolve(file);
+            String fileName =
+                    path.getFileName() == null ? file : path.getFileName().toString();
+            SourceKind kind = SourceKind.of(fileName);
+            if (kind == null) {
+                throw new IllegalArgumentException(
+                        "the file name must end in .arrow, .feather, .arrows, .parquet, " + ".csv, .jsonl or .ndjson");
+            }
+            boolean glob = path.toString().matches(".*[*?\\[{].*");
+            if (kind == SourceKind.ARROW) {
+                if (glob) {
+                    throw new IllegalArgumentException("a glob of Arrow files is not served as one dataset");
+                }
+                requireFile(path);
+                return ArrowFileDataset.of(description, path);
+            }
+            if (!glob) {
+                requireFile(path);
+            }
+            return DuckDbDataset.ofFiles(engine(), description, path.toString());
+        }
+
+        private static void requireFile(Path path) {
+            if (!Files.isRegularFile(path)) {
+                throw new IllegalArgumentException("the file " + path + " does not exist");
+            }
+        }
+
+        private static String remedy(CatalogFile.Entry entry) {
+            return entry.sql() != null ? "; fix the query" : "; fix the path or remove the entry";
+        }
+
+        void addFolderFile(Path file) {
+            String fileName = file.getFileName().toString();
+            String name = fileName.substring(0, fileName.lastIndexOf('.'));
+            if (!ResourcePaths.isDatasetName(name)) {
+                LOG.warn("Skipping {}: a dataset name is {}; rename the file", file, ResourcePaths.DATASET_NAME_RULE);
+                return;
+            }
+            if (datasets.containsKey(name)) {
+                LOG.warn("Skipping {}: a dataset named '{}' is already served", file, name);
+                return;
+            }
+            DatasetDescription description = DatasetDescription.of(name, fileName);
+            try {
+                Dataset dataset = SourceKind.of(fileName) == SourceKind.ARROW
+                        ? ArrowFileDataset.of(description, file)
+                        : DuckDbDataset.ofFiles(engine(), description, file.toString());
+                datasets.put(name, dataset);
+                LOG.info("Serving dataset '{}' from {}", name, file);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException(
+                        file, 0, "cannot be served: " + e.getMessage() + "; fix or move the file");
+            }
+        }
+
+        /** The engine, started on first use with every folder datasets may read. */
+        private DuckDbEngine engine() {
+            if (engine == null) {
+                DuckDbEngine.Builder builder = DuckDbEngine.builder();
+                if (dataFolder != null) {
+                    builder.allowDirectory(dataFolder);
+                }
+                if (catalog != null) {
+                    configure(builder);
+                }
+                engine = builder.build();
+            }
+            return engine;
+        }
+
+        private void configure(DuckDbEngine.Builder builder) {
+            if (catalog.dataDirectories().isEmpty()) {
+                builder.allowDirectory(catalog.folder());
+                for (CatalogFile.Entry entry : catalog.entries()) {
+                    if (entry.file() != null) {
+                        builder.allowDirectory(staticPrefix(catalog.resolve(entry.file())));
+                    }
+                }
+            } else {
+                catalog.dataDirectories().forEach(builder::allowDirectory);
+            }
+            builder.searchPath(catalog.folder());
+            CatalogFile.DuckDbSettings settings = catalog.duckdb();
+            if (settings.memoryLimit() != null) {
+                builder.memoryLimit(settings.memoryLimit());
+            }
+            if (settings.threads() != null) {
+                builder.threads(settings.threads());
+            }
+            if (settings.batchRows() != null) {
+                builder.batchRows(settings.batchRows());
+            }
+        }
+
+        /** The folder above a file or a glob's first wildcard. */
+        private static Path staticPrefix(Path fileOrGlob) {
+            Path folder = fileOrGlob.getParent();
+            while (folder != null && folder.toString().matches(".*[*?\\[{].*")) {
+                folder = folder.getParent();
+            }
+            return folder == null ? fileOrGlob.getRoot() : folder;
+        }
+
+        void closeAll() {
+            datasets.values().forEach(Dataset::close);
+            closeEngine(engine);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package io.arrowhttp.source.duckdb;
+
+import io.arrowhttp.dataset.DatasetDescription;
+import io.arrowhttp.dataset.DatasetRequest;
+import io.arrowhttp.dataset.DescribedDataset;
+import io.arrowhttp.dataset.Selection;
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ClientText;
+import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.server.ErrorIds;
+import io.arrowhttp.source.duckdb.internal.QueryReader;
+import io.arrowhttp.source.duckdb.internal.SelectStatement;
+import io.arrowhttp.source.duckdb.internal.SqlText;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.duckdb.DuckDBResultSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A dataset read by DuckDB: Parquet, CSV or JSON-lines files (one file or a glob such as
+ * {@code trades/*.parquet}), or a read-only SQL query over such files. Batches come out of
+ * DuckDB's Arrow export through the C data interface, with no row-by-row conversion.
+ *
+ * <p>{@code columns} and {@code limit} become part of the query ({@code SELECT "a", "b" FROM
+ * (query) LIMIT ?}, identifiers quoted and the limit bound), so DuckDB reads only what is sent. The
+ * schema is known when the dataset is made, from a run of the query with {@code LIMIT 0}, which
+ * reads only Parquet footers and a CSV's first rows; the row count of Parquet files comes from
+ * their footers.
+ *
+ * <p>A client that goes away, or a passed deadline, cancels the running query. Errors never show
+ * the server's paths or DuckDB's messages, which name them: the client gets the dataset's name and
+ * the operator a log line.
+ */
+public final class DuckDbDataset extends DescribedDataset {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DuckDbDataset.class);
+
+    private final DuckDbEngine engine;
+    private final String query;
+
+    private DuckDbDataset(
+            DuckDbEngine engine, DatasetDescription description, String query, Schema schema, OptionalLong rows) {
+        super(description, schema, rows);
+        this.engine = engine;
+        this.query = query;
+    }
+
+    /** The file formats DuckDB reads for this source, by file name extension. */
+    public enum FileFormat {
+        PARQUET("read_parquet(%s)"),
+        CSV("read_csv(%s)"),
+        JSON_LINES("read_json(%s, format = 'newline_delimited')");
+
+        private final String reader;
+
+        FileFormat(String reader) {
+            this.reader = reader;
+        }
+
+        /**
+         * The format of a file name or glob by its extension ({@code .parquet}, {@code .csv},
+         * {@code .jsonl} or {@code .ndjson}), or null for another.
+         */
+        public static FileFormat of(String fileName) {
+            String lower = fileName.toLowerCase(Locale.ROOT);
+            if (lower.endsWith(".parquet")) {
+                return PARQUET;
+            }
+            if (lower.endsWith(".csv")) {
+                return CSV;
+            }
+            return lower.endsWith(".jsonl") || lower.endsWith(".ndjson") ? JSON_LINES : null;
+        }
+    }
+
+    /**
+     * The dataset of the files {@code pathOrGlob} names: an absolute path, with {@code *},
+     * {@code ?} or {@code **} in file names for several files of one schema. Its format comes from
+     * its extension.
+     *
+     * @throws IllegalArgumentException when the extension is not one DuckDB reads for this source,
+     *     or the files cannot be read, with the reason (for the operator, at start-up)
+     */
+    public static DuckDbDataset ofFiles(DuckDbEngine engine, DatasetDescription description, String pathOrGlob) {
+        FileFormat format = FileFormat.of(pathOrGlob);
+        if (format == null) {
+            throw new IllegalArgumentException(
+                    "DuckDB reads .parquet, .csv, .jsonl and .ndjson files; " + pathOrGlob + " is none of these");
+        }
+        String query = "SELECT * FROM " + String.format(format.reader, SqlText.literal(pathOrGlob));
+        return make(engine, description, query, format == FileFormat.PARQUET ? pathOrGlob : null);
+    }
+
+    /**
+     * The dataset of a DuckDB query, such as {@code SELECT * FROM 'trades/*.parquet' WHERE volume >
+     * 1000}. It must be one {@code SELECT}. Relative paths of the files it reads resolve against
+     * the engine's {@linkplain DuckDbEngine.Builder#searchPath search path}, or else the server's
+     * working directory.
+     *
+     * @throws IllegalArgumentException when the query is not one {@code SELECT} or does not
+     *     prepare, with DuckDB's reason (for the operator, at start-up)
+     */
+    public static DuckDbDataset ofQuery(DuckDbEngine engine, DatasetDescription description, String sql) {
+        String trimmed = sql.strip();
+        while (trimmed.endsWith(";")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
+        }
+        try (Connection connection = engine.connect()) {
+            SelectStatement select = SelectStatement.parse(connection, trimmed);
+            String resolved =
+                    engine.searchPath().map(select::withPathsResolvedAgainst).orElse(trimmed);
+            return make(engine, description, resolved, null);
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("DuckDB cannot read " + description + ": " + firstLine(e), e);
+        }
+    }
+
+    private static DuckDbDataset make(
+            DuckDbEngine engine, DatasetDescription description, String query, String parquetFiles) {
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(description, "description");
+        try (Connection connection = engine.connect()) {
+            SelectStatement.parse(connection, query);
+            Schema schema;
+            try (BufferAllocator allocator = new RootAllocator();
+                    PreparedStatement statement =
+                            connection.prepareStatement("SELECT * FROM (" + query + "\n) AS arrowhttp_source LIMIT 0");
+                    ResultSet result = statement.executeQuery();
+                    ArrowReader reader = exportArrow(result, allocator, 1)) {
+                schema = reader.getVectorSchemaRoot().getSchema();
+            }
+            OptionalLong rows = parquetFiles == null ? OptionalLong.empty() : parquetRows(connection, parquetFiles);
+            return new DuckDbDataset(engine, description, query, schema, rows);
+        } catch (SQLException | IOException e) {
+            throw new IllegalArgumentException("DuckDB cannot read " + description + ": " + firstLine(e), e);
+        }
+    }
+
+    private static OptionalLong parquetRows(Connection connection, String files) throws SQLException {
+        String sql = "SELECT sum(num_rows) FROM parquet_file_metadata(" + SqlText.literal(files) + ")";
+        try (PreparedStatement statement = connection.prepareStatement(sql);
+                ResultSet result = statement.executeQuery()) {
+            return result.next() ? OptionalLong.of(result.getLong(1)) : OptionalLong.empty();
+        }
+    }
+
+    @Override
+    public ArrowReader open(DatasetRequest request, BufferAllocator allocator) {
+        Selection selection = selection(request);
+        Schema schema = schema();
+        String sql = selection.isEverything(schema)
+                ? query
+                : SqlText.select(
+                        query, selection.columnNames(), selection.limit().isPresent());
+        Connection connection = null;
+        PreparedStatement statement = null;
+        ResultSet result = null;
+        try {
+            connection = engine.connect();
+            statement = connection.prepareStatement(sql);
+            if (selection.limit().isPresent()) {
+                statement.setLong(1, selection.limit().getAsLong());
+            }
+            PreparedStatement running = statement;
+            request.call().onCancel(() -> cancel(running));
+            result = statement.executeQuery();
+            ArrowReader imported = exportArrow(result, allocator, engine.batchRows());
+            Schema selected = new Schema(selection.fields(), schema.getCustomMetadata());
+            return new QueryReader(allocator, selected, connection, statement, result, imported);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(result, statement, connection);
+            Optional<ErrorCode> cancelled = request.call().cancellation();
+            if (cancelled.isPresent()) {
+                throw new ArrowHttpException(
+                        cancelled.get(), "The query of dataset " + ClientText.quote(name()) + " was stopped");
+            }
+            String id = ErrorIds.next();
+            LOG.warn("DuckDB cannot run the query of dataset '{}' [{}]: {}", name(), id, firstLine(e));
+            throw new ArrowHttpException(
+                    ErrorCode.UNAVAILABLE,
+                    "Dataset " + ClientText.quote(name()) + " cannot be read now; tell the server's operators, quoting "
+                            + id);
+        }
+    }
+
+    private static ArrowReader exportArrow(ResultSet result, BufferAllocator allocator, int batchRows)
+            throws SQLException {
+        return (ArrowReader) result.unwrap(DuckDBResultSet.class).arrowExportStream(allocator, batchRows);
+    }
+
+    private static void cancel(PreparedStatement statement) {
+        try {
+            statement.cancel();
+        } catch (SQLException e) {
+            LOG.debug("Cancelling a DuckDB query failed: {}", e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable... resources) {
+        for (AutoCloseable resource : resources) {
+            if (resource == null) {
+                continue;
+            }
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.debug("Closing after a failed DuckDB query: {}", e.getMessage());
+            }
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String message = Objects.toString(e.getMessage(), e.getClass().getSimpleName());
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
+    }
+}

@@ -1,0 +1,41 @@
+package io.arrowhttp.source.duckdb.internal;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * SQL text made from names and values that are not SQL: identifiers in double quotes and string
+ * literals in single quotes, each with its quote doubled, so that no name or path can end the
+ * quoted text and add SQL of its own. Values sent by clients are bound as parameters instead.
+ */
+public final class SqlText {
+
+    private SqlText() {}
+
+    /** {@code name} as a quoted identifier: {@code "name"}. */
+    public static String identifier(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    /** {@code value} as a string literal: {@code 'value'}. */
+    public static String literal(String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("A NUL character cannot be part of SQL text");
+        }
+        return '\'' + value.replace("'", "''") + '\'';
+    }
+
+    /** A DuckDB list of string literals: {@code ['a', 'b']}. */
+    public static String literalList(List<String> values) {
+        return values.stream().map(SqlText::literal).collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    /**
+     * {@code SELECT "a", "b" FROM (query) LIMIT ?}: some columns of a query, in order, with a limit
+     * bound as the statement's last parameter when {@code withLimit}.
+     */
+    public static String select(String query, List<String> columns, boolean withLimit) {
+        String list = columns.stream().map(SqlText::identifier).collect(Collectors.joining(", "));
+        return "SELECT " + list + " FROM (" + query + "\n) AS arrowhttp_source" + (withLimit ? " LIMIT ?" : "");
+    }
+}
