@@ -76,7 +76,17 @@ final class ServerFeature implements Feature {
             configured = ConfiguredDatasets.load(settings.catalogFile(), settings.dataDirectory(), System.getenv());
         } catch (RuntimeException e) {
             root.close();
-            throw e;
+            if (explicitSettings != null) {
+                // A server of its own (the standalone one) stops before it listens, with the reason.
+                throw e;
+            }
+            // In a container, a failed application would answer with the container's error page,
+            // which shows the exception: refuse every request instead, and tell the operator.
+            LOG.error("arrowhttp serves nothing: {}", e.getMessage());
+            context.register(new UnavailableFilter(
+                    "This server's datasets are misconfigured, so it serves none; its operators find the reason in"
+                            + " the server log"));
+            return true;
         }
         configured.datasets().forEach(feature::dataset);
         boolean exampleServed = configured.datasets().stream()

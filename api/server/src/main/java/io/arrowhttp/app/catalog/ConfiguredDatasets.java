@@ -10,8 +10,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Driver;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -112,6 +115,24 @@ public final class ConfiguredDatasets implements AutoCloseable {
             engine.close();
         } catch (SQLException e) {
             LOG.warn("Closing DuckDB failed: {}", e.getMessage());
+        }
+        deregisterOwnDrivers();
+    }
+
+    /**
+     * DuckDB's driver registers itself with {@link DriverManager} when its class loads. In a
+     * servlet container that registration would outlive the application and keep its class loader.
+     */
+    private static void deregisterOwnDrivers() {
+        ClassLoader own = ConfiguredDatasets.class.getClassLoader();
+        for (Driver driver : Collections.list(DriverManager.getDrivers())) {
+            if (driver.getClass().getClassLoader() == own) {
+                try {
+                    DriverManager.deregisterDriver(driver);
+                } catch (SQLException e) {
+                    LOG.debug("Deregistering {} failed: {}", driver, e.getMessage());
+                }
+            }
         }
     }
 
