@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,6 +85,7 @@ public final class Benchmark implements Callable<Integer> {
         CommandLine commandLine = new CommandLine(new Benchmark());
         commandLine.addSubcommand("flight-server", new FlightTickersServer());
         commandLine.addSubcommand("soak", new SoakCommand());
+        commandLine.addSubcommand("files", new FilesBenchmark());
         System.exit(commandLine.execute(args));
     }
 
@@ -214,74 +213,18 @@ public final class Benchmark implements Callable<Integer> {
 
     /** nginx serving one response of ours, saved once, with sendfile: the most a server can send here. */
     private ChildProcess startNginx(URI oursUri, Report report) throws Exception {
-        Path binary = Path.of("/usr/sbin/nginx");
-        if (!Files.isExecutable(binary)) {
+        if (!StaticNginx.installed()) {
             report.note("nginx is not installed (apt-get install nginx): the ceiling was not measured.");
             return null;
         }
-        Path root = Files.createDirectories(work.resolve("nginx").toAbsolutePath());
-        Files.createDirectories(root.resolve("logs"));
-        Files.createDirectories(root.resolve("temp"));
+        Path body = work.resolve("nginx-body");
         HttpURLConnection connection = (HttpURLConnection) oursUri.toURL().openConnection();
         String contentType = connection.getContentType();
         try (InputStream in = connection.getInputStream();
-                OutputStream file = Files.newOutputStream(root.resolve("body"))) {
+                OutputStream file = Files.newOutputStream(body)) {
             in.transferTo(file);
         }
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        Files.writeString(
-                root.resolve("nginx.conf"),
-                String.join(
-                        "\n",
-                        "daemon off;",
-                        "worker_processes auto;",
-                        "pid " + root.resolve("nginx.pid") + ";",
-                        "error_log " + root.resolve("logs/error.log") + " warn;",
-                        "events { worker_connections 256; }",
-                        "http {",
-                        "  access_log off;",
-                        "  sendfile on;",
-                        "  tcp_nopush on;",
-                        "  client_body_temp_path " + root.resolve("temp") + ";",
-                        "  proxy_temp_path " + root.resolve("temp") + ";",
-                        "  fastcgi_temp_path " + root.resolve("temp") + ";",
-                        "  uwsgi_temp_path " + root.resolve("temp") + ";",
-                        "  scgi_temp_path " + root.resolve("temp") + ";",
-                        "  server {",
-                        "    listen 127.0.0.1:" + port + ";",
-                        "    location = /body { root " + root + "; types { } default_type \"" + contentType + "\"; }",
-                        "  }",
-                        "}",
-                        ""));
-        Path log = work.resolve("nginx.log");
-        Process process = new ProcessBuilder(
-                        binary.toString(),
-                        "-p",
-                        root.toString(),
-                        "-c",
-                        root.resolve("nginx.conf").toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        ChildProcess nginx = start(ChildProcess.adopt("nginx", process, log, port));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (((HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/body")
-                                        .toURL()
-                                        .openConnection())
-                                .getResponseCode()
-                        == 200) {
-                    return nginx;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        throw new IOException("nginx did not start: " + Files.readString(log));
+        return start(StaticNginx.serve(work, "nginx", body, contentType));
     }
 
     private ChildProcess start(ChildProcess child) {

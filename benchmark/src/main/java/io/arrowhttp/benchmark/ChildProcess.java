@@ -65,6 +65,34 @@ final class ChildProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * CPU time the process and its children (nginx's workers) have used so far, user and system,
+     * from /proc; -1 where /proc does not say.
+     */
+    long cpuNanos() {
+        long total = cpuNanos(process.pid());
+        if (total < 0) {
+            return -1;
+        }
+        for (ProcessHandle child : process.children().toList()) {
+            total += Math.max(0, cpuNanos(child.pid()));
+        }
+        return total;
+    }
+
+    /** Fields 14 and 15 of /proc/PID/stat, in clock ticks of 1/100 s (Linux's USER_HZ). */
+    private static long cpuNanos(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // The command name, field 2, may hold spaces: count fields after its closing parenthesis.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return ticks * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Peak resident memory of the process so far (VmHWM), or -1 where /proc does not say. */
     long peakRssBytes() {
         return procStatus("VmHWM:");

@@ -35,8 +35,16 @@ final class Clients {
 
     /** Reads the body and counts its bytes: the cost of the server and the network alone. */
     static Transfer countBytes(URI uri) throws IOException {
+        return countBytes(uri, null);
+    }
+
+    /** As {@link #countBytes(URI)}, asking for {@code accept} (null for the default). */
+    static Transfer countBytes(URI uri, String accept) throws IOException {
         long start = System.nanoTime();
         HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+        if (accept != null) {
+            connection.setRequestProperty("Accept", accept);
+        }
         connection.setConnectTimeout(10_000);
         connection.setReadTimeout(120_000);
         if (connection.getResponseCode() != 200) {

@@ -61,6 +61,49 @@ class BenchmarkSmokeIT {
     }
 
     @Test
+    void filesBenchmarkMeasuresEveryFormatAgainstItsBaseline() throws Exception {
+        Path work = Path.of("target", "files-smoke");
+        Path table = work.resolve("files.md");
+        Files.createDirectories(work);
+        Files.deleteIfExists(table);
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                System.getProperty("arrowhttp.benchmark.jar"),
+                "files",
+                "--rows",
+                "200000",
+                "--csv-rows",
+                "50000",
+                "--runs",
+                "1",
+                "--warmup",
+                "0",
+                "--server-jar",
+                System.getProperty("arrowhttp.server.jar"),
+                "--work",
+                work.toString(),
+                "--output",
+                table.toString());
+        Path log = work.resolve("harness.log");
+        Process harness = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        assertTrue(harness.waitFor(5, TimeUnit.MINUTES), "the files benchmark ran for more than 5 minutes");
+        String output = Files.readString(log);
+        assertEquals(0, harness.exitValue(), output);
+        String results = Files.readString(table);
+        assertTrue(results.contains("| arrowhttp | Arrow file | bytes |"), results);
+        assertTrue(results.contains("Parquet, rows/s: arrowhttp to the decoding client / DuckDB in-process"), results);
+        assertTrue(results.contains("CSV, rows/s: arrowhttp to the decoding client / DuckDB in-process"), results);
+        if (Files.isExecutable(Path.of("/usr/sbin/nginx"))) {
+            assertTrue(results.contains("Arrow file, bytes: arrowhttp / nginx sendfile"), results);
+        }
+        assertTrue(harness.descendants().noneMatch(ProcessHandle::isAlive), "a server outlived the harness");
+    }
+
+    @Test
     void soakRunsMixedHostileTrafficAndTheServerEndsIdle() throws Exception {
         Path work = Path.of("target", "soak-smoke");
         Path table = work.resolve("soak.md");

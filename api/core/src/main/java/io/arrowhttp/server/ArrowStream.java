@@ -1,5 +1,6 @@
 package io.arrowhttp.server;
 
+import io.arrowhttp.dataset.EncodedBatches;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.FailureMarker;
@@ -222,16 +223,19 @@ public final class ArrowStream implements Closeable {
         long rows = 0;
         long bytes = 0;
         long chunks = 0;
-        VectorSchemaRoot root = read(reader::getVectorSchemaRoot);
         BatchStagingChannel staging = new BatchStagingChannel(INITIAL_STAGING_BYTES);
-        ArrowStreamWriter writer = new ArrowStreamWriter(root, reader, staging);
+        BatchEncoder encoder = reader instanceof EncodedBatches stored
+                ? new StoredBatchEncoder(stored, staging)
+                : new ReencodingBatchEncoder(reader, staging);
         try {
-            writer.start();
+            encoder.start();
             boolean failedInBand = false;
             while (true) {
+                long batchRows;
                 try {
                     call.checkNotCancelled();
-                    if (!read(reader::loadNextBatch)) {
+                    batchRows = encoder.next();
+                    if (batchRows < 0) {
                         break;
                     }
                 } catch (RuntimeException failure) {
@@ -241,14 +245,13 @@ public final class ArrowStream implements Closeable {
                     failedInBand = true;
                     break;
                 }
-                writer.writeBatch();
                 bytes += staging.size();
                 bodyStarted = true;
                 staging.drainTo(out);
                 out.flush();
                 batches++;
                 chunks++;
-                rows += root.getRowCount();
+                rows += batchRows;
                 statistics = new StreamStatistics(batches, rows, bytes, chunks, System.nanoTime() - start);
             }
             if (failedInBand) {
@@ -256,7 +259,7 @@ public final class ArrowStream implements Closeable {
                 // part alone from taking it for complete.
                 staging.write(ByteBuffer.wrap(FailureMarker.bytes()));
             } else {
-                writer.end();
+                encoder.end();
             }
             bytes += staging.size();
             bodyStarted = true;
@@ -264,11 +267,106 @@ public final class ArrowStream implements Closeable {
             chunks++;
             statistics = new StreamStatistics(batches, rows, bytes, chunks, System.nanoTime() - start);
         } finally {
-            // The writer keeps copies of the dictionaries it sent, freed only by close(). After
-            // end() close() writes nothing more; after a failure it writes the end-of-stream
-            // marker into the staging channel, which is never sent again.
+            // Whatever the encoder writes while closing (Arrow's writer writes the end-of-stream
+            // marker after a failure) goes into the staging channel, which is never sent again.
             staging.discard();
+            encoder.close();
+        }
+    }
+
+    /** Puts the stream's messages into the staging channel: the opening, each batch, the end. */
+    private interface BatchEncoder {
+
+        /** Stages the schema message and any dictionaries; sent with the first batch. */
+        void start() throws IOException;
+
+        /** Stages the next record batch; returns its rows, or -1 after the last. Producer failures are unchecked. */
+        long next();
+
+        /** Stages the end-of-stream marker. */
+        void end() throws IOException;
+
+        /** Frees what the encoder holds. */
+        void close();
+    }
+
+    /** Decodes each batch with the reader and encodes it again with Arrow's stream writer. */
+    private static final class ReencodingBatchEncoder implements BatchEncoder {
+
+        private final ArrowReader reader;
+        private final VectorSchemaRoot root;
+        private final ArrowStreamWriter writer;
+
+        ReencodingBatchEncoder(ArrowReader reader, BatchStagingChannel staging) {
+            this.reader = reader;
+            this.root = read(reader::getVectorSchemaRoot);
+            this.writer = new ArrowStreamWriter(root, reader, staging);
+        }
+
+        @Override
+        public void start() throws IOException {
+            writer.start();
+        }
+
+        @Override
+        public long next() {
+            if (!read(reader::loadNextBatch)) {
+                return -1;
+            }
+            try {
+                writer.writeBatch();
+            } catch (IOException stagingNeverFails) {
+                throw new UncheckedIOException(stagingNeverFails);
+            }
+            return root.getRowCount();
+        }
+
+        @Override
+        public void end() throws IOException {
+            writer.end();
+        }
+
+        @Override
+        public void close() {
+            // The writer keeps copies of the dictionaries it sent, freed only by close().
             closeQuietly(writer);
+        }
+    }
+
+    /** Copies messages stored already encoded, as they are. */
+    private static final class StoredBatchEncoder implements BatchEncoder {
+
+        private static final byte[] END_OF_STREAM = {-1, -1, -1, -1, 0, 0, 0, 0};
+
+        private final EncodedBatches stored;
+        private final BatchStagingChannel staging;
+
+        StoredBatchEncoder(EncodedBatches stored, BatchStagingChannel staging) {
+            this.stored = stored;
+            this.staging = staging;
+        }
+
+        @Override
+        public void start() {
+            read(() -> {
+                stored.writeOpening(staging);
+                return null;
+            });
+        }
+
+        @Override
+        public long next() {
+            return read(() -> stored.writeNextBatch(staging));
+        }
+
+        @Override
+        public void end() {
+            staging.write(ByteBuffer.wrap(END_OF_STREAM));
+        }
+
+        @Override
+        public void close() {
+            // The reader, closed with the stream, frees what the stored batches used.
         }
     }
 

@@ -9,10 +9,12 @@ import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -31,14 +33,21 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * A dataset served from an Arrow IPC file: the file format ({@code .arrow}, {@code .feather}
- * version 2) or the stream format ({@code .arrows}), read with Arrow Java's own readers straight
- * from the file channel, one record batch at a time, so memory stays at one batch whatever the
- * file's size.
+ * version 2) or the stream format ({@code .arrows}), one record batch at a time, so memory stays
+ * at one batch whatever the file's size.
+ *
+ * <p>A request for the whole of a file-format file gets its messages as they are stored (see
+ * {@link io.arrowhttp.dataset.EncodedBatches}): the file format holds the stream format's messages
+ * between its magic and its footer, so each record batch is copied from the file to the response
+ * in one read and one write, never decoded. Other requests, and files in the stream format or in
+ * the IPC format from before Arrow 0.15, are read with Arrow Java's own readers.
  *
  * <p>Requests may ask for {@code columns=a,b} (those columns, in that order; the vectors are
  * handed over, not copied) and {@code limit=N} (at most N rows). The schema is read once, when the
  * dataset is made, from the file's footer or its first message; the row count of a file-format
- * file comes from each batch's message header, without reading any batch's data.
+ * file comes from each batch's message header, without reading any batch's data. At each request
+ * the footer is read again: a file truncated or replaced since the start is refused before the
+ * response starts.
  *
  * <p>Errors never show the server's path: a client sees the dataset's name only.
  */
@@ -46,12 +55,19 @@ public final class ArrowFileDataset extends DescribedDataset {
 
     private final Path file;
     private final Format format;
+    private final boolean storedAsStreamMessages;
 
     private ArrowFileDataset(
-            DatasetDescription description, Path file, Format format, Schema schema, OptionalLong totalRecords) {
+            DatasetDescription description,
+            Path file,
+            Format format,
+            Schema schema,
+            OptionalLong totalRecords,
+            boolean storedAsStreamMessages) {
         super(description, schema, totalRecords);
         this.file = file;
         this.format = format;
+        this.storedAsStreamMessages = storedAsStreamMessages;
     }
 
     /** The two layouts of Arrow IPC data on disk. */
@@ -95,10 +111,12 @@ public final class ArrowFileDataset extends DescribedDataset {
                 ArrowReader reader = reader(format, channel, allocator)) {
             Schema schema = reader.getVectorSchemaRoot().getSchema();
             OptionalLong rows = OptionalLong.empty();
+            boolean storedAsStreamMessages = false;
             if (reader instanceof ArrowFileReader fileReader) {
                 rows = OptionalLong.of(countRows(fileReader.getRecordBlocks(), channel));
+                storedAsStreamMessages = isStoredAsStreamMessages(fileReader, channel);
             }
-            return new ArrowFileDataset(description, file, format, schema, rows);
+            return new ArrowFileDataset(description, file, format, schema, rows, storedAsStreamMessages);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("Cannot read " + file + " as Arrow IPC data: " + e.getMessage(), e);
         }
@@ -118,18 +136,21 @@ public final class ArrowFileDataset extends DescribedDataset {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open the file of dataset '" + name + "'", e);
         }
-        ArrowReader source;
+        Schema schema = schema();
+        boolean asStored = storedAsStreamMessages && selection.isEverything(schema);
+        ArrowReader source = null;
         try {
-            source = reader(format, channel, allocator);
-            source.getVectorSchemaRoot();
+            source = asStored ? new StoredFileReader(channel, allocator) : reader(format, channel, allocator);
+            if (!source.getVectorSchemaRoot().getSchema().equals(schema)) {
+                throw new IOException("The schema changed");
+            }
         } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
+            closeQuietly(source, channel);
             throw new ArrowHttpException(
                     ErrorCode.UNAVAILABLE,
                     "The file of dataset " + ClientText.quote(name)
-                            + " cannot be read as Arrow data any more; tell the server's operators");
+                            + " is not what it was when the server started; tell the server's operators");
         }
-        Schema schema = schema();
         if (selection.isEverything(schema)) {
             return source;
         }
@@ -153,6 +174,31 @@ public final class ArrowFileDataset extends DescribedDataset {
         return total;
     }
 
+    /**
+     * Whether the file holds its messages in the current IPC format (each starting with the
+     * continuation marker), with at least one record batch, so that they can be sent as stored.
+     */
+    private static boolean isStoredAsStreamMessages(ArrowFileReader reader, FileChannel channel) throws IOException {
+        List<ArrowBlock> blocks = new ArrayList<>(reader.getRecordBlocks());
+        if (blocks.isEmpty()) {
+            return false;
+        }
+        blocks.addAll(reader.getDictionaryBlocks());
+        List<Long> messageStarts = new ArrayList<>(List.of(8L));
+        blocks.forEach(block -> messageStarts.add(block.getOffset()));
+        ByteBuffer marker = ByteBuffer.allocate(4);
+        for (long start : messageStarts) {
+            marker.clear();
+            while (marker.hasRemaining() && channel.read(marker, start + marker.position()) >= 0) {
+                // read until the four bytes are in, or the file ends
+            }
+            if (marker.hasRemaining() || marker.getInt(0) != -1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static ArrowReader reader(Format format, FileChannel channel, BufferAllocator allocator) {
         return format == Format.FILE
                 ? new ArrowFileReader(channel, allocator)
@@ -167,11 +213,15 @@ public final class ArrowFileDataset extends DescribedDataset {
         return fileName.endsWith(".arrows") ? Format.STREAM : null;
     }
 
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // Already failing; the first failure is the one to report.
+    private static void closeQuietly(AutoCloseable... resources) {
+        for (AutoCloseable resource : resources) {
+            try {
+                if (resource != null) {
+                    resource.close();
+                }
+            } catch (Exception e) {
+                // Already failing; the first failure is the one to report.
+            }
         }
     }
 }

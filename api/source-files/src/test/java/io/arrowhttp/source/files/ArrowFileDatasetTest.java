@@ -1,5 +1,6 @@
 package io.arrowhttp.source.files;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -15,7 +16,10 @@ import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.testing.TestServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
+import java.net.HttpURLConnection;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +28,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -38,9 +43,13 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 import org.apache.arrow.vector.ipc.ArrowWriter;
+import org.apache.arrow.vector.ipc.ReadChannel;
+import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.DateUnit;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.TimeUnit;
@@ -82,16 +91,22 @@ class ArrowFileDatasetTest {
     private static TestServer server;
     private static ArrowHttpClient client;
     private static Path vanishing;
+    private static Path truncated;
+    private static Path marked;
 
     @BeforeAll
     static void start() throws IOException {
         Path file = write(folder.resolve("types.arrow"), true);
         Path stream = write(folder.resolve("types.arrows"), false);
         vanishing = write(folder.resolve("vanishing.arrow"), true);
+        truncated = write(folder.resolve("truncated.arrow"), true);
+        marked = markPadding(write(folder.resolve("marked.arrow"), true));
         List<Dataset> datasets = List.of(
                 ArrowFileDataset.of("types", file),
                 ArrowFileDataset.of("types_stream", stream),
-                ArrowFileDataset.of("vanishing", vanishing));
+                ArrowFileDataset.of("vanishing", vanishing),
+                ArrowFileDataset.of("truncated", truncated),
+                ArrowFileDataset.of("marked", marked));
         server = TestServer.withFeature(feature -> {
             datasets.forEach(feature::dataset);
             return feature;
@@ -179,6 +194,76 @@ class ArrowFileDatasetTest {
                         .close());
         assertEquals(ErrorCode.UNAVAILABLE, refused.code());
         assertFalse(refused.getMessage().contains(folder.toString()), refused.getMessage());
+    }
+
+    @Test
+    void aWholeFileIsSentAsItsStoredMessagesByteForByte() throws IOException {
+        byte[] body;
+        HttpURLConnection connection =
+                (HttpURLConnection) server.uri("/datasets/marked").toURL().openConnection();
+        connection.setRequestProperty("Accept", "application/vnd.apache.arrow.stream");
+        connection.setReadTimeout(30_000);
+        try (InputStream in = connection.getInputStream()) {
+            body = in.readAllBytes();
+        }
+        byte[] stored = Files.readAllBytes(marked);
+        byte[] expected = new byte[(int) (lastMessageEnd(marked) - 8) + 8];
+        System.arraycopy(stored, 8, expected, 0, expected.length - 8);
+        System.arraycopy(new byte[] {-1, -1, -1, -1, 0, 0, 0, 0}, 0, expected, expected.length - 8, 8);
+        // The padding byte set in the file is sent too: the messages were not encoded again.
+        assertArrayEquals(expected, body);
+        assertEquals(
+                ROWS,
+                readAndCheck("marked", GetOptions.defaults(), SCHEMA.getFields().size()));
+    }
+
+    @Test
+    void aFileTruncatedAfterTheStartIsAProblemBeforeTheResponseStarts() throws IOException {
+        try (FileChannel channel = FileChannel.open(truncated, StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() / 2);
+        }
+        ArrowHttpException refused = assertThrows(
+                ArrowHttpException.class,
+                () -> client.get("truncated", GetOptions.defaults(), new RootAllocator())
+                        .close());
+        assertEquals(ErrorCode.UNAVAILABLE, refused.code());
+        assertFalse(refused.getMessage().contains(folder.toString()), refused.getMessage());
+    }
+
+    /**
+     * Sets a padding byte after a buffer of the first record batch: readers ignore it, and a
+     * writer that encoded the batch again would write a zero there.
+     */
+    private static Path markPadding(Path file) throws IOException {
+        try (BufferAllocator allocator = new RootAllocator();
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                ArrowFileReader reader = new ArrowFileReader(channel, allocator)) {
+            ArrowBlock block = reader.getRecordBlocks().get(0);
+            channel.position(block.getOffset());
+            RecordBatch batch = (RecordBatch) MessageSerializer.readMessage(new ReadChannel(channel))
+                    .getMessage()
+                    .header(new RecordBatch());
+            for (int i = 0; i < batch.buffersLength(); i++) {
+                long end = batch.buffers(i).offset() + batch.buffers(i).length();
+                if (end % 8 != 0) {
+                    channel.write(
+                            ByteBuffer.wrap(new byte[] {0x5a}), block.getOffset() + block.getMetadataLength() + end);
+                    return file;
+                }
+            }
+        }
+        throw new AssertionError("no buffer of the first batch is padded");
+    }
+
+    private static long lastMessageEnd(Path file) throws IOException {
+        try (BufferAllocator allocator = new RootAllocator();
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                ArrowFileReader reader = new ArrowFileReader(channel, allocator)) {
+            return reader.getRecordBlocks().stream()
+                    .mapToLong(block -> block.getOffset() + block.getMetadataLength() + block.getBodyLength())
+                    .max()
+                    .orElseThrow();
+        }
     }
 
     private static long readAndCheck(String name, GetOptions options, int columns) throws IOException {

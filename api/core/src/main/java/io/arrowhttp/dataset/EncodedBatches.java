@@ -1,0 +1,36 @@
+package io.arrowhttp.dataset;
+
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
+
+/**
+ * An {@link org.apache.arrow.vector.ipc.ArrowReader} whose record batches are stored already
+ * encoded as Arrow IPC stream messages, as in an Arrow IPC file: the server copies those messages
+ * to the response as they are, one record batch per HTTP chunk, instead of decoding each batch with
+ * {@code loadNextBatch} and encoding it again. A dataset returns such a reader from
+ * {@link Dataset#open} when a request asks for data exactly as stored (every column, every row).
+ *
+ * <p>The server calls {@link #writeOpening} once, then {@link #writeNextBatch} until it returns
+ * -1, and writes the end-of-stream marker itself; it never mixes these calls with
+ * {@code loadNextBatch} on the same reader. Closing the reader releases what these methods use.
+ */
+public interface EncodedBatches {
+
+    /**
+     * Writes the messages that open the stream to {@code target}: the schema message, then every
+     * dictionary batch, each with its continuation marker and padding.
+     *
+     * @throws IOException when the stored data cannot be read, or is not what it was when the
+     *     dataset was made
+     */
+    void writeOpening(WritableByteChannel target) throws IOException;
+
+    /**
+     * Writes the next record batch message, metadata and body, to {@code target}.
+     *
+     * @return the batch's rows, or -1 when no batch is left (nothing is written then)
+     * @throws IOException when the stored data cannot be read, or is not what it was when the
+     *     dataset was made
+     */
+    long writeNextBatch(WritableByteChannel target) throws IOException;
+}
