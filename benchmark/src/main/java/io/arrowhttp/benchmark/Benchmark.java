@@ -322,14 +322,14 @@ public final class Benchmark implements Callable<Integer> {
             return errors;
         }
 
-        private static double median(List<Double> values) {
+        static double median(List<Double> values) {
             List<Double> sorted = new ArrayList<>(values);
             Collections.sort(sorted);
             int n = sorted.size();
             return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
         }
 
-        private static String stats(List<Double> values, String format) {
+        static String stats(List<Double> values, String format) {
             return String.format(
                     Locale.ROOT,
                     format + " (" + format + " to " + format + ")",

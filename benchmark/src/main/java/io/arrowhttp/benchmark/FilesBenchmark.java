@@ -278,9 +278,10 @@ final class FilesBenchmark implements Callable<Integer> {
                     .append(parts[1])
                     .append(" | ")
                     .append(parts[2]);
-            out.append(" | ").append(list.get(0).transfer().bytes() > 0 ? stats(gbps, "%.2f") : "n/a");
-            out.append(" | ").append(list.get(0).transfer().rows() > 0 ? stats(mrows, "%.1f") : "n/a");
-            out.append(" | ").append(cpu.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f", median(cpu)));
+            out.append(" | ").append(list.get(0).transfer().bytes() > 0 ? Benchmark.Report.stats(gbps, "%.2f") : "n/a");
+            out.append(" | ").append(list.get(0).transfer().rows() > 0 ? Benchmark.Report.stats(mrows, "%.1f") : "n/a");
+            out.append(" | ")
+                    .append(cpu.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f", Benchmark.Report.median(cpu)));
             out.append(" | ").append(list.size()).append(" |\n");
         });
         out.append(String.format(Locale.ROOT, "%nPeak RSS of the server (-Xmx256m): %d MiB%n", serverRss >> 20));
@@ -319,7 +320,7 @@ final class FilesBenchmark implements Callable<Integer> {
         if (top == null || bottom == null) {
             return;
         }
-        double ratio = median(rates(top, byRows)) / median(rates(bottom, byRows));
+        double ratio = Benchmark.Report.median(rates(top, byRows)) / Benchmark.Report.median(rates(bottom, byRows));
         out.append(String.format(Locale.ROOT, "- %s: %.2f%n", label, ratio));
     }
 
@@ -328,21 +329,5 @@ final class FilesBenchmark implements Callable<Integer> {
                 .map(run ->
                         byRows ? run.transfer().rowsPerSecond() : run.transfer().gigabytesPerSecond())
                 .toList();
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    private static String stats(List<Double> values, String format) {
-        return String.format(
-                Locale.ROOT,
-                format + " (" + format + " to " + format + ")",
-                median(values),
-                Collections.min(values),
-                Collections.max(values));
     }
 }

@@ -10,6 +10,7 @@ import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
 import io.arrowhttp.dataset.DatasetDescription;
+import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.ErrorCode;
@@ -257,6 +258,21 @@ class DuckDbDatasetTest {
         assertTrue(
                 System.nanoTime() - started < Duration.ofSeconds(20).toNanos(),
                 "the query was not stopped at the deadline");
+    }
+
+    @Test
+    void aFileThatVanishedIsAProblemBeforeTheResponseStartsAndShowsNoPath() throws IOException {
+        Path copy = Files.copy(data.resolve("rows.parquet"), data.resolve("vanishing.parquet"));
+        DuckDbDataset vanishing =
+                DuckDbDataset.ofFiles(engine, DatasetDescription.of("vanishing", ""), copy.toString());
+        Files.delete(copy);
+        try (BufferAllocator allocator = new RootAllocator()) {
+            ArrowHttpException refused = assertThrows(
+                    ArrowHttpException.class, () -> vanishing.open(DatasetRequest.of(Map.of()), allocator));
+            assertEquals(ErrorCode.UNAVAILABLE, refused.code());
+            assertFalse(refused.getMessage().contains(folder.toString()), refused.getMessage());
+            assertTrue(refused.getMessage().contains("'vanishing'"), refused.getMessage());
+        }
     }
 
     @Test
