@@ -43,7 +43,7 @@ class ServerJarCatalogIT {
         assertEquals(2, jar.exitValue(), output);
         assertTrue(
                 output.contains("arrowhttp cannot start: " + catalog + ":4: unknown key 'colour' in a dataset; "
-                        + "the keys are: description, file, metadata, name, sql"),
+                        + "the keys are: batch_rows, description, file, jdbc, metadata, name, parameters, sql"),
                 output);
         assertFalse(output.contains("listening"), output);
     }

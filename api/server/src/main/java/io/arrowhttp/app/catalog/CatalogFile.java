@@ -38,36 +38,64 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  *     metadata: {source: exchange}  # optional: extra content of the JSON part
  *   - name: big_trades
  *     sql: "SELECT * FROM '/data/trades/*.parquet' WHERE volume > 1000"
+ *   - name: orders
+ *     jdbc: {url: "jdbc:postgresql://127.0.0.1:5432/shop", user: shop, password: "${env:SHOP_PASSWORD}",
+ *            pool: {max: 8}}
+ *     sql: "SELECT id, placed, amount FROM orders WHERE placed >= :since"
+ *     parameters: {since: {type: date, default: "2024-01-01"}}
  * </pre>
  *
  * <p>Relative paths, in {@code file} and in SQL, resolve against the catalog file's folder. Any
- * value may hold {@code ${env:NAME}}, replaced by that environment variable; such values never
- * appear in messages. Without {@code data_directories}, DuckDB may read the catalog file's folder
+ * value may hold {@code ${env:NAME}} or {@code ${file:PATH}}, replaced by that environment variable
+ * or that file's content; such values never appear in messages. Without {@code data_directories}, DuckDB may read the catalog file's folder
  * and the folder of every {@code file}.
  */
 final class CatalogFile {
 
     private static final Set<String> TOP_KEYS = Set.of("default", "data_directories", "duckdb", "datasets");
-    private static final Set<String> DATASET_KEYS = Set.of("name", "description", "file", "sql", "metadata");
+    private static final Set<String> DATASET_KEYS =
+            Set.of("name", "description", "file", "sql", "metadata", "jdbc", "parameters", "batch_rows");
+    private static final Set<String> JDBC_KEYS = Set.of("url", "user", "password", "pool");
+    private static final Set<String> POOL_KEYS = Set.of("max", "connection_timeout_seconds");
+    private static final Set<String> PARAMETER_KEYS = Set.of("type", "default");
     private static final Set<String> DUCKDB_KEYS = Set.of("memory_limit", "threads", "batch_rows");
 
-    /** One entry of {@code datasets}. {@code file} and {@code sql}: exactly one is set. */
-    record Entry(String name, String description, String file, String sql, Map<String, Object> metadata, int line) {}
+    /**
+     * One entry of {@code datasets}. {@code file} and {@code sql}: exactly one is set; {@code jdbc}
+     * (with {@code parameters} and {@code batchRows}) makes {@code sql} a query on that database
+     * instead of DuckDB's.
+     */
+    record Entry(
+            String name,
+            String description,
+            String file,
+            String sql,
+            Map<String, Object> metadata,
+            Jdbc jdbc,
+            List<Parameter> parameters,
+            Integer batchRows,
+            int line) {}
+
+    /** The {@code jdbc} of a dataset; {@code user}, {@code password} and the pool settings may be null. */
+    record Jdbc(String url, String user, String password, Integer poolMax, Integer connectionTimeoutSeconds) {}
+
+    /** One of a dataset's {@code parameters}; {@code defaultValue} may be null. */
+    record Parameter(String name, String type, String defaultValue, int line) {}
 
     /** The {@code duckdb} settings; null where not given. */
     record DuckDbSettings(String memoryLimit, Integer threads, Integer batchRows) {}
 
     private final Path path;
-    private final EnvironmentReferences environment;
+    private final ValueReferences references;
     private String defaultDataset;
     private int defaultLine;
     private final List<Path> dataDirectories = new ArrayList<>();
     private DuckDbSettings duckdb = new DuckDbSettings(null, null, null);
     private final List<Entry> entries = new ArrayList<>();
 
-    private CatalogFile(Path path, EnvironmentReferences environment) {
+    private CatalogFile(Path path, ValueReferences references) {
         this.path = path;
-        this.environment = environment;
+        this.references = references;
     }
 
     /**
@@ -77,8 +105,10 @@ final class CatalogFile {
      *     key, a value of the wrong kind, or a name used twice
      */
     static CatalogFile read(Path path, Map<String, String> environment) {
-        CatalogFile catalog =
-                new CatalogFile(path.toAbsolutePath().normalize(), new EnvironmentReferences(environment));
+        CatalogFile catalog = new CatalogFile(
+                path.toAbsolutePath().normalize(),
+                new ValueReferences(
+                        environment, path.toAbsolutePath().normalize().getParent()));
         Node root;
         LoadSettings settings = LoadSettings.builder()
                 .setLabel(path.toString())
@@ -135,11 +165,11 @@ final class CatalogFile {
 
     /** An error at {@code line} of this file, with values from the environment redacted. */
     ConfigurationException error(int line, String problem, Throwable cause) {
-        return new ConfigurationException(path, line, environment.redact(problem), cause);
+        return new ConfigurationException(path, line, references.redact(problem), cause);
     }
 
     private ConfigurationException error(Node node, String problem) {
-        return new ConfigurationException(path, line(node), environment.redact(problem));
+        return new ConfigurationException(path, line(node), references.redact(problem));
     }
 
     private void readTop(Map<String, Node> top) {
@@ -189,10 +219,60 @@ final class CatalogFile {
         if ((file == null) == (sql == null)) {
             throw error(item, "dataset '" + name + "' needs exactly one of 'file' and 'sql'");
         }
+        Jdbc jdbc = keys.containsKey("jdbc") ? readJdbc(keys.get("jdbc")) : null;
+        if (jdbc != null && file != null) {
+            throw error(keys.get("jdbc"), "dataset '" + name + "': 'jdbc' goes with 'sql', not 'file'");
+        }
+        for (String jdbcOnly : List.of("parameters", "batch_rows")) {
+            if (jdbc == null && keys.containsKey(jdbcOnly)) {
+                throw error(keys.get(jdbcOnly), "dataset '" + name + "': '" + jdbcOnly + "' needs 'jdbc'");
+            }
+        }
+        List<Parameter> parameters = new ArrayList<>();
+        if (keys.containsKey("parameters")) {
+            Map<String, Node> declared = mapping(keys.get("parameters"), "parameters", null);
+            declared.forEach((parameter, node) -> {
+                Map<String, Node> settings = mapping(node, "parameter '" + parameter + "'", PARAMETER_KEYS);
+                if (!settings.containsKey("type")) {
+                    throw error(
+                            node,
+                            "parameter '" + parameter + "' has no 'type'; give one of string, long, double,"
+                                    + " boolean, date, timestamp");
+                }
+                parameters.add(new Parameter(
+                        parameter,
+                        scalar(settings.get("type"), "type"),
+                        settings.containsKey("default") ? scalar(settings.get("default"), "default") : null,
+                        line(node)));
+            });
+        }
         String description = keys.containsKey("description") ? scalar(keys.get("description"), "description") : "";
         Map<String, Object> metadata =
                 keys.containsKey("metadata") ? jsonObject(mapping(keys.get("metadata"), "metadata", null)) : Map.of();
-        return new Entry(name, description, file, sql, metadata, line(item));
+        return new Entry(
+                name,
+                description,
+                file,
+                sql,
+                metadata,
+                jdbc,
+                List.copyOf(parameters),
+                positive(keys.get("batch_rows"), "batch_rows"),
+                line(item));
+    }
+
+    private Jdbc readJdbc(Node node) {
+        Map<String, Node> keys = mapping(node, "jdbc", JDBC_KEYS);
+        if (!keys.containsKey("url")) {
+            throw error(node, "'jdbc' has no 'url'; add one, such as jdbc:postgresql://host:5432/database");
+        }
+        Map<String, Node> pool = keys.containsKey("pool") ? mapping(keys.get("pool"), "pool", POOL_KEYS) : Map.of();
+        return new Jdbc(
+                scalar(keys.get("url"), "url"),
+                keys.containsKey("user") ? scalar(keys.get("user"), "user") : null,
+                keys.containsKey("password") ? scalar(keys.get("password"), "password") : null,
+                positive(pool.get("max"), "max"),
+                positive(pool.get("connection_timeout_seconds"), "connection_timeout_seconds"));
     }
 
     /** A path from the catalog, resolved against the catalog's folder. */
@@ -235,7 +315,7 @@ final class CatalogFile {
             throw error(node, "'" + what + "' must be a single value");
         }
         try {
-            return environment.resolve(scalar.getValue());
+            return references.resolve(scalar.getValue());
         } catch (IllegalArgumentException e) {
             throw error(node, "'" + what + "': " + e.getMessage());
         }

@@ -1,11 +1,16 @@
 package io.arrowhttp.app.catalog;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.protocol.ResourcePaths;
 import io.arrowhttp.source.duckdb.DuckDbDataset;
 import io.arrowhttp.source.duckdb.DuckDbEngine;
 import io.arrowhttp.source.files.ArrowFileDataset;
+import io.arrowhttp.source.jdbc.JdbcDataset;
+import io.arrowhttp.source.jdbc.ParameterType;
+import io.arrowhttp.source.jdbc.QueryParameter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,21 +39,31 @@ import org.slf4j.LoggerFactory;
  * the catalog or another file already gives, is skipped with a warning naming it.
  *
  * <h2>Ownership</h2>
- * Owns the datasets and the engine: {@link #close()} closes the datasets, then the engine. The
- * application closes this when it stops, after its last response.
+ * Owns the datasets, the connection pools of JDBC datasets and the engine: {@link #close()} closes
+ * the datasets, then the pools, then the engine. The application closes this when it stops, after
+ * its last response.
  */
 public final class ConfiguredDatasets implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConfiguredDatasets.class);
 
+    /** Connections per JDBC dataset when the catalog gives no {@code pool.max}. */
+    static final int DEFAULT_POOL_MAX = 8;
+
+    /** How long a request waits for a connection before it is answered 503. */
+    static final int DEFAULT_CONNECTION_TIMEOUT_SECONDS = 5;
+
     private final List<Dataset> datasets;
     private final String defaultDataset;
     private final DuckDbEngine engine;
+    private final List<HikariDataSource> pools;
 
-    private ConfiguredDatasets(List<Dataset> datasets, String defaultDataset, DuckDbEngine engine) {
+    private ConfiguredDatasets(
+            List<Dataset> datasets, String defaultDataset, DuckDbEngine engine, List<HikariDataSource> pools) {
         this.datasets = List.copyOf(datasets);
         this.defaultDataset = defaultDataset;
         this.engine = engine;
+        this.pools = List.copyOf(pools);
     }
 
     /**
@@ -82,7 +98,8 @@ public final class ConfiguredDatasets implements AutoCloseable {
                                     + String.join(", ", assembly.datasets.keySet()));
                 }
             }
-            return new ConfiguredDatasets(new ArrayList<>(assembly.datasets.values()), defaultDataset, assembly.engine);
+            return new ConfiguredDatasets(
+                    new ArrayList<>(assembly.datasets.values()), defaultDataset, assembly.engine, assembly.pools);
         } catch (RuntimeException e) {
             assembly.closeAll();
             throw e;
@@ -104,6 +121,7 @@ public final class ConfiguredDatasets implements AutoCloseable {
         for (Dataset dataset : datasets) {
             dataset.close();
         }
+        pools.forEach(HikariDataSource::close);
         closeEngine(engine);
     }
 
@@ -169,6 +187,7 @@ public final class ConfiguredDatasets implements AutoCloseable {
         private final CatalogFile catalog;
         private final Path dataFolder;
         private final Map<String, Dataset> datasets = new LinkedHashMap<>();
+        private final List<HikariDataSource> pools = new ArrayList<>();
         private DuckDbEngine engine;
 
         Assembly(CatalogFile catalog, Path dataFolder) {
@@ -180,9 +199,14 @@ public final class ConfiguredDatasets implements AutoCloseable {
             try {
                 DatasetDescription description =
                         new DatasetDescription(entry.name(), entry.description(), entry.metadata());
-                Dataset dataset = entry.sql() != null
-                        ? DuckDbDataset.ofQuery(engine(), description, entry.sql())
-                        : fileDataset(description, entry.file());
+                Dataset dataset;
+                if (entry.jdbc() != null) {
+                    dataset = jdbcDataset(entry, description);
+                } else if (entry.sql() != null) {
+                    dataset = DuckDbDataset.ofQuery(engine(), description, entry.sql());
+                } else {
+                    dataset = fileDataset(description, entry.file());
+                }
                 datasets.put(entry.name(), dataset);
                 LOG.info("Serving dataset '{}' from the catalog, line {}", entry.name(), entry.line());
             } catch (ConfigurationException e) {
@@ -216,6 +240,54 @@ public final class ConfiguredDatasets implements AutoCloseable {
             return DuckDbDataset.ofFiles(engine(), description, path.toString());
         }
 
+        /** A pool of the dataset's own, then the dataset; the pool connects now, so a bad URL or password stops the start. */
+        private Dataset jdbcDataset(CatalogFile.Entry entry, DatasetDescription description) {
+            CatalogFile.Jdbc jdbc = entry.jdbc();
+            List<QueryParameter> parameters = new ArrayList<>();
+            for (CatalogFile.Parameter parameter : entry.parameters()) {
+                parameters.add(new QueryParameter(
+                        parameter.name(), ParameterType.named(parameter.type()), parameter.defaultValue()));
+            }
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("arrowhttp-" + entry.name());
+            config.setJdbcUrl(jdbc.url());
+            config.setUsername(jdbc.user());
+            config.setPassword(jdbc.password());
+            config.setMaximumPoolSize(jdbc.poolMax() == null ? DEFAULT_POOL_MAX : jdbc.poolMax());
+            config.setMinimumIdle(0);
+            config.setConnectionTimeout(TimeUnit.SECONDS.toMillis(
+                    jdbc.connectionTimeoutSeconds() == null
+                            ? DEFAULT_CONNECTION_TIMEOUT_SECONDS
+                            : jdbc.connectionTimeoutSeconds()));
+            config.setReadOnly(true);
+            HikariDataSource pool;
+            try {
+                pool = new HikariDataSource(config);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(
+                        "cannot connect to the database: " + rootMessage(e)
+                                + "; check the url, the user, the password and that the database is up",
+                        e);
+            }
+            pools.add(pool);
+            return JdbcDataset.of(
+                    pool,
+                    description,
+                    entry.sql(),
+                    parameters,
+                    entry.batchRows() == null ? JdbcDataset.DEFAULT_BATCH_ROWS : entry.batchRows());
+        }
+
+        private static String rootMessage(Throwable e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+            int end = message.indexOf('\n');
+            return end < 0 ? message : message.substring(0, end);
+        }
+
         private static void requireFile(Path path) {
             if (!Files.isRegularFile(path)) {
                 throw new IllegalArgumentException("the file " + path + " does not exist");
@@ -223,6 +295,9 @@ public final class ConfiguredDatasets implements AutoCloseable {
         }
 
         private static String remedy(CatalogFile.Entry entry) {
+            if (entry.jdbc() != null) {
+                return "";
+            }
             return entry.sql() != null ? "; fix the query" : "; fix the path or remove the entry";
         }
 
@@ -300,6 +375,7 @@ public final class ConfiguredDatasets implements AutoCloseable {
 
         void closeAll() {
             datasets.values().forEach(Dataset::close);
+            pools.forEach(HikariDataSource::close);
             closeEngine(engine);
         }
     }

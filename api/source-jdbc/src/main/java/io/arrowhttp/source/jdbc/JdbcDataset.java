@@ -1,0 +1,314 @@
+package io.arrowhttp.source.jdbc;
+
+import io.arrowhttp.dataset.DatasetDescription;
+import io.arrowhttp.dataset.DatasetRequest;
+import io.arrowhttp.dataset.DescribedDataset;
+import io.arrowhttp.dataset.Selection;
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ClientText;
+import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.protocol.QueryParameters;
+import io.arrowhttp.server.ErrorIds;
+import io.arrowhttp.source.jdbc.internal.ArrowTypes;
+import io.arrowhttp.source.jdbc.internal.JdbcBatchReader;
+import io.arrowhttp.source.jdbc.internal.NamedSql;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.apache.arrow.adapter.jdbc.ArrowVectorIterator;
+import org.apache.arrow.adapter.jdbc.JdbcFieldInfo;
+import org.apache.arrow.adapter.jdbc.JdbcToArrow;
+import org.apache.arrow.adapter.jdbc.JdbcToArrowConfig;
+import org.apache.arrow.adapter.jdbc.JdbcToArrowConfigBuilder;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A dataset defined by a SQL query on a JDBC database or engine, converted to Arrow batches by
+ * Arrow's JDBC adapter ({@code arrow-jdbc}), with timestamps kept to the microsecond.
+ *
+ * <p>Named parameters in the SQL ({@code WHERE placed >= :since}) are declared with a type and an
+ * optional default; a request gives them as URL query parameters of the same names, and they are
+ * bound as prepared-statement parameters, never written into the SQL. {@code columns} and
+ * {@code limit} wrap the query ({@code SELECT "a", "b" FROM (query) arrowhttp_source LIMIT 10}), so
+ * the database does the work. A request naming a parameter the dataset does not declare is refused.
+ *
+ * <p>Rows are fetched {@code fetchSize} at a time in a read-only transaction (for PostgreSQL,
+ * autocommit off gives a cursor), and converted {@code batchRows} at a time, so the server holds
+ * about one batch whatever the result's size. The schema is read when the dataset is made, from
+ * the prepared statement's metadata, without running the query; a column with no natural Arrow
+ * type stops the start, naming the column. A client that goes away, or a passed deadline, cancels
+ * the statement.
+ *
+ * <p>Errors never show the SQL, the database's messages or its address: the client gets the
+ * dataset's name and an error id, and the log line with that id has the details.
+ */
+public final class JdbcDataset extends DescribedDataset {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcDataset.class);
+
+    /** Rows per Arrow batch when none is configured. */
+    public static final int DEFAULT_BATCH_ROWS = 65_536;
+
+    /** Parameters every dataset understands, besides the declared ones. */
+    private static final Set<String> COMMON_PARAMETERS = Set.of(
+            QueryParameters.COLUMNS,
+            QueryParameters.LIMIT,
+            QueryParameters.INCLUDE_FOOTNOTES,
+            QueryParameters.INCLUDE_STATUS);
+
+    private final DataSource source;
+    private final NamedSql sql;
+    private final Map<String, QueryParameter> parameters;
+    private final int batchRows;
+    private final String quote;
+
+    private JdbcDataset(
+            DatasetDescription description,
+            Schema schema,
+            DataSource source,
+            NamedSql sql,
+            Map<String, QueryParameter> parameters,
+            int batchRows,
+            String quote) {
+        super(description, schema, OptionalLong.empty());
+        this.source = source;
+        this.sql = sql;
+        this.parameters = parameters;
+        this.batchRows = batchRows;
+        this.quote = quote;
+    }
+
+    /**
+     * The dataset of {@code sql} on {@code source}; its schema is read now.
+     *
+     * @param parameters the named parameters {@code sql} uses, each declared once
+     * @param batchRows rows per Arrow batch, also the JDBC fetch size
+     * @throws IllegalArgumentException when the query uses an undeclared parameter, declares one it
+     *     does not use, does not prepare, or has a column without a natural Arrow type (naming it);
+     *     for the operator, at start-up
+     * @throws IllegalStateException when the database cannot be reached
+     */
+    public static JdbcDataset of(
+            DataSource source,
+            DatasetDescription description,
+            String sql,
+            List<QueryParameter> parameters,
+            int batchRows) {
+        Objects.requireNonNull(source, "source");
+        if (batchRows < 1) {
+            throw new IllegalArgumentException("Rows per batch must be at least 1; got " + batchRows);
+        }
+        NamedSql named = NamedSql.parse(stripSemicolons(sql));
+        Map<String, QueryParameter> declared = new LinkedHashMap<>();
+        for (QueryParameter parameter : parameters) {
+            if (declared.put(parameter.name(), parameter) != null) {
+                throw new IllegalArgumentException("parameter '" + parameter.name() + "' is declared twice");
+            }
+            if (COMMON_PARAMETERS.contains(parameter.name())) {
+                throw new IllegalArgumentException("'" + parameter.name() + "' is a parameter of every dataset;"
+                        + " name the query's parameter otherwise");
+            }
+        }
+        for (String used : named.names()) {
+            if (!declared.containsKey(used)) {
+                throw new IllegalArgumentException(
+                        "the query uses :" + used + ", which is not declared under 'parameters'; declare it");
+            }
+        }
+        for (String name : declared.keySet()) {
+            if (!named.names().contains(name)) {
+                throw new IllegalArgumentException("parameter '" + name + "' is declared but the query does not use :"
+                        + name + "; remove it or use it");
+            }
+        }
+        try (Connection connection = source.getConnection()) {
+            String quote = connection.getMetaData().getIdentifierQuoteString();
+            quote = quote == null || quote.isBlank() ? "\"" : quote.trim();
+            Schema schema;
+            try (PreparedStatement statement = connection.prepareStatement(named.jdbcSql())) {
+                ResultSetMetaData metadata = statement.getMetaData();
+                if (metadata == null) {
+                    throw new IllegalArgumentException("the driver does not describe the query's columns before it"
+                            + " runs; this source needs a driver that does");
+                }
+                schema = schemaOf(metadata);
+            }
+            return new JdbcDataset(description, schema, source, named, Map.copyOf(declared), batchRows, quote);
+        } catch (SQLException e) {
+            throw new IllegalArgumentException(
+                    "the database refuses the query of " + description + ": " + firstLine(e), e);
+        }
+    }
+
+    private static Schema schemaOf(ResultSetMetaData metadata) throws SQLException {
+        List<Field> fields = new ArrayList<>();
+        for (int column = 1; column <= metadata.getColumnCount(); column++) {
+            String name = metadata.getColumnLabel(column);
+            JdbcFieldInfo info = new JdbcFieldInfo(metadata, column);
+            try {
+                boolean nullable = metadata.isNullable(column) != ResultSetMetaData.columnNoNulls;
+                fields.add(new Field(name, new FieldType(nullable, ArrowTypes.of(info), null), null));
+            } catch (UnsupportedOperationException e) {
+                throw new IllegalArgumentException("column '" + name + "' has no Arrow type: " + e.getMessage(), e);
+            }
+        }
+        return new Schema(fields);
+    }
+
+    /** The declared parameters, by name. */
+    public Map<String, QueryParameter> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public Object metadata(DatasetRequest request) {
+        bindings(request);
+        return super.metadata(request);
+    }
+
+    @Override
+    public ArrowReader open(DatasetRequest request, BufferAllocator allocator) {
+        Selection selection = selection(request);
+        List<Object> values = bindings(request);
+        String query = selection.isEverything(schema()) ? sql.jdbcSql() : wrap(selection);
+        Connection connection = null;
+        PreparedStatement statement = null;
+        ResultSet result = null;
+        try {
+            connection = source.getConnection();
+            connection.setReadOnly(true);
+            connection.setAutoCommit(false);
+            statement = connection.prepareStatement(query);
+            statement.setFetchSize(batchRows);
+            for (int i = 0; i < values.size(); i++) {
+                statement.setObject(i + 1, values.get(i));
+            }
+            PreparedStatement running = statement;
+            request.call().onCancel(() -> cancel(running));
+            result = statement.executeQuery();
+            JdbcToArrowConfig config = new JdbcToArrowConfigBuilder(allocator, ArrowTypes.calendar())
+                    .setTargetBatchSize(batchRows)
+                    .setReuseVectorSchemaRoot(false)
+                    .setJdbcToArrowTypeConverter(ArrowTypes::of)
+                    .setJdbcConsumerGetter(ArrowTypes::consumer)
+                    .build();
+            ArrowVectorIterator batches = JdbcToArrow.sqlToArrowVectorIterator(result, config);
+            Schema selected = new Schema(selection.fields(), schema().getCustomMetadata());
+            return new JdbcBatchReader(allocator, selected, connection, statement, result, batches);
+        } catch (SQLException | RuntimeException | IOException e) {
+            closeQuietly(result, statement, connection);
+            Optional<ErrorCode> cancelled = request.call().cancellation();
+            if (cancelled.isPresent()) {
+                throw new ArrowHttpException(
+                        cancelled.get(), "The query of dataset " + ClientText.quote(name()) + " was stopped");
+            }
+            if (e instanceof ArrowHttpException known) {
+                throw known;
+            }
+            String id = ErrorIds.next();
+            LOG.warn("The query of dataset '{}' failed [{}]: {}", name(), id, firstLine(e));
+            throw new ArrowHttpException(
+                    ErrorCode.UNAVAILABLE,
+                    "Dataset " + ClientText.quote(name()) + " cannot be read now; tell the server's operators, quoting "
+                            + id);
+        }
+    }
+
+    /**
+     * The value of each {@code ?} of the query, from the request or the defaults.
+     *
+     * @throws ArrowHttpException {@code INVALID_ARGUMENT} naming a missing required parameter, an
+     *     ill-typed value, or a parameter the dataset does not take
+     */
+    private List<Object> bindings(DatasetRequest request) {
+        for (String given : request.parameters().keySet()) {
+            if (!parameters.containsKey(given) && !COMMON_PARAMETERS.contains(given)) {
+                throw ArrowHttpException.invalidArgument("Dataset " + ClientText.quote(name())
+                        + " takes no parameter " + ClientText.quote(given) + "; it takes: "
+                        + takes());
+            }
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (QueryParameter parameter : parameters.values()) {
+            String text = request.singleParameter(parameter.name()).orElse(parameter.defaultValue());
+            if (text == null) {
+                throw ArrowHttpException.invalidArgument("Dataset " + ClientText.quote(name())
+                        + " needs query parameter " + ClientText.quote(parameter.name()) + " ("
+                        + parameter.type().yamlName() + ")");
+            }
+            values.put(parameter.name(), parameter.type().parse(parameter.name(), text));
+        }
+        return sql.names().stream().map(values::get).toList();
+    }
+
+    private String takes() {
+        List<String> names = new ArrayList<>(parameters.keySet());
+        names.addAll(List.of(QueryParameters.COLUMNS, QueryParameters.LIMIT));
+        return String.join(", ", names);
+    }
+
+    /** The query wrapped to send some columns, at most some rows; the limit is a parsed number. */
+    private String wrap(Selection selection) {
+        String columns = selection.columnNames().stream()
+                .map(name -> quote + name.replace(quote, quote + quote) + quote)
+                .collect(Collectors.joining(", "));
+        String wrapped = "SELECT " + columns + " FROM (" + sql.jdbcSql() + "\n) arrowhttp_source";
+        return selection.limit().isPresent()
+                ? wrapped + " LIMIT " + selection.limit().getAsLong()
+                : wrapped;
+    }
+
+    private static void cancel(PreparedStatement statement) {
+        try {
+            statement.cancel();
+        } catch (SQLException e) {
+            LOG.debug("Cancelling a JDBC query failed: {}", e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable... resources) {
+        for (AutoCloseable resource : resources) {
+            if (resource == null) {
+                continue;
+            }
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.debug("Closing after a failed JDBC query: {}", e.getMessage());
+            }
+        }
+    }
+
+    private static String stripSemicolons(String sql) {
+        String trimmed = sql.strip();
+        while (trimmed.endsWith(";")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
+        }
+        return trimmed;
+    }
+
+    private static String firstLine(Exception e) {
+        String message = Objects.toString(e.getMessage(), e.getClass().getSimpleName());
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
+    }
+}

@@ -1,0 +1,114 @@
+package io.arrowhttp.source.jdbc;
+
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ClientText;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The types a query parameter may be declared with. A value from a URL is parsed strictly into
+ * the Java type and bound with {@link PreparedStatement#setObject}, never written into SQL text.
+ */
+public enum ParameterType {
+    /** Any text. */
+    STRING("text"),
+    /** A whole number, {@code -9223372036854775808} to {@code 9223372036854775807}. */
+    LONG("a whole number such as 42"),
+    /** A finite decimal number such as {@code 2.5} or {@code -1e3}. */
+    DOUBLE("a number such as 2.5"),
+    /** {@code true} or {@code false}. */
+    BOOLEAN("true or false"),
+    /** An ISO date, {@code 2024-01-31}. */
+    DATE("a date such as 2024-01-31"),
+    /** An ISO date and time, with or without an offset: {@code 2024-01-31T09:30:00}, {@code ...Z}. */
+    TIMESTAMP("a date and time such as 2024-01-31T09:30:00 or 2024-01-31T09:30:00Z");
+
+    private static final Pattern WHOLE = Pattern.compile("-?[0-9]{1,19}");
+    private static final Pattern DECIMAL = Pattern.compile("-?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]{1,3})?");
+
+    private final String expected;
+
+    ParameterType(String expected) {
+        this.expected = expected;
+    }
+
+    /**
+     * The type a catalog names: {@code string}, {@code long}, {@code double}, {@code boolean},
+     * {@code date} or {@code timestamp}.
+     *
+     * @throws IllegalArgumentException naming the types there are
+     */
+    public static ParameterType named(String name) {
+        for (ParameterType type : values()) {
+            if (type.name().equalsIgnoreCase(name.trim())) {
+                return type;
+            }
+        }
+        throw new IllegalArgumentException("unknown parameter type '" + name + "'; the types are: "
+                + String.join(
+                        ", ",
+                        Arrays.stream(values()).map(ParameterType::yamlName).toList()));
+    }
+
+    /** The name a catalog uses. */
+    public String yamlName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * {@code text}, the value of parameter {@code parameter}, as this type's Java value.
+     *
+     * @throws ArrowHttpException {@code INVALID_ARGUMENT} naming the parameter and the form it takes
+     */
+    public Object parse(String parameter, String text) {
+        String value = text.trim();
+        try {
+            switch (this) {
+                case STRING:
+                    return text;
+                case LONG:
+                    if (WHOLE.matcher(value).matches()) {
+                        return Long.parseLong(value);
+                    }
+                    break;
+                case DOUBLE:
+                    if (DECIMAL.matcher(value).matches()) {
+                        double parsed = Double.parseDouble(value);
+                        if (Double.isFinite(parsed)) {
+                            return parsed;
+                        }
+                    }
+                    break;
+                case BOOLEAN:
+                    if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+                        return Boolean.parseBoolean(value);
+                    }
+                    break;
+                case DATE:
+                    return LocalDate.parse(value);
+                case TIMESTAMP:
+                    return value.endsWith("Z") || value.matches(".*[+-][0-9]{2}:[0-9]{2}$")
+                            ? OffsetDateTime.parse(value)
+                            : LocalDateTime.parse(value);
+                default:
+                    break;
+            }
+        } catch (NumberFormatException | DateTimeParseException e) {
+            // answered below
+        }
+        throw ArrowHttpException.invalidArgument("Query parameter " + ClientText.quote(parameter) + " must be "
+                + expected + "; got " + ClientText.quote(text));
+    }
+
+    /** Binds {@code value}, made by {@link #parse}, at {@code index}. */
+    void bind(PreparedStatement statement, int index, Object value) throws SQLException {
+        statement.setObject(index, value);
+    }
+}

@@ -1,0 +1,77 @@
+package io.arrowhttp.source.jdbc.internal;
+
+import io.arrowhttp.dataset.GeneratingReader;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.apache.arrow.adapter.jdbc.ArrowVectorIterator;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The rows of one running query, a batch at a time, as Arrow's JDBC adapter fills them: each
+ * batch's vectors are handed over to this reader's root (transferred, not copied), and the
+ * adapter fills a fresh root for the next batch.
+ *
+ * <h2>Ownership</h2>
+ * Owns the query: {@link #close()} closes this reader's root, then the adapter's iterator and its
+ * vectors, then ends the read-only transaction and closes the result set, the statement and the
+ * connection, which goes back to its pool. Every buffer comes from the response's allocator, which
+ * the caller closes after this reader.
+ */
+public final class JdbcBatchReader extends GeneratingReader {
+
+    private final Connection connection;
+    private final PreparedStatement statement;
+    private final ResultSet result;
+    private final ArrowVectorIterator batches;
+
+    public JdbcBatchReader(
+            BufferAllocator allocator,
+            Schema schema,
+            Connection connection,
+            PreparedStatement statement,
+            ResultSet result,
+            ArrowVectorIterator batches) {
+        super(allocator, schema);
+        this.connection = connection;
+        this.statement = statement;
+        this.result = result;
+        this.batches = batches;
+    }
+
+    @Override
+    protected boolean fill(VectorSchemaRoot root) throws IOException {
+        if (!batches.hasNext()) {
+            return false;
+        }
+        // Each batch is a root of its own, which this reader closes once its vectors are handed over.
+        try (VectorSchemaRoot batch = batches.next()) {
+            if (batch.getRowCount() == 0 && !batches.hasNext()) {
+                return false;
+            }
+            for (int i = 0; i < root.getFieldVectors().size(); i++) {
+                batch.getVector(i).makeTransferPair(root.getVector(i)).transfer();
+            }
+            root.setRowCount(batch.getRowCount());
+            return true;
+        }
+    }
+
+    @Override
+    protected void closeSource() throws IOException {
+        try (connection;
+                statement;
+                result) {
+            batches.close();
+            if (!connection.getAutoCommit()) {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IOException("Cannot close a JDBC query", e);
+        }
+    }
+}

@@ -1,0 +1,352 @@
+package io.arrowhttp.source.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.arrowhttp.client.ArrowHttpClient;
+import io.arrowhttp.client.DatasetStream;
+import io.arrowhttp.client.GetOptions;
+import io.arrowhttp.dataset.DatasetDescription;
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.testing.TestServer;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.TimeUnit;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.util.Text;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * A real PostgreSQL 15 cluster with a table of 1,000,000 rows of every common type and nulls,
+ * served through a HikariCP pool and read back with the Java client, every value compared with
+ * what {@code psql} prints for the same rows.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PostgresDatasetTest {
+
+    private static final int ROWS = 1_000_000;
+    private static final List<String> COLUMNS =
+            List.of("id", "small", "price", "amount", "label", "flag", "day", "ts", "tstz");
+
+    /** Ten ids from {@code :from} (a name used twice), before a day, without a label. */
+    private static final String WINDOW_SQL = "SELECT id, label, day FROM trades WHERE id >= :from AND id < :from + 10"
+            + " AND day < :until AND label <> :skip ORDER BY id";
+
+    private static PostgresCluster postgres;
+    private static HikariDataSource pool;
+    private static TestServer server;
+    private static ArrowHttpClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = PostgresCluster.start();
+        postgres.psql("CREATE TABLE trades (id bigint NOT NULL, small integer, price float8, amount numeric(12, 2),"
+                + " label text, flag boolean, day date, ts timestamp, tstz timestamptz);"
+                + " INSERT INTO trades SELECT i::bigint AS id,"
+                + " CASE WHEN i % 17 = 0 THEN NULL ELSE (i % 1000)::integer END AS small,"
+                + " CASE WHEN i % 19 = 0 THEN NULL ELSE i * 0.5::float8 - 1000 END AS price,"
+                + " CASE WHEN i % 23 = 0 THEN NULL ELSE (i * 1.25)::numeric(12, 2) END AS amount,"
+                + " CASE WHEN i % 29 = 0 THEN NULL ELSE 'trade ' || i || CASE WHEN i % 5 = 0 THEN ' Zürich ☃' ELSE ''"
+                + " END END AS label,"
+                + " CASE WHEN i % 31 = 0 THEN NULL ELSE i % 2 = 0 END AS flag,"
+                + " CASE WHEN i % 37 = 0 THEN NULL ELSE DATE '2024-01-01' + (i % 3650) END AS day,"
+                + " CASE WHEN i % 41 = 0 THEN NULL ELSE TIMESTAMP '2024-01-01' + i * interval '1.000001 second' END"
+                + " AS ts,"
+                + " CASE WHEN i % 43 = 0 THEN NULL ELSE TIMESTAMPTZ '2024-01-01 00:00:00+00' + i * interval '1 minute'"
+                + " END AS tstz"
+                + " FROM generate_series(1, " + ROWS + ") i");
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(postgres.jdbcUrl("postgres"));
+        config.setUsername(PostgresCluster.USER);
+        config.setPassword(postgres.password());
+        config.setMaximumPoolSize(4);
+        config.setConnectionTimeout(2_000);
+        pool = new HikariDataSource(config);
+        List<JdbcDataset> datasets = List.of(
+                JdbcDataset.of(
+                        pool,
+                        DatasetDescription.of("trades", "Every type"),
+                        "SELECT * FROM trades ORDER BY id",
+                        List.of(),
+                        10_000),
+                JdbcDataset.of(
+                        pool,
+                        DatasetDescription.of("window", "Trades from an id, before a day"),
+                        WINDOW_SQL,
+                        List.of(
+                                new QueryParameter("from", ParameterType.LONG, null),
+                                new QueryParameter("until", ParameterType.DATE, "2034-01-01"),
+                                new QueryParameter("skip", ParameterType.STRING, "none")),
+                        10_000),
+                JdbcDataset.of(
+                        pool,
+                        DatasetDescription.of("slow", "A query that sleeps"),
+                        "SELECT 1 AS one FROM pg_sleep(60)",
+                        List.of(),
+                        10_000));
+        server = TestServer.withFeature(feature -> {
+            datasets.forEach(feature::dataset);
+            return feature;
+        });
+        client = ArrowHttpClient.builder(server.uri("/"))
+                .readTimeout(Duration.ofSeconds(120))
+                .build();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (pool != null) {
+            pool.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyValueOfAMillionRowsIsWhatPsqlPrints() throws Exception {
+        List<String> printed = postgres.psql("SELECT " + String.join(", ", COLUMNS) + " FROM trades ORDER BY id");
+        Iterator<String> lines = printed.iterator();
+        long rows = 0;
+        int batches = 0;
+        try (BufferAllocator allocator = new RootAllocator();
+                DatasetStream stream = client.get("trades", GetOptions.defaults(), allocator)) {
+            VectorSchemaRoot root = stream.reader().getVectorSchemaRoot();
+            assertTypes(root);
+            while (stream.reader().loadNextBatch()) {
+                batches++;
+                for (int i = 0; i < root.getRowCount(); i++, rows++) {
+                    String[] expected = lines.next().split("\\|", -1);
+                    for (int column = 0; column < COLUMNS.size(); column++) {
+                        assertSameValue(expected[column], root.getVector(column), i);
+                    }
+                }
+            }
+        }
+        assertEquals(ROWS, rows);
+        assertFalse(lines.hasNext());
+        assertTrue(batches >= ROWS / 10_000, "rows came in " + batches + " batches");
+        assertEquals(0, pool.getHikariPoolMXBean().getActiveConnections(), "the connection went back to the pool");
+    }
+
+    @Test
+    @Order(2)
+    void parametersAreBoundWithTheirTypesNeverPastedIntoSql() throws Exception {
+        assertEquals(psqlIds("990", "'2034-01-01'", "'none'"), ids("window", Map.of("from", "990")));
+        List<Long> early = ids("window", Map.of("from", "365", "until", "2025-01-02"));
+        assertEquals(psqlIds("365", "'2025-01-02'", "'none'"), early);
+        assertEquals(List.of(365L, 366L), early);
+        // A value shaped like SQL is a value: no row has this label, and the table is still there.
+        assertEquals(
+                psqlIds("990", "'2034-01-01'", "'none'"),
+                ids("window", Map.of("from", "990", "skip", "x'; DROP TABLE trades; --")));
+        assertEquals(List.of(String.valueOf(ROWS)), postgres.psql("SELECT count(*) FROM trades"));
+    }
+
+    /** What psql answers for the window query with these SQL literals in place of the parameters. */
+    private static List<Long> psqlIds(String from, String until, String skip) throws Exception {
+        String sql = WINDOW_SQL.replace(":from", from).replace(":until", until).replace(":skip", skip);
+        return postgres.psql(sql.replace("SELECT id, label, day", "SELECT id")).stream()
+                .map(Long::parseLong)
+                .toList();
+    }
+
+    @Test
+    @Order(3)
+    void aMissingIllTypedOrUndeclaredParameterIsABadRequestNamingIt() {
+        assertRefused(Map.of(), "'from'");
+        assertRefused(Map.of("from", "ten"), "'from' must be a whole number");
+        assertRefused(Map.of("from", "1", "until", "yesterday"), "'until' must be a date");
+        assertRefused(Map.of("from", "1", "owner", "me"), "no parameter 'owner'");
+    }
+
+    @Test
+    @Order(4)
+    void columnsAndLimitAreAnsweredByTheDatabase() throws Exception {
+        try (BufferAllocator allocator = new RootAllocator();
+                DatasetStream stream = client.get(
+                        "trades",
+                        GetOptions.defaults().parameter("columns", "tstz,id").parameter("limit", 25_000),
+                        allocator)) {
+            VectorSchemaRoot root = stream.reader().getVectorSchemaRoot();
+            assertEquals(
+                    List.of("tstz", "id"),
+                    root.getSchema().getFields().stream().map(Field::getName).toList());
+            long rows = 0;
+            while (stream.reader().loadNextBatch()) {
+                rows += root.getRowCount();
+            }
+            assertEquals(25_000, rows);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aPassedDeadlineCancelsTheBackendAndTheConnectionReturnsToThePool() throws Exception {
+        long started = System.nanoTime();
+        ArrowHttpException stopped = assertThrows(
+                ArrowHttpException.class,
+                () -> client.get("slow", GetOptions.defaults().timeout(Duration.ofSeconds(1)), new RootAllocator())
+                        .close());
+        assertEquals(ErrorCode.TIMED_OUT, stopped.code());
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(20).toNanos());
+        List<String> sleeping = List.of("x");
+        for (int attempt = 0; attempt < 50 && !sleeping.isEmpty(); attempt++) {
+            sleeping = postgres.psql(
+                    "SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND state = 'active'"
+                            + " AND pid <> pg_backend_pid()");
+            Thread.sleep(100);
+        }
+        assertEquals(List.of(), sleeping, "PostgreSQL's backend stopped the query");
+        assertEquals(0, pool.getHikariPoolMXBean().getActiveConnections(), "the connection went back to the pool");
+    }
+
+    @Test
+    @Order(6)
+    void aColumnWithoutANaturalArrowTypeStopsTheStartNamingIt() {
+        IllegalArgumentException refused = assertThrows(
+                IllegalArgumentException.class,
+                () -> JdbcDataset.of(
+                        pool,
+                        DatasetDescription.of("points", ""),
+                        "SELECT id, point(id, id) AS spot FROM trades",
+                        List.of(),
+                        1000));
+        assertTrue(refused.getMessage().contains("column 'spot'"), refused.getMessage());
+        IllegalArgumentException unbounded = assertThrows(
+                IllegalArgumentException.class,
+                () -> JdbcDataset.of(
+                        pool,
+                        DatasetDescription.of("ratio", ""),
+                        "SELECT id / 3.0 AS ratio FROM trades",
+                        List.of(),
+                        1000));
+        assertTrue(unbounded.getMessage().contains("column 'ratio'"), unbounded.getMessage());
+        assertTrue(unbounded.getMessage().contains("numeric(18, 4)"), unbounded.getMessage());
+    }
+
+    @Test
+    @Order(7)
+    void aDatabaseThatIsDownIsA503QuicklyWithNothingOfTheDatabaseInIt() throws Exception {
+        postgres.stop();
+        long started = System.nanoTime();
+        ArrowHttpException refused = assertThrows(
+                ArrowHttpException.class,
+                () -> client.get("trades", GetOptions.defaults(), new RootAllocator())
+                        .close());
+        assertEquals(ErrorCode.UNAVAILABLE, refused.code());
+        assertTrue(
+                System.nanoTime() - started < Duration.ofSeconds(10).toNanos(), "answered within the pool's timeout");
+        String message = refused.getMessage();
+        for (String secret : List.of(postgres.password(), "127.0.0.1", Integer.toString(postgres.port()), "SELECT")) {
+            assertFalse(message.contains(secret), message);
+        }
+    }
+
+    private static void assertRefused(Map<String, String> parameters, String named) {
+        ArrowHttpException refused = assertThrows(ArrowHttpException.class, () -> ids("window", parameters));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, refused.code());
+        assertTrue(refused.getMessage().contains(named), refused.getMessage());
+    }
+
+    private static List<Long> ids(String dataset, Map<String, String> parameters) throws IOException {
+        GetOptions options = GetOptions.defaults();
+        for (Map.Entry<String, String> parameter : parameters.entrySet()) {
+            options = options.parameter(parameter.getKey(), parameter.getValue());
+        }
+        List<Long> ids = new ArrayList<>();
+        try (BufferAllocator allocator = new RootAllocator();
+                DatasetStream stream = client.get(dataset, options, allocator)) {
+            VectorSchemaRoot root = stream.reader().getVectorSchemaRoot();
+            while (stream.reader().loadNextBatch()) {
+                for (int i = 0; i < root.getRowCount(); i++) {
+                    ids.add((Long) root.getVector("id").getObject(i));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static void assertTypes(VectorSchemaRoot root) {
+        List<ArrowType> types =
+                root.getSchema().getFields().stream().map(Field::getType).toList();
+        assertEquals(new ArrowType.Int(64, true), types.get(0));
+        assertEquals(new ArrowType.Int(32, true), types.get(1));
+        assertEquals(new ArrowType.Decimal(12, 2, 128), types.get(3));
+        assertEquals(ArrowType.Utf8.INSTANCE, types.get(4));
+        assertEquals(ArrowType.Bool.INSTANCE, types.get(5));
+        assertEquals(new ArrowType.Timestamp(TimeUnit.MICROSECOND, null), types.get(7));
+        assertEquals(new ArrowType.Timestamp(TimeUnit.MICROSECOND, "UTC"), types.get(8));
+    }
+
+    /** psql's timestamps: the fraction has as many digits as it needs, none when zero. */
+    private static final DateTimeFormatter PSQL_TIMESTAMP = new DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd HH:mm:ss")
+            .optionalStart()
+            .appendFraction(ChronoField.NANO_OF_SECOND, 1, 6, true)
+            .optionalEnd()
+            .toFormatter();
+
+    /** Compares a value with its text as psql prints it: an empty field is NULL (no test text is empty). */
+    private static void assertSameValue(String printed, FieldVector vector, int row) {
+        Object value = vector.getObject(row);
+        if (printed.isEmpty()) {
+            assertNull(value, vector.getName() + " at row " + row);
+            return;
+        }
+        String column = vector.getName();
+        switch (column) {
+            case "id", "small" -> assertEquals(Long.parseLong(printed), ((Number) value).longValue(), column);
+            case "price" -> assertEquals(Double.parseDouble(printed), (Double) value, column);
+            case "amount" -> assertEquals(new BigDecimal(printed), value, column);
+            case "label" -> assertEquals(printed, ((Text) value).toString(), column);
+            case "flag" -> assertEquals(printed.equals("t"), value, column);
+            case "day" ->
+                assertEquals(LocalDate.parse(printed), LocalDate.ofEpochDay(((Number) value).longValue()), column);
+            case "ts" -> assertEquals(LocalDateTime.parse(printed, PSQL_TIMESTAMP), value, column);
+            case "tstz" ->
+                assertEquals(
+                        OffsetDateTime.parse(printed.replace(' ', 'T') + ":00").toInstant(),
+                        Instant.EPOCH.plus(((TimeStampVector) vector).get(row), ChronoUnit.MICROS),
+                        column);
+            default -> throw new AssertionError("unexpected column " + column);
+        }
+    }
+}
