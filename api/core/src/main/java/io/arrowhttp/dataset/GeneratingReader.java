@@ -31,6 +31,18 @@ public abstract class GeneratingReader extends ArrowReader {
      */
     protected abstract boolean fill(VectorSchemaRoot root) throws IOException;
 
+    /**
+     * Hands every vector of {@code from} over to the vector at the same position of {@code to}
+     * (their buffers are transferred, not copied, and {@code from}'s vectors are left empty), and
+     * sets {@code to}'s row count: for subclasses that read batches from another Arrow source.
+     */
+    protected static void handOver(VectorSchemaRoot from, VectorSchemaRoot to) {
+        for (int i = 0; i < to.getFieldVectors().size(); i++) {
+            from.getVector(i).makeTransferPair(to.getVector(i)).transfer();
+        }
+        to.setRowCount(from.getRowCount());
+    }
+
     /** Releases what the subclass holds beyond the vectors. Called once, by {@link #close()}. */
     protected void closeSource() throws IOException {}
 

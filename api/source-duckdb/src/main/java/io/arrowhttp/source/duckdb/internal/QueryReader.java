@@ -53,11 +53,7 @@ public final class QueryReader extends GeneratingReader {
         if (!imported.loadNextBatch()) {
             return false;
         }
-        VectorSchemaRoot batch = imported.getVectorSchemaRoot();
-        for (int i = 0; i < root.getFieldVectors().size(); i++) {
-            batch.getVector(i).makeTransferPair(root.getVector(i)).transfer();
-        }
-        root.setRowCount(batch.getRowCount());
+        handOver(imported.getVectorSchemaRoot(), root);
         return true;
     }
 

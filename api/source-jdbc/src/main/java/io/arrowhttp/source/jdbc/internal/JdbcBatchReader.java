@@ -53,10 +53,7 @@ public final class JdbcBatchReader extends GeneratingReader {
             if (batch.getRowCount() == 0 && !batches.hasNext()) {
                 return false;
             }
-            for (int i = 0; i < root.getFieldVectors().size(); i++) {
-                batch.getVector(i).makeTransferPair(root.getVector(i)).transfer();
-            }
-            root.setRowCount(batch.getRowCount());
+            handOver(batch, root);
             return true;
         }
     }
