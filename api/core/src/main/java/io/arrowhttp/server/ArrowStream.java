@@ -172,6 +172,23 @@ public final class ArrowStream implements Closeable {
     }
 
     /** Records a producer failure; returns true when it is to be reported in band instead of thrown. */
+    /**
+     * The failure to report for a producer's: a source stopped by the call's cancellation (a
+     * statement cancelled at the deadline) fails with an exception of its own, and the cause to
+     * report is then the cancellation.
+     */
+    private RuntimeException reportable(RuntimeException failure) {
+        if (!(failure instanceof ArrowHttpException) && call.isCancelled()) {
+            try {
+                call.checkNotCancelled();
+            } catch (ArrowHttpException cancelled) {
+                cancelled.addSuppressed(failure);
+                return cancelled;
+            }
+        }
+        return failure;
+    }
+
     private boolean producerFailed(RuntimeException failure) {
         String id = ErrorIds.next();
         if (failure instanceof ArrowHttpException known) {
@@ -238,7 +255,8 @@ public final class ArrowStream implements Closeable {
                     if (batchRows < 0) {
                         break;
                     }
-                } catch (RuntimeException failure) {
+                } catch (RuntimeException producerFailure) {
+                    RuntimeException failure = reportable(producerFailure);
                     if (!producerFailed(failure)) {
                         throw failure;
                     }
