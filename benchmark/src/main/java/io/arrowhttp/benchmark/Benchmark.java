@@ -86,6 +86,7 @@ public final class Benchmark implements Callable<Integer> {
         commandLine.addSubcommand("flight-server", new FlightTickersServer());
         commandLine.addSubcommand("soak", new SoakCommand());
         commandLine.addSubcommand("files", new FilesBenchmark());
+        commandLine.addSubcommand("jdbc", new JdbcBenchmark());
         System.exit(commandLine.execute(args));
     }
 

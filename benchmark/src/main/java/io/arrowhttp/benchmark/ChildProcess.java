@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,12 +27,19 @@ final class ChildProcess implements AutoCloseable {
 
     /** Starts {@code command} and waits, at most 60 s, for a line matching {@code ready} whose group 1 is the port. */
     static ChildProcess start(String name, List<String> command, Pattern ready, Path logDirectory) throws IOException {
+        return start(name, command, Map.of(), ready, logDirectory);
+    }
+
+    /** As {@link #start(String, List, Pattern, Path)}, with these environment variables added. */
+    static ChildProcess start(
+            String name, List<String> command, Map<String, String> environment, Pattern ready, Path logDirectory)
+            throws IOException {
         Files.createDirectories(logDirectory);
         Path log = logDirectory.resolve(name + ".log");
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try {
             while (System.nanoTime() < deadline && process.isAlive()) {

@@ -104,6 +104,44 @@ class BenchmarkSmokeIT {
     }
 
     @Test
+    void jdbcBenchmarkComparesAPostgresDatasetWithTheDriversOwnLoop() throws Exception {
+        Path work = Path.of("target", "jdbc-smoke");
+        Path table = work.resolve("jdbc.md");
+        Files.createDirectories(work);
+        Files.deleteIfExists(table);
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                System.getProperty("arrowhttp.benchmark.jar"),
+                "jdbc",
+                "--rows",
+                "50000",
+                "--runs",
+                "1",
+                "--warmup",
+                "0",
+                "--server-jar",
+                System.getProperty("arrowhttp.server.jar"),
+                "--work",
+                work.toString(),
+                "--output",
+                table.toString());
+        Path log = work.resolve("harness.log");
+        Process harness = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        assertTrue(harness.waitFor(5, TimeUnit.MINUTES), "the JDBC benchmark ran for more than 5 minutes");
+        String output = Files.readString(log);
+        assertEquals(0, harness.exitValue(), output);
+        String results = Files.readString(table);
+        assertTrue(results.contains("| arrowhttp | Java client, decoding |"), results);
+        assertTrue(results.contains("| psql | \\copy to /dev/null |"), results);
+        assertTrue(results.contains("the driver's ResultSet loop:"), results);
+        assertTrue(harness.descendants().noneMatch(ProcessHandle::isAlive), "a server outlived the harness");
+    }
+
+    @Test
     void soakRunsMixedHostileTrafficAndTheServerEndsIdle() throws Exception {
         Path work = Path.of("target", "soak-smoke");
         Path table = work.resolve("soak.md");

@@ -1,0 +1,228 @@
+package io.arrowhttp.benchmark;
+
+import io.arrowhttp.client.ArrowHttpClient;
+import io.arrowhttp.source.jdbc.PostgresCluster;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark of a JDBC dataset: a throwaway PostgreSQL (Debian's package) with a table of
+ * (bigint, double, text, timestamp) rows, served by arrowhttp's standalone server from a catalog,
+ * against the PostgreSQL driver's own ResultSet loop over the same columns in this process, and
+ * psql's {@code \copy ... to '/dev/null'} as the engine's own reference. Cases alternate run by
+ * run; the server's CPU time is read from /proc around each of its runs.
+ */
+@Command(
+        name = "jdbc",
+        mixinStandardHelpOptions = true,
+        description = "Measures a PostgreSQL dataset against the JDBC driver's own ResultSet loop.")
+final class JdbcBenchmark implements Callable<Integer> {
+
+    @Option(names = "--rows", defaultValue = "10000000", description = "Rows of the table (default ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Option(names = "--runs", defaultValue = "5", description = "Measured runs per case (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Unmeasured runs per case first.")
+    int warmup;
+
+    @Option(names = "--server-jar", defaultValue = "standalone/target/arrowhttp-server.jar")
+    Path serverJar;
+
+    @Option(names = "--work", defaultValue = "benchmark/target/jdbc", description = "Where the catalog and logs go.")
+    Path work;
+
+    @Option(names = "--output", description = "Also writes the results as Markdown to this file.")
+    Path output;
+
+    private static final String COLUMNS = "id, price, label, placed";
+
+    private final Map<String, List<FilesBenchmark.Run>> results = new LinkedHashMap<>();
+
+    /** Where the driver loop's values go, so that the JIT cannot drop the reading. */
+    private volatile long sink;
+
+    @FunctionalInterface
+    private interface Case {
+        Clients.Transfer run() throws Exception;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Files.createDirectories(work);
+        try (PostgresCluster postgres = PostgresCluster.start()) {
+            postgres.psql("CREATE TABLE bench (id bigint, price double precision, label text, placed timestamp);"
+                    + " INSERT INTO bench SELECT i, i * 0.25, 'label ' || i, TIMESTAMP '2024-01-01' + i * interval '1 ms'"
+                    + " FROM generate_series(1, " + rows + ") i");
+            // A statement of its own: psql -c runs several as one transaction, and VACUUM refuses that.
+            postgres.psql("VACUUM ANALYZE bench");
+            Path catalog = Files.writeString(
+                    work.resolve("catalog.yaml"),
+                    String.join(
+                            "\n",
+                            "datasets:",
+                            "  - name: bench",
+                            "    jdbc: {url: \"" + postgres.jdbcUrl("postgres") + "\", user: " + PostgresCluster.USER
+                                    + ", password: \"${env:BENCH_PASSWORD}\"}",
+                            "    sql: \"SELECT " + COLUMNS + " FROM bench\"",
+                            ""),
+                    StandardCharsets.UTF_8);
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            try (ChildProcess ours = ChildProcess.start(
+                    "arrowhttp-jdbc",
+                    List.of(
+                            java,
+                            "-Xmx256m",
+                            "-jar",
+                            serverJar.toString(),
+                            "--port",
+                            "0",
+                            "--config",
+                            catalog.toString()),
+                    Map.of("BENCH_PASSWORD", postgres.password()),
+                    Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/"),
+                    work)) {
+                URI base = URI.create("http://127.0.0.1:" + ours.port() + "/");
+                URI dataset = base.resolve("datasets/bench");
+                Map<String, Case> cases = new LinkedHashMap<>();
+                try (ArrowHttpClient client = ArrowHttpClient.builder(base)
+                        .readTimeout(Duration.ofMinutes(5))
+                        .build()) {
+                    cases.put("arrowhttp | Java client, decoding", () -> Clients.decode(client, dataset));
+                    cases.put("PostgreSQL JDBC driver in-process | ResultSet loop", () -> resultSetLoop(postgres));
+                    cases.put("psql | \\copy to /dev/null", () -> psqlCopy(postgres));
+                    List<String> names = new ArrayList<>(cases.keySet());
+                    for (int round = 0; round < warmup + runs; round++) {
+                        List<String> order = new ArrayList<>(names);
+                        Collections.rotate(order, round);
+                        for (String name : order) {
+                            ChildProcess server = name.startsWith("arrowhttp") ? ours : null;
+                            long cpuBefore = server == null ? -1 : server.cpuNanos();
+                            Clients.Transfer transfer = cases.get(name).run();
+                            long cpu = server == null ? -1 : server.cpuNanos() - cpuBefore;
+                            if (round >= warmup) {
+                                results.computeIfAbsent(name, n -> new ArrayList<>())
+                                        .add(new FilesBenchmark.Run(transfer, cpu));
+                            }
+                        }
+                    }
+                }
+                String table = markdown(ours.peakRssBytes());
+                System.out.println(table);
+                if (output != null) {
+                    Files.writeString(output, table);
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** The driver's own loop over the same columns: cursor fetch, every value read into a Java value. */
+    private Clients.Transfer resultSetLoop(PostgresCluster postgres) throws Exception {
+        long start = System.nanoTime();
+        long read = 0;
+        long first = 0;
+        long checksum = 0;
+        Properties credentials = new Properties();
+        credentials.setProperty("user", PostgresCluster.USER);
+        credentials.setProperty("password", postgres.password());
+        try (Connection connection = DriverManager.getConnection(postgres.jdbcUrl("postgres"), credentials)) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM bench")) {
+                statement.setFetchSize(65_536);
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        if (first == 0) {
+                            first = System.nanoTime() - start;
+                        }
+                        checksum += result.getLong(1);
+                        checksum += (long) result.getDouble(2);
+                        String label = result.getString(3);
+                        checksum += label == null ? 0 : label.length();
+                        LocalDateTime placed = result.getObject(4, LocalDateTime.class);
+                        checksum += placed == null ? 0 : placed.getNano();
+                        read++;
+                    }
+                }
+            }
+            connection.rollback();
+        }
+        sink = checksum;
+        return new Clients.Transfer(0, read, System.nanoTime() - start, first);
+    }
+
+    /** psql's own COPY of the same columns to nowhere: what the engine does with no conversion to Java. */
+    private Clients.Transfer psqlCopy(PostgresCluster postgres) throws Exception {
+        long start = System.nanoTime();
+        List<String> output = postgres.psql("\\copy (SELECT " + COLUMNS + " FROM bench) to '/dev/null'");
+        long nanos = System.nanoTime() - start;
+        String counted = output.isEmpty() ? "" : output.get(output.size() - 1).replaceAll("[^0-9]", "");
+        return new Clients.Transfer(0, counted.isEmpty() ? rows : Long.parseLong(counted), nanos, 0);
+    }
+
+    private String markdown(long serverRss) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(
+                Locale.ROOT,
+                "JDBC benchmark of %s: PostgreSQL 15, %d rows of (bigint, double, text, timestamp); %d cores, %s%n%n",
+                LocalDate.now(),
+                rows,
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version")));
+        out.append("| reader | how | million rows/s, median (min to max) | server CPU s per GB, median | runs |\n");
+        out.append("| --- | --- | --- | --- | --- |\n");
+        results.forEach((name, list) -> {
+            String[] parts = name.split(" \\| ");
+            List<Double> mrows = list.stream()
+                    .map(run -> run.transfer().rowsPerSecond() / 1e6)
+                    .toList();
+            List<Double> cpu = list.stream()
+                    .filter(run -> run.serverCpuNanos() >= 0 && run.transfer().bytes() > 0)
+                    .map(run -> run.serverCpuNanos() / 1e9 / (run.transfer().bytes() / 1e9))
+                    .toList();
+            out.append("| ").append(parts[0]).append(" | ").append(parts[1]);
+            out.append(" | ").append(Benchmark.Report.stats(mrows, "%.2f"));
+            out.append(" | ")
+                    .append(cpu.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f", Benchmark.Report.median(cpu)));
+            out.append(" | ").append(list.size()).append(" |\n");
+        });
+        out.append(String.format(Locale.ROOT, "%nPeak RSS of the server (-Xmx256m): %d MiB%n", serverRss >> 20));
+        List<FilesBenchmark.Run> ours = results.get("arrowhttp | Java client, decoding");
+        List<FilesBenchmark.Run> driver = results.get("PostgreSQL JDBC driver in-process | ResultSet loop");
+        if (ours != null && driver != null) {
+            double ratio = Benchmark.Report.median(ours.stream()
+                            .map(run -> run.transfer().rowsPerSecond())
+                            .toList())
+                    / Benchmark.Report.median(driver.stream()
+                            .map(run -> run.transfer().rowsPerSecond())
+                            .toList());
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%nRatio (medians): rows/s through arrowhttp to the decoding client / the driver's ResultSet loop: %.2f%n",
+                    ratio));
+        }
+        return out.toString();
+    }
+}
