@@ -41,6 +41,9 @@ final class JdbcBenchmark implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "10000000", description = "Rows of the table (default ${DEFAULT-VALUE}).")
     long rows;
 
+    @Option(names = "--batch-rows", description = "The dataset's batch_rows (default: the catalog's default).")
+    Integer batchRows;
+
     @Option(names = "--runs", defaultValue = "5", description = "Measured runs per case (default ${DEFAULT-VALUE}).")
     int runs;
 
@@ -86,6 +89,7 @@ final class JdbcBenchmark implements Callable<Integer> {
                             "    jdbc: {url: \"" + postgres.jdbcUrl("postgres") + "\", user: " + PostgresCluster.USER
                                     + ", password: \"${env:BENCH_PASSWORD}\"}",
                             "    sql: \"SELECT " + COLUMNS + " FROM bench\"",
+                            batchRows == null ? "" : "    batch_rows: " + batchRows,
                             ""),
                     StandardCharsets.UTF_8);
             String java =
