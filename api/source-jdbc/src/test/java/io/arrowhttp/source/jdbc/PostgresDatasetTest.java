@@ -17,6 +17,7 @@ import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.testing.TestServer;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -264,6 +265,26 @@ class PostgresDatasetTest {
 
     @Test
     @Order(7)
+    void theCatalogTheSchemaAndHeadNeverRunTheQuery() throws Exception {
+        long started = System.nanoTime();
+        assertEquals("one", client.info("slow").schema().getFields().get(0).getName());
+        assertEquals("one", client.schema("slow").getFields().get(0).getName());
+        HttpURLConnection head =
+                (HttpURLConnection) server.uri("/datasets/slow").toURL().openConnection();
+        head.setRequestMethod("HEAD");
+        head.setReadTimeout(10_000);
+        assertEquals(200, head.getResponseCode());
+        assertTrue(
+                System.nanoTime() - started < Duration.ofSeconds(10).toNanos(),
+                "a query that sleeps for 60 s was not run");
+        assertEquals(
+                List.of(),
+                postgres.psql("SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%'"
+                        + " AND state = 'active' AND pid <> pg_backend_pid()"));
+    }
+
+    @Test
+    @Order(8)
     void aDatabaseThatIsDownIsA503QuicklyWithNothingOfTheDatabaseInIt() throws Exception {
         postgres.stop();
         long started = System.nanoTime();
