@@ -9,7 +9,8 @@ import org.glassfish.jersey.server.ServerProperties;
 /**
  * The arrowhttp server application, the same in a servlet container (found there through
  * {@link ApplicationPath}) and on the standalone Grizzly server: the example dataset at
- * {@code /datasets/tickers} and at {@code /}.
+ * {@code /datasets/tickers}, the datasets of a YAML catalog and of a data folder when the settings
+ * name them, and the catalog's default dataset (else the example) at {@code /}.
  *
  * <p>Its Arrow memory comes from one root allocator, made when the container starts the
  * application and closed when the container stops it (undeploy, redeploy, shutdown); see
