@@ -17,7 +17,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -78,16 +77,8 @@ final class FilesBenchmark implements Callable<Integer> {
     private static final String PARQUET = "Parquet";
     private static final String CSV = "CSV";
 
-    private final Map<String, List<Run>> results = new LinkedHashMap<>();
+    private final Map<String, List<AlternatingRounds.Run>> results = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
-
-    /** One run of a case: what moved, in how long, and the server CPU it cost (-1 when not ours). */
-    record Run(Clients.Transfer transfer, long serverCpuNanos) {}
-
-    @FunctionalInterface
-    private interface Case {
-        Clients.Transfer run() throws Exception;
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -104,7 +95,7 @@ final class FilesBenchmark implements Callable<Integer> {
             started.add(ours);
             URI base = URI.create("http://127.0.0.1:" + ours.port() + "/");
             URI arrow = base.resolve("datasets/trades_arrow");
-            Map<String, Case> cases = new LinkedHashMap<>();
+            Map<String, AlternatingRounds.Case> cases = new LinkedHashMap<>();
             ArrowHttpClient client = ArrowHttpClient.builder(base)
                     .readTimeout(Duration.ofMinutes(5))
                     .build();
@@ -138,20 +129,7 @@ final class FilesBenchmark implements Callable<Integer> {
             cases.put(
                     "DuckDB in-process | " + CSV + " | arrowExportStream",
                     () -> duckDbExport("read_csv('" + data.resolve("trades_csv.csv") + "')"));
-            List<String> names = new ArrayList<>(cases.keySet());
-            for (int round = 0; round < warmup + runs; round++) {
-                List<String> order = new ArrayList<>(names);
-                Collections.rotate(order, round);
-                for (String name : order) {
-                    ChildProcess server = name.startsWith("arrowhttp") ? ours : null;
-                    long cpuBefore = server == null ? -1 : server.cpuNanos();
-                    Clients.Transfer transfer = cases.get(name).run();
-                    long cpu = server == null ? -1 : server.cpuNanos() - cpuBefore;
-                    if (round >= warmup) {
-                        results.computeIfAbsent(name, n -> new ArrayList<>()).add(new Run(transfer, cpu));
-                    }
-                }
-            }
+            results.putAll(AlternatingRounds.run(cases, warmup, runs, ours));
             client.close();
             String table = markdown(ours.peakRssBytes());
             System.out.println(table);
@@ -315,8 +293,8 @@ final class FilesBenchmark implements Callable<Integer> {
     }
 
     private void ratio(StringBuilder out, String label, String numerator, String denominator, boolean byRows) {
-        List<Run> top = results.get(numerator);
-        List<Run> bottom = results.get(denominator);
+        List<AlternatingRounds.Run> top = results.get(numerator);
+        List<AlternatingRounds.Run> bottom = results.get(denominator);
         if (top == null || bottom == null) {
             return;
         }
@@ -324,7 +302,7 @@ final class FilesBenchmark implements Callable<Integer> {
         out.append(String.format(Locale.ROOT, "- %s: %.2f%n", label, ratio));
     }
 
-    private static List<Double> rates(List<Run> runs, boolean byRows) {
+    private static List<Double> rates(List<AlternatingRounds.Run> runs, boolean byRows) {
         return runs.stream()
                 .map(run ->
                         byRows ? run.transfer().rowsPerSecond() : run.transfer().gigabytesPerSecond())

@@ -13,8 +13,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,15 +59,10 @@ final class JdbcBenchmark implements Callable<Integer> {
 
     private static final String COLUMNS = "id, price, label, placed";
 
-    private final Map<String, List<FilesBenchmark.Run>> results = new LinkedHashMap<>();
+    private final Map<String, List<AlternatingRounds.Run>> results = new LinkedHashMap<>();
 
     /** Where the driver loop's values go, so that the JIT cannot drop the reading. */
     private volatile long sink;
-
-    @FunctionalInterface
-    private interface Case {
-        Clients.Transfer run() throws Exception;
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -110,28 +103,14 @@ final class JdbcBenchmark implements Callable<Integer> {
                     work)) {
                 URI base = URI.create("http://127.0.0.1:" + ours.port() + "/");
                 URI dataset = base.resolve("datasets/bench");
-                Map<String, Case> cases = new LinkedHashMap<>();
+                Map<String, AlternatingRounds.Case> cases = new LinkedHashMap<>();
                 try (ArrowHttpClient client = ArrowHttpClient.builder(base)
                         .readTimeout(Duration.ofMinutes(5))
                         .build()) {
                     cases.put("arrowhttp | Java client, decoding", () -> Clients.decode(client, dataset));
                     cases.put("PostgreSQL JDBC driver in-process | ResultSet loop", () -> resultSetLoop(postgres));
                     cases.put("psql | \\copy to /dev/null", () -> psqlCopy(postgres));
-                    List<String> names = new ArrayList<>(cases.keySet());
-                    for (int round = 0; round < warmup + runs; round++) {
-                        List<String> order = new ArrayList<>(names);
-                        Collections.rotate(order, round);
-                        for (String name : order) {
-                            ChildProcess server = name.startsWith("arrowhttp") ? ours : null;
-                            long cpuBefore = server == null ? -1 : server.cpuNanos();
-                            Clients.Transfer transfer = cases.get(name).run();
-                            long cpu = server == null ? -1 : server.cpuNanos() - cpuBefore;
-                            if (round >= warmup) {
-                                results.computeIfAbsent(name, n -> new ArrayList<>())
-                                        .add(new FilesBenchmark.Run(transfer, cpu));
-                            }
-                        }
-                    }
+                    results.putAll(AlternatingRounds.run(cases, warmup, runs, ours));
                 }
                 String table = markdown(ours.peakRssBytes());
                 System.out.println(table);
@@ -213,8 +192,8 @@ final class JdbcBenchmark implements Callable<Integer> {
             out.append(" | ").append(list.size()).append(" |\n");
         });
         out.append(String.format(Locale.ROOT, "%nPeak RSS of the server (-Xmx256m): %d MiB%n", serverRss >> 20));
-        List<FilesBenchmark.Run> ours = results.get("arrowhttp | Java client, decoding");
-        List<FilesBenchmark.Run> driver = results.get("PostgreSQL JDBC driver in-process | ResultSet loop");
+        List<AlternatingRounds.Run> ours = results.get("arrowhttp | Java client, decoding");
+        List<AlternatingRounds.Run> driver = results.get("PostgreSQL JDBC driver in-process | ResultSet loop");
         if (ours != null && driver != null) {
             double ratio = Benchmark.Report.median(ours.stream()
                             .map(run -> run.transfer().rowsPerSecond())

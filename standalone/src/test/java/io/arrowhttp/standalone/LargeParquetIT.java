@@ -17,8 +17,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -41,8 +39,6 @@ class LargeParquetIT {
      */
     private static final long MAX_SERVER_RSS = 768L << 20;
 
-    private static final Pattern LISTENING = Pattern.compile("arrowhttp listening on (http://127\\.0\\.0\\.1:\\d+/)");
-
     @Test
     void aFiveGigabyteParquetGlobStreamsWholeWithTheServersMemoryAtAboutOneBatch() throws Exception {
         Path folder =
@@ -60,21 +56,9 @@ class LargeParquetIT {
                 "datasets:\n  - name: large\n    file: data/part-*.parquet\n",
                 StandardCharsets.UTF_8);
         Path log = folder.resolve("server.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process server = new ProcessBuilder(
-                        java,
-                        "-Xmx256m",
-                        "-jar",
-                        Path.of("target", "arrowhttp-server.jar").toString(),
-                        "--port",
-                        "0",
-                        "--config",
-                        catalog.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        Process server = ServerJarProcess.start(log, "--config", catalog.toString());
         try {
-            URI base = awaitListening(server, log);
+            URI base = ServerJarProcess.awaitListening(server, log);
             long rows = 0;
             long bytes;
             try (ArrowHttpClient client = ArrowHttpClient.builder(base)
@@ -119,18 +103,6 @@ class LargeParquetIT {
         }
         Files.createFile(done);
         return data;
-    }
-
-    private static URI awaitListening(Process server, Path log) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (server.isAlive() && System.nanoTime() < deadline) {
-            Matcher matcher = LISTENING.matcher(Files.readString(log));
-            if (matcher.find()) {
-                return URI.create(matcher.group(1));
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the server did not start:\n" + Files.readString(log));
     }
 
     private static long peakRss(long pid) throws IOException {

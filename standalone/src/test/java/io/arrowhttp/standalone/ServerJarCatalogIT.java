@@ -25,19 +25,7 @@ class ServerJarCatalogIT {
                 "datasets:\n  - name: trades\n    file: trades.parquet\n    colour: red\n",
                 StandardCharsets.UTF_8);
         Path log = folder.resolve("jar.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process jar = new ProcessBuilder(
-                        java,
-                        "-Xmx256m",
-                        "-jar",
-                        Path.of("target", "arrowhttp-server.jar").toString(),
-                        "--port",
-                        "0",
-                        "--config",
-                        catalog.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        Process jar = ServerJarProcess.start(log, "--config", catalog.toString());
         assertTrue(jar.waitFor(60, TimeUnit.SECONDS), "the jar must stop by itself");
         String output = Files.readString(log);
         assertEquals(2, jar.exitValue(), output);

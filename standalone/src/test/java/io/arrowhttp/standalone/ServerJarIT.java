@@ -15,8 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
@@ -36,8 +34,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServerJarIT {
 
-    private static final Pattern LISTENING = Pattern.compile("arrowhttp listening on (http://127\\.0\\.0\\.1:\\d+/)");
-
     private Process server;
     private Path log;
     private URI base;
@@ -46,24 +42,10 @@ class ServerJarIT {
     void startJar() throws Exception {
         Path jar = Path.of("target", "arrowhttp-server.jar");
         assertTrue(Files.isRegularFile(jar), "run after 'package': " + jar.toAbsolutePath());
-        // A file rather than a pipe: the JDK closes a process's pipe when it exits, and a reader
-        // still draining it would lose the last lines, the ones printed on shutdown.
+        // Its output, the lines printed on shutdown included, is in this file.
         log = Path.of("target", "server-jar-it.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        server = new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toString(), "--port", "0")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (base == null && server.isAlive() && System.nanoTime() < deadline) {
-            Matcher matcher = LISTENING.matcher(Files.readString(log));
-            if (matcher.find()) {
-                base = URI.create(matcher.group(1));
-            } else {
-                Thread.sleep(100);
-            }
-        }
-        assertTrue(base != null, "the jar did not print its address:\n" + Files.readString(log));
+        server = ServerJarProcess.start(log);
+        base = ServerJarProcess.awaitListening(server, log);
     }
 
     @AfterAll

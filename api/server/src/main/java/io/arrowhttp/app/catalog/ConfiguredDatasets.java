@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetDescription;
+import io.arrowhttp.dataset.SourceFailures;
 import io.arrowhttp.protocol.ResourcePaths;
 import io.arrowhttp.source.duckdb.DuckDbDataset;
 import io.arrowhttp.source.duckdb.DuckDbEngine;
@@ -283,9 +284,7 @@ public final class ConfiguredDatasets implements AutoCloseable {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-            int end = message.indexOf('\n');
-            return end < 0 ? message : message.substring(0, end);
+            return SourceFailures.firstLine(root);
         }
 
         private static void requireFile(Path path) {

@@ -4,10 +4,7 @@ import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.dataset.DescribedDataset;
 import io.arrowhttp.dataset.Selection;
-import io.arrowhttp.protocol.ArrowHttpException;
-import io.arrowhttp.protocol.ClientText;
-import io.arrowhttp.protocol.ErrorCode;
-import io.arrowhttp.server.ErrorIds;
+import io.arrowhttp.dataset.SourceFailures;
 import io.arrowhttp.source.duckdb.internal.QueryReader;
 import io.arrowhttp.source.duckdb.internal.SelectStatement;
 import io.arrowhttp.source.duckdb.internal.SqlText;
@@ -18,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -123,7 +119,8 @@ public final class DuckDbDataset extends DescribedDataset {
                     engine.searchPath().map(select::withPathsResolvedAgainst).orElse(trimmed);
             return make(engine, description, resolved, null);
         } catch (SQLException e) {
-            throw new IllegalArgumentException("DuckDB cannot read " + description + ": " + firstLine(e), e);
+            throw new IllegalArgumentException(
+                    "DuckDB cannot read " + description + ": " + SourceFailures.firstLine(e), e);
         }
     }
 
@@ -144,7 +141,8 @@ public final class DuckDbDataset extends DescribedDataset {
             OptionalLong rows = parquetFiles == null ? OptionalLong.empty() : parquetRows(connection, parquetFiles);
             return new DuckDbDataset(engine, description, query, schema, rows);
         } catch (SQLException | IOException e) {
-            throw new IllegalArgumentException("DuckDB cannot read " + description + ": " + firstLine(e), e);
+            throw new IllegalArgumentException(
+                    "DuckDB cannot read " + description + ": " + SourceFailures.firstLine(e), e);
         }
     }
 
@@ -180,18 +178,8 @@ public final class DuckDbDataset extends DescribedDataset {
             Schema selected = new Schema(selection.fields(), schema.getCustomMetadata());
             return new QueryReader(allocator, selected, connection, statement, result, imported);
         } catch (SQLException | RuntimeException e) {
-            closeQuietly(result, statement, connection);
-            Optional<ErrorCode> cancelled = request.call().cancellation();
-            if (cancelled.isPresent()) {
-                throw new ArrowHttpException(
-                        cancelled.get(), "The query of dataset " + ClientText.quote(name()) + " was stopped");
-            }
-            String id = ErrorIds.next();
-            LOG.warn("DuckDB cannot run the query of dataset '{}' [{}]: {}", name(), id, firstLine(e));
-            throw new ArrowHttpException(
-                    ErrorCode.UNAVAILABLE,
-                    "Dataset " + ClientText.quote(name()) + " cannot be read now; tell the server's operators, quoting "
-                            + id);
+            SourceFailures.closeQuietly(result, statement, connection);
+            throw SourceFailures.openFailed(request, name(), e);
         }
     }
 
@@ -206,24 +194,5 @@ public final class DuckDbDataset extends DescribedDataset {
         } catch (SQLException e) {
             LOG.debug("Cancelling a DuckDB query failed: {}", e.getMessage());
         }
-    }
-
-    private static void closeQuietly(AutoCloseable... resources) {
-        for (AutoCloseable resource : resources) {
-            if (resource == null) {
-                continue;
-            }
-            try {
-                resource.close();
-            } catch (Exception e) {
-                LOG.debug("Closing after a failed DuckDB query: {}", e.getMessage());
-            }
-        }
-    }
-
-    private static String firstLine(Exception e) {
-        String message = Objects.toString(e.getMessage(), e.getClass().getSimpleName());
-        int end = message.indexOf('\n');
-        return end < 0 ? message : message.substring(0, end);
     }
 }

@@ -4,11 +4,10 @@ import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.dataset.DescribedDataset;
 import io.arrowhttp.dataset.Selection;
+import io.arrowhttp.dataset.SourceFailures;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
-import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.QueryParameters;
-import io.arrowhttp.server.ErrorIds;
 import io.arrowhttp.source.jdbc.internal.ArrowTypes;
 import io.arrowhttp.source.jdbc.internal.JdbcBatchReader;
 import io.arrowhttp.source.jdbc.internal.NamedSql;
@@ -23,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -158,7 +156,7 @@ public final class JdbcDataset extends DescribedDataset {
             return new JdbcDataset(description, schema, source, named, Map.copyOf(declared), batchRows, quote);
         } catch (SQLException e) {
             throw new IllegalArgumentException(
-                    "the database refuses the query of " + description + ": " + firstLine(e), e);
+                    "the database refuses the query of " + description + ": " + SourceFailures.firstLine(e), e);
         }
     }
 
@@ -218,21 +216,8 @@ public final class JdbcDataset extends DescribedDataset {
             Schema selected = new Schema(selection.fields(), schema().getCustomMetadata());
             return new JdbcBatchReader(allocator, selected, connection, statement, result, batches);
         } catch (SQLException | RuntimeException | IOException e) {
-            closeQuietly(result, statement, connection);
-            Optional<ErrorCode> cancelled = request.call().cancellation();
-            if (cancelled.isPresent()) {
-                throw new ArrowHttpException(
-                        cancelled.get(), "The query of dataset " + ClientText.quote(name()) + " was stopped");
-            }
-            if (e instanceof ArrowHttpException known) {
-                throw known;
-            }
-            String id = ErrorIds.next();
-            LOG.warn("The query of dataset '{}' failed [{}]: {}", name(), id, firstLine(e));
-            throw new ArrowHttpException(
-                    ErrorCode.UNAVAILABLE,
-                    "Dataset " + ClientText.quote(name()) + " cannot be read now; tell the server's operators, quoting "
-                            + id);
+            SourceFailures.closeQuietly(result, statement, connection);
+            throw SourceFailures.openFailed(request, name(), e);
         }
     }
 
@@ -288,30 +273,11 @@ public final class JdbcDataset extends DescribedDataset {
         }
     }
 
-    private static void closeQuietly(AutoCloseable... resources) {
-        for (AutoCloseable resource : resources) {
-            if (resource == null) {
-                continue;
-            }
-            try {
-                resource.close();
-            } catch (Exception e) {
-                LOG.debug("Closing after a failed JDBC query: {}", e.getMessage());
-            }
-        }
-    }
-
     private static String stripSemicolons(String sql) {
         String trimmed = sql.strip();
         while (trimmed.endsWith(";")) {
             trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
         }
         return trimmed;
-    }
-
-    private static String firstLine(Exception e) {
-        String message = Objects.toString(e.getMessage(), e.getClass().getSimpleName());
-        int end = message.indexOf('\n');
-        return end < 0 ? message : message.substring(0, end);
     }
 }
