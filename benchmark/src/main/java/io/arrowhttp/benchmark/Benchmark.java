@@ -87,6 +87,7 @@ public final class Benchmark implements Callable<Integer> {
         commandLine.addSubcommand("soak", new SoakCommand());
         commandLine.addSubcommand("files", new FilesBenchmark());
         commandLine.addSubcommand("jdbc", new JdbcBenchmark());
+        commandLine.addSubcommand("trino", new TrinoBenchmark());
         System.exit(commandLine.execute(args));
     }
 

@@ -243,13 +243,8 @@ final class FilesBenchmark implements Callable<Integer> {
             List<Double> gbps = list.stream()
                     .map(run -> run.transfer().gigabytesPerSecond())
                     .toList();
-            List<Double> mrows = list.stream()
-                    .map(run -> run.transfer().rowsPerSecond() / 1e6)
-                    .toList();
-            List<Double> cpu = list.stream()
-                    .filter(run -> run.serverCpuNanos() >= 0 && run.transfer().bytes() > 0)
-                    .map(run -> run.serverCpuNanos() / 1e9 / (run.transfer().bytes() / 1e9))
-                    .toList();
+            List<Double> mrows = RowsTable.millionRowsPerSecond(list);
+            List<Double> cpu = RowsTable.serverCpuSecondsPerGigabyte(list);
             out.append("| ")
                     .append(parts[0])
                     .append(" | ")

@@ -58,6 +58,8 @@ final class JdbcBenchmark implements Callable<Integer> {
     Path output;
 
     private static final String COLUMNS = "id, price, label, placed";
+    private static final String OURS = "arrowhttp | Java client, decoding";
+    private static final String DRIVER = "PostgreSQL JDBC driver in-process | ResultSet loop";
 
     private final Map<String, List<AlternatingRounds.Run>> results = new LinkedHashMap<>();
 
@@ -107,8 +109,8 @@ final class JdbcBenchmark implements Callable<Integer> {
                 try (ArrowHttpClient client = ArrowHttpClient.builder(base)
                         .readTimeout(Duration.ofMinutes(5))
                         .build()) {
-                    cases.put("arrowhttp | Java client, decoding", () -> Clients.decode(client, dataset));
-                    cases.put("PostgreSQL JDBC driver in-process | ResultSet loop", () -> resultSetLoop(postgres));
+                    cases.put(OURS, () -> Clients.decode(client, dataset));
+                    cases.put(DRIVER, () -> resultSetLoop(postgres));
                     cases.put("psql | \\copy to /dev/null", () -> psqlCopy(postgres));
                     results.putAll(AlternatingRounds.run(cases, warmup, runs, ours));
                 }
@@ -166,46 +168,17 @@ final class JdbcBenchmark implements Callable<Integer> {
     }
 
     private String markdown(long serverRss) {
-        StringBuilder out = new StringBuilder();
-        out.append(String.format(
-                Locale.ROOT,
-                "JDBC benchmark of %s: PostgreSQL 15, %d rows of (bigint, double, text, timestamp); %d cores, %s%n%n",
-                LocalDate.now(),
-                rows,
-                Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.vm.name") + " " + System.getProperty("java.version")));
-        out.append("| reader | how | million rows/s, median (min to max) | server CPU s per GB, median | runs |\n");
-        out.append("| --- | --- | --- | --- | --- |\n");
-        results.forEach((name, list) -> {
-            String[] parts = name.split(" \\| ");
-            List<Double> mrows = list.stream()
-                    .map(run -> run.transfer().rowsPerSecond() / 1e6)
-                    .toList();
-            List<Double> cpu = list.stream()
-                    .filter(run -> run.serverCpuNanos() >= 0 && run.transfer().bytes() > 0)
-                    .map(run -> run.serverCpuNanos() / 1e9 / (run.transfer().bytes() / 1e9))
-                    .toList();
-            out.append("| ").append(parts[0]).append(" | ").append(parts[1]);
-            out.append(" | ").append(Benchmark.Report.stats(mrows, "%.2f"));
-            out.append(" | ")
-                    .append(cpu.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f", Benchmark.Report.median(cpu)));
-            out.append(" | ").append(list.size()).append(" |\n");
-        });
-        out.append(String.format(Locale.ROOT, "%nPeak RSS of the server (-Xmx256m): %d MiB%n", serverRss >> 20));
-        List<AlternatingRounds.Run> ours = results.get("arrowhttp | Java client, decoding");
-        List<AlternatingRounds.Run> driver = results.get("PostgreSQL JDBC driver in-process | ResultSet loop");
-        if (ours != null && driver != null) {
-            double ratio = Benchmark.Report.median(ours.stream()
-                            .map(run -> run.transfer().rowsPerSecond())
-                            .toList())
-                    / Benchmark.Report.median(driver.stream()
-                            .map(run -> run.transfer().rowsPerSecond())
-                            .toList());
-            out.append(String.format(
-                    Locale.ROOT,
-                    "%nRatio (medians): rows/s through arrowhttp to the decoding client / the driver's ResultSet loop: %.2f%n",
-                    ratio));
-        }
-        return out.toString();
+        return RowsTable.markdown(
+                String.format(
+                        Locale.ROOT,
+                        "JDBC benchmark of %s: PostgreSQL 15, %d rows of (bigint, double, text, timestamp); %d cores, %s",
+                        LocalDate.now(),
+                        rows,
+                        Runtime.getRuntime().availableProcessors(),
+                        System.getProperty("java.vm.name") + " " + System.getProperty("java.version")),
+                results,
+                serverRss,
+                OURS,
+                DRIVER);
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -17,38 +18,8 @@ class BenchmarkSmokeIT {
 
     @Test
     void harnessMeasuresEveryCaseAndStopsItsServers() throws Exception {
-        Path work = Path.of("target", "smoke");
-        Path table = work.resolve("results.md");
-        Files.createDirectories(work);
-        Files.deleteIfExists(table);
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                System.getProperty("arrowhttp.benchmark.jar"),
-                "--rows",
-                "100000",
-                "--runs",
-                "1",
-                "--warmup",
-                "0",
-                "--concurrency",
-                "1,2",
-                "--server-jar",
-                System.getProperty("arrowhttp.server.jar"),
-                "--work",
-                work.toString(),
-                "--output",
-                table.toString());
-        Path log = work.resolve("harness.log");
-        Process harness = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        assertTrue(harness.waitFor(5, TimeUnit.MINUTES), "the harness ran for more than 5 minutes");
-        String output = Files.readString(log);
-        assertEquals(0, harness.exitValue(), output);
-
-        String results = Files.readString(table);
+        String results =
+                runHarness("smoke", 5, "--rows", "100000", "--runs", "1", "--warmup", "0", "--concurrency", "1,2");
         assertTrue(results.contains("| arrowhttp | bytes |"), results);
         assertTrue(results.contains("| arrowhttp | Java client, decoding |"), results);
         assertTrue(results.contains("| Arrow Flight DoGet | Flight client, decoding |"), results);
@@ -57,120 +28,89 @@ class BenchmarkSmokeIT {
         if (Files.isExecutable(Path.of("/usr/sbin/nginx"))) {
             assertTrue(results.contains("| nginx static file | Java client, decoding |"), results);
         }
-        assertTrue(harness.descendants().noneMatch(ProcessHandle::isAlive), "a server outlived the harness");
     }
 
     @Test
     void filesBenchmarkMeasuresEveryFormatAgainstItsBaseline() throws Exception {
-        Path work = Path.of("target", "files-smoke");
-        Path table = work.resolve("files.md");
-        Files.createDirectories(work);
-        Files.deleteIfExists(table);
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                System.getProperty("arrowhttp.benchmark.jar"),
-                "files",
-                "--rows",
-                "200000",
-                "--csv-rows",
-                "50000",
-                "--runs",
-                "1",
-                "--warmup",
-                "0",
-                "--server-jar",
-                System.getProperty("arrowhttp.server.jar"),
-                "--work",
-                work.toString(),
-                "--output",
-                table.toString());
-        Path log = work.resolve("harness.log");
-        Process harness = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        assertTrue(harness.waitFor(5, TimeUnit.MINUTES), "the files benchmark ran for more than 5 minutes");
-        String output = Files.readString(log);
-        assertEquals(0, harness.exitValue(), output);
-        String results = Files.readString(table);
+        String results = runHarness(
+                "files-smoke", 5, "files", "--rows", "200000", "--csv-rows", "50000", "--runs", "1", "--warmup", "0");
         assertTrue(results.contains("| arrowhttp | Arrow file | bytes |"), results);
         assertTrue(results.contains("Parquet, rows/s: arrowhttp to the decoding client / DuckDB in-process"), results);
         assertTrue(results.contains("CSV, rows/s: arrowhttp to the decoding client / DuckDB in-process"), results);
         if (Files.isExecutable(Path.of("/usr/sbin/nginx"))) {
             assertTrue(results.contains("Arrow file, bytes: arrowhttp / nginx sendfile"), results);
         }
-        assertTrue(harness.descendants().noneMatch(ProcessHandle::isAlive), "a server outlived the harness");
     }
 
     @Test
     void jdbcBenchmarkComparesAPostgresDatasetWithTheDriversOwnLoop() throws Exception {
-        Path work = Path.of("target", "jdbc-smoke");
-        Path table = work.resolve("jdbc.md");
-        Files.createDirectories(work);
-        Files.deleteIfExists(table);
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                System.getProperty("arrowhttp.benchmark.jar"),
-                "jdbc",
-                "--rows",
-                "50000",
+        String results = runHarness("jdbc-smoke", 5, "jdbc", "--rows", "50000", "--runs", "1", "--warmup", "0");
+        assertTrue(results.contains("| arrowhttp | Java client, decoding |"), results);
+        assertTrue(results.contains("| psql | \\copy to /dev/null |"), results);
+        assertTrue(results.contains("the driver's ResultSet loop:"), results);
+    }
+
+    @Test
+    void trinoBenchmarkReadsEveryRowThroughTheServerAndTheDriver() throws Exception {
+        String results = runHarness(
+                "trino-smoke",
+                6,
+                "trino",
+                "--scale",
+                "tiny",
                 "--runs",
                 "1",
                 "--warmup",
                 "0",
-                "--server-jar",
-                System.getProperty("arrowhttp.server.jar"),
-                "--work",
-                work.toString(),
-                "--output",
-                table.toString());
-        Path log = work.resolve("harness.log");
-        Process harness = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        assertTrue(harness.waitFor(5, TimeUnit.MINUTES), "the JDBC benchmark ran for more than 5 minutes");
-        String output = Files.readString(log);
-        assertEquals(0, harness.exitValue(), output);
-        String results = Files.readString(table);
-        assertTrue(results.contains("| arrowhttp | Java client, decoding |"), results);
-        assertTrue(results.contains("| psql | \\copy to /dev/null |"), results);
+                "--trino-archive",
+                System.getProperty("trino.archive"),
+                "--trino-driver",
+                System.getProperty("trino.driver"));
+        // tpch.tiny.lineitem has 60,175 rows: both readers must have read all of them.
+        assertTrue(results.contains("| arrowhttp | Java client, decoding | 60,175 |"), results);
+        assertTrue(results.contains("| Trino JDBC driver in-process | ResultSet loop | 60,175 |"), results);
         assertTrue(results.contains("the driver's ResultSet loop:"), results);
-        assertTrue(harness.descendants().noneMatch(ProcessHandle::isAlive), "a server outlived the harness");
     }
 
     @Test
     void soakRunsMixedHostileTrafficAndTheServerEndsIdle() throws Exception {
-        Path work = Path.of("target", "soak-smoke");
-        Path table = work.resolve("soak.md");
-        Files.createDirectories(work);
-        Files.deleteIfExists(table);
-        List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                System.getProperty("arrowhttp.benchmark.jar"),
-                "soak",
-                "--seconds",
-                "8",
-                "--server-jar",
-                System.getProperty("arrowhttp.server.jar"),
-                "--work",
-                work.toString(),
-                "--output",
-                table.toString());
-        Path log = work.resolve("soak.log");
-        Process soak = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        assertTrue(soak.waitFor(3, TimeUnit.MINUTES), "the soak ran for more than 3 minutes");
-        assertEquals(0, soak.exitValue(), Files.readString(log));
-        String results = Files.readString(table);
+        String results = runHarness("soak-smoke", 3, "soak", "--seconds", "8");
         assertTrue(results.contains("- Arrow memory held after the traffic: 0 bytes"), results);
         assertTrue(results.contains("- /status errors: 0"), results);
         assertTrue(results.contains("| wrong password |"), results);
-        assertTrue(soak.descendants().noneMatch(ProcessHandle::isAlive), "the server outlived the soak");
+    }
+
+    /**
+     * Runs the benchmark jar with {@code arguments}, the server jar, a work folder of its own and
+     * an output file, for at most {@code minutes}; checks that it succeeded and left no server
+     * running, and returns the Markdown it wrote.
+     */
+    private static String runHarness(String work, int minutes, String... arguments) throws Exception {
+        Path folder = Files.createDirectories(Path.of("target", work));
+        Path table = folder.resolve("results.md");
+        Files.deleteIfExists(table);
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                System.getProperty("arrowhttp.benchmark.jar")));
+        command.addAll(List.of(arguments));
+        command.addAll(List.of(
+                "--server-jar",
+                System.getProperty("arrowhttp.server.jar"),
+                "--work",
+                folder.toString(),
+                "--output",
+                table.toString()));
+        Path log = folder.resolve("harness.log");
+        Process harness = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        assertTrue(
+                harness.waitFor(minutes, TimeUnit.MINUTES),
+                "ran for more than " + minutes + " minutes: " + String.join(" ", arguments));
+        assertEquals(0, harness.exitValue(), Files.readString(log));
+        assertTrue(harness.descendants().noneMatch(ProcessHandle::isAlive), "a server outlived the harness");
+        return Files.readString(table);
     }
 }

@@ -57,6 +57,12 @@ public final class Main implements Callable<Integer> {
                     + "(or arrowhttp.config); see docs/catalog.md.")
     Path catalogFile;
 
+    @Option(
+            names = "--drivers",
+            description = "Load the JDBC drivers in the jars of this folder, for databases other than"
+                    + " PostgreSQL (or arrowhttp.drivers); see docs/databases.md.")
+    Path driverFolder;
+
     @Option(names = "--tls-cert", description = "Serve HTTPS with this PEM certificate chain (with --tls-key).")
     Path tlsCertificate;
 
@@ -163,6 +169,21 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             System.err.println("arrowhttp cannot start: " + e.getMessage());
             return 2;
+        }
+        Path drivers = driverFolder != null
+                ? driverFolder
+                : Optional.ofNullable(System.getProperty("arrowhttp.drivers"))
+                        .map(Path::of)
+                        .orElse(null);
+        if (drivers != null) {
+            try {
+                Logger.getLogger(Main.class.getName())
+                        .info("JDBC drivers from " + drivers + ": "
+                                + String.join(", ", DriverFolder.register(drivers)));
+            } catch (IllegalArgumentException | IOException e) {
+                System.err.println("arrowhttp cannot start: " + e.getMessage());
+                return 2;
+            }
         }
         TlsOptions tls;
         try {

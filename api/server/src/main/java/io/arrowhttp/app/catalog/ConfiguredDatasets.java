@@ -249,6 +249,7 @@ public final class ConfiguredDatasets implements AutoCloseable {
                 parameters.add(new QueryParameter(
                         parameter.name(), ParameterType.named(parameter.type()), parameter.defaultValue()));
             }
+            requireDriver(jdbc.url());
             HikariConfig config = new HikariConfig();
             config.setPoolName("arrowhttp-" + entry.name());
             config.setJdbcUrl(jdbc.url());
@@ -277,6 +278,23 @@ public final class ConfiguredDatasets implements AutoCloseable {
                     entry.sql(),
                     parameters,
                     entry.batchRows() == null ? JdbcDataset.DEFAULT_BATCH_ROWS : entry.batchRows());
+        }
+
+        /**
+         * Names the missing driver rather than the pool's "no suitable driver". Only the URL's
+         * scheme is shown: the rest may hold a password.
+         */
+        private static void requireDriver(String url) {
+            try {
+                DriverManager.getDriver(url);
+            } catch (SQLException e) {
+                int subprotocolEnd = url.indexOf(':', "jdbc:".length());
+                String scheme =
+                        url.startsWith("jdbc:") && subprotocolEnd > 0 ? url.substring(0, subprotocolEnd + 1) : "";
+                throw new IllegalStateException("no JDBC driver takes '" + scheme + "' URLs: add the driver's jar"
+                        + " (the standalone server's --drivers folder, or the container's lib folder for the war;"
+                        + " see docs/databases.md)");
+            }
         }
 
         private static String rootMessage(Throwable e) {

@@ -107,6 +107,24 @@ class JdbcCatalogTest {
     }
 
     @Test
+    void aDatabaseWithoutADriverStopsTheStartNamingItsSchemeButNotTheUrl() throws IOException {
+        Path catalog = write("no-driver.yaml", """
+                datasets:
+                  - name: sales
+                    jdbc: {url: "jdbc:nosuchdb://127.0.0.1:1/sales?password=in-the-url-4711", user: sales}
+                    sql: "SELECT id FROM sales"
+                """);
+        ConfigurationException refused =
+                assertThrows(ConfigurationException.class, () -> ConfiguredDatasets.load(catalog, null, Map.of()));
+        String message = refused.getMessage();
+        assertTrue(
+                message.startsWith(catalog + ":2: dataset 'sales': no JDBC driver takes 'jdbc:nosuchdb:' URLs"),
+                message);
+        assertTrue(message.contains("--drivers"), message);
+        assertFalse(message.contains("in-the-url-4711"), message);
+    }
+
+    @Test
     void aQueryParameterThatIsNotDeclaredStopsTheStartNamingIt() throws IOException {
         Path catalog = write("undeclared.yaml", """
                 datasets:

@@ -17,11 +17,13 @@ import java.util.stream.Stream;
  * A Trino 476 server (coordinator that also works) on 127.0.0.1 and a free port, with the
  * {@code tpch} connector as its only catalog, run by Trino's own launcher on the Java 25 Trino
  * needs; stopped by {@link #close()}. Its installation is unpacked from the archive Maven resolves
- * ({@code trino.archive}); its configuration and data go to a temporary folder.
+ * ({@code trino.archive}); its configuration and data go to a temporary folder. Public for the
+ * benchmark harness, which measures a Trino dataset against Trino's own driver.
  */
-final class TrinoServer implements AutoCloseable {
+public final class TrinoServer implements AutoCloseable {
 
-    static final String USER = "arrowhttp";
+    /** The user the tests and the benchmark connect as; the server checks no password. */
+    public static final String USER = "arrowhttp";
 
     private final Process process;
     private final Path folder;
@@ -33,11 +35,19 @@ final class TrinoServer implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts Trino and waits, at most three minutes, until it runs queries. */
+    /** Starts Trino from the archive and folder Maven's test configuration names. */
     static TrinoServer start() throws IOException, InterruptedException {
-        Path home = unpack(
+        return start(
                 Path.of(System.getProperty("trino.archive", "")),
                 Path.of(System.getProperty("trino.dir", "target/trino")));
+    }
+
+    /**
+     * Starts Trino from {@code archive} ({@code io.trino:trino-server:476:tar.gz}), unpacked once
+     * into {@code unpackInto}, and waits, at most three minutes, until it runs queries.
+     */
+    public static TrinoServer start(Path archive, Path unpackInto) throws IOException, InterruptedException {
+        Path home = unpack(archive, unpackInto);
         Path java = Path.of(System.getProperty("trino.java.home", "/usr/lib/jvm/temurin-25-jdk-amd64"));
         if (!Files.isExecutable(java.resolve("bin/java"))) {
             throw new IllegalStateException("Trino needs Java 25 at " + java);
@@ -106,8 +116,8 @@ final class TrinoServer implements AutoCloseable {
             return home;
         }
         if (!Files.isRegularFile(archive)) {
-            throw new IllegalStateException("Trino's archive is not at '" + archive + "': run through Maven, which"
-                    + " resolves io.trino:trino-server:tar.gz");
+            throw new IllegalStateException("Trino's archive is not at '" + archive + "': let Maven download it,"
+                    + " with 'mvn dependency:get -Dartifact=io.trino:trino-server:476:tar.gz' or by running the tests");
         }
         Files.createDirectories(into);
         Process tar = new ProcessBuilder(
@@ -146,7 +156,8 @@ final class TrinoServer implements AutoCloseable {
         }
     }
 
-    String jdbcUrl(String catalogAndSchema) {
+    /** The URL of Trino's JDBC driver for {@code catalogAndSchema}, such as {@code tpch/sf1}. */
+    public String jdbcUrl(String catalogAndSchema) {
         return "jdbc:trino://127.0.0.1:" + port + "/" + catalogAndSchema;
     }
 
