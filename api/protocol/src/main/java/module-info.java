@@ -4,6 +4,8 @@ module io.arrowhttp.protocol {
     requires transitive com.fasterxml.jackson.databind;
     requires transitive org.apache.arrow.vector;
     requires transitive org.apache.arrow.memory.core;
+    requires org.apache.arrow.compression;
+    requires org.lz4.java;
 
     exports io.arrowhttp.protocol;
     exports io.arrowhttp.runtime;

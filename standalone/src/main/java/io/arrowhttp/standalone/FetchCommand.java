@@ -2,6 +2,7 @@ package io.arrowhttp.standalone;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.arrowhttp.client.ArrowHttpClient;
+import io.arrowhttp.client.Compression;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
 import io.arrowhttp.protocol.ArrowHttpException;
@@ -50,6 +51,12 @@ final class FetchCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress line, even on a terminal.")
     boolean noProgress;
 
+    @Option(
+            names = "--compression",
+            description = "Ask for compressed data: zstd or lz4 (Arrow IPC buffers), http-zstd, br or gzip"
+                    + " (HTTP content coding).")
+    String compression;
+
     private final PrintStream out;
 
     FetchCommand(PrintStream out) {
@@ -61,6 +68,14 @@ final class FetchCommand implements Callable<Integer> {
         GetOptions options = GetOptions.defaults();
         if (timeoutSeconds != null) {
             options.timeout(Duration.ofMillis((long) (timeoutSeconds * 1000)));
+        }
+        if (compression != null) {
+            try {
+                options.compression(Compression.ofOption(compression));
+            } catch (IllegalArgumentException unknown) {
+                System.err.println("fetch failed: " + unknown.getMessage());
+                return 2;
+            }
         }
         boolean progress = !noProgress && System.console() != null;
         long start = System.nanoTime();
@@ -102,6 +117,8 @@ final class FetchCommand implements Callable<Integer> {
                     .ifPresent(text -> out.print("-- Text Message:\n" + text + "-- End of Text Message --\n"));
             stream.status().ifPresent(status -> out.println("-- Status: " + status));
             out.printf(Locale.ROOT, "Parsed %d records in %d batch(es)%n", rows, batches);
+            out.println("Compression: "
+                    + stream.compression().map(Compression::option).orElse("none"));
             out.printf(
                     Locale.ROOT,
                     "%d bytes in %.3f seconds, %s%n",

@@ -140,6 +140,26 @@ class ServerJarIT {
     }
 
     @Test
+    void fetchCommandAsksForEachCompressionAndSaysWhatItGot() throws Exception {
+        for (String compression : new String[] {"zstd", "lz4", "http-zstd", "br", "gzip"}) {
+            Result fetch = run(
+                    "-jar",
+                    jar().toString(),
+                    "fetch",
+                    "--no-progress",
+                    "--compression",
+                    compression,
+                    base.resolve("datasets/tickers?rows=100000").toString());
+            assertEquals(0, fetch.exitCode(), fetch.output());
+            assertTrue(fetch.output().contains("Parsed 100000 records"), fetch.output());
+            assertTrue(fetch.output().contains("Compression: " + compression + "\n"), fetch.output());
+        }
+        Result unknown = run("-jar", jar().toString(), "fetch", "--compression", "snappy", base.toString());
+        assertEquals(2, unknown.exitCode());
+        assertTrue(unknown.output().contains("use zstd or lz4 (Arrow IPC buffers)"), unknown.output());
+    }
+
+    @Test
     void fetchCommandReportsARefusalWithItsCode() throws Exception {
         Result fetch = run(
                 "-jar",

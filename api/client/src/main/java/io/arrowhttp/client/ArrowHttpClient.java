@@ -1,5 +1,6 @@
 package io.arrowhttp.client;
 
+import io.arrowhttp.client.internal.ContentDecoding;
 import io.arrowhttp.client.internal.ContentType;
 import io.arrowhttp.client.internal.CountingInputStream;
 import io.arrowhttp.client.internal.HttpExchange;
@@ -158,7 +159,18 @@ public final class ArrowHttpClient implements AutoCloseable {
         if (timeout != null) {
             extra.putSingle(HeaderNames.REQUEST_TIMEOUT, String.format(Locale.ROOT, "%.3f", timeout.toNanos() / 1e9));
         }
-        HttpExchange exchange = send(uri, "GET", ArrowMediaTypes.MULTIPART_MIXED, extra, null);
+        String accept = ArrowMediaTypes.MULTIPART_MIXED;
+        Compression compression = options.compressionOrNull();
+        if (compression != null && compression.ipcCodec() != null) {
+            // The Arrow range names the codecs of the multipart response's Arrow part; its lower
+            // quality keeps multipart the type chosen.
+            accept += ", " + ArrowMediaTypes.ARROW_STREAM + "; " + ArrowMediaTypes.CODECS + "=\""
+                    + compression.ipcCodec().token() + "\"; q=0.5";
+        } else if (compression != null) {
+            extra.putSingle(
+                    HttpHeaders.ACCEPT_ENCODING, compression.contentCoding().token());
+        }
+        HttpExchange exchange = send(uri, "GET", accept, extra, null);
         // The server ends a late response itself and says so in the status part; the local timer,
         // a little later, covers a server that does not.
         AtomicBoolean timedOutHere = new AtomicBoolean();
@@ -186,8 +198,16 @@ public final class ArrowHttpClient implements AutoCloseable {
                         + exchange.header(HttpHeaders.CONTENT_TYPE));
             }
             CountingInputStream counted = new CountingInputStream(exchange.body());
-            InputStream body = new BufferedInputStream(counted, BUFFER_BYTES);
-            return new DatasetStream(body, boundary, allocator, stop, timedOutHere::get, counted::count);
+            InputStream body = new BufferedInputStream(
+                    ContentDecoding.decode(exchange.header(HttpHeaders.CONTENT_ENCODING), counted), BUFFER_BYTES);
+            return new DatasetStream(
+                    body,
+                    boundary,
+                    allocator,
+                    stop,
+                    timedOutHere::get,
+                    counted::count,
+                    exchange.header(HttpHeaders.CONTENT_ENCODING));
         } catch (IOException | RuntimeException e) {
             stop.run();
             throw e;

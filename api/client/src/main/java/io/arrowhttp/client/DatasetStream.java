@@ -1,12 +1,17 @@
 package io.arrowhttp.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.arrowhttp.client.internal.ContentType;
 import io.arrowhttp.client.internal.InputStreamChannel;
 import io.arrowhttp.client.internal.MultipartReader;
 import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ArrowMediaTypes;
+import io.arrowhttp.protocol.ContentCoding;
 import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.protocol.IpcCodec;
 import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.StreamStatus;
+import io.arrowhttp.runtime.BufferCodecs;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +48,7 @@ public final class DatasetStream implements Closeable {
     private final BooleanSupplier timedOutHere;
     private final LongSupplier bytesReceived;
     private final JsonNode metadata;
+    private final Compression compression;
     private final Reader reader;
     private final AtomicBoolean closed = new AtomicBoolean();
     private String footnotes;
@@ -54,7 +60,8 @@ public final class DatasetStream implements Closeable {
             BufferAllocator allocator,
             Runnable disconnect,
             BooleanSupplier timedOutHere,
-            LongSupplier bytesReceived)
+            LongSupplier bytesReceived,
+            String contentEncoding)
             throws IOException {
         this.body = body;
         this.disconnect = disconnect;
@@ -67,8 +74,39 @@ public final class DatasetStream implements Closeable {
         if (parts.finished()) {
             throw new IOException("The response has no Arrow part");
         }
-        expect(parts.nextPartHeaders(), "application/vnd.apache.arrow.stream");
+        Map<String, String> arrowHeaders = parts.nextPartHeaders();
+        expect(arrowHeaders, "application/vnd.apache.arrow.stream");
+        this.compression = compressionOf(contentEncoding, arrowHeaders.get("content-type"));
         this.reader = new Reader(body, allocator);
+    }
+
+    /**
+     * The compression the server chose, from the response's {@code Content-Encoding} and the
+     * Arrow part's {@code codecs}; empty when the data came uncompressed.
+     */
+    public Optional<Compression> compression() {
+        return Optional.ofNullable(compression);
+    }
+
+    private static Compression compressionOf(String contentEncoding, String arrowType) {
+        if (contentEncoding != null) {
+            for (Compression each : Compression.values()) {
+                if (each.contentCoding() != null
+                        && ContentCoding.of(contentEncoding).orElse(null) == each.contentCoding()) {
+                    return each;
+                }
+            }
+        }
+        ContentType type = ContentType.parse(arrowType);
+        String codec = type == null ? null : type.parameters().get(ArrowMediaTypes.CODECS);
+        if (codec != null) {
+            for (Compression each : Compression.values()) {
+                if (each.ipcCodec() != null && IpcCodec.of(codec).orElse(null) == each.ipcCodec()) {
+                    return each;
+                }
+            }
+        }
+        return null;
     }
 
     /** The JSON metadata part. */
@@ -181,7 +219,8 @@ public final class DatasetStream implements Closeable {
         private boolean ended;
 
         Reader(InputStream in, BufferAllocator allocator) {
-            super(new InputStreamChannel(in), allocator);
+            // Arrow's codecs decode batches whose buffers the server compressed; others pass as they are.
+            super(new InputStreamChannel(in), allocator, BufferCodecs.INSTANCE);
         }
 
         @Override

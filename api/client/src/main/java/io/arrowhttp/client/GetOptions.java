@@ -13,6 +13,7 @@ public final class GetOptions {
     private boolean footnotes;
     private boolean status;
     private Duration timeout;
+    private Compression compression;
 
     public static GetOptions defaults() {
         return new GetOptions();
@@ -46,6 +47,16 @@ public final class GetOptions {
         }
         this.timeout = timeout;
         return this;
+    }
+
+    /** Asks for compressed data; see {@link Compression}. None by default. */
+    public GetOptions compression(Compression compression) {
+        this.compression = Objects.requireNonNull(compression, "compression");
+        return this;
+    }
+
+    Compression compressionOrNull() {
+        return compression;
     }
 
     Map<String, String> parameters() {

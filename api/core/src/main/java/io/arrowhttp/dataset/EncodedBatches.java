@@ -1,7 +1,9 @@
 package io.arrowhttp.dataset;
 
+import io.arrowhttp.protocol.IpcCodec;
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
+import java.util.Optional;
 
 /**
  * An {@link org.apache.arrow.vector.ipc.ArrowReader} whose record batches are stored already
@@ -10,11 +12,24 @@ import java.nio.channels.WritableByteChannel;
  * {@code loadNextBatch} and encoding it again. A dataset returns such a reader from
  * {@link Dataset#open} when a request asks for data exactly as stored (every column, every row).
  *
- * <p>The server calls {@link #writeOpening} once, then {@link #writeNextBatch} until it returns
- * -1, and writes the end-of-stream marker itself; it never mixes these calls with
- * {@code loadNextBatch} on the same reader. Closing the reader releases what these methods use.
+ * <p>The server asks {@link #bufferCodec()} first: the stored messages are copied only when their
+ * buffers are compressed as the client asked (usually: not at all); otherwise the reader is read
+ * with {@code loadNextBatch} and encoded again. When copying, it calls {@link #writeOpening} once,
+ * then {@link #writeNextBatch} until it returns -1, and writes the end-of-stream marker itself; it
+ * never mixes these calls with {@code loadNextBatch} on the same reader. Closing the reader
+ * releases what these methods use.
  */
 public interface EncodedBatches {
+
+    /**
+     * The codec the stored record batches' buffers are compressed with, or empty when they are not
+     * compressed. Every batch {@link #writeNextBatch} writes must use it.
+     *
+     * @throws IOException when the stored data cannot be read
+     */
+    default Optional<IpcCodec> bufferCodec() throws IOException {
+        return Optional.empty();
+    }
 
     /**
      * Writes the messages that open the stream to {@code target}: the schema message, then every

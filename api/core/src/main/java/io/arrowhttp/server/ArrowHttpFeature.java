@@ -8,6 +8,7 @@ import io.arrowhttp.internal.provider.ArrowStreamBodyWriter;
 import io.arrowhttp.internal.provider.ArrowStreamReleaseFilter;
 import io.arrowhttp.internal.provider.AuthenticationFilter;
 import io.arrowhttp.internal.provider.ClientAddressFilter;
+import io.arrowhttp.internal.provider.CompressionFilter;
 import io.arrowhttp.internal.provider.CorsFilter;
 import io.arrowhttp.internal.provider.MiddlewareCompletion;
 import io.arrowhttp.internal.provider.MiddlewareFilter;
@@ -153,6 +154,7 @@ public final class ArrowHttpFeature implements Feature {
         context.register(ArrowStreamBodyWriter.class);
         context.register(MultipartHeadersFilter.class);
         context.register(AcceptHeaderFilter.class);
+        context.register(CompressionFilter.class);
         context.register(ArrowStreamReleaseFilter.class);
         context.register(StreamingResponseInterceptor.class);
         context.register(ArrowHttpExceptionMapper.class);

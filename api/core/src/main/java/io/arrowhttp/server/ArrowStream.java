@@ -2,8 +2,11 @@ package io.arrowhttp.server;
 
 import io.arrowhttp.dataset.EncodedBatches;
 import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.FailureMarker;
+import io.arrowhttp.protocol.IpcCodec;
+import io.arrowhttp.runtime.BufferCodecs;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,6 +20,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.ipc.message.IpcOption;
 
 /**
  * An Arrow IPC stream to send: the entity of the Arrow part of a multipart response, or of a bare
@@ -69,6 +73,7 @@ public final class ArrowStream implements Closeable {
     private boolean bodyStarted;
     private volatile RuntimeException deferredFailure;
     private volatile Consumer<StreamOutcome> endListener = outcome -> {};
+    private volatile IpcCodec bufferCodec;
 
     private ArrowStream(ArrowReader reader, BufferAllocator allocator, CallContext call) {
         this.reader = Objects.requireNonNull(reader, "reader");
@@ -112,6 +117,28 @@ public final class ArrowStream implements Closeable {
     public ArrowStream onEnd(Consumer<StreamOutcome> listener) {
         this.endListener = Objects.requireNonNull(listener, "listener");
         return this;
+    }
+
+    /**
+     * Compresses the record batches' buffers with {@code codec}, as the Arrow format allows. Call
+     * it before the stream is written, and label the response with the codec
+     * ({@link ArrowMediaTypes#arrowStream(IpcCodec)}): a reader cannot tell otherwise, and the
+     * Arrow JavaScript library cannot decode it. {@link ArrowHttpFeature} does both for its
+     * datasets when the client asks; a resource of your own that returns an {@code ArrowStream}
+     * gets the same through the feature when it declares {@code @Produces} of the Arrow stream or
+     * multipart type.
+     */
+    public ArrowStream compressBuffers(IpcCodec codec) {
+        if (written.get()) {
+            throw new IllegalStateException("The stream is being written; choose its compression before");
+        }
+        this.bufferCodec = Objects.requireNonNull(codec, "codec");
+        return this;
+    }
+
+    /** The codec of the buffers, or empty when they are sent uncompressed. */
+    public Optional<IpcCodec> bufferCodec() {
+        return Optional.ofNullable(bufferCodec);
     }
 
     /** How the stream ended; empty until it has been closed. */
@@ -171,7 +198,6 @@ public final class ArrowStream implements Closeable {
         }
     }
 
-    /** Records a producer failure; returns true when it is to be reported in band instead of thrown. */
     /**
      * The failure to report for a producer's: a source stopped by the call's cancellation (a
      * statement cancelled at the deadline) fails with an exception of its own, and the cause to
@@ -189,6 +215,7 @@ public final class ArrowStream implements Closeable {
         return failure;
     }
 
+    /** Records a producer failure; returns true when it is to be reported in band instead of thrown. */
     private boolean producerFailed(RuntimeException failure) {
         String id = ErrorIds.next();
         if (failure instanceof ArrowHttpException known) {
@@ -242,8 +269,9 @@ public final class ArrowStream implements Closeable {
         long chunks = 0;
         BatchStagingChannel staging = new BatchStagingChannel(INITIAL_STAGING_BYTES);
         BatchEncoder encoder = reader instanceof EncodedBatches stored
+                        && read(stored::bufferCodec).orElse(null) == bufferCodec
                 ? new StoredBatchEncoder(stored, staging)
-                : new ReencodingBatchEncoder(reader, staging);
+                : new ReencodingBatchEncoder(reader, staging, bufferCodec);
         try {
             encoder.start();
             boolean failedInBand = false;
@@ -308,17 +336,23 @@ public final class ArrowStream implements Closeable {
         void close();
     }
 
-    /** Decodes each batch with the reader and encodes it again with Arrow's stream writer. */
+    /**
+     * Decodes each batch with the reader and encodes it again with Arrow's stream writer, its
+     * buffers compressed when a codec is given.
+     */
     private static final class ReencodingBatchEncoder implements BatchEncoder {
 
         private final ArrowReader reader;
         private final VectorSchemaRoot root;
         private final ArrowStreamWriter writer;
 
-        ReencodingBatchEncoder(ArrowReader reader, BatchStagingChannel staging) {
+        ReencodingBatchEncoder(ArrowReader reader, BatchStagingChannel staging, IpcCodec codec) {
             this.reader = reader;
             this.root = read(reader::getVectorSchemaRoot);
-            this.writer = new ArrowStreamWriter(root, reader, staging);
+            this.writer = codec == null
+                    ? new ArrowStreamWriter(root, reader, staging)
+                    : new ArrowStreamWriter(
+                            root, reader, staging, IpcOption.DEFAULT, BufferCodecs.INSTANCE, codec.codecType());
         }
 
         @Override

@@ -26,6 +26,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * @param totalRecords rows of a request without parameters, or null when not known
  * @param totalBytes bytes of that Arrow stream, or null when not known
  * @param endpoints where to fetch it; fetching every endpoint gives the whole dataset
+ * @param compression what the server can compress the dataset with, or null from a server that
+ *     does not say
  */
 public record DatasetInfo(
         String name,
@@ -36,7 +38,8 @@ public record DatasetInfo(
 
         Long totalRecords,
         Long totalBytes,
-        List<Endpoint> endpoints) {
+        List<Endpoint> endpoints,
+        Compression compression) {
 
     public DatasetInfo {
         Objects.requireNonNull(name, "name");
@@ -52,6 +55,18 @@ public record DatasetInfo(
 
         public Endpoint {
             locations = List.copyOf(locations);
+        }
+    }
+
+    /**
+     * The compression a client may ask for: the IPC codecs for the {@code codecs} parameter, the
+     * content codings for {@code Accept-Encoding}, each in the server's order of preference.
+     */
+    public record Compression(List<String> ipcCodecs, List<String> contentCodings) {
+
+        public Compression {
+            ipcCodecs = List.copyOf(ipcCodecs);
+            contentCodings = List.copyOf(contentCodings);
         }
     }
 

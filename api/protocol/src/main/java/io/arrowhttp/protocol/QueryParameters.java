@@ -17,6 +17,12 @@ public final class QueryParameters {
     /** The most rows to send. */
     public static final String LIMIT = "limit";
 
+    /**
+     * The {@link IpcCodec}s the client decodes, comma-separated, for clients that cannot set
+     * {@code Accept}; it takes the place of the {@value ArrowMediaTypes#CODECS} parameter there.
+     */
+    public static final String CODECS = "codecs";
+
     private QueryParameters() {}
 
     /**

@@ -1,5 +1,6 @@
 package io.arrowhttp.internal.provider;
 
+import io.arrowhttp.internal.wire.HeaderSyntax;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
 import jakarta.annotation.Priority;
@@ -34,7 +35,7 @@ public final class AcceptHeaderFilter implements ContainerRequestFilter {
         List<String> accepted = new ArrayList<>();
         boolean any = false;
         for (String value : values) {
-            for (String range : splitOutsideQuotes(value, ',')) {
+            for (String range : HeaderSyntax.splitOutsideQuotes(value, ',')) {
                 if (range.isBlank()) {
                     continue;
                 }
@@ -65,7 +66,7 @@ public final class AcceptHeaderFilter implements ContainerRequestFilter {
 
     /** The value of the range's {@code q} parameter, or null when it has none. */
     private static String quality(String range) {
-        List<String> parameters = splitOutsideQuotes(range, ';');
+        List<String> parameters = HeaderSyntax.splitOutsideQuotes(range, ';');
         for (int i = 1; i < parameters.size(); i++) {
             String parameter = parameters.get(i).trim();
             int equals = parameter.indexOf('=');
@@ -79,28 +80,5 @@ public final class AcceptHeaderFilter implements ContainerRequestFilter {
             }
         }
         return null;
-    }
-
-    /** Splits at {@code separator} where it is not inside a quoted string. */
-    static List<String> splitOutsideQuotes(String text, char separator) {
-        List<String> pieces = new ArrayList<>();
-        StringBuilder piece = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == '\\' && quoted && i + 1 < text.length()) {
-                piece.append(c);
-                c = text.charAt(++i);
-            } else if (c == separator && !quoted) {
-                pieces.add(piece.toString());
-                piece.setLength(0);
-                continue;
-            }
-            piece.append(c);
-        }
-        pieces.add(piece.toString());
-        return pieces;
     }
 }

@@ -1,5 +1,7 @@
 package io.arrowhttp.internal.provider;
 
+import io.arrowhttp.internal.compression.ContentEncodingStream;
+import io.arrowhttp.internal.compression.ResponseCompression;
 import io.arrowhttp.internal.container.ResponseOutput;
 import io.arrowhttp.internal.container.ServerConnection;
 import io.arrowhttp.internal.container.StalledWrites;
@@ -89,6 +91,10 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
         Runnable stopWatchingWrites =
                 stalledWrites == null ? () -> {} : stalledWrites.watch(output, () -> endStalled(arrow, connection));
         try {
+            if (context.getProperty(ResponseCompression.PROPERTY) instanceof ResponseCompression compression
+                    && compression.contentCoding() != null) {
+                context.setOutputStream(ContentEncodingStream.wrap(compression.contentCoding(), output));
+            }
             context.proceed();
         } catch (IOException clientGone) {
             LOG.debug("Client went away after {}: {}", arrow.statistics(), clientGone.toString());

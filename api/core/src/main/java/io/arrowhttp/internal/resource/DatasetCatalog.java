@@ -1,6 +1,7 @@
 package io.arrowhttp.internal.resource;
 
 import io.arrowhttp.dataset.Dataset;
+import io.arrowhttp.internal.compression.OfferedCompression;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.DatasetInfo;
@@ -64,7 +65,8 @@ public final class DatasetCatalog {
                 dataset.schema(),
                 dataset.totalRecords().isPresent() ? dataset.totalRecords().getAsLong() : null,
                 dataset.totalBytes().isPresent() ? dataset.totalBytes().getAsLong() : null,
-                List.of(new DatasetInfo.Endpoint(List.of(location))));
+                List.of(new DatasetInfo.Endpoint(List.of(location))),
+                OfferedCompression.INFO);
     }
 
     public Collection<Dataset> all() {

@@ -7,6 +7,7 @@ import io.arrowhttp.dataset.Selection;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.runtime.BufferCodecs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -200,9 +201,10 @@ public final class ArrowFileDataset extends DescribedDataset {
     }
 
     private static ArrowReader reader(Format format, FileChannel channel, BufferAllocator allocator) {
+        // Files written compressed (Feather files from pandas are LZ4 by default) decode with Arrow's codecs.
         return format == Format.FILE
-                ? new ArrowFileReader(channel, allocator)
-                : new ArrowStreamReader(channel, allocator);
+                ? new ArrowFileReader(channel, allocator, BufferCodecs.INSTANCE)
+                : new ArrowStreamReader(channel, allocator, BufferCodecs.INSTANCE);
     }
 
     private static Format formatOf(Path file) {

@@ -1,6 +1,8 @@
 package io.arrowhttp.source.files;
 
 import io.arrowhttp.dataset.EncodedBatches;
+import io.arrowhttp.protocol.IpcCodec;
+import io.arrowhttp.runtime.BufferCodecs;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,6 +11,9 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.apache.arrow.flatbuf.BodyCompression;
+import org.apache.arrow.flatbuf.CompressionType;
 import org.apache.arrow.flatbuf.Message;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flatbuf.RecordBatch;
@@ -43,11 +48,26 @@ final class StoredFileReader extends ArrowFileReader implements EncodedBatches {
     private ArrowBuf copyBuffer;
     private List<ArrowBlock> batches;
     private int nextBatch;
+    private Optional<IpcCodec> bufferCodec;
 
     StoredFileReader(FileChannel file, BufferAllocator allocator) {
-        super(file, allocator);
+        super(file, allocator, BufferCodecs.INSTANCE);
         this.file = file;
         this.allocator = allocator;
+    }
+
+    /** The codec of the first record batch, which every batch copied must share. */
+    @Override
+    public Optional<IpcCodec> bufferCodec() throws IOException {
+        if (bufferCodec == null) {
+            List<ArrowBlock> blocks = getRecordBlocks();
+            bufferCodec = Optional.empty();
+            if (!blocks.isEmpty()) {
+                ArrowBlock first = blocks.get(0);
+                bufferCodec = codecOf(copy(first.getOffset(), first.getMetadataLength(), null));
+            }
+        }
+        return bufferCodec;
     }
 
     @Override
@@ -78,10 +98,17 @@ final class StoredFileReader extends ArrowFileReader implements EncodedBatches {
         }
         ArrowBlock block = batches.get(nextBatch++);
         ByteBuffer message = copy(block.getOffset(), blockLength(block), target);
+        if (!codecOf(message).equals(bufferCodec())) {
+            throw new IOException("The record batches of the file are compressed differently from one another;"
+                    + " rewrite it with one codec");
+        }
         return rowsOf(message);
     }
 
-    /** Reads {@code length} bytes at {@code position} into the copy buffer, checks, writes them. */
+    /**
+     * Reads {@code length} bytes at {@code position} into the copy buffer, checks, writes them to
+     * {@code target} unless it is null.
+     */
     private ByteBuffer copy(long position, long length, WritableByteChannel target) throws IOException {
         if (length < 8 || length > Integer.MAX_VALUE - 8) {
             throw new IOException("An IPC message of " + length + " bytes at " + position + " is not readable");
@@ -97,7 +124,7 @@ final class StoredFileReader extends ArrowFileReader implements EncodedBatches {
         if (view.getInt(0) != CONTINUATION) {
             throw new IOException("The IPC message at " + position + " lacks the continuation marker");
         }
-        while (view.hasRemaining()) {
+        while (target != null && view.hasRemaining()) {
             target.write(view);
         }
         view.rewind();
@@ -118,13 +145,32 @@ final class StoredFileReader extends ArrowFileReader implements EncodedBatches {
 
     /** The rows of a record batch message, from its flatbuffer header. */
     private static long rowsOf(ByteBuffer message) throws IOException {
+        return recordBatchOf(message).length();
+    }
+
+    /** The codec of a record batch message's buffers, from its flatbuffer header. */
+    private static Optional<IpcCodec> codecOf(ByteBuffer message) throws IOException {
+        BodyCompression compression = recordBatchOf(message).compression();
+        if (compression == null) {
+            return Optional.empty();
+        }
+        return switch (compression.codec()) {
+            case CompressionType.ZSTD -> Optional.of(IpcCodec.ZSTD);
+            case CompressionType.LZ4_FRAME -> Optional.of(IpcCodec.LZ4);
+            default ->
+                throw new IOException("A record batch uses compression codec " + compression.codec()
+                        + ", which this server does not know");
+        };
+    }
+
+    private static RecordBatch recordBatchOf(ByteBuffer message) throws IOException {
         int metadataLength = message.getInt(4);
         ByteBuffer metadata = message.slice(8, metadataLength).order(ByteOrder.LITTLE_ENDIAN);
         Message header = Message.getRootAsMessage(metadata);
         if (header.headerType() != MessageHeader.RecordBatch) {
             throw new IOException("A record batch block of the footer does not hold a record batch");
         }
-        return ((RecordBatch) header.header(new RecordBatch())).length();
+        return (RecordBatch) header.header(new RecordBatch());
     }
 
     private static long blockLength(ArrowBlock block) {

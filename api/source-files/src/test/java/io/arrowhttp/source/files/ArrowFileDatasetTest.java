@@ -8,12 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arrowhttp.client.ArrowHttpClient;
+import io.arrowhttp.client.Compression;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.runtime.BufferCodecs;
 import io.arrowhttp.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,14 +43,18 @@ import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.TimeStampMicroTZVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.compression.CompressionUtil;
+import org.apache.arrow.vector.compression.NoCompressionCodec;
 import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.dictionary.DictionaryProvider;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 import org.apache.arrow.vector.ipc.ArrowWriter;
 import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.ArrowBlock;
+import org.apache.arrow.vector.ipc.message.IpcOption;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.DateUnit;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
@@ -93,6 +99,7 @@ class ArrowFileDatasetTest {
     private static Path vanishing;
     private static Path truncated;
     private static Path marked;
+    private static Path compressed;
 
     @BeforeAll
     static void start() throws IOException {
@@ -101,12 +108,14 @@ class ArrowFileDatasetTest {
         vanishing = write(folder.resolve("vanishing.arrow"), true);
         truncated = write(folder.resolve("truncated.arrow"), true);
         marked = markPadding(write(folder.resolve("marked.arrow"), true));
+        compressed = write(folder.resolve("compressed.feather"), true, CompressionUtil.CodecType.LZ4_FRAME);
         List<Dataset> datasets = List.of(
                 ArrowFileDataset.of("types", file),
                 ArrowFileDataset.of("types_stream", stream),
                 ArrowFileDataset.of("vanishing", vanishing),
                 ArrowFileDataset.of("truncated", truncated),
-                ArrowFileDataset.of("marked", marked));
+                ArrowFileDataset.of("marked", marked),
+                ArrowFileDataset.of("compressed", compressed));
         server = TestServer.withFeature(feature -> {
             datasets.forEach(feature::dataset);
             return feature;
@@ -215,6 +224,58 @@ class ArrowFileDatasetTest {
         assertEquals(
                 ROWS,
                 readAndCheck("marked", GetOptions.defaults(), SCHEMA.getFields().size()));
+    }
+
+    @Test
+    void aCompressedFileReachesAClientThatDidNotAskForCompressionDecompressed() throws IOException {
+        assertEquals(
+                ROWS,
+                readAndCheck(
+                        "compressed", GetOptions.defaults(), SCHEMA.getFields().size()));
+        HttpURLConnection connection =
+                (HttpURLConnection) server.uri("/datasets/compressed").toURL().openConnection();
+        connection.setRequestProperty("Accept", "application/vnd.apache.arrow.stream");
+        connection.setReadTimeout(30_000);
+        assertEquals("application/vnd.apache.arrow.stream", connection.getContentType());
+        try (InputStream in = connection.getInputStream();
+                BufferAllocator allocator = new RootAllocator();
+                ArrowStreamReader plain = new ArrowStreamReader(in, allocator, NoCompressionCodec.Factory.INSTANCE)) {
+            int batches = 0;
+            while (plain.loadNextBatch()) {
+                batches++;
+            }
+            assertEquals(BATCHES, batches);
+        }
+    }
+
+    @Test
+    void aCompressedFileGoesOutAsStoredToAClientThatAcceptsItsCodec() throws IOException {
+        HttpURLConnection connection =
+                (HttpURLConnection) server.uri("/datasets/compressed").toURL().openConnection();
+        connection.setRequestProperty("Accept", "application/vnd.apache.arrow.stream; codecs=lz4");
+        connection.setReadTimeout(30_000);
+        byte[] body;
+        try (InputStream in = connection.getInputStream()) {
+            body = in.readAllBytes();
+        }
+        assertEquals("application/vnd.apache.arrow.stream;codecs=lz4", connection.getContentType());
+        byte[] stored = Files.readAllBytes(compressed);
+        byte[] expected = new byte[(int) (lastMessageEnd(compressed) - 8) + 8];
+        System.arraycopy(stored, 8, expected, 0, expected.length - 8);
+        System.arraycopy(new byte[] {-1, -1, -1, -1, 0, 0, 0, 0}, 0, expected, expected.length - 8, 8);
+        assertArrayEquals(expected, body);
+        assertEquals(
+                ROWS,
+                readAndCheck(
+                        "compressed",
+                        GetOptions.defaults().compression(Compression.IPC_LZ4),
+                        SCHEMA.getFields().size()));
+        assertEquals(
+                ROWS,
+                readAndCheck(
+                        "compressed",
+                        GetOptions.defaults().compression(Compression.IPC_ZSTD),
+                        SCHEMA.getFields().size()));
     }
 
     @Test
@@ -334,6 +395,11 @@ class ArrowFileDatasetTest {
 
     /** Writes the test rows with Arrow Java's writer, in the file format or the stream format. */
     private static Path write(Path path, boolean fileFormat) throws IOException {
+        return write(path, fileFormat, null);
+    }
+
+    /** A file of the test schema, its buffers compressed with {@code codec} when it is not null. */
+    private static Path write(Path path, boolean fileFormat, CompressionUtil.CodecType codec) throws IOException {
         try (BufferAllocator allocator = new RootAllocator();
                 VarCharVector categories = new VarCharVector("categories", allocator)) {
             categories.allocateNew();
@@ -349,9 +415,12 @@ class ArrowFileDatasetTest {
                             StandardOpenOption.CREATE,
                             StandardOpenOption.WRITE,
                             StandardOpenOption.TRUNCATE_EXISTING);
-                    ArrowWriter writer = fileFormat
-                            ? new ArrowFileWriter(root, provider, channel)
-                            : new ArrowStreamWriter(root, provider, channel)) {
+                    ArrowWriter writer = codec != null
+                            ? new ArrowFileWriter(
+                                    root, provider, channel, null, IpcOption.DEFAULT, BufferCodecs.INSTANCE, codec)
+                            : fileFormat
+                                    ? new ArrowFileWriter(root, provider, channel)
+                                    : new ArrowStreamWriter(root, provider, channel)) {
                 writer.start();
                 for (int batch = 0; batch < BATCHES; batch++) {
                     root.allocateNew();

@@ -1,0 +1,78 @@
+package io.arrowhttp.internal.compression;
+
+import io.arrowhttp.internal.wire.HeaderSyntax;
+import io.arrowhttp.protocol.ArrowMediaTypes;
+import io.arrowhttp.protocol.IpcCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The IPC codecs a client decodes: the {@code codecs} query parameter when present, else the
+ * {@code codecs} parameter of the most specific {@code Accept} range that covers the Arrow stream
+ * ({@code application/vnd.apache.arrow.stream}, then {@code application/*}, then &#42;/&#42;) and
+ * has one. Codecs this server does not know are skipped: every reader decodes uncompressed buffers,
+ * so they only narrow the choice.
+ */
+final class ArrowCodecs {
+
+    private ArrowCodecs() {}
+
+    /** The codec to compress with, in the server's order of preference; empty for none. */
+    static Optional<IpcCodec> choose(List<String> acceptValues, List<String> queryValues) {
+        List<String> listed = queryValues != null && !queryValues.isEmpty()
+                ? queryValues
+                : fromAccept(acceptValues == null ? List.of() : acceptValues);
+        List<IpcCodec> accepted = new ArrayList<>();
+        for (String value : listed) {
+            for (String token : value.split(",", -1)) {
+                if (!token.isBlank()) {
+                    IpcCodec.of(token).ifPresent(accepted::add);
+                }
+            }
+        }
+        for (IpcCodec codec : IpcCodec.values()) {
+            if (accepted.contains(codec) && IpcCompression.isAvailable(codec)) {
+                return Optional.of(codec);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The {@code codecs} value of the most specific Arrow range that has one, as a one-element list. */
+    private static List<String> fromAccept(List<String> acceptValues) {
+        String best = null;
+        int bestSpecificity = -1;
+        for (String value : acceptValues) {
+            for (String range : HeaderSyntax.splitOutsideQuotes(value, ',')) {
+                List<String> pieces = HeaderSyntax.splitOutsideQuotes(range, ';');
+                int specificity = specificity(pieces.get(0).trim().toLowerCase(Locale.ROOT));
+                if (specificity <= bestSpecificity) {
+                    continue;
+                }
+                for (int i = 1; i < pieces.size(); i++) {
+                    String parameter = pieces.get(i).trim();
+                    int equals = parameter.indexOf('=');
+                    if (equals > 0 && parameter.substring(0, equals).trim().equalsIgnoreCase(ArrowMediaTypes.CODECS)) {
+                        best = HeaderSyntax.unquote(
+                                parameter.substring(equals + 1).trim());
+                        bestSpecificity = specificity;
+                    }
+                }
+            }
+        }
+        return best == null ? List.of() : List.of(best);
+    }
+
+    /** How closely a media range names the Arrow stream: 2 exactly, 1 {@code application/*}, 0 any, -1 not. */
+    private static int specificity(String range) {
+        if (range.equals(ArrowMediaTypes.ARROW_STREAM)) {
+            return 2;
+        }
+        if (range.equals("application/*")) {
+            return 1;
+        }
+        return range.equals("*/*") ? 0 : -1;
+    }
+}

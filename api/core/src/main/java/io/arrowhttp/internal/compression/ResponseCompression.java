@@ -1,0 +1,71 @@
+package io.arrowhttp.internal.compression;
+
+import io.arrowhttp.protocol.ContentCoding;
+import io.arrowhttp.protocol.IpcCodec;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How one Arrow response is compressed: its IPC buffers with a codec, or its whole body with a
+ * content coding, never both (decompressing twice costs the client more than it saves), or not at
+ * all. A request that names neither gets no compression: browsers' Arrow library and older
+ * clients cannot decode IPC codecs, and uncompressed data costs the server the least CPU.
+ *
+ * @param ipcCodec the codec of the Arrow stream's buffers, or null
+ * @param contentCoding the coding of the whole body, or null for identity
+ */
+public record ResponseCompression(IpcCodec ipcCodec, ContentCoding contentCoding) {
+
+    /** The request property that carries a request's compression from the filter to the writers. */
+    public static final String PROPERTY = ResponseCompression.class.getName();
+
+    /** What this server offers, for the 406 answers. */
+    public static final String OFFERED = "this server offers the content codings "
+            + String.join(", ", OfferedCompression.INFO.contentCodings()) + " and identity (Accept-Encoding),"
+            + " and the Arrow IPC codecs " + String.join(", ", OfferedCompression.INFO.ipcCodecs())
+            + " (the codecs parameter of application/vnd.apache.arrow.stream in Accept, or the codecs query"
+            + " parameter)";
+
+    public ResponseCompression {
+        if (ipcCodec != null && contentCoding != null) {
+            throw new IllegalArgumentException("An IPC codec and a content coding are never used together");
+        }
+    }
+
+    /**
+     * The compression a request asks for. An IPC codec the client lists wins over a content coding,
+     * unless the client refuses identity, which only a content coding satisfies.
+     *
+     * @param accept the values of {@code Accept}, or null
+     * @param acceptEncoding the values of {@code Accept-Encoding}, or null
+     * @param codecsQuery the values of the {@code codecs} query parameter, or null
+     * @throws NotAcceptableException when {@code Accept-Encoding} is malformed or accepts nothing offered
+     */
+    public static ResponseCompression negotiate(
+            List<String> accept, List<String> acceptEncoding, List<String> codecsQuery) {
+        AcceptEncoding encoding;
+        try {
+            encoding = AcceptEncoding.parse(acceptEncoding == null ? List.of() : acceptEncoding);
+        } catch (IllegalArgumentException malformed) {
+            throw new NotAcceptableException(
+                    "The Accept-Encoding header is malformed: " + malformed.getMessage() + "; " + OFFERED);
+        }
+        if (!encoding.acceptsAny()) {
+            throw new NotAcceptableException(
+                    "The Accept-Encoding header accepts none of the content codings offered, not even identity; "
+                            + OFFERED);
+        }
+        Optional<IpcCodec> codec = ArrowCodecs.choose(accept, codecsQuery);
+        if (codec.isPresent() && !encoding.refusesIdentity()) {
+            return new ResponseCompression(codec.get(), null);
+        }
+        return new ResponseCompression(null, encoding.choose().orElse(null));
+    }
+
+    /** Refused compression: answered 406 with the message, which names what the server offers. */
+    public static final class NotAcceptableException extends RuntimeException {
+        NotAcceptableException(String message) {
+            super(message);
+        }
+    }
+}
