@@ -88,6 +88,7 @@ public final class Benchmark implements Callable<Integer> {
         commandLine.addSubcommand("files", new FilesBenchmark());
         commandLine.addSubcommand("jdbc", new JdbcBenchmark());
         commandLine.addSubcommand("trino", new TrinoBenchmark());
+        commandLine.addSubcommand("compression", new CompressionBenchmark());
         System.exit(commandLine.execute(args));
     }
 

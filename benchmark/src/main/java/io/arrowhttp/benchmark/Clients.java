@@ -66,11 +66,16 @@ final class Clients {
 
     /** arrowhttp's Java client, decoding every batch into Arrow vectors. */
     static Transfer decode(ArrowHttpClient client, URI uri) throws IOException {
+        return decode(client, uri, GetOptions.defaults());
+    }
+
+    /** As {@link #decode(ArrowHttpClient, URI)}, with {@code options} (a compression, say). */
+    static Transfer decode(ArrowHttpClient client, URI uri, GetOptions options) throws IOException {
         long start = System.nanoTime();
         long rows = 0;
         long first = 0;
         try (BufferAllocator allocator = new RootAllocator();
-                DatasetStream stream = client.fetch(uri, GetOptions.defaults(), allocator)) {
+                DatasetStream stream = client.fetch(uri, options, allocator)) {
             while (stream.reader().loadNextBatch()) {
                 if (first == 0) {
                     first = System.nanoTime() - start;

@@ -73,6 +73,29 @@ class BenchmarkSmokeIT {
     }
 
     @Test
+    void compressionBenchmarkMeasuresEveryCodecOnBothDatasets() throws Exception {
+        String results = runHarness(
+                "compression-smoke",
+                3,
+                "compression",
+                "--rows",
+                "200000",
+                "--float-rows",
+                "100000",
+                "--runs",
+                "1",
+                "--warmup",
+                "0");
+        for (String dataset : new String[] {"example (compressible)", "random doubles"}) {
+            for (String compression :
+                    new String[] {"none", "IPC lz4", "IPC zstd", "HTTP zstd", "HTTP br", "HTTP gzip"}) {
+                assertTrue(
+                        results.contains("| " + dataset + " | " + compression + " | "), dataset + ", " + compression);
+            }
+        }
+    }
+
+    @Test
     void soakRunsMixedHostileTrafficAndTheServerEndsIdle() throws Exception {
         String results = runHarness("soak-smoke", 3, "soak", "--seconds", "8");
         assertTrue(results.contains("- Arrow memory held after the traffic: 0 bytes"), results);

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -134,6 +135,26 @@ public final class ArrowStream implements Closeable {
         }
         this.bufferCodec = Objects.requireNonNull(codec, "codec");
         return this;
+    }
+
+    /**
+     * As {@link #compressBuffers(IpcCodec)}, choosing from the codecs a client accepts (in the
+     * order to prefer): the codec the source's batches are stored with when it is one of them, so
+     * that they are sent as stored, else the first.
+     */
+    public ArrowStream compressBuffers(List<IpcCodec> accepted) {
+        if (accepted.isEmpty()) {
+            throw new IllegalArgumentException("No codec to choose from");
+        }
+        IpcCodec stored = null;
+        if (reader instanceof EncodedBatches batches) {
+            try {
+                stored = batches.bufferCodec().orElse(null);
+            } catch (IOException unreadable) {
+                // Encoded again then; writing reports what is wrong with the source.
+            }
+        }
+        return compressBuffers(stored != null && accepted.contains(stored) ? stored : accepted.get(0));
     }
 
     /** The codec of the buffers, or empty when they are sent uncompressed. */

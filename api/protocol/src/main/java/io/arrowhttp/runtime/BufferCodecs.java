@@ -56,7 +56,8 @@ public final class BufferCodecs implements CompressionCodec.Factory {
             byte[] plain = new byte[checkedLength(uncompressed.writerIndex())];
             uncompressed.getBytes(0, plain);
             ByteArrayOutputStream frame = new ByteArrayOutputStream(plain.length / 2 + 64);
-            try (OutputStream lz4 = new LZ4FrameOutputStream(frame)) {
+            // 64 KiB blocks: lz4-java's default of 4 MiB would allocate that much for every buffer.
+            try (OutputStream lz4 = new LZ4FrameOutputStream(frame, LZ4FrameOutputStream.BLOCKSIZE.SIZE_64KB)) {
                 lz4.write(plain);
             } catch (IOException inMemory) {
                 throw new UncheckedIOException(inMemory);

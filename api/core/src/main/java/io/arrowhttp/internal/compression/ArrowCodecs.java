@@ -6,7 +6,6 @@ import io.arrowhttp.protocol.IpcCodec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * The IPC codecs a client decodes: the {@code codecs} query parameter when present, else the
@@ -19,25 +18,26 @@ final class ArrowCodecs {
 
     private ArrowCodecs() {}
 
-    /** The codec to compress with, in the server's order of preference; empty for none. */
-    static Optional<IpcCodec> choose(List<String> acceptValues, List<String> queryValues) {
+    /** The codecs the client lists that this server can apply, in the server's order of preference. */
+    static List<IpcCodec> accepted(List<String> acceptValues, List<String> queryValues) {
         List<String> listed = queryValues != null && !queryValues.isEmpty()
                 ? queryValues
                 : fromAccept(acceptValues == null ? List.of() : acceptValues);
-        List<IpcCodec> accepted = new ArrayList<>();
+        List<IpcCodec> named = new ArrayList<>();
         for (String value : listed) {
             for (String token : value.split(",", -1)) {
                 if (!token.isBlank()) {
-                    IpcCodec.of(token).ifPresent(accepted::add);
+                    IpcCodec.of(token).ifPresent(named::add);
                 }
             }
         }
+        List<IpcCodec> accepted = new ArrayList<>();
         for (IpcCodec codec : IpcCodec.values()) {
-            if (accepted.contains(codec) && IpcCompression.isAvailable(codec)) {
-                return Optional.of(codec);
+            if (named.contains(codec) && IpcCompression.isAvailable(codec)) {
+                accepted.add(codec);
             }
         }
-        return Optional.empty();
+        return accepted;
     }
 
     /** The {@code codecs} value of the most specific Arrow range that has one, as a one-element list. */

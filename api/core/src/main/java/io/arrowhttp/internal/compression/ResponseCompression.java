@@ -3,7 +3,6 @@ package io.arrowhttp.internal.compression;
 import io.arrowhttp.protocol.ContentCoding;
 import io.arrowhttp.protocol.IpcCodec;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * How one Arrow response is compressed: its IPC buffers with a codec, or its whole body with a
@@ -11,10 +10,11 @@ import java.util.Optional;
  * all. A request that names neither gets no compression: browsers' Arrow library and older
  * clients cannot decode IPC codecs, and uncompressed data costs the server the least CPU.
  *
- * @param ipcCodec the codec of the Arrow stream's buffers, or null
+ * @param ipcCodecs the codecs the client accepts for the Arrow stream's buffers, in the server's
+ *     order of preference; empty for uncompressed buffers
  * @param contentCoding the coding of the whole body, or null for identity
  */
-public record ResponseCompression(IpcCodec ipcCodec, ContentCoding contentCoding) {
+public record ResponseCompression(List<IpcCodec> ipcCodecs, ContentCoding contentCoding) {
 
     /** The request property that carries a request's compression from the filter to the writers. */
     public static final String PROPERTY = ResponseCompression.class.getName();
@@ -27,7 +27,8 @@ public record ResponseCompression(IpcCodec ipcCodec, ContentCoding contentCoding
             + " parameter)";
 
     public ResponseCompression {
-        if (ipcCodec != null && contentCoding != null) {
+        ipcCodecs = List.copyOf(ipcCodecs);
+        if (!ipcCodecs.isEmpty() && contentCoding != null) {
             throw new IllegalArgumentException("An IPC codec and a content coding are never used together");
         }
     }
@@ -55,11 +56,16 @@ public record ResponseCompression(IpcCodec ipcCodec, ContentCoding contentCoding
                     "The Accept-Encoding header accepts none of the content codings offered, not even identity; "
                             + OFFERED);
         }
-        Optional<IpcCodec> codec = ArrowCodecs.choose(accept, codecsQuery);
-        if (codec.isPresent() && !encoding.refusesIdentity()) {
-            return new ResponseCompression(codec.get(), null);
+        List<IpcCodec> codecs = ArrowCodecs.accepted(accept, codecsQuery);
+        if (!codecs.isEmpty() && !encoding.refusesIdentity()) {
+            return new ResponseCompression(codecs, null);
         }
-        return new ResponseCompression(null, encoding.choose().orElse(null));
+        return new ResponseCompression(List.of(), encoding.choose().orElse(null));
+    }
+
+    /** The codec the server prefers of those accepted, or null for uncompressed buffers. */
+    public IpcCodec ipcCodec() {
+        return ipcCodecs.isEmpty() ? null : ipcCodecs.get(0);
     }
 
     /** Refused compression: answered 406 with the message, which names what the server offers. */

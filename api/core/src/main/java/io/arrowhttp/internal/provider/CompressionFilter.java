@@ -4,6 +4,7 @@ import io.arrowhttp.internal.compression.ResponseCompression;
 import io.arrowhttp.internal.wire.UnsizedEmptyBody;
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.protocol.IpcCodec;
 import io.arrowhttp.protocol.QueryParameters;
 import io.arrowhttp.server.ArrowStream;
 import jakarta.annotation.Priority;
@@ -69,23 +70,27 @@ public final class CompressionFilter implements ContainerRequestFilter, Containe
         Object entity = response.getEntity();
         MediaType type = response.getMediaType();
         boolean bareArrow = type != null && type.isCompatible(ArrowMediaTypes.ARROW_STREAM_TYPE);
+        IpcCodec codec = compression.ipcCodec();
         if (entity instanceof ArrowStream arrow) {
-            if (compression.ipcCodec() != null) {
-                arrow.compressBuffers(compression.ipcCodec());
+            if (codec != null) {
+                codec = arrow.compressBuffers(compression.ipcCodecs())
+                        .bufferCodec()
+                        .orElse(null);
             }
         } else if (entity instanceof MultiPart multiPart) {
             for (BodyPart part : multiPart.getBodyParts()) {
-                if (compression.ipcCodec() != null && part.getEntity() instanceof ArrowStream arrow) {
-                    arrow.compressBuffers(compression.ipcCodec());
-                    part.setMediaType(ArrowMediaTypes.arrowStream(compression.ipcCodec()));
+                if (codec != null && part.getEntity() instanceof ArrowStream arrow) {
+                    IpcCodec used = arrow.compressBuffers(compression.ipcCodecs())
+                            .bufferCodec()
+                            .orElse(null);
+                    part.setMediaType(ArrowMediaTypes.arrowStream(used));
                 }
             }
         } else if (!(entity instanceof UnsizedEmptyBody)) {
             return;
         }
         if (bareArrow) {
-            response.getHeaders()
-                    .putSingle(HttpHeaders.CONTENT_TYPE, ArrowMediaTypes.arrowStream(compression.ipcCodec()));
+            response.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, ArrowMediaTypes.arrowStream(codec));
         }
         if (compression.contentCoding() != null) {
             response.getHeaders()

@@ -12,22 +12,33 @@ import org.junit.jupiter.api.Test;
 /** The negotiation rules, header by header, as clients write them. */
 class ResponseCompressionTest {
 
-    private static ResponseCompression negotiate(String accept, String acceptEncoding, String codecs) {
-        return ResponseCompression.negotiate(
+    /** What the negotiation chose: the preferred codec and the coding. */
+    private record Choice(IpcCodec ipcCodec, ContentCoding contentCoding) {}
+
+    private static Choice negotiate(String accept, String acceptEncoding, String codecs) {
+        ResponseCompression compression = ResponseCompression.negotiate(
                 accept == null ? null : List.of(accept),
                 acceptEncoding == null ? null : List.of(acceptEncoding),
                 codecs == null ? null : List.of(codecs));
+        return new Choice(compression.ipcCodec(), compression.contentCoding());
     }
 
-    private static ResponseCompression ipc(IpcCodec codec) {
-        return new ResponseCompression(codec, null);
+    private static Choice ipc(IpcCodec codec) {
+        return new Choice(codec, null);
     }
 
-    private static ResponseCompression coding(ContentCoding coding) {
-        return new ResponseCompression(null, coding);
+    private static Choice coding(ContentCoding coding) {
+        return new Choice(null, coding);
     }
 
-    private static final ResponseCompression NONE = new ResponseCompression(null, null);
+    private static final Choice NONE = new Choice(null, null);
+
+    @Test
+    void everyAcceptedCodecIsKeptInTheServersOrder() {
+        ResponseCompression compression = ResponseCompression.negotiate(
+                List.of("application/vnd.apache.arrow.stream; codecs=\"lz4, snappy, zstd\""), null, null);
+        assertEquals(List.of(IpcCodec.ZSTD, IpcCodec.LZ4), compression.ipcCodecs());
+    }
 
     @Test
     void withNeitherHeaderNothingIsCompressed() {
