@@ -10,6 +10,7 @@ import io.arrowhttp.internal.provider.AuthenticationFilter;
 import io.arrowhttp.internal.provider.ClientAddressFilter;
 import io.arrowhttp.internal.provider.CompressionFilter;
 import io.arrowhttp.internal.provider.CorsFilter;
+import io.arrowhttp.internal.provider.InnermostStreamInterceptor;
 import io.arrowhttp.internal.provider.MiddlewareCompletion;
 import io.arrowhttp.internal.provider.MiddlewareFilter;
 import io.arrowhttp.internal.provider.MultipartHeadersFilter;
@@ -157,6 +158,7 @@ public final class ArrowHttpFeature implements Feature {
         context.register(CompressionFilter.class);
         context.register(ArrowStreamReleaseFilter.class);
         context.register(StreamingResponseInterceptor.class);
+        context.register(InnermostStreamInterceptor.class);
         context.register(ArrowHttpExceptionMapper.class);
         context.register(WebApplicationExceptionMapper.class);
         context.register(UnexpectedExceptionMapper.class);

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -53,6 +54,14 @@ import org.apache.arrow.vector.ipc.message.IpcOption;
  * reader takes it for a complete stream, on any transport, even one that ends the body cleanly
  * (HTTP/1.0, a proxy). In a multipart response whose client asked for a status part, the status
  * part follows the marker and says what failed; see {@link ArrowMultipart.Builder#statusPart()}.
+ *
+ * <p>When the stream given to {@link #writeTo(OutputStream)} is also a
+ * {@link GatheringByteChannel}, an uncompressed batch is handed to it as one gathering write of
+ * buffers, the large ones views of the batch's Arrow memory, not copies. Such a stream must have
+ * sent the bytes, or copied them, when {@code write} returns, and keep no reference to the buffers:
+ * the next batch reuses or frees that memory. {@link ArrowHttpFeature} gives it such a stream where
+ * the server can send direct buffers without copying them (Grizzly with blocking writes, as the
+ * standalone server runs it).
  *
  * <h2>Cancellation</h2>
  * Before each batch the stream checks its {@link CallContext}: past the deadline it fails with
@@ -288,10 +297,15 @@ public final class ArrowStream implements Closeable {
         long rows = 0;
         long bytes = 0;
         long chunks = 0;
-        BatchStagingChannel staging = new BatchStagingChannel(INITIAL_STAGING_BYTES);
-        BatchEncoder encoder = reader instanceof EncodedBatches stored
-                        && read(stored::bufferCodec).orElse(null) == bufferCodec
-                ? new StoredBatchEncoder(stored, staging)
+        boolean copyStored = reader instanceof EncodedBatches stored
+                && read(stored::bufferCodec).orElse(null) == bufferCodec;
+        // Only the vectors of an uncompressed batch stay valid until the batch is sent; compressed
+        // buffers are freed by Arrow's writer as soon as it has written them, and stored messages
+        // may be read into a reused buffer.
+        boolean referencing = out instanceof GatheringByteChannel && !copyStored && bufferCodec == null;
+        BatchStagingChannel staging = new BatchStagingChannel(INITIAL_STAGING_BYTES, referencing);
+        BatchEncoder encoder = copyStored
+                ? new StoredBatchEncoder((EncodedBatches) reader, staging)
                 : new ReencodingBatchEncoder(reader, staging, bufferCodec);
         try {
             encoder.start();

@@ -186,6 +186,28 @@ class CompressedResponsesTest {
     }
 
     @Test
+    void aBrowsersHeadersGetPlainBuffersUnderTheContentCodingItPrefers() throws IOException {
+        // What a page's fetch() sends in Chromium: the Arrow JavaScript library decodes no IPC
+        // codec, so none may be chosen; the body is coded with the best coding the browser lists.
+        HttpURLConnection connection =
+                get("/datasets/numbers", "application/vnd.apache.arrow.stream, */*;q=0.8", "gzip, deflate, br, zstd");
+        assertEquals(200, connection.getResponseCode());
+        assertEquals("application/vnd.apache.arrow.stream", connection.getContentType());
+        assertEquals("zstd", connection.getHeaderField("Content-Encoding"));
+        try (BufferAllocator plainAllocator = new RootAllocator();
+                ArrowStreamReader plain = new ArrowStreamReader(
+                        decode("zstd", new ByteArrayInputStream(body(connection))),
+                        plainAllocator,
+                        NoCompressionCodec.Factory.INSTANCE)) {
+            int batches = 0;
+            while (plain.loadNextBatch()) {
+                batches++;
+            }
+            assertEquals(BATCHES, batches);
+        }
+    }
+
+    @Test
     void aMultipartResponseIsCodedWholeAndItsPartsStayIntact() throws IOException {
         HttpURLConnection connection = get("/datasets/numbers?include_footnotes", "multipart/mixed", "gzip");
         assertEquals("gzip", connection.getHeaderField("Content-Encoding"));

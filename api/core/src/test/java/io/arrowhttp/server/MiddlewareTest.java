@@ -1,6 +1,7 @@
 package io.arrowhttp.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,7 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
@@ -39,7 +41,9 @@ import org.junit.jupiter.api.Test;
 /** Server middleware (request ids, access log, refusal, headers, completion), CORS and client middleware. */
 class MiddlewareTest {
 
-    private static final List<CallOutcome> OUTCOMES = new CopyOnWriteArrayList<>();
+    /** How each call ended, by its path and query: a call's completion may come after its client has read everything. */
+    private static final Map<String, CallOutcome> OUTCOMES = new ConcurrentHashMap<>();
+
     private static final List<String> ACCESS_LOG = new CopyOnWriteArrayList<>();
     private static final Logger ACCESS_LOGGER = Logger.getLogger("io.arrowhttp.access");
     private static final Handler CAPTURE = new Handler() {
@@ -74,7 +78,7 @@ class MiddlewareTest {
 
                 @Override
                 public void onCallCompleted(CallOutcome outcome) {
-                    OUTCOMES.add(outcome);
+                    OUTCOMES.put(call.path(), outcome);
                 }
             };
         }
@@ -119,12 +123,14 @@ class MiddlewareTest {
         }
     }
 
-    private static CallOutcome awaitOutcome(int count) throws InterruptedException {
+    private static CallOutcome awaitOutcome(String path) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (OUTCOMES.size() < count && System.nanoTime() < deadline) {
+        while (!OUTCOMES.containsKey(path) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        return OUTCOMES.get(count - 1);
+        CallOutcome outcome = OUTCOMES.get(path);
+        assertNotNull(outcome, "no outcome for " + path + " in " + OUTCOMES.keySet());
+        return outcome;
     }
 
     @Test
@@ -188,9 +194,8 @@ class MiddlewareTest {
 
     @Test
     void completionSeesStatusBytesAndRowsOfAStreamedResponse() throws Exception {
-        int before = OUTCOMES.size();
-        long bodyBytes = read(get("/datasets/small"));
-        CallOutcome outcome = awaitOutcome(before + 1);
+        long bodyBytes = read(get("/datasets/small?call=streamed"));
+        CallOutcome outcome = awaitOutcome("/datasets/small?call=streamed");
         assertEquals(200, outcome.status());
         assertEquals(4000, outcome.rows());
         assertEquals(bodyBytes, outcome.bytes());
@@ -200,9 +205,8 @@ class MiddlewareTest {
 
     @Test
     void completionSeesAStreamThatFailedAfterTheStatusLine() throws Exception {
-        int before = OUTCOMES.size();
-        RawHttp.get(server.port(), "/datasets/failing", "1.1");
-        CallOutcome outcome = awaitOutcome(before + 1);
+        RawHttp.get(server.port(), "/datasets/failing?call=failed", "1.1");
+        CallOutcome outcome = awaitOutcome("/datasets/failing?call=failed");
         assertEquals(200, outcome.status());
         assertEquals(2000, outcome.rows());
         assertEquals(ErrorCode.INTERNAL, ((ArrowHttpException) outcome.error()).code());

@@ -1,25 +1,41 @@
 package io.arrowhttp.example;
 
 import io.arrowhttp.dataset.GeneratingReader;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.BitVectorHelper;
-import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 
 /**
- * One response's batches of {@link TickersDataset}: random slices of the base batch, copied into
- * the same vectors for every batch. The vectors are sized once for a full batch, so the reader
- * holds about 150 KB of Arrow memory however many rows it produces.
+ * One response's batches of {@link TickersDataset}: random slices of the base batch.
+ *
+ * <p>The reader copies the base batch into Arrow memory once, and each batch's price, volume and
+ * ticker bytes are then slices of that copy, not copies: with a server that sends Arrow buffers as
+ * they are, the example's data goes from this one copy to the socket. Only the tickers' offsets are
+ * written per batch, since a slice's offsets must start at zero. The reader holds about 1 MB of
+ * Arrow memory however many rows it produces.
+ *
+ * <h2>Ownership</h2>
+ * The copy of the base batch and the offsets buffer are allocated from the allocator given to the
+ * constructor and released by {@link #close()}; the vectors hold their own references to the
+ * slices they are given, released when they are next filled or closed.
  */
 final class TickersReader extends GeneratingReader {
 
     private final TickersDataset.BaseBatch base;
     private final SplittableRandom random;
     private long remaining;
-    private boolean allocated;
+    private ArrowBuf tickerBytes;
+    private ArrowBuf prices;
+    private ArrowBuf volumes;
+    private ArrowBuf offsets;
+    /** The offsets buffer as ints: written without ArrowBuf's checks on every value. */
+    private IntBuffer offsetValues;
 
     TickersReader(BufferAllocator allocator, TickersDataset.BaseBatch base, long rows, SplittableRandom random) {
         super(allocator, TickersDataset.SCHEMA);
@@ -33,43 +49,52 @@ final class TickersReader extends GeneratingReader {
         if (remaining == 0) {
             return false;
         }
+        if (offsets == null) {
+            copyBase();
+        }
         int rows = (int) Math.min(TickersDataset.BATCH_ROWS, remaining);
         int offset = random.nextInt(TickersDataset.BASE_ROWS - rows);
-        VarCharVector ticker = (VarCharVector) root.getVector(0);
-        BigIntVector price = (BigIntVector) root.getVector(1);
-        BigIntVector volume = (BigIntVector) root.getVector(2);
-        if (!allocated) {
-            ticker.allocateNew(TickersDataset.BATCH_ROWS * 4L, TickersDataset.BATCH_ROWS);
-            price.allocateNew(TickersDataset.BATCH_ROWS);
-            volume.allocateNew(TickersDataset.BATCH_ROWS);
-            allocated = true;
+        // No row is null: the vectors make their validity from the count (all set).
+        ArrowFieldNode allValid = new ArrowFieldNode(rows, 0);
+        ArrowBuf noValidity = allocator.getEmpty();
+        int[] baseOffsets = base.tickerOffsets();
+        int start = baseOffsets[offset];
+        for (int i = 0; i <= rows; i++) {
+            offsetValues.put(i, baseOffsets[offset + i] - start);
         }
-        copyTickers(ticker, offset, rows);
-        copyLongs(price, base.prices(), offset, rows);
-        copyLongs(volume, base.volumes(), offset, rows);
+        ArrowBuf tickers = tickerBytes.slice(start, baseOffsets[offset + rows] - start);
+        long from = (long) offset * Long.BYTES;
+        long length = (long) rows * Long.BYTES;
+        root.getVector(0).loadFieldBuffers(allValid, List.of(noValidity, offsets, tickers));
+        root.getVector(1).loadFieldBuffers(allValid, List.of(noValidity, prices.slice(from, length)));
+        root.getVector(2).loadFieldBuffers(allValid, List.of(noValidity, volumes.slice(from, length)));
         root.setRowCount(rows);
         remaining -= rows;
         return true;
     }
 
-    private void copyTickers(VarCharVector vector, int offset, int rows) {
-        int[] offsets = base.tickerOffsets();
-        int start = offsets[offset];
-        ArrowBuf offsetBuffer = vector.getOffsetBuffer();
-        for (int i = 0; i <= rows; i++) {
-            offsetBuffer.setInt((long) i * VarCharVector.OFFSET_WIDTH, offsets[offset + i] - start);
+    private void copyBase() {
+        tickerBytes = copy(base.tickerBytes());
+        prices = copy(base.prices());
+        volumes = copy(base.volumes());
+        offsets = allocator.buffer((long) (TickersDataset.BATCH_ROWS + 1) * BaseVariableWidthVector.OFFSET_WIDTH);
+        offsetValues = offsets.nioBuffer(0, (int) offsets.capacity())
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asIntBuffer();
+    }
+
+    private ArrowBuf copy(byte[] bytes) {
+        ArrowBuf buffer = allocator.buffer(bytes.length);
+        buffer.setBytes(0, bytes);
+        return buffer;
+    }
+
+    @Override
+    protected void closeSource() {
+        for (ArrowBuf buffer : new ArrowBuf[] {tickerBytes, prices, volumes, offsets}) {
+            if (buffer != null) {
+                buffer.close();
+            }
         }
-        vector.getDataBuffer().setBytes(0, base.tickerBytes(), start, offsets[offset + rows] - start);
-        setAllValid(vector.getValidityBuffer(), rows);
-        vector.setLastSet(rows - 1);
-    }
-
-    private static void copyLongs(BigIntVector vector, byte[] source, int offset, int rows) {
-        vector.getDataBuffer().setBytes(0, source, offset * Long.BYTES, (long) rows * Long.BYTES);
-        setAllValid(vector.getValidityBuffer(), rows);
-    }
-
-    private static void setAllValid(ArrowBuf validity, int rows) {
-        validity.setOne(0, BitVectorHelper.getValidityBufferSizeFromCount(rows));
     }
 }

@@ -1,7 +1,10 @@
 package io.arrowhttp.internal.container;
 
+import io.arrowhttp.internal.wire.BufferTaking;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import org.glassfish.jersey.message.internal.CommittingOutputStream;
 
 /**
@@ -10,16 +13,27 @@ import org.glassfish.jersey.message.internal.CommittingOutputStream;
  * and the writers still running (the rest of a multipart body, Jersey closing the response) must
  * neither fail nor log a second time.
  */
-public final class ResponseOutput extends OutputStream {
+public class ResponseOutput extends OutputStream {
 
     private final OutputStream delegate;
     private final ServerConnection connection;
     private volatile boolean aborted;
     private volatile long writingSince;
 
-    public ResponseOutput(OutputStream delegate, ServerConnection connection) {
+    private ResponseOutput(OutputStream delegate, ServerConnection connection) {
         this.delegate = delegate;
         this.connection = connection;
+    }
+
+    /**
+     * The body stream over {@code delegate}, Jersey's stream of the response. Where the server can
+     * send direct buffers as they are ({@link ServerConnection#sendsBuffers()}) it is also a
+     * {@link GatheringByteChannel}, so that Arrow's buffers reach the socket without a copy.
+     */
+    public static ResponseOutput of(OutputStream delegate, ServerConnection connection) {
+        return connection.sendsBuffers() && delegate instanceof CommittingOutputStream
+                ? new Gathering(delegate, connection)
+                : new ResponseOutput(delegate, connection);
     }
 
     /**
@@ -108,6 +122,59 @@ public final class ResponseOutput extends OutputStream {
     public void close() throws IOException {
         if (!aborted) {
             delegate.close();
+        }
+    }
+
+    /**
+     * Sends the buffers through the server, after the headers; the buffers are consumed. See
+     * {@link Gathering}.
+     */
+    final long sendBuffers(ByteBuffer[] sources, int offset, int length) throws IOException {
+        long total = 0;
+        for (int i = offset; i < offset + length; i++) {
+            total += sources[i].remaining();
+        }
+        if (!aborted) {
+            writingSince = System.nanoTime() | 1;
+            try {
+                CommittingOutputStream committing = (CommittingOutputStream) delegate;
+                if (!committing.isCommitted()) {
+                    // The status line and headers go out through Jersey, before the first buffer.
+                    committing.commit();
+                }
+                connection.sendBuffers(sources, offset, length);
+            } finally {
+                writingSince = 0;
+            }
+        }
+        for (int i = offset; i < offset + length; i++) {
+            sources[i].position(sources[i].limit());
+        }
+        return total;
+    }
+
+    final boolean isAborted() {
+        return aborted;
+    }
+
+    /**
+     * Also takes buffers, sent by the server as they are and before {@code write} returns: the
+     * caller may then reuse or free their memory.
+     */
+    private static final class Gathering extends ResponseOutput implements BufferTaking {
+
+        Gathering(OutputStream delegate, ServerConnection connection) {
+            super(delegate, connection);
+        }
+
+        @Override
+        public long write(ByteBuffer[] sources, int offset, int length) throws IOException {
+            return sendBuffers(sources, offset, length);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return !isAborted();
         }
     }
 }

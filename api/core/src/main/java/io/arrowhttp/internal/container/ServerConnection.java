@@ -1,5 +1,7 @@
 package io.arrowhttp.internal.container;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.glassfish.jersey.internal.inject.InjectionManager;
 
 /**
@@ -46,6 +48,23 @@ public interface ServerConnection {
      */
     default Runnable onClientGone(Runnable callback) {
         return () -> {};
+    }
+
+    /**
+     * Whether {@link #sendBuffers} works here: this server can send direct buffers without copying
+     * them and has sent them when it returns.
+     */
+    default boolean sendsBuffers() {
+        return false;
+    }
+
+    /**
+     * Sends the buffers' remaining bytes as the next piece of the body, one HTTP chunk, before
+     * returning; keeps no reference to them afterwards. Leaves the buffers' positions alone. Only
+     * where {@link #sendsBuffers()}, once the headers are committed.
+     */
+    default void sendBuffers(ByteBuffer[] buffers, int offset, int length) throws IOException {
+        throw new UnsupportedOperationException("This server cannot send buffers; check sendsBuffers() first");
     }
 
     /** Called before anything of the body is written, headers not yet committed. */

@@ -41,6 +41,6 @@ public final class ArrowStreamBodyWriter implements MessageBodyWriter<ArrowStrea
             MultivaluedMap<String, Object> headers,
             OutputStream out)
             throws IOException {
-        stream.writeTo(out);
+        stream.writeTo(InnermostStreamInterceptor.unwrap(out));
     }
 }

@@ -1,5 +1,6 @@
 package io.arrowhttp.internal.provider;
 
+import io.arrowhttp.internal.wire.BufferTaking;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.server.ArrowStream;
 import io.arrowhttp.server.StreamOutcome;
@@ -11,6 +12,9 @@ import jakarta.ws.rs.ext.WriterInterceptor;
 import jakarta.ws.rs.ext.WriterInterceptorContext;
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -91,20 +95,58 @@ public final class MiddlewareCompletion implements ApplicationEventListener {
         public void aroundWriteTo(WriterInterceptorContext context) throws IOException {
             AtomicLong count = new AtomicLong();
             context.setProperty(BYTES, count);
-            context.setOutputStream(new FilterOutputStream(context.getOutputStream()) {
-                @Override
-                public void write(int b) throws IOException {
-                    out.write(b);
-                    count.incrementAndGet();
-                }
-
-                @Override
-                public void write(byte[] bytes, int offset, int length) throws IOException {
-                    out.write(bytes, offset, length);
-                    count.addAndGet(length);
-                }
-            });
+            OutputStream out = context.getOutputStream();
+            context.setOutputStream(
+                    out instanceof GatheringByteChannel
+                            ? new CountingGatheringStream(out, count)
+                            : new CountingStream(out, count));
             context.proceed();
+        }
+    }
+
+    /** Counts the bytes written through it. */
+    private static class CountingStream extends FilterOutputStream {
+
+        final AtomicLong count;
+
+        CountingStream(OutputStream out, AtomicLong count) {
+            super(out);
+            this.count = count;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count.incrementAndGet();
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            count.addAndGet(length);
+        }
+    }
+
+    /** Counts, and passes buffers on as buffers, so that they still reach the server uncopied. */
+    private static final class CountingGatheringStream extends CountingStream implements BufferTaking {
+
+        private final GatheringByteChannel channel;
+
+        CountingGatheringStream(OutputStream out, AtomicLong count) {
+            super(out, count);
+            this.channel = (GatheringByteChannel) out;
+        }
+
+        @Override
+        public long write(ByteBuffer[] sources, int offset, int length) throws IOException {
+            long written = channel.write(sources, offset, length);
+            count.addAndGet(written);
+            return written;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return channel.isOpen();
         }
     }
 }

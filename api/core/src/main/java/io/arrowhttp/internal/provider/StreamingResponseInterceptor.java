@@ -85,7 +85,7 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
                 connection.afterHeadersCommitted();
             }
         }
-        ResponseOutput output = new ResponseOutput(out, connection);
+        ResponseOutput output = ResponseOutput.of(out, connection);
         context.setOutputStream(output);
         Runnable stopWatching = connection.onClientGone(() -> arrow.call().cancel(ErrorCode.CANCELLED));
         Runnable stopWatchingWrites =
