@@ -208,7 +208,7 @@ public final class JdbcDataset extends DescribedDataset {
             result = statement.executeQuery();
             JdbcToArrowConfig config = new JdbcToArrowConfigBuilder(allocator, ArrowTypes.calendar())
                     .setTargetBatchSize(batchRows)
-                    .setReuseVectorSchemaRoot(false)
+                    .setReuseVectorSchemaRoot(true)
                     .setJdbcToArrowTypeConverter(ArrowTypes::of)
                     .setJdbcConsumerGetter(ArrowTypes::consumer)
                     .build();

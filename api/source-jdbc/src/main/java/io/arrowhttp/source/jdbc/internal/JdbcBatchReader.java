@@ -12,9 +12,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * The rows of one running query, a batch at a time, as Arrow's JDBC adapter fills them: each
- * batch's vectors are handed over to this reader's root (transferred, not copied), and the
- * adapter fills a fresh root for the next batch.
+ * The rows of one running query, a batch at a time, as Arrow's JDBC adapter fills them. The
+ * adapter refills one root for every batch, and this reader's root shares its buffers (no copy):
+ * after the first batch the same memory serves every batch, instead of each batch allocating and
+ * growing buffers of its own, which left glibc's per-thread pools holding freed memory.
  *
  * <h2>Ownership</h2>
  * Owns the query: {@link #close()} closes this reader's root, then the adapter's iterator and its
@@ -48,14 +49,13 @@ public final class JdbcBatchReader extends GeneratingReader {
         if (!batches.hasNext()) {
             return false;
         }
-        // Each batch is a root of its own, which this reader closes once its vectors are handed over.
-        try (VectorSchemaRoot batch = batches.next()) {
-            if (batch.getRowCount() == 0 && !batches.hasNext()) {
-                return false;
-            }
-            handOver(batch, root);
-            return true;
+        // The adapter's own root, refilled by every call and closed with the iterator.
+        VectorSchemaRoot batch = batches.next();
+        if (batch.getRowCount() == 0 && !batches.hasNext()) {
+            return false;
         }
+        share(batch, root);
+        return true;
     }
 
     @Override
