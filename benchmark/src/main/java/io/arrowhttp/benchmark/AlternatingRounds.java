@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Runs cases in turn, round after round, the order rotating by one each round so that no case
@@ -29,6 +30,12 @@ final class AlternatingRounds {
     /** The kept runs of each case, by name, in the order of {@code cases}. */
     static Map<String, List<Run>> run(Map<String, Case> cases, int warmup, int runs, ChildProcess ours)
             throws Exception {
+        return run(cases, warmup, runs, ours::cpuNanos);
+    }
+
+    /** As above, our server's CPU time, in nanoseconds, read from {@code serverCpuNanos}. */
+    static Map<String, List<Run>> run(Map<String, Case> cases, int warmup, int runs, LongSupplier serverCpuNanos)
+            throws Exception {
         Map<String, List<Run>> results = new LinkedHashMap<>();
         List<String> names = new ArrayList<>(cases.keySet());
         for (int round = 0; round < warmup + runs; round++) {
@@ -36,9 +43,9 @@ final class AlternatingRounds {
             Collections.rotate(order, round);
             for (String name : order) {
                 boolean measured = name.startsWith(OURS);
-                long cpuBefore = measured ? ours.cpuNanos() : -1;
+                long cpuBefore = measured ? serverCpuNanos.getAsLong() : -1;
                 Clients.Transfer transfer = cases.get(name).run();
-                long cpu = measured ? ours.cpuNanos() - cpuBefore : -1;
+                long cpu = measured ? serverCpuNanos.getAsLong() - cpuBefore : -1;
                 if (round >= warmup) {
                     results.computeIfAbsent(name, n -> new ArrayList<>()).add(new Run(transfer, cpu));
                 }

@@ -131,6 +131,9 @@ public final class Benchmark implements Callable<Integer> {
         heap.start();
 
         Map<String, Case> cases = new LinkedHashMap<>();
+        Map<String, ChildProcess> serverOf = new LinkedHashMap<>();
+        serverOf.put("arrowhttp | bytes", ours);
+        serverOf.put("arrowhttp | Java client, decoding", ours);
         ArrowHttpClient client = ArrowHttpClient.builder(URI.create("http://127.0.0.1:" + ours.port() + "/"))
                 .readTimeout(Duration.ofMinutes(2))
                 .build();
@@ -142,6 +145,8 @@ public final class Benchmark implements Callable<Integer> {
             URI staticUri = URI.create("http://127.0.0.1:" + nginx.port() + "/body");
             cases.put("nginx static file | bytes", () -> Clients.countBytes(staticUri));
             cases.put("nginx static file | Java client, decoding", () -> Clients.decode(client, staticUri));
+            serverOf.put("nginx static file | bytes", nginx);
+            serverOf.put("nginx static file | Java client, decoding", nginx);
         }
         ChildProcess flight = null;
         if (!noFlight) {
@@ -158,6 +163,7 @@ public final class Benchmark implements Callable<Integer> {
                     work));
             int flightPort = flight.port();
             cases.put("Arrow Flight DoGet | Flight client, decoding", () -> Clients.flight(flightPort, rows));
+            serverOf.put("Arrow Flight DoGet | Flight client, decoding", flight);
         }
 
         List<String> names = new ArrayList<>(cases.keySet());
@@ -166,9 +172,15 @@ public final class Benchmark implements Callable<Integer> {
             Collections.rotate(order, round);
             for (String name : order) {
                 try {
+                    ChildProcess server = serverOf.get(name);
+                    long cpuBefore = server.cpuNanos();
                     Clients.Transfer transfer = cases.get(name).run();
+                    long cpuAfter = server.cpuNanos();
                     if (round >= warmup) {
                         report.add(name, transfer);
+                        if (cpuBefore >= 0 && cpuAfter >= 0 && transfer.bytes() > 0) {
+                            report.serverCpu(name, (cpuAfter - cpuBefore) / 1e9 / (transfer.bytes() / 1e9));
+                        }
                     }
                 } catch (Exception e) {
                     report.error(name, e);
@@ -287,6 +299,7 @@ public final class Benchmark implements Callable<Integer> {
     static final class Report {
         private final long rows;
         private final Map<String, List<Clients.Transfer>> transfers = new LinkedHashMap<>();
+        private final Map<String, List<Double>> serverCpuPerGigabyte = new LinkedHashMap<>();
         private final Map<Integer, List<Clients.Transfer>> concurrent = new LinkedHashMap<>();
         private final Map<String, long[]> memory = new LinkedHashMap<>();
         private final List<String> notes = new ArrayList<>();
@@ -298,6 +311,11 @@ public final class Benchmark implements Callable<Integer> {
 
         void add(String name, Clients.Transfer transfer) {
             transfers.computeIfAbsent(name, n -> new ArrayList<>()).add(transfer);
+        }
+
+        /** The server's CPU seconds (user and system) per GB it sent, in one run of a case. */
+        void serverCpu(String name, double secondsPerGigabyte) {
+            serverCpuPerGigabyte.computeIfAbsent(name, n -> new ArrayList<>()).add(secondsPerGigabyte);
         }
 
         void error(String name, Exception e) {
@@ -363,9 +381,9 @@ public final class Benchmark implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                     System.getProperty("os.arch")));
-            out.append(
-                    "| server | client | GB/s, median (min to max) | seconds, median | first batch, ms median | runs |\n");
-            out.append("| --- | --- | --- | --- | --- | --- |\n");
+            out.append("| server | client | GB/s, median (min to max) | seconds, median | first batch, ms median"
+                    + " | server CPU s per GB, median (min to max) | runs |\n");
+            out.append("| --- | --- | --- | --- | --- | --- | --- |\n");
             transfers.forEach((name, list) -> {
                 String[] parts = name.split(" \\| ");
                 out.append("| ")
@@ -390,6 +408,11 @@ public final class Benchmark implements Callable<Integer> {
                                 median(list.stream()
                                         .map(t -> t.firstBatchNanos() / 1e6)
                                         .toList())))
+                        .append(" | ")
+                        .append(
+                                serverCpuPerGigabyte.containsKey(name)
+                                        ? stats(serverCpuPerGigabyte.get(name), "%.2f")
+                                        : "n/a")
                         .append(" | ")
                         .append(list.size())
                         .append(" |\n");
@@ -429,6 +452,11 @@ public final class Benchmark implements Callable<Integer> {
                     "arrowhttp Java client / Flight client, both decoding",
                     "arrowhttp | Java client, decoding",
                     "Arrow Flight DoGet | Flight client, decoding");
+            cpuRatio(
+                    out,
+                    "arrowhttp / nginx, server CPU per GB, bytes",
+                    "arrowhttp | bytes",
+                    "nginx static file | bytes");
             if (concurrent.containsKey(1)) {
                 double single = median(concurrent.get(1).stream()
                         .map(Clients.Transfer::gigabytesPerSecond)
@@ -456,6 +484,14 @@ public final class Benchmark implements Callable<Integer> {
             Double bottom = medianRate(denominator);
             if (top != null && bottom != null) {
                 out.append(String.format(Locale.ROOT, "- %s: %.2f%n", label, top / bottom));
+            }
+        }
+
+        private void cpuRatio(StringBuilder out, String label, String numerator, String denominator) {
+            List<Double> top = serverCpuPerGigabyte.get(numerator);
+            List<Double> bottom = serverCpuPerGigabyte.get(denominator);
+            if (top != null && bottom != null) {
+                out.append(String.format(Locale.ROOT, "- %s: %.2f%n", label, median(top) / median(bottom)));
             }
         }
 

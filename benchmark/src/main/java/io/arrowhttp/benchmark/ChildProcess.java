@@ -88,8 +88,11 @@ final class ChildProcess implements AutoCloseable {
         return total;
     }
 
-    /** Fields 14 and 15 of /proc/PID/stat, in clock ticks of 1/100 s (Linux's USER_HZ). */
-    private static long cpuNanos(long pid) {
+    /**
+     * CPU time process {@code pid} has used so far, user and system: fields 14 and 15 of
+     * /proc/PID/stat, in clock ticks of 1/100 s (Linux's USER_HZ); -1 where /proc does not say.
+     */
+    static long cpuNanos(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // The command name, field 2, may hold spaces: count fields after its closing parenthesis.

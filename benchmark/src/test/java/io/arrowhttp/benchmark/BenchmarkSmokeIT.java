@@ -73,7 +73,7 @@ class BenchmarkSmokeIT {
     }
 
     @Test
-    void compressionBenchmarkMeasuresEveryCodecOnBothDatasets() throws Exception {
+    void compressionBenchmarkMeasuresEveryCodecOnBothDatasetsAndOverASlowLink() throws Exception {
         String results = runHarness(
                 "compression-smoke",
                 3,
@@ -85,7 +85,17 @@ class BenchmarkSmokeIT {
                 "--runs",
                 "1",
                 "--warmup",
-                "0");
+                "0",
+                "--links",
+                "1gbit",
+                "--link-rows",
+                "100000",
+                "--link-float-rows",
+                "50000");
+        assertTrue(
+                results.contains("; 1gbit link (veth pair between two network namespaces, tc tbf)")
+                        || results.contains("Slow links skipped: network namespaces cannot be made"),
+                results);
         for (String dataset : new String[] {"example (compressible)", "random doubles"}) {
             for (String compression :
                     new String[] {"none", "IPC lz4", "IPC zstd", "HTTP zstd", "HTTP br", "HTTP gzip"}) {

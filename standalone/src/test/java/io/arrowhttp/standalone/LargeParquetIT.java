@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -78,10 +77,7 @@ class LargeParquetIT {
             assertEquals(FILES * ROWS_PER_FILE, rows);
             assertTrue(rss < MAX_SERVER_RSS, "the server's peak RSS was " + (rss >> 20) + " MiB");
         } finally {
-            server.destroy();
-            if (!server.waitFor(20, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
+            ServerJarProcess.stop(server);
         }
     }
 

@@ -49,4 +49,15 @@ final class ServerJarProcess {
         }
         throw new AssertionError("the jar did not print its address:\n" + Files.readString(log));
     }
+
+    /** Stops the jar if it still runs: asked first, then forced after 20 s. */
+    static void stop(Process server) throws InterruptedException {
+        if (server != null && server.isAlive()) {
+            server.destroy();
+            if (!server.waitFor(20, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+                server.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
 }
