@@ -1,6 +1,7 @@
 package io.arrowhttp.server;
 
 import io.arrowhttp.dataset.Dataset;
+import io.arrowhttp.dataset.DatasetStore;
 import io.arrowhttp.internal.container.StalledWrites;
 import io.arrowhttp.internal.provider.AcceptHeaderFilter;
 import io.arrowhttp.internal.provider.ArrowHttpExceptionMapper;
@@ -20,6 +21,7 @@ import io.arrowhttp.internal.provider.WebApplicationExceptionMapper;
 import io.arrowhttp.internal.resource.DatasetCatalog;
 import io.arrowhttp.internal.resource.DatasetResource;
 import io.arrowhttp.internal.resource.DatasetResponder;
+import io.arrowhttp.internal.resource.DatasetUploads;
 import io.arrowhttp.internal.resource.Deadlines;
 import io.arrowhttp.internal.resource.HandshakeGuard;
 import io.arrowhttp.internal.resource.HandshakeResource;
@@ -109,10 +111,12 @@ public final class ArrowHttpFeature implements Feature {
     private final List<ServerMiddleware.Factory> middleware;
     private final Set<String> corsOrigins;
     private final Authenticator authenticator;
+    private final DatasetStore store;
 
     private ArrowHttpFeature(Builder builder) {
         this.allocator = builder.allocator;
         this.catalog = builder.catalog;
+        this.store = builder.store;
         this.rootDataset = builder.rootDataset;
         this.responseMemoryLimit = builder.responseMemoryLimit;
         this.responseTimeout = builder.responseTimeout;
@@ -171,7 +175,8 @@ public final class ArrowHttpFeature implements Feature {
             }
         });
         context.property(StalledWrites.PROPERTY, new StalledWrites(writeTimeout, timer));
-        if (!catalog.isEmpty()) {
+        DatasetUploads uploads = new DatasetUploads(catalog, allocator, responseMemoryLimit, store);
+        if (!catalog.isEmpty() || store != null) {
             DatasetResponder responder = new DatasetResponder(
                     catalog,
                     allocator,
@@ -180,7 +185,7 @@ public final class ArrowHttpFeature implements Feature {
                     new StreamLimits(maxStreams, maxStreamsPerCaller),
                     publicBaseUri,
                     metrics);
-            context.register(new DatasetResource(responder));
+            context.register(new DatasetResource(responder, uploads));
             if (rootDataset != null) {
                 context.register(new RootDatasetResource(responder, rootDataset));
             }
@@ -222,6 +227,7 @@ public final class ArrowHttpFeature implements Feature {
         private final List<ServerMiddleware.Factory> middleware = new ArrayList<>();
         private final Set<String> corsOrigins = new LinkedHashSet<>();
         private Authenticator authenticator;
+        private DatasetStore store;
 
         private Builder(BufferAllocator allocator) {
             this.allocator = allocator;
@@ -234,6 +240,18 @@ public final class ArrowHttpFeature implements Feature {
         }
 
         /** Also serves the named dataset, added with {@link #dataset}, at {@code GET /}. */
+        /**
+         * Takes uploads ({@code PUT} and {@code POST} of an Arrow stream to
+         * {@code /datasets/{name}}) into {@code store}, and serves its datasets. Without a store,
+         * every dataset is read-only. See docs/protocol.md for the protocol.
+         *
+         * <p>Uploads write data: with authentication on, every caller allowed to read may write.
+         */
+        public Builder uploads(DatasetStore store) {
+            this.store = Objects.requireNonNull(store, "store");
+            return this;
+        }
+
         public Builder rootDataset(String name) {
             this.rootDataset = Objects.requireNonNull(name, "name");
             return this;

@@ -14,20 +14,38 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The datasets an application serves, by name, in registration order. */
+/**
+ * The datasets an application serves, by name, in registration order. Uploads add and replace
+ * datasets while requests read the catalog: every change makes a new map, and readers see one
+ * map or the next, never a change half made.
+ */
 public final class DatasetCatalog {
 
-    private final Map<String, Dataset> byName = new LinkedHashMap<>();
+    private volatile Map<String, Dataset> byName = Map.of();
 
-    public void add(Dataset dataset) {
+    public synchronized void add(Dataset dataset) {
+        String name = checkedName(dataset);
+        if (byName.containsKey(name)) {
+            throw new IllegalArgumentException("Two datasets are named '" + name + "'; names must be unique");
+        }
+        put(dataset);
+    }
+
+    /** Adds the dataset, or replaces the one of the same name in its place: for uploads. */
+    public synchronized void put(Dataset dataset) {
+        String name = checkedName(dataset);
+        Map<String, Dataset> next = new LinkedHashMap<>(byName);
+        next.put(name, dataset);
+        byName = Collections.unmodifiableMap(next);
+    }
+
+    private static String checkedName(Dataset dataset) {
         String name = dataset.name();
         if (!ResourcePaths.isDatasetName(name)) {
             throw new IllegalArgumentException("Dataset name " + ClientText.quote(name)
                     + " cannot be used in a URL path; use " + ResourcePaths.DATASET_NAME_RULE);
         }
-        if (byName.putIfAbsent(name, dataset) != null) {
-            throw new IllegalArgumentException("Two datasets are named '" + name + "'; names must be unique");
-        }
+        return name;
     }
 
     public boolean contains(String name) {
@@ -36,10 +54,11 @@ public final class DatasetCatalog {
 
     /** @throws ArrowHttpException {@code NOT_FOUND} naming the datasets there are */
     public Dataset get(String name) {
-        Dataset dataset = byName.get(name);
+        Map<String, Dataset> current = byName;
+        Dataset dataset = current.get(name);
         if (dataset == null) {
             throw ArrowHttpException.notFound("No dataset named " + ClientText.quote(name) + "; this server has: "
-                    + String.join(", ", byName.keySet()));
+                    + String.join(", ", current.keySet()));
         }
         return dataset;
     }
@@ -70,7 +89,7 @@ public final class DatasetCatalog {
     }
 
     public Collection<Dataset> all() {
-        return Collections.unmodifiableCollection(byName.values());
+        return byName.values();
     }
 
     public boolean isEmpty() {

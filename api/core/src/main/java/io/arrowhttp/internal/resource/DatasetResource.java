@@ -1,13 +1,17 @@
 package io.arrowhttp.internal.resource;
 
+import io.arrowhttp.dataset.Upload;
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.Catalog;
 import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.ResourcePaths;
 import io.arrowhttp.server.ArrowStream;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -17,6 +21,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.InputStream;
+import java.net.URI;
 import org.glassfish.jersey.media.multipart.MultiPart;
 
 /**
@@ -28,7 +34,9 @@ import org.glassfish.jersey.media.multipart.MultiPart;
  *   <li>{@code GET /datasets/{name}/schema}: the schema as an Arrow stream without batches, or as
  *       JSON when asked for;</li>
  *   <li>{@code GET /datasets/{name}}: the dataset, as multipart (the default) or, for
- *       {@code Accept: application/vnd.apache.arrow.stream}, as the bare Arrow stream.</li>
+ *       {@code Accept: application/vnd.apache.arrow.stream}, as the bare Arrow stream;</li>
+ *   <li>{@code PUT} and {@code POST /datasets/{name}} with an Arrow stream: Flight's DoPut, an
+ *       upload that replaces or extends the dataset (see {@link DatasetUploads}).</li>
  * </ul>
  */
 @Path(ResourcePaths.DATASETS)
@@ -40,9 +48,43 @@ public final class DatasetResource {
     public static final String ARROW_SECOND = ArrowMediaTypes.ARROW_STREAM + ";qs=0.5";
 
     private final DatasetResponder responder;
+    private final DatasetUploads uploads;
 
-    public DatasetResource(DatasetResponder responder) {
+    public DatasetResource(DatasetResponder responder, DatasetUploads uploads) {
         this.responder = responder;
+        this.uploads = uploads;
+    }
+
+    @PUT
+    @Path("{name}")
+    @Consumes(ArrowMediaTypes.ARROW_STREAM)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response put(@PathParam("name") String name, InputStream body, @Context UriInfo uri) {
+        return uploaded(name, Upload.Mode.REPLACE, body, uri);
+    }
+
+    @POST
+    @Path("{name}")
+    @Consumes(ArrowMediaTypes.ARROW_STREAM)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response post(@PathParam("name") String name, InputStream body, @Context UriInfo uri) {
+        return uploaded(name, Upload.Mode.APPEND, body, uri);
+    }
+
+    private Response uploaded(String name, Upload.Mode mode, InputStream body, UriInfo uri) {
+        URI base = responder.publicBase(uri);
+        DatasetUploads.Outcome outcome = uploads.upload(name, mode, body, base);
+        Response.ResponseBuilder answer = outcome.created()
+                ? Response.created(outcome.result()
+                        .dataset()
+                        .endpoints()
+                        .get(0)
+                        .locations()
+                        .get(0))
+                : Response.ok();
+        return answer.entity(ProtocolJson.toBytes(outcome.result()))
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .build();
     }
 
     @GET

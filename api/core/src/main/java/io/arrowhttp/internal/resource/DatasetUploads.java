@@ -1,0 +1,116 @@
+package io.arrowhttp.internal.resource;
+
+import io.arrowhttp.dataset.Dataset;
+import io.arrowhttp.dataset.DatasetStore;
+import io.arrowhttp.dataset.Upload;
+import io.arrowhttp.internal.provider.ProblemResponses;
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ClientText;
+import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.protocol.UploadResult;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.arrow.memory.BufferAllocator;
+
+/**
+ * {@code PUT} and {@code POST} of an Arrow stream to {@code /datasets/{name}}: Flight's DoPut in
+ * HTTP terms. Checks that the dataset takes uploads, serializes uploads to the same dataset, reads
+ * the body batch by batch into the {@link DatasetStore}, and serves what it wrote from then on.
+ *
+ * <p>Datasets the store did not make (the example, configured ones) are read-only: 405 with
+ * {@code Allow}. An append to a dataset that does not exist is 404.
+ */
+public final class DatasetUploads {
+
+    private final DatasetCatalog catalog;
+    private final BufferAllocator allocator;
+    private final long memoryLimit;
+    private final DatasetStore store;
+    private final Set<String> stored = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+
+    /**
+     * @param store where uploads go, or null when no dataset takes them; its datasets are added to
+     *     {@code catalog} here
+     * @param allocator the application's allocator; each upload reads into a child of it, limited
+     *     to {@code memoryLimit} bytes, closed when the upload ends
+     */
+    public DatasetUploads(DatasetCatalog catalog, BufferAllocator allocator, long memoryLimit, DatasetStore store) {
+        this.catalog = catalog;
+        this.allocator = allocator;
+        this.memoryLimit = memoryLimit;
+        this.store = store;
+        if (store != null) {
+            for (Dataset dataset : store.datasets()) {
+                catalog.add(dataset);
+                stored.add(dataset.name());
+            }
+        }
+    }
+
+    /** What an upload did: the answer's body, and whether it made the dataset. */
+    public record Outcome(UploadResult result, boolean created) {}
+
+    /**
+     * Writes the Arrow stream in {@code body} to dataset {@code name}, all or nothing.
+     *
+     * @param base the server's base URI, for the catalog entry of the answer
+     */
+    public Outcome upload(String name, Upload.Mode mode, InputStream body, URI base) {
+        boolean exists = catalog.contains(name);
+        boolean writable = store != null && (exists ? stored.contains(name) : store.accepts(name));
+        if (!exists && mode == Upload.Mode.APPEND) {
+            if (!writable) {
+                catalog.get(name);
+            }
+            throw ArrowHttpException.notFound(
+                    "No dataset named " + ClientText.quote(name) + " to append to; PUT creates it");
+        }
+        if (!writable) {
+            throw readOnly(name, exists);
+        }
+        long start = System.nanoTime();
+        synchronized (locks.computeIfAbsent(name, n -> new Object())) {
+            Dataset current = catalog.contains(name) ? catalog.get(name) : null;
+            StreamUpload upload;
+            Dataset written;
+            try (BufferAllocator uploadAllocator = allocator.newChildAllocator("upload to " + name, 0, memoryLimit);
+                    StreamUpload reading = new StreamUpload(name, mode, body, uploadAllocator)) {
+                upload = reading;
+                written = store.write(reading, current);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Closing an upload failed", e);
+            }
+            if (written == null || !written.name().equals(name)) {
+                throw new IllegalStateException("The dataset store returned no dataset named '" + name + "'");
+            }
+            catalog.put(written);
+            stored.add(name);
+            UploadResult result = new UploadResult(
+                    upload.rows(),
+                    upload.batches(),
+                    upload.bytes(),
+                    (System.nanoTime() - start) / 1e9,
+                    catalog.entry(name, base));
+            return new Outcome(result, current == null);
+        }
+    }
+
+    private static WebApplicationException readOnly(String name, boolean exists) {
+        String detail = exists
+                ? "Dataset " + ClientText.quote(name) + " is read-only: it answers GET and HEAD"
+                : "This server takes no uploads of a dataset named " + ClientText.quote(name);
+        Response problem = ProblemResponses.of(405, ErrorCode.forStatus(405), detail);
+        return new WebApplicationException(Response.fromResponse(problem)
+                .header(HttpHeaders.ALLOW, String.join(", ", HttpMethod.GET, HttpMethod.HEAD))
+                .build());
+    }
+}

@@ -1,0 +1,218 @@
+package io.arrowhttp.internal.resource;
+
+import io.arrowhttp.dataset.Upload;
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.runtime.BufferCodecs;
+import java.io.Closeable;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.util.Arrays;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.ipc.ReadChannel;
+import org.apache.arrow.vector.ipc.message.MessageChannelReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An upload read from a request body holding an Arrow IPC stream, buffers compressed or not.
+ *
+ * <p>Arrow's reader allocates on the heap whatever metadata length a message announces: a body
+ * of plain text announces gigabytes. Lengths above {@value #MAX_METADATA_BYTES} bytes are refused
+ * before that. Record batch bodies come from the upload's allocator, which is bounded.
+ *
+ * <p>Arrow's reader takes a body that stops between two messages for a complete stream. An
+ * upload is complete only when its body ends with the end-of-stream marker, so a client that
+ * breaks off between batches cannot leave part of its data as if it were all of it.
+ *
+ * <h2>Ownership</h2>
+ * Reads into a root of its own, allocated from the allocator it is given; {@link #close()} frees
+ * it. The caller owns the allocator and the body.
+ */
+final class StreamUpload implements Upload, Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamUpload.class);
+    private static final byte[] END_OF_STREAM = {-1, -1, -1, -1, 0, 0, 0, 0};
+    /** Far above the metadata of a batch of thousands of columns. */
+    static final int MAX_METADATA_BYTES = 16 << 20;
+
+    private final String name;
+    private final Mode mode;
+    private final Body body;
+    private final ArrowStreamReader reader;
+    private final BufferAllocator allocator;
+    private long rows;
+    private long batches;
+
+    StreamUpload(String name, Mode mode, InputStream body, BufferAllocator allocator) {
+        this.name = name;
+        this.mode = mode;
+        this.body = new Body(body);
+        this.reader = new ArrowStreamReader(
+                new MessageChannelReader(new BoundedReadChannel(Channels.newChannel(this.body)), allocator),
+                allocator,
+                BufferCodecs.INSTANCE);
+        this.allocator = allocator;
+    }
+
+    @Override
+    public BufferAllocator allocator() {
+        return allocator;
+    }
+
+    @Override
+    public String datasetName() {
+        return name;
+    }
+
+    @Override
+    public Mode mode() {
+        return mode;
+    }
+
+    @Override
+    public Schema schema() {
+        return root().getSchema();
+    }
+
+    @Override
+    public VectorSchemaRoot root() {
+        try {
+            return reader.getVectorSchemaRoot();
+        } catch (IOException | RuntimeException e) {
+            throw unreadable(e);
+        }
+    }
+
+    @Override
+    public boolean loadNextBatch() {
+        boolean loaded;
+        try {
+            loaded = reader.loadNextBatch();
+        } catch (IOException | RuntimeException e) {
+            throw unreadable(e);
+        }
+        if (loaded) {
+            batches++;
+            rows += root().getRowCount();
+            return true;
+        }
+        if (!body.endsWithEndOfStream()) {
+            throw ArrowHttpException.invalidArgument("The upload broke off after " + batches
+                    + " record batches: its Arrow stream has no end-of-stream marker. Nothing was written.");
+        }
+        return false;
+    }
+
+    /** The body's failure as the client's: the stream was not Arrow, or it broke off. */
+    private ArrowHttpException unreadable(Exception e) {
+        if (e instanceof ArrowHttpException known) {
+            return known;
+        }
+        if (e instanceof OutOfMemoryException) {
+            return ArrowHttpException.invalidArgument("A record batch of the upload needs more than the "
+                    + allocator.getLimit() + " bytes this server gives an upload; send smaller batches."
+                    + " Nothing was written.");
+        }
+        LOG.debug("Upload to {} unreadable after {} batches: {}", name, batches, e.toString());
+        return ArrowHttpException.invalidArgument("The upload is not an Arrow IPC stream, or it broke off, after "
+                + batches + " record batches. Nothing was written.");
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    long batches() {
+        return batches;
+    }
+
+    long bytes() {
+        return body.count;
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close(false);
+    }
+
+    /** Counts the body's bytes and keeps its last eight. */
+    private static final class Body extends FilterInputStream {
+
+        private final byte[] last = new byte[END_OF_STREAM.length];
+        private long count;
+
+        Body(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                keep(new byte[] {(byte) b}, 0, 1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = in.read(buffer, offset, length);
+            if (n > 0) {
+                keep(buffer, offset, n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            // Through read, so that skipped bytes are counted and kept too.
+            byte[] skipped = new byte[(int) Math.min(n, 8192)];
+            int read = read(skipped, 0, skipped.length);
+            return Math.max(read, 0);
+        }
+
+        private void keep(byte[] buffer, int offset, int n) {
+            count += n;
+            int fresh = Math.min(n, last.length);
+            System.arraycopy(last, fresh, last, 0, last.length - fresh);
+            System.arraycopy(buffer, offset + n - fresh, last, last.length - fresh, fresh);
+        }
+
+        boolean endsWithEndOfStream() {
+            return count >= END_OF_STREAM.length && Arrays.equals(last, END_OF_STREAM);
+        }
+    }
+
+    /**
+     * Refuses a message whose metadata length is out of bounds, before Arrow's reader allocates
+     * it. Arrow reads each length, and the continuation marker before it, as a 4-byte read.
+     */
+    private static final class BoundedReadChannel extends ReadChannel {
+
+        BoundedReadChannel(ReadableByteChannel in) {
+            super(in);
+        }
+
+        @Override
+        public int readFully(ByteBuffer buffer) throws IOException {
+            int start = buffer.position();
+            int read = super.readFully(buffer);
+            if (read == Integer.BYTES && buffer.capacity() == Integer.BYTES) {
+                int value = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(start);
+                if (value != -1 && (value < 0 || value > MAX_METADATA_BYTES)) {
+                    throw new IOException("A message announces " + value + " bytes of metadata");
+                }
+            }
+            return read;
+        }
+    }
+}

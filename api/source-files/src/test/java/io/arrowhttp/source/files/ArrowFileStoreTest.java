@@ -1,0 +1,307 @@
+package io.arrowhttp.source.files;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.arrowhttp.protocol.IpcCodec;
+import io.arrowhttp.runtime.BufferCodecs;
+import io.arrowhttp.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Uploads through the server into Arrow files: PUT and POST of Arrow streams, read back value by
+ * value, and every refusal leaving the dataset and the directory as they were.
+ */
+class ArrowFileStoreTest {
+
+    private static final String ARROW = "application/vnd.apache.arrow.stream";
+    private static final Schema SCHEMA = new Schema(List.of(
+            Field.notNullable("id", new ArrowType.Int(64, true)), Field.nullable("name", ArrowType.Utf8.INSTANCE)));
+
+    /** Arrow memory per response and per upload. */
+    private static final long UPLOAD_MEMORY = 4L << 20;
+
+    @TempDir
+    static Path temporary;
+
+    private static Path uploads;
+    private static TestServer server;
+    private static BufferAllocator allocator;
+
+    @BeforeAll
+    static void start() throws IOException {
+        allocator = new RootAllocator();
+        uploads = temporary.resolve("uploads");
+        Path readOnly = temporary.resolve("read-only.arrows");
+        Files.write(readOnly, stream(0, 1, 10, null));
+        server = TestServer.withFeature(builder -> builder.dataset(ArrowFileDataset.of("fixed", readOnly))
+                .responseMemoryLimit(UPLOAD_MEMORY)
+                .uploads(new ArrowFileStore(uploads)));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        allocator.close();
+    }
+
+    @Test
+    void putCreatesADatasetThatIsServedAtOnce() throws IOException {
+        HttpURLConnection put = send("PUT", "/datasets/created", stream(0, 3, 1000, null), ARROW);
+        assertEquals(201, put.getResponseCode());
+        assertTrue(put.getHeaderField("Location").endsWith("/datasets/created"), put.getHeaderField("Location"));
+        String answer = text(put.getInputStream());
+        assertTrue(answer.contains("\"rows\":3000,\"batches\":3,"), answer);
+        assertTrue(answer.contains("\"name\":\"created\""), answer);
+        assertEquals(range(0, 3000), ids("created"));
+        assertTrue(text(server.uri("/datasets").toURL().openStream()).contains("\"name\":\"created\""));
+    }
+
+    @Test
+    void putReplacesAndPostAppends() throws IOException {
+        assertEquals(
+                201,
+                send("PUT", "/datasets/grown", stream(0, 2, 500, null), ARROW).getResponseCode());
+        HttpURLConnection post = send("POST", "/datasets/grown", stream(1000, 1, 500, null), ARROW);
+        assertEquals(200, post.getResponseCode());
+        assertTrue(text(post.getInputStream()).contains("\"rows\":500,\"batches\":1,"));
+        List<Long> expected = new ArrayList<>(range(0, 1000));
+        expected.addAll(range(1000, 1500));
+        assertEquals(expected, ids("grown"));
+
+        assertEquals(
+                200,
+                send("PUT", "/datasets/grown", stream(7, 1, 3, null), ARROW).getResponseCode());
+        assertEquals(range(7, 10), ids("grown"));
+    }
+
+    @Test
+    void anAppendWithAnotherSchemaIsRefusedNamingTheColumn() throws IOException {
+        assertEquals(
+                201,
+                send("PUT", "/datasets/typed", stream(0, 1, 100, null), ARROW).getResponseCode());
+        HttpURLConnection post = send("POST", "/datasets/typed", intStream(), ARROW);
+        assertEquals(400, post.getResponseCode());
+        String problem = text(post.getErrorStream());
+        assertTrue(problem.contains("column 1: the dataset has 'id' Int(64, true) not null, the upload 'id'"), problem);
+        assertTrue(problem.contains("Nothing was written."), problem);
+        assertEquals(range(0, 100), ids("typed"));
+    }
+
+    @Test
+    void anUploadThatBreaksOffChangesNothingAndLeavesNoFile() throws IOException {
+        assertEquals(
+                201,
+                send("PUT", "/datasets/kept", stream(0, 2, 100, null), ARROW).getResponseCode());
+        byte[] whole = stream(500, 3, 1000, null);
+        // Between two batches, without the end-of-stream marker: Arrow's reader alone takes that for the end.
+        byte[] withoutEnd = Arrays.copyOf(whole, whole.length - 8);
+        byte[] midBatch = Arrays.copyOf(whole, whole.length / 2);
+        for (byte[] broken : List.of(withoutEnd, midBatch)) {
+            for (String method : List.of("PUT", "POST")) {
+                HttpURLConnection refused = send(method, "/datasets/kept", broken, ARROW);
+                assertEquals(400, refused.getResponseCode(), method);
+                String problem = text(refused.getErrorStream());
+                assertTrue(problem.contains("Nothing was written."), problem);
+            }
+        }
+        assertEquals(range(0, 200), ids("kept"));
+        try (Stream<Path> files = Files.list(uploads)) {
+            assertTrue(files.noneMatch(file -> file.getFileName().toString().endsWith(".uploading")));
+        }
+    }
+
+    @Test
+    void aBatchLargerThanAnUploadMayHoldIsRefusedNamingTheRemedy() throws IOException {
+        HttpURLConnection put = send("PUT", "/datasets/huge", stream(0, 1, 300_000, null), ARROW);
+        assertEquals(400, put.getResponseCode());
+        String problem = text(put.getErrorStream());
+        assertTrue(problem.contains("send smaller batches"), problem);
+        assertEquals(404, get("huge").getResponseCode());
+    }
+
+    @Test
+    void aBodyThatIsNotArrowIsABadRequest() throws IOException {
+        HttpURLConnection put = send("PUT", "/datasets/text", "hello".getBytes(StandardCharsets.UTF_8), ARROW);
+        assertEquals(400, put.getResponseCode());
+        assertEquals("application/problem+json", put.getContentType());
+        assertEquals(404, get("text").getResponseCode());
+    }
+
+    @Test
+    void datasetsTheStoreDidNotMakeAreReadOnlyAndAnAppendNeedsADataset() throws IOException {
+        HttpURLConnection put = send("PUT", "/datasets/fixed", stream(0, 1, 10, null), ARROW);
+        assertEquals(405, put.getResponseCode());
+        assertEquals("GET, HEAD", put.getHeaderField("Allow"));
+        assertTrue(text(put.getErrorStream()).contains("'fixed' is read-only"));
+        HttpURLConnection post = send("POST", "/datasets/missing", stream(0, 1, 10, null), ARROW);
+        assertEquals(404, post.getResponseCode());
+        assertEquals(
+                415,
+                send("PUT", "/datasets/csv", "a,b\n".getBytes(StandardCharsets.UTF_8), "text/csv")
+                        .getResponseCode());
+    }
+
+    @Test
+    void anUploadWithCompressedBuffersIsStoredAndServed() throws IOException {
+        HttpURLConnection put =
+                send("PUT", "/datasets/packed", stream(0, 2, 2000, IpcCodec.ZSTD), ARROW + ";codecs=zstd");
+        assertEquals(201, put.getResponseCode());
+        assertEquals(range(0, 4000), ids("packed"));
+    }
+
+    @Test
+    void aStoreServesItsFilesAfterARestartAndDeletesWhatAnUnfinishedUploadLeft() throws IOException {
+        assertEquals(
+                201,
+                send("PUT", "/datasets/durable", stream(0, 1, 10, null), ARROW).getResponseCode());
+        Path leftover = Files.createTempFile(uploads, ".durable.", ".uploading");
+        ArrowFileStore restarted = new ArrowFileStore(uploads);
+        assertFalse(Files.exists(leftover));
+        assertTrue(
+                restarted.datasets().stream().anyMatch(dataset -> dataset.name().equals("durable")));
+    }
+
+    private static HttpURLConnection send(String method, String path, byte[] body, String contentType)
+            throws IOException {
+        HttpURLConnection connection =
+                (HttpURLConnection) server.uri(path).toURL().openConnection();
+        connection.setConnectTimeout(5_000);
+        connection.setReadTimeout(20_000);
+        connection.setRequestMethod(method);
+        connection.setDoOutput(true);
+        connection.setRequestProperty("Content-Type", contentType);
+        connection.setFixedLengthStreamingMode(body.length);
+        try (OutputStream out = connection.getOutputStream()) {
+            out.write(body);
+        }
+        return connection;
+    }
+
+    private static HttpURLConnection get(String name) throws IOException {
+        HttpURLConnection connection =
+                (HttpURLConnection) server.uri("/datasets/" + name).toURL().openConnection();
+        connection.setConnectTimeout(5_000);
+        connection.setReadTimeout(20_000);
+        connection.setRequestProperty("Accept", ARROW);
+        return connection;
+    }
+
+    /** The ids of the dataset as served now, in order; every name checked against its id. */
+    private static List<Long> ids(String name) throws IOException {
+        HttpURLConnection connection = get(name);
+        assertEquals(200, connection.getResponseCode());
+        List<Long> ids = new ArrayList<>();
+        try (InputStream in = connection.getInputStream();
+                ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
+            while (reader.loadNextBatch()) {
+                BigIntVector id = (BigIntVector) reader.getVectorSchemaRoot().getVector("id");
+                VarCharVector names =
+                        (VarCharVector) reader.getVectorSchemaRoot().getVector("name");
+                for (int i = 0; i < id.getValueCount(); i++) {
+                    ids.add(id.get(i));
+                    if (id.get(i) % 7 == 0) {
+                        assertTrue(names.isNull(i));
+                    } else {
+                        assertEquals("row " + id.get(i), names.getObject(i).toString());
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** An Arrow stream of ids from {@code first}, every seventh name null, buffers compressed with {@code codec}. */
+    private static byte[] stream(long first, int batches, int rows, IpcCodec codec) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (BufferAllocator writing = new RootAllocator();
+                VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, writing);
+                ArrowStreamWriter writer = codec == null
+                        ? new ArrowStreamWriter(root, null, Channels.newChannel(out))
+                        : new ArrowStreamWriter(
+                                root,
+                                null,
+                                Channels.newChannel(out),
+                                IpcOption.DEFAULT,
+                                BufferCodecs.INSTANCE,
+                                codec.codecType())) {
+            writer.start();
+            long next = first;
+            for (int b = 0; b < batches; b++) {
+                BigIntVector id = (BigIntVector) root.getVector("id");
+                VarCharVector name = (VarCharVector) root.getVector("name");
+                id.allocateNew(rows);
+                name.allocateNew(rows);
+                for (int i = 0; i < rows; i++, next++) {
+                    id.set(i, next);
+                    if (next % 7 != 0) {
+                        name.setSafe(i, ("row " + next).getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+                root.setRowCount(rows);
+                writer.writeBatch();
+            }
+            writer.end();
+        }
+        return out.toByteArray();
+    }
+
+    /** A stream whose id column is a 32-bit integer. */
+    private static byte[] intStream() throws IOException {
+        Schema other = new Schema(List.of(
+                Field.notNullable("id", new ArrowType.Int(32, true)), Field.nullable("name", ArrowType.Utf8.INSTANCE)));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (BufferAllocator writing = new RootAllocator();
+                VectorSchemaRoot root = VectorSchemaRoot.create(other, writing);
+                ArrowStreamWriter writer = new ArrowStreamWriter(root, null, Channels.newChannel(out))) {
+            writer.start();
+            IntVector id = (IntVector) root.getVector("id");
+            id.allocateNew(1);
+            id.set(0, 1);
+            root.setRowCount(1);
+            writer.writeBatch();
+            writer.end();
+        }
+        return out.toByteArray();
+    }
+
+    private static List<Long> range(long from, long to) {
+        return LongStream.range(from, to).boxed().toList();
+    }
+
+    private static String text(InputStream in) throws IOException {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
