@@ -30,6 +30,7 @@ import io.arrowhttp.internal.resource.ServerTimer;
 import io.arrowhttp.internal.resource.StatusResource;
 import io.arrowhttp.internal.resource.StreamLimits;
 import io.arrowhttp.internal.resource.StreamMetrics;
+import io.arrowhttp.internal.resource.UploadLimits;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.runtime.ArrowRuntimeCheck;
 import io.arrowhttp.server.auth.Authenticator;
@@ -83,6 +84,9 @@ import org.glassfish.jersey.server.spi.Container;
  */
 public final class ArrowHttpFeature implements Feature {
 
+    /** Uploads taken at once unless {@link Builder#maxConcurrentUploads} says otherwise. */
+    public static final int DEFAULT_MAX_CONCURRENT_UPLOADS = 4;
+
     /** The most Arrow memory one response may hold unless {@link Builder#responseMemoryLimit} says otherwise. */
     public static final long DEFAULT_RESPONSE_MEMORY_LIMIT = 64L << 20;
 
@@ -112,11 +116,17 @@ public final class ArrowHttpFeature implements Feature {
     private final Set<String> corsOrigins;
     private final Authenticator authenticator;
     private final DatasetStore store;
+    private final UploadLimits uploadLimits;
 
     private ArrowHttpFeature(Builder builder) {
         this.allocator = builder.allocator;
         this.catalog = builder.catalog;
         this.store = builder.store;
+        this.uploadLimits = new UploadLimits(
+                builder.maxUploadBytes,
+                builder.maxUploadRows,
+                builder.responseMemoryLimit,
+                builder.maxConcurrentUploads);
         this.rootDataset = builder.rootDataset;
         this.responseMemoryLimit = builder.responseMemoryLimit;
         this.responseTimeout = builder.responseTimeout;
@@ -175,7 +185,7 @@ public final class ArrowHttpFeature implements Feature {
             }
         });
         context.property(StalledWrites.PROPERTY, new StalledWrites(writeTimeout, timer));
-        DatasetUploads uploads = new DatasetUploads(catalog, allocator, responseMemoryLimit, store);
+        DatasetUploads uploads = new DatasetUploads(catalog, allocator, uploadLimits, store);
         if (!catalog.isEmpty() || store != null) {
             DatasetResponder responder = new DatasetResponder(
                     catalog,
@@ -228,6 +238,9 @@ public final class ArrowHttpFeature implements Feature {
         private final Set<String> corsOrigins = new LinkedHashSet<>();
         private Authenticator authenticator;
         private DatasetStore store;
+        private long maxUploadBytes = Long.MAX_VALUE;
+        private long maxUploadRows = Long.MAX_VALUE;
+        private int maxConcurrentUploads = DEFAULT_MAX_CONCURRENT_UPLOADS;
 
         private Builder(BufferAllocator allocator) {
             this.allocator = allocator;
@@ -250,6 +263,39 @@ public final class ArrowHttpFeature implements Feature {
         public Builder uploads(DatasetStore store) {
             this.store = Objects.requireNonNull(store, "store");
             return this;
+        }
+
+        /**
+         * The most bytes one upload's body may have (unbounded unless set); beyond them the upload
+         * is refused with {@link ErrorCode#TOO_LARGE} and nothing is written.
+         */
+        public Builder maxUploadBytes(long bytes) {
+            this.maxUploadBytes = positive(bytes, "maxUploadBytes");
+            return this;
+        }
+
+        /** The most rows one upload may have (unbounded unless set); see {@link #maxUploadBytes}. */
+        public Builder maxUploadRows(long rows) {
+            this.maxUploadRows = positive(rows, "maxUploadRows");
+            return this;
+        }
+
+        /**
+         * How many uploads the server takes at once (default
+         * {@value ArrowHttpFeature#DEFAULT_MAX_CONCURRENT_UPLOADS}); more are refused with
+         * {@link ErrorCode#RESOURCE_EXHAUSTED} and a {@code Retry-After}. Each holds a thread and up
+         * to {@link #responseMemoryLimit} bytes of Arrow memory while it runs.
+         */
+        public Builder maxConcurrentUploads(int uploads) {
+            this.maxConcurrentUploads = (int) positive(uploads, "maxConcurrentUploads");
+            return this;
+        }
+
+        private static long positive(long value, String name) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + " must be positive, got " + value);
+            }
+            return value;
         }
 
         public Builder rootDataset(String name) {

@@ -27,6 +27,8 @@ public enum ErrorCode {
     TIMED_OUT(504),
     /** The call was cancelled, usually because the client went away. Answered as nginx does. */
     CANCELLED(499),
+    /** The request is larger than the server takes: send fewer rows or bytes, or smaller batches. */
+    TOO_LARGE(413),
     /** A limit was reached: memory, concurrent streams, rate. */
     RESOURCE_EXHAUSTED(429),
     /** A bug or broken invariant in the server. */
@@ -71,6 +73,8 @@ public enum ErrorCode {
                 return NOT_FOUND;
             case 409:
                 return ALREADY_EXISTS;
+            case 413:
+                return TOO_LARGE;
             case 429:
                 return RESOURCE_EXHAUSTED;
             case 499:

@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
@@ -32,7 +33,8 @@ public final class DatasetUploads {
 
     private final DatasetCatalog catalog;
     private final BufferAllocator allocator;
-    private final long memoryLimit;
+    private final UploadLimits limits;
+    private final Semaphore running;
     private final DatasetStore store;
     private final Set<String> stored = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
@@ -41,12 +43,13 @@ public final class DatasetUploads {
      * @param store where uploads go, or null when no dataset takes them; its datasets are added to
      *     {@code catalog} here
      * @param allocator the application's allocator; each upload reads into a child of it, limited
-     *     to {@code memoryLimit} bytes, closed when the upload ends
+     *     to the limits' memory, closed when the upload ends
      */
-    public DatasetUploads(DatasetCatalog catalog, BufferAllocator allocator, long memoryLimit, DatasetStore store) {
+    public DatasetUploads(DatasetCatalog catalog, BufferAllocator allocator, UploadLimits limits, DatasetStore store) {
         this.catalog = catalog;
         this.allocator = allocator;
-        this.memoryLimit = memoryLimit;
+        this.limits = limits;
+        this.running = new Semaphore(limits.concurrent());
         this.store = store;
         if (store != null) {
             for (Dataset dataset : store.datasets()) {
@@ -77,13 +80,28 @@ public final class DatasetUploads {
         if (!writable) {
             throw readOnly(name, exists);
         }
+        if (!running.tryAcquire()) {
+            throw new ArrowHttpException(
+                    ErrorCode.RESOURCE_EXHAUSTED,
+                    "The server takes " + limits.concurrent() + " uploads at once, and has them; try again shortly",
+                    StreamLimits.RETRY_AFTER);
+        }
+        try {
+            return write(name, mode, body, base);
+        } finally {
+            running.release();
+        }
+    }
+
+    private Outcome write(String name, Upload.Mode mode, InputStream body, URI base) {
         long start = System.nanoTime();
         synchronized (locks.computeIfAbsent(name, n -> new Object())) {
             Dataset current = catalog.contains(name) ? catalog.get(name) : null;
             StreamUpload upload;
             Dataset written;
-            try (BufferAllocator uploadAllocator = allocator.newChildAllocator("upload to " + name, 0, memoryLimit);
-                    StreamUpload reading = new StreamUpload(name, mode, body, uploadAllocator)) {
+            try (BufferAllocator uploadAllocator =
+                            allocator.newChildAllocator("upload to " + name, 0, limits.memory());
+                    StreamUpload reading = new StreamUpload(name, mode, body, uploadAllocator, limits)) {
                 upload = reading;
                 written = store.write(reading, current);
             } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.arrowhttp.internal.resource;
 
 import io.arrowhttp.dataset.Upload;
 import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.runtime.BufferCodecs;
 import java.io.Closeable;
 import java.io.FilterInputStream;
@@ -52,10 +53,13 @@ final class StreamUpload implements Upload, Closeable {
     private long rows;
     private long batches;
 
-    StreamUpload(String name, Mode mode, InputStream body, BufferAllocator allocator) {
+    private final UploadLimits limits;
+
+    StreamUpload(String name, Mode mode, InputStream body, BufferAllocator allocator, UploadLimits limits) {
         this.name = name;
         this.mode = mode;
-        this.body = new Body(body);
+        this.limits = limits;
+        this.body = new Body(body, limits.maxBytes());
         this.reader = new ArrowStreamReader(
                 new MessageChannelReader(new BoundedReadChannel(Channels.newChannel(this.body)), allocator),
                 allocator,
@@ -103,6 +107,12 @@ final class StreamUpload implements Upload, Closeable {
         if (loaded) {
             batches++;
             rows += root().getRowCount();
+            if (rows > limits.maxRows()) {
+                throw new ArrowHttpException(
+                        ErrorCode.TOO_LARGE,
+                        "The upload has more than the " + limits.maxRows()
+                                + " rows this server takes in one request; send it in parts. Nothing was written.");
+            }
             return true;
         }
         if (!body.endsWithEndOfStream()) {
@@ -117,14 +127,30 @@ final class StreamUpload implements Upload, Closeable {
         if (e instanceof ArrowHttpException known) {
             return known;
         }
-        if (e instanceof OutOfMemoryException) {
-            return ArrowHttpException.invalidArgument("A record batch of the upload needs more than the "
-                    + allocator.getLimit() + " bytes this server gives an upload; send smaller batches."
-                    + " Nothing was written.");
+        if (causedBy(e, OutOfMemoryException.class)) {
+            return new ArrowHttpException(
+                    ErrorCode.TOO_LARGE,
+                    "A record batch of the upload needs more than the " + allocator.getLimit()
+                            + " bytes of memory this server gives an upload; send smaller batches. Nothing was written.");
+        }
+        if (causedBy(e, TooManyBytes.class)) {
+            return new ArrowHttpException(
+                    ErrorCode.TOO_LARGE,
+                    "The upload is larger than the " + limits.maxBytes()
+                            + " bytes this server takes in one request; send it in parts. Nothing was written.");
         }
         LOG.debug("Upload to {} unreadable after {} batches: {}", name, batches, e.toString());
         return ArrowHttpException.invalidArgument("The upload is not an Arrow IPC stream, or it broke off, after "
                 + batches + " record batches. Nothing was written.");
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (type.isInstance(cause)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     long rows() {
@@ -144,14 +170,23 @@ final class StreamUpload implements Upload, Closeable {
         reader.close(false);
     }
 
-    /** Counts the body's bytes and keeps its last eight. */
+    /** The body went past the upload's bytes: an IOException, so that Arrow's reader passes it on. */
+    private static final class TooManyBytes extends IOException {
+        TooManyBytes() {
+            super("The upload is larger than this server takes");
+        }
+    }
+
+    /** Counts the body's bytes, refuses those past the limit, and keeps the last eight. */
     private static final class Body extends FilterInputStream {
 
         private final byte[] last = new byte[END_OF_STREAM.length];
+        private final long maxBytes;
         private long count;
 
-        Body(InputStream in) {
+        Body(InputStream in, long maxBytes) {
             super(in);
+            this.maxBytes = maxBytes;
         }
 
         @Override
@@ -180,8 +215,11 @@ final class StreamUpload implements Upload, Closeable {
             return Math.max(read, 0);
         }
 
-        private void keep(byte[] buffer, int offset, int n) {
+        private void keep(byte[] buffer, int offset, int n) throws TooManyBytes {
             count += n;
+            if (count > maxBytes) {
+                throw new TooManyBytes();
+            }
             int fresh = Math.min(n, last.length);
             System.arraycopy(last, fresh, last, 0, last.length - fresh);
             System.arraycopy(buffer, offset + n - fresh, last, last.length - fresh, fresh);

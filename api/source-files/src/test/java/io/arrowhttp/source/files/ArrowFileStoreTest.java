@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.Socket;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -144,10 +145,66 @@ class ArrowFileStoreTest {
     @Test
     void aBatchLargerThanAnUploadMayHoldIsRefusedNamingTheRemedy() throws IOException {
         HttpURLConnection put = send("PUT", "/datasets/huge", stream(0, 1, 300_000, null), ARROW);
-        assertEquals(400, put.getResponseCode());
+        assertEquals(413, put.getResponseCode());
         String problem = text(put.getErrorStream());
         assertTrue(problem.contains("send smaller batches"), problem);
         assertEquals(404, get("huge").getResponseCode());
+    }
+
+    @Test
+    void uploadsPastTheBytesOrRowsLimitAreRefusedWithNothingWritten() throws IOException {
+        Path limited = temporary.resolve("limited");
+        try (TestServer small = TestServer.withFeature(builder ->
+                builder.maxUploadBytes(1 << 20).maxUploadRows(50_000).uploads(new ArrowFileStore(limited)))) {
+            // About 22 bytes a row: 60,000 rows pass 1 MiB before they pass 50,000 rows; 60,000 rows
+            // without names (about 12 bytes a row) stay under 1 MiB.
+            HttpURLConnection bytes = send(small, "PUT", "/datasets/big", stream(0, 3, 20_000, null), ARROW);
+            assertEquals(413, bytes.getResponseCode());
+            assertTrue(text(bytes.getErrorStream()).contains("bytes this server takes in one request"));
+            HttpURLConnection rows = send(small, "PUT", "/datasets/big", unnamedStream(60_000), ARROW);
+            assertEquals(413, rows.getResponseCode());
+            assertTrue(text(rows.getErrorStream()).contains("rows this server takes in one request"));
+            assertEquals(
+                    404,
+                    send(small, "POST", "/datasets/big", stream(0, 1, 10, null), ARROW)
+                            .getResponseCode());
+        }
+        try (Stream<Path> files = Files.list(limited)) {
+            assertEquals(0, files.count());
+        }
+    }
+
+    @Test
+    void anUploadBeyondTheConcurrentOnesIsToldToComeBack() throws Exception {
+        try (TestServer one = TestServer.withFeature(
+                builder -> builder.maxConcurrentUploads(1).uploads(new ArrowFileStore(temporary.resolve("one"))))) {
+            byte[] body = stream(0, 2, 1000, null);
+            boolean refused = false;
+            for (int attempt = 0; attempt < 20 && !refused; attempt++) {
+                try (Socket slow = new Socket("127.0.0.1", one.port())) {
+                    slow.setSoTimeout(20_000);
+                    OutputStream out = slow.getOutputStream();
+                    out.write(("PUT /datasets/slow HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + ARROW
+                                    + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.write(body, 0, body.length / 2);
+                    out.flush();
+                    // Time for the server to start reading it: the one upload it takes is then running.
+                    Thread.sleep(200);
+                    HttpURLConnection probe = send(one, "PUT", "/datasets/probe", stream(0, 1, 10, null), ARROW);
+                    if (probe.getResponseCode() != 429) {
+                        continue;
+                    }
+                    refused = true;
+                    assertEquals("2", probe.getHeaderField("Retry-After"));
+                    out.write(body, body.length / 2, body.length - body.length / 2);
+                    out.flush();
+                    String answer = new String(slow.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                    assertTrue(answer.startsWith("HTTP/1.1 201"), answer);
+                }
+            }
+            assertTrue(refused, "no upload was refused while another ran");
+        }
     }
 
     @Test
@@ -194,8 +251,13 @@ class ArrowFileStoreTest {
 
     private static HttpURLConnection send(String method, String path, byte[] body, String contentType)
             throws IOException {
+        return send(server, method, path, body, contentType);
+    }
+
+    private static HttpURLConnection send(
+            TestServer target, String method, String path, byte[] body, String contentType) throws IOException {
         HttpURLConnection connection =
-                (HttpURLConnection) server.uri(path).toURL().openConnection();
+                (HttpURLConnection) target.uri(path).toURL().openConnection();
         connection.setConnectTimeout(5_000);
         connection.setReadTimeout(20_000);
         connection.setRequestMethod(method);
@@ -269,6 +331,30 @@ class ArrowFileStoreTest {
                     }
                 }
                 root.setRowCount(rows);
+                writer.writeBatch();
+            }
+            writer.end();
+        }
+        return out.toByteArray();
+    }
+
+    /** A stream of {@code rows} ids in batches of 20,000, every name null. */
+    private static byte[] unnamedStream(int rows) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (BufferAllocator writing = new RootAllocator();
+                VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, writing);
+                ArrowStreamWriter writer = new ArrowStreamWriter(root, null, Channels.newChannel(out))) {
+            writer.start();
+            for (int written = 0; written < rows; written += 20_000) {
+                int batch = Math.min(20_000, rows - written);
+                BigIntVector id = (BigIntVector) root.getVector("id");
+                VarCharVector name = (VarCharVector) root.getVector("name");
+                id.allocateNew(batch);
+                name.allocateNew(batch);
+                for (int i = 0; i < batch; i++) {
+                    id.set(i, written + i);
+                }
+                root.setRowCount(batch);
                 writer.writeBatch();
             }
             writer.end();
