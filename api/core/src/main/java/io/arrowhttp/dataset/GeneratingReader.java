@@ -3,11 +3,8 @@ package io.arrowhttp.dataset;
 import java.io.IOException;
 import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.ArrowReader;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -44,19 +41,6 @@ public abstract class GeneratingReader extends ArrowReader {
             from.getVector(i).makeTransferPair(to.getVector(i)).transfer();
         }
         to.setRowCount(from.getRowCount());
-    }
-
-    /**
-     * Makes the vectors of {@code to} share the buffers of the vectors of {@code from}, position by
-     * position, and sets {@code to}'s row count: no copy, and {@code from} keeps its buffers. For
-     * subclasses whose source refills one root for every batch: the source's next fill then reuses
-     * that memory instead of allocating it again. Both roots hold a reference to each buffer until
-     * they are next filled or closed, so {@code to}'s batch must be sent before the source refills.
-     */
-    protected static void share(VectorSchemaRoot from, VectorSchemaRoot to) {
-        try (ArrowRecordBatch batch = new VectorUnloader(from).getRecordBatch()) {
-            new VectorLoader(to).load(batch);
-        }
     }
 
     /** Releases what the subclass holds beyond the vectors. Called once, by {@link #close()}. */

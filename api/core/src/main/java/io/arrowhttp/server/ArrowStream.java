@@ -3,6 +3,7 @@ package io.arrowhttp.server;
 import io.arrowhttp.dataset.EncodedBatches;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ArrowMediaTypes;
+import io.arrowhttp.protocol.EndOfStreamMarker;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.FailureMarker;
 import io.arrowhttp.protocol.IpcCodec;
@@ -423,8 +424,6 @@ public final class ArrowStream implements Closeable {
     /** Copies messages stored already encoded, as they are. */
     private static final class StoredBatchEncoder implements BatchEncoder {
 
-        private static final byte[] END_OF_STREAM = {-1, -1, -1, -1, 0, 0, 0, 0};
-
         private final EncodedBatches stored;
         private final BatchStagingChannel staging;
 
@@ -448,7 +447,7 @@ public final class ArrowStream implements Closeable {
 
         @Override
         public void end() {
-            staging.write(ByteBuffer.wrap(END_OF_STREAM));
+            staging.write(ByteBuffer.wrap(EndOfStreamMarker.bytes()));
         }
 
         @Override

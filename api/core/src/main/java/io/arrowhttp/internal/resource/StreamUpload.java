@@ -2,6 +2,7 @@ package io.arrowhttp.internal.resource;
 
 import io.arrowhttp.dataset.Upload;
 import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.EndOfStreamMarker;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.runtime.BufferCodecs;
 import java.io.Closeable;
@@ -12,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
-import java.util.Arrays;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -41,7 +41,6 @@ import org.slf4j.LoggerFactory;
 final class StreamUpload implements Upload, Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamUpload.class);
-    private static final byte[] END_OF_STREAM = {-1, -1, -1, -1, 0, 0, 0, 0};
     /** Far above the metadata of a batch of thousands of columns. */
     static final int MAX_METADATA_BYTES = 16 << 20;
 
@@ -180,7 +179,7 @@ final class StreamUpload implements Upload, Closeable {
     /** Counts the body's bytes, refuses those past the limit, and keeps the last eight. */
     private static final class Body extends FilterInputStream {
 
-        private final byte[] last = new byte[END_OF_STREAM.length];
+        private final byte[] last = new byte[EndOfStreamMarker.length()];
         private final long maxBytes;
         private long count;
 
@@ -226,7 +225,7 @@ final class StreamUpload implements Upload, Closeable {
         }
 
         boolean endsWithEndOfStream() {
-            return count >= END_OF_STREAM.length && Arrays.equals(last, END_OF_STREAM);
+            return count >= last.length && EndOfStreamMarker.is(last);
         }
     }
 

@@ -2,6 +2,7 @@ package io.arrowhttp.source.files;
 
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetStore;
+import io.arrowhttp.dataset.SharedBuffers;
 import io.arrowhttp.dataset.Upload;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
@@ -18,12 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
@@ -145,22 +143,16 @@ public final class ArrowFileStore implements DatasetStore {
             try (ArrowFileWriter writer = new ArrowFileWriter(staging, null, channel)) {
                 writer.start();
                 while (reader.loadNextBatch()) {
-                    share(reader.getVectorSchemaRoot(), staging);
+                    SharedBuffers.share(reader.getVectorSchemaRoot(), staging);
                     writer.writeBatch();
                 }
                 while (upload.loadNextBatch()) {
-                    share(upload.root(), staging);
+                    SharedBuffers.share(upload.root(), staging);
                     writer.writeBatch();
                 }
                 writer.end();
                 channel.force(true);
             }
-        }
-    }
-
-    private static void share(VectorSchemaRoot from, VectorSchemaRoot to) {
-        try (ArrowRecordBatch batch = new VectorUnloader(from).getRecordBatch()) {
-            new VectorLoader(to).load(batch);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.arrowhttp.source.jdbc.internal;
 
 import io.arrowhttp.dataset.GeneratingReader;
+import io.arrowhttp.dataset.SharedBuffers;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -54,7 +55,7 @@ public final class JdbcBatchReader extends GeneratingReader {
         if (batch.getRowCount() == 0 && !batches.hasNext()) {
             return false;
         }
-        share(batch, root);
+        SharedBuffers.share(batch, root);
         return true;
     }
 
