@@ -6,6 +6,8 @@ module io.arrowhttp.protocol {
     requires transitive org.apache.arrow.memory.core;
     requires org.apache.arrow.compression;
     requires org.lz4.java;
+    requires com.github.luben.zstd_jni;
+    requires com.aayushatharva.brotli4j;
 
     exports io.arrowhttp.protocol;
     exports io.arrowhttp.runtime;

@@ -17,14 +17,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code java -jar arrowhttp-server.jar}: serves the example dataset until SIGTERM or Ctrl-C;
- * {@code java -jar arrowhttp-server.jar fetch URL}: fetches a dataset, see {@link FetchCommand}.
+ * {@code java -jar arrowhttp-server.jar fetch URL}: fetches a dataset, see {@link FetchCommand};
+ * {@code java -jar arrowhttp-server.jar upload FILE URL}: uploads a file, see {@link UploadCommand}.
  */
 @Command(
         name = "arrowhttp-server",
         mixinStandardHelpOptions = true,
         version = "arrowhttp 0.1.0",
         description = "Serves Arrow record batches over HTTP as multipart/mixed responses. "
-                + "With 'fetch URL', fetches one instead.")
+                + "With 'fetch URL', fetches one instead; with 'upload FILE URL', uploads a file.")
 public final class Main implements Callable<Integer> {
 
     @Option(
@@ -107,6 +108,7 @@ public final class Main implements Callable<Integer> {
         QUIETED.size();
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.addSubcommand("fetch", new FetchCommand(System.out));
+        commandLine.addSubcommand("upload", new UploadCommand(System.out));
         commandLine.addSubcommand("hash-password", new HashPasswordCommand());
         System.exit(commandLine.execute(args));
     }

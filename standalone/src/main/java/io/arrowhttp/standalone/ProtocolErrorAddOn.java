@@ -13,10 +13,13 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
+import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpServerFilter;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
@@ -33,16 +36,38 @@ import org.slf4j.LoggerFactory;
  *       does not speak, a malformed request line) get a problem body with the code, an
  *       {@code X-Request-Id}, and one access-log line;
  *   <li>an HTTP/0.9 request (a request line without a version), which Grizzly would hold open
- *       until the idle timeout waiting for headers, is closed at once.
+ *       until the idle timeout waiting for headers, is closed at once. Only the bytes that start a
+ *       request are checked: a request body may hold anything.
  * </ul>
  *
  * It sits just before Grizzly's HTTP filter, on the plain-text side of TLS.
  */
 final class ProtocolErrorAddOn implements AddOn {
 
+    /**
+     * Whether the next bytes of a connection start a request: only a request line is checked for
+     * HTTP/0.9, never a body (an upload's binary data holds line breaks anywhere).
+     */
+    private static final Attribute<Boolean> AWAITING_REQUEST_LINE =
+            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute("arrowhttp.awaitingRequestLine", Boolean.TRUE);
+
     @Override
     public void setup(NetworkListener listener, FilterChainBuilder builder) {
-        builder.add(builder.indexOfType(HttpServerFilter.class), new ProtocolErrorFilter());
+        int http = builder.indexOfType(HttpServerFilter.class);
+        builder.add(http + 1, new RequestEndFilter());
+        builder.add(http, new ProtocolErrorFilter());
+    }
+
+    /** After Grizzly's HTTP parser: marks the end of each request's body. */
+    static final class RequestEndFilter extends BaseFilter {
+
+        @Override
+        public NextAction handleRead(FilterChainContext ctx) throws IOException {
+            if (ctx.getMessage() instanceof HttpContent content && content.isLast()) {
+                AWAITING_REQUEST_LINE.set(ctx.getConnection(), Boolean.TRUE);
+            }
+            return ctx.getInvokeAction();
+        }
     }
 
     static final class ProtocolErrorFilter extends BaseFilter {
@@ -57,9 +82,12 @@ final class ProtocolErrorAddOn implements AddOn {
         @Override
         public NextAction handleRead(FilterChainContext ctx) throws IOException {
             Object message = ctx.getMessage();
-            if (message instanceof Buffer buffer && isHttp09(buffer)) {
-                ctx.getConnection().closeSilently();
-                return ctx.getStopAction();
+            if (message instanceof Buffer buffer && AWAITING_REQUEST_LINE.get(ctx.getConnection())) {
+                if (isHttp09(buffer)) {
+                    ctx.getConnection().closeSilently();
+                    return ctx.getStopAction();
+                }
+                AWAITING_REQUEST_LINE.set(ctx.getConnection(), Boolean.FALSE);
             }
             return ctx.getInvokeAction();
         }

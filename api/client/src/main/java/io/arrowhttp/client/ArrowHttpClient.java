@@ -1,12 +1,13 @@
 package io.arrowhttp.client;
 
-import io.arrowhttp.client.internal.ContentDecoding;
 import io.arrowhttp.client.internal.ContentType;
 import io.arrowhttp.client.internal.CountingInputStream;
 import io.arrowhttp.client.internal.HttpExchange;
+import io.arrowhttp.client.internal.UploadBodyWriter;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.Catalog;
+import io.arrowhttp.protocol.ContentCoding;
 import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.HandshakeResponse;
@@ -14,7 +15,11 @@ import io.arrowhttp.protocol.HeaderNames;
 import io.arrowhttp.protocol.Problem;
 import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.ResourcePaths;
+import io.arrowhttp.protocol.UploadMetadata;
+import io.arrowhttp.protocol.UploadResult;
 import io.arrowhttp.runtime.ArrowRuntimeCheck;
+import io.arrowhttp.runtime.ContentDecoding;
+import io.arrowhttp.runtime.SecureBoundary;
 import io.arrowhttp.tls.TlsMaterial;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -44,12 +49,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * A client of an arrowhttp server, in the spirit of Arrow Flight's {@code FlightClient}: the
- * catalog ({@link #listDatasets()}, {@link #info}, {@link #schema}) and datasets streamed into
- * Arrow ({@link #get}).
+ * catalog ({@link #listDatasets()}, {@link #info}, {@link #schema}), datasets streamed into
+ * Arrow ({@link #get}), and uploads streamed from Arrow ({@link #put}, {@link #append}).
  *
  * <pre>{@code
  * try (ArrowHttpClient client = ArrowHttpClient.builder(URI.create("http://127.0.0.1:8008/")).build();
@@ -214,6 +220,68 @@ public final class ArrowHttpClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Uploads {@code batches} as dataset {@code name}, creating it or replacing its content
+     * ({@code PUT}, Arrow Flight's DoPut): streamed as they are read, one batch in memory at a
+     * time. The server writes all of them or, when anything fails, nothing.
+     *
+     * @param batches read to the end; the caller owns and closes it
+     * @throws ArrowHttpException with the server's code when it refuses the upload, or
+     *     {@code CANCELLED} when the options' listener cancelled it
+     */
+    public UploadResult put(String name, ArrowReader batches, UploadOptions options) throws IOException {
+        return upload("PUT", name, batches, options);
+    }
+
+    /**
+     * Adds {@code batches} after the rows of dataset {@code name} ({@code POST}); the schemas must
+     * be equal. See {@link #put}.
+     */
+    public UploadResult append(String name, ArrowReader batches, UploadOptions options) throws IOException {
+        return upload("POST", name, batches, options);
+    }
+
+    private UploadResult upload(String method, String name, ArrowReader batches, UploadOptions options)
+            throws IOException {
+        ArrowRuntimeCheck.require();
+        URI uri = base.resolve(ResourcePaths.dataset(pathSegment(name)));
+        UploadMetadata metadata = options.metadataOrNull();
+        String boundary = metadata == null ? null : SecureBoundary.next();
+        Compression compression = options.compressionOrNull();
+        MultivaluedMap<String, Object> extra = new MultivaluedHashMap<>();
+        extra.putSingle(
+                HttpHeaders.CONTENT_TYPE,
+                boundary == null
+                        ? ArrowMediaTypes.ARROW_STREAM
+                        : ArrowMediaTypes.MULTIPART_MIXED + "; boundary=" + boundary);
+        ContentCoding coding = compression == null ? null : compression.contentCoding();
+        if (coding != null) {
+            extra.putSingle(HttpHeaders.CONTENT_ENCODING, coding.token());
+        }
+        UploadListener listener = options.listener();
+        UploadBodyWriter writer = new UploadBodyWriter(
+                batches,
+                metadata,
+                boundary,
+                compression == null ? null : compression.ipcCodec(),
+                coding,
+                listener::onBatch,
+                listener::isCancelled);
+        HttpExchange exchange;
+        try {
+            exchange = sendStreaming(uri, method, MediaType.APPLICATION_JSON, extra, writer::writeTo);
+        } catch (UploadBodyWriter.Cancelled cancelled) {
+            throw new ArrowHttpException(
+                    ErrorCode.CANCELLED, cancelled.getMessage() + "; the server wrote nothing of it");
+        }
+        try (InputStream body = exchange.body()) {
+            if (exchange.status() != 201) {
+                failUnlessOk(exchange);
+            }
+            return ProtocolJson.mapper().readValue(body, UploadResult.class);
+        }
+    }
+
     /** Exchanges Basic credentials for a bearer token at {@code POST /auth/handshake}. */
     private HandshakeResponse handshake(String user, char[] password) throws IOException {
         String basic = Base64.getEncoder()
@@ -245,8 +313,27 @@ public final class ArrowHttpClient implements AutoCloseable {
         return send(uri, method, accept, new MultivaluedHashMap<>(), body);
     }
 
-    /** Sends a request through the middleware; a refusal raised by middleware comes out as itself. */
     private HttpExchange send(URI uri, String method, String accept, MultivaluedMap<String, Object> extra, byte[] body)
+            throws IOException {
+        return exchange(uri, method, accept, extra, new RequestBody(body, null));
+    }
+
+    private HttpExchange sendStreaming(
+            URI uri,
+            String method,
+            String accept,
+            MultivaluedMap<String, Object> extra,
+            HttpExchange.BodyWriter streamed)
+            throws IOException {
+        return exchange(uri, method, accept, extra, new RequestBody(null, streamed));
+    }
+
+    /** A request body: bytes at hand, or written as it is sent, or neither. */
+    private record RequestBody(byte[] bytes, HttpExchange.BodyWriter streamed) {}
+
+    /** Sends a request through the middleware; a refusal raised by middleware comes out as itself. */
+    private HttpExchange exchange(
+            URI uri, String method, String accept, MultivaluedMap<String, Object> extra, RequestBody body)
             throws IOException {
         MultivaluedMap<String, Object> requestHeaders = new MultivaluedHashMap<>();
         requestHeaders.putSingle(HttpHeaders.ACCEPT, accept);
@@ -259,7 +346,10 @@ public final class ArrowHttpClient implements AutoCloseable {
         } catch (UncheckedIOException handshakeFailed) {
             throw handshakeFailed.getCause();
         }
-        HttpExchange exchange = HttpExchange.send(uri, method, requestHeaders, body, tls, connectTimeout, readTimeout);
+        HttpExchange exchange = body.streamed() != null
+                ? HttpExchange.sendChunked(
+                        uri, method, requestHeaders, body.streamed(), tls, connectTimeout, readTimeout)
+                : HttpExchange.send(uri, method, requestHeaders, body.bytes(), tls, connectTimeout, readTimeout);
         try {
             MultivaluedMap<String, String> responseHeaders = exchange.headers();
             for (ClientMiddleware each : middleware) {

@@ -1,5 +1,6 @@
 package io.arrowhttp.dataset;
 
+import io.arrowhttp.protocol.UploadMetadata;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -19,6 +20,12 @@ public interface Upload {
 
     /** Whether the upload replaces the dataset's content ({@code PUT}) or adds to it ({@code POST}). */
     Mode mode();
+
+    /**
+     * What the upload's JSON part says of the dataset: {@link UploadMetadata#NONE} for a bare Arrow
+     * stream. A store that keeps descriptions keeps the dataset's where this gives none.
+     */
+    UploadMetadata metadata();
 
     /** The schema of the stream, from its first message. */
     Schema schema();

@@ -34,6 +34,7 @@ import io.arrowhttp.internal.resource.UploadLimits;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.runtime.ArrowRuntimeCheck;
 import io.arrowhttp.server.auth.Authenticator;
+import io.arrowhttp.server.auth.WritePermission;
 import io.arrowhttp.server.middleware.AccessLog;
 import io.arrowhttp.server.middleware.RequestIds;
 import io.arrowhttp.server.middleware.ServerMiddleware;
@@ -116,12 +117,14 @@ public final class ArrowHttpFeature implements Feature {
     private final Set<String> corsOrigins;
     private final Authenticator authenticator;
     private final DatasetStore store;
+    private final WritePermission writers;
     private final UploadLimits uploadLimits;
 
     private ArrowHttpFeature(Builder builder) {
         this.allocator = builder.allocator;
         this.catalog = builder.catalog;
         this.store = builder.store;
+        this.writers = builder.writers;
         this.uploadLimits = new UploadLimits(
                 builder.maxUploadBytes,
                 builder.maxUploadRows,
@@ -185,7 +188,7 @@ public final class ArrowHttpFeature implements Feature {
             }
         });
         context.property(StalledWrites.PROPERTY, new StalledWrites(writeTimeout, timer));
-        DatasetUploads uploads = new DatasetUploads(catalog, allocator, uploadLimits, store);
+        DatasetUploads uploads = new DatasetUploads(catalog, allocator, uploadLimits, store, writers);
         if (!catalog.isEmpty() || store != null) {
             DatasetResponder responder = new DatasetResponder(
                     catalog,
@@ -209,7 +212,7 @@ public final class ArrowHttpFeature implements Feature {
             context.register(MiddlewareCompletion.Counting.class);
         }
         if (!corsOrigins.isEmpty()) {
-            context.register(new CorsFilter(corsOrigins));
+            context.register(new CorsFilter(corsOrigins, store != null));
         }
         if (authenticator != null) {
             context.register(new AuthenticationFilter(authenticator));
@@ -238,6 +241,7 @@ public final class ArrowHttpFeature implements Feature {
         private final Set<String> corsOrigins = new LinkedHashSet<>();
         private Authenticator authenticator;
         private DatasetStore store;
+        private WritePermission writers;
         private long maxUploadBytes = Long.MAX_VALUE;
         private long maxUploadRows = Long.MAX_VALUE;
         private int maxConcurrentUploads = DEFAULT_MAX_CONCURRENT_UPLOADS;
@@ -258,10 +262,12 @@ public final class ArrowHttpFeature implements Feature {
          * {@code /datasets/{name}}) into {@code store}, and serves its datasets. Without a store,
          * every dataset is read-only. See docs/protocol.md for the protocol.
          *
-         * <p>Uploads write data: with authentication on, every caller allowed to read may write.
+         * @param writers who may upload, checked before the body is read; reading a dataset does not
+         *     imply writing it
          */
-        public Builder uploads(DatasetStore store) {
+        public Builder uploads(DatasetStore store, WritePermission writers) {
             this.store = Objects.requireNonNull(store, "store");
+            this.writers = Objects.requireNonNull(writers, "writers");
             return this;
         }
 

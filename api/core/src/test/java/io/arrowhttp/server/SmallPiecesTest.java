@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arrowhttp.dataset.DatasetRequest;
-import io.arrowhttp.internal.wire.SecureBoundary;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.runtime.SecureBoundary;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 /**
- * What server and client need of the JVM to use Arrow: a check that it can read and write IPC
- * streams, run before either side first uses Arrow, and the codecs of compressed record batches.
+ * What server and client both need at run time: a check that the JVM can read and write Arrow IPC
+ * streams, the codecs of compressed record batches, content decoding, and multipart bodies (fresh
+ * boundaries, a streaming reader).
  */
 package io.arrowhttp.runtime;

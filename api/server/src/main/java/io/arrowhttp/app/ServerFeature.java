@@ -71,10 +71,15 @@ final class ServerFeature implements Feature {
         if (settings.auth().enabled()) {
             feature.authentication(settings.auth().authenticator());
         }
-        ConfiguredDatasets configured;
+        ConfiguredDatasets configured = null;
         try {
             configured = ConfiguredDatasets.load(settings.catalogFile(), settings.dataDirectory(), System.getenv());
+            configured.datasets().forEach(feature::dataset);
+            configured.configureUploads(feature, settings.auth().enabled());
         } catch (RuntimeException e) {
+            if (configured != null) {
+                configured.close();
+            }
             root.close();
             if (explicitSettings != null) {
                 // A server of its own (the standalone one) stops before it listens, with the reason.
@@ -88,15 +93,15 @@ final class ServerFeature implements Feature {
                             + " the server log"));
             return true;
         }
-        configured.datasets().forEach(feature::dataset);
-        boolean exampleServed = configured.datasets().stream()
-                .noneMatch(dataset -> dataset.name().equals(TickersDataset.NAME));
+        ConfiguredDatasets served = configured;
+        boolean exampleServed =
+                served.datasets().stream().noneMatch(dataset -> dataset.name().equals(TickersDataset.NAME));
         if (exampleServed) {
             feature.dataset(tickers);
         } else {
             LOG.info("The catalog names a dataset '{}': the example dataset is not served", TickersDataset.NAME);
         }
-        context.register(feature.rootDataset(configured.defaultDataset().orElse(TickersDataset.NAME))
+        context.register(feature.rootDataset(served.defaultDataset().orElse(TickersDataset.NAME))
                 .responseMemoryLimit(settings.responseMemoryLimit())
                 .responseTimeout(Duration.ofSeconds(settings.responseTimeoutSeconds()))
                 .writeTimeout(Duration.ofSeconds(settings.streaming().writeTimeoutSeconds()))
@@ -109,7 +114,7 @@ final class ServerFeature implements Feature {
             @Override
             public void onShutdown(Container container) {
                 tickers.close();
-                configured.close();
+                served.close();
                 long inUse = root.getAllocatedMemory();
                 try {
                     root.close();

@@ -20,6 +20,9 @@ import javax.net.ssl.SSLContext;
  */
 public final class HttpExchange {
 
+    /** Chunks of an upload's body: each goes out when full, a few batches' worth in flight at most. */
+    private static final int CHUNK_BYTES = 256 * 1024;
+
     private final HttpURLConnection connection;
     private final URI uri;
 
@@ -42,16 +45,7 @@ public final class HttpExchange {
             Duration connectTimeout,
             Duration readTimeout)
             throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
-        if (tls != null && connection instanceof HttpsURLConnection https) {
-            https.setSSLSocketFactory(tls.getSocketFactory());
-        }
-        connection.setRequestMethod(method);
-        connection.setConnectTimeout(Math.toIntExact(connectTimeout.toMillis()));
-        connection.setReadTimeout(Math.toIntExact(readTimeout.toMillis()));
-        connection.setInstanceFollowRedirects(false);
-        headers.forEach(
-                (name, values) -> values.forEach(value -> connection.addRequestProperty(name, String.valueOf(value))));
+        HttpURLConnection connection = open(uri, method, headers, tls, connectTimeout, readTimeout);
         HttpExchange exchange = new HttpExchange(connection, uri);
         try {
             if (body != null) {
@@ -67,6 +61,92 @@ public final class HttpExchange {
             throw e;
         }
         return exchange;
+    }
+
+    /** Writes a request body as it is made. */
+    @FunctionalInterface
+    public interface BodyWriter {
+        /** @throws Abandoned when the body cannot be finished: the request is then broken off */
+        void writeTo(OutputStream body) throws IOException;
+    }
+
+    /**
+     * The writer gave up on the body (it was cancelled, or its data failed): the connection is
+     * dropped, so the server never takes what was sent for a whole body.
+     */
+    public static class Abandoned extends IOException {
+        public Abandoned(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Sends a request whose body {@code writer} writes, in chunks as it goes, and waits for the
+     * status line and headers. When the server answers before the body is all sent (an early
+     * refusal), its answer is returned, not the broken write. When the writer abandons the body,
+     * the connection is dropped before the body's end.
+     */
+    public static HttpExchange sendChunked(
+            URI uri,
+            String method,
+            MultivaluedMap<String, Object> headers,
+            BodyWriter writer,
+            SSLContext tls,
+            Duration connectTimeout,
+            Duration readTimeout)
+            throws IOException {
+        HttpURLConnection connection = open(uri, method, headers, tls, connectTimeout, readTimeout);
+        HttpExchange exchange = new HttpExchange(connection, uri);
+        try {
+            connection.setDoOutput(true);
+            connection.setChunkedStreamingMode(CHUNK_BYTES);
+            OutputStream out = connection.getOutputStream();
+            try {
+                writer.writeTo(out);
+            } catch (Abandoned abandoned) {
+                // Closing the stream would end the chunked body as if it were whole.
+                throw abandoned;
+            } catch (IOException broken) {
+                if (!answeredWithError(connection)) {
+                    throw broken;
+                }
+            }
+            out.close();
+            connection.getResponseCode();
+        } catch (IOException | RuntimeException e) {
+            exchange.disconnect();
+            throw e;
+        }
+        return exchange;
+    }
+
+    private static boolean answeredWithError(HttpURLConnection connection) {
+        try {
+            return connection.getResponseCode() >= 400;
+        } catch (IOException noAnswer) {
+            return false;
+        }
+    }
+
+    private static HttpURLConnection open(
+            URI uri,
+            String method,
+            MultivaluedMap<String, Object> headers,
+            SSLContext tls,
+            Duration connectTimeout,
+            Duration readTimeout)
+            throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+        if (tls != null && connection instanceof HttpsURLConnection https) {
+            https.setSSLSocketFactory(tls.getSocketFactory());
+        }
+        connection.setRequestMethod(method);
+        connection.setConnectTimeout(Math.toIntExact(connectTimeout.toMillis()));
+        connection.setReadTimeout(Math.toIntExact(readTimeout.toMillis()));
+        connection.setInstanceFollowRedirects(false);
+        headers.forEach(
+                (name, values) -> values.forEach(value -> connection.addRequestProperty(name, String.valueOf(value))));
+        return connection;
     }
 
     public URI uri() {

@@ -1,2 +1,2 @@
-/** Not API. The client's HTTP exchanges and the streaming multipart reader under it. */
+/** Not API. The client's HTTP exchanges and the streams under them. */
 package io.arrowhttp.client.internal;

@@ -14,7 +14,8 @@ import java.util.Set;
  * Cross-origin access for browser clients (Arrow's JavaScript library fetching datasets) from the
  * configured origins only: answers preflight requests and marks responses as readable by them.
  * Requests without an {@code Origin}, or from other origins, are left alone, so the browser keeps
- * blocking those.
+ * blocking those. When the server takes uploads, preflights allow {@code PUT} and {@code POST}
+ * with a {@code Content-Encoding}, and pages may read the {@code Location} of what they made.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 200)
@@ -22,12 +23,21 @@ public final class CorsFilter implements ContainerRequestFilter, ContainerRespon
 
     private static final String ALLOWED_HEADERS =
             "Accept, Authorization, Content-Type, X-Request-Id, X-Request-Timeout";
+    private static final String UPLOAD_HEADERS = ", Content-Encoding";
     private static final String EXPOSED_HEADERS = "Content-Type, X-Request-Id";
+    private static final String UPLOAD_EXPOSED_HEADERS = ", Location";
 
     private final Set<String> origins;
+    private final String methods;
+    private final String allowedHeaders;
+    private final String exposedHeaders;
 
-    public CorsFilter(Set<String> origins) {
+    /** @param uploads whether the server takes {@code PUT} and {@code POST} uploads */
+    public CorsFilter(Set<String> origins, boolean uploads) {
         this.origins = Set.copyOf(origins);
+        this.methods = uploads ? "GET, HEAD, PUT, POST, OPTIONS" : "GET, HEAD, OPTIONS";
+        this.allowedHeaders = uploads ? ALLOWED_HEADERS + UPLOAD_HEADERS : ALLOWED_HEADERS;
+        this.exposedHeaders = uploads ? EXPOSED_HEADERS + UPLOAD_EXPOSED_HEADERS : EXPOSED_HEADERS;
     }
 
     @Override
@@ -42,8 +52,8 @@ public final class CorsFilter implements ContainerRequestFilter, ContainerRespon
             }
             request.abortWith(Response.noContent()
                     .header("Access-Control-Allow-Origin", origin)
-                    .header("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
-                    .header("Access-Control-Allow-Headers", ALLOWED_HEADERS)
+                    .header("Access-Control-Allow-Methods", methods)
+                    .header("Access-Control-Allow-Headers", allowedHeaders)
                     .header("Access-Control-Max-Age", "600")
                     .header("Vary", "Origin")
                     .build());
@@ -55,7 +65,7 @@ public final class CorsFilter implements ContainerRequestFilter, ContainerRespon
         String origin = request.getHeaderString("Origin");
         if (origin != null && allowed(origin) && !response.getHeaders().containsKey("Access-Control-Allow-Origin")) {
             response.getHeaders().putSingle("Access-Control-Allow-Origin", origin);
-            response.getHeaders().putSingle("Access-Control-Expose-Headers", EXPOSED_HEADERS);
+            response.getHeaders().putSingle("Access-Control-Expose-Headers", exposedHeaders);
             response.getHeaders().add("Vary", "Origin");
         }
     }

@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.net.URI;
+import java.security.Principal;
 import org.glassfish.jersey.media.multipart.MultiPart;
 
 /**
@@ -57,23 +58,43 @@ public final class DatasetResource {
 
     @PUT
     @Path("{name}")
-    @Consumes(ArrowMediaTypes.ARROW_STREAM)
+    @Consumes({ArrowMediaTypes.ARROW_STREAM, ArrowMediaTypes.MULTIPART_MIXED, MediaType.MULTIPART_FORM_DATA})
     @Produces(MediaType.APPLICATION_JSON)
-    public Response put(@PathParam("name") String name, InputStream body, @Context UriInfo uri) {
-        return uploaded(name, Upload.Mode.REPLACE, body, uri);
+    public Response put(
+            @PathParam("name") String name,
+            InputStream body,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers,
+            @Context SecurityContext security) {
+        return uploaded(name, Upload.Mode.REPLACE, body, uri, headers, security);
     }
 
     @POST
     @Path("{name}")
-    @Consumes(ArrowMediaTypes.ARROW_STREAM)
+    @Consumes({ArrowMediaTypes.ARROW_STREAM, ArrowMediaTypes.MULTIPART_MIXED, MediaType.MULTIPART_FORM_DATA})
     @Produces(MediaType.APPLICATION_JSON)
-    public Response post(@PathParam("name") String name, InputStream body, @Context UriInfo uri) {
-        return uploaded(name, Upload.Mode.APPEND, body, uri);
+    public Response post(
+            @PathParam("name") String name,
+            InputStream body,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers,
+            @Context SecurityContext security) {
+        return uploaded(name, Upload.Mode.APPEND, body, uri, headers, security);
     }
 
-    private Response uploaded(String name, Upload.Mode mode, InputStream body, UriInfo uri) {
+    private Response uploaded(
+            String name,
+            Upload.Mode mode,
+            InputStream content,
+            UriInfo uri,
+            HttpHeaders headers,
+            SecurityContext security) {
         URI base = responder.publicBase(uri);
-        DatasetUploads.Outcome outcome = uploads.upload(name, mode, body, base);
+        Principal caller = security == null ? null : security.getUserPrincipal();
+        DatasetUploads.Body body = new DatasetUploads.Body(
+                headers.getMediaType(), headers.getHeaderString(HttpHeaders.CONTENT_ENCODING), content);
+        DatasetUploads.Outcome outcome =
+                uploads.upload(name, mode, body, caller == null ? null : caller.getName(), base);
         Response.ResponseBuilder answer = outcome.created()
                 ? Response.created(outcome.result()
                         .dataset()

@@ -8,9 +8,12 @@ import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.UploadResult;
+import io.arrowhttp.runtime.ContentDecoding;
+import io.arrowhttp.server.auth.WritePermission;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +39,7 @@ public final class DatasetUploads {
     private final UploadLimits limits;
     private final Semaphore running;
     private final DatasetStore store;
+    private final WritePermission writers;
     private final Set<String> stored = ConcurrentHashMap.newKeySet();
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
@@ -44,13 +48,20 @@ public final class DatasetUploads {
      *     {@code catalog} here
      * @param allocator the application's allocator; each upload reads into a child of it, limited
      *     to the limits' memory, closed when the upload ends
+     * @param writers who may upload; null when {@code store} is
      */
-    public DatasetUploads(DatasetCatalog catalog, BufferAllocator allocator, UploadLimits limits, DatasetStore store) {
+    public DatasetUploads(
+            DatasetCatalog catalog,
+            BufferAllocator allocator,
+            UploadLimits limits,
+            DatasetStore store,
+            WritePermission writers) {
         this.catalog = catalog;
         this.allocator = allocator;
         this.limits = limits;
         this.running = new Semaphore(limits.concurrent());
         this.store = store;
+        this.writers = writers;
         if (store != null) {
             for (Dataset dataset : store.datasets()) {
                 catalog.add(dataset);
@@ -59,15 +70,23 @@ public final class DatasetUploads {
         }
     }
 
+    /**
+     * A request body as it arrived, read only after the upload has passed every check.
+     *
+     * @param contentEncoding null for none
+     */
+    public record Body(MediaType type, String contentEncoding, InputStream content) {}
+
     /** What an upload did: the answer's body, and whether it made the dataset. */
     public record Outcome(UploadResult result, boolean created) {}
 
     /**
      * Writes the Arrow stream in {@code body} to dataset {@code name}, all or nothing.
      *
+     * @param caller the authenticated identity, or null when authentication is off
      * @param base the server's base URI, for the catalog entry of the answer
      */
-    public Outcome upload(String name, Upload.Mode mode, InputStream body, URI base) {
+    public Outcome upload(String name, Upload.Mode mode, Body body, String caller, URI base) {
         boolean exists = catalog.contains(name);
         boolean writable = store != null && (exists ? stored.contains(name) : store.accepts(name));
         if (!exists && mode == Upload.Mode.APPEND) {
@@ -79,6 +98,24 @@ public final class DatasetUploads {
         }
         if (!writable) {
             throw readOnly(name, exists);
+        }
+        if (!writers.allows(caller, name)) {
+            throw new ArrowHttpException(
+                    ErrorCode.UNAUTHORIZED,
+                    (caller == null
+                                    ? "Uploads"
+                                    : "Caller " + ClientText.quote(caller) + " may read but not write; uploads")
+                            + " to " + ClientText.quote(name) + " need an identity the server lists as a writer");
+        }
+        if (!ContentDecoding.accepts(body.contentEncoding())) {
+            Response problem = ProblemResponses.of(
+                    415,
+                    ErrorCode.forStatus(415),
+                    "This server does not decode Content-Encoding " + ClientText.quote(body.contentEncoding())
+                            + "; send the body as one of: " + ContentDecoding.decodable());
+            throw new WebApplicationException(Response.fromResponse(problem)
+                    .header(HttpHeaders.ACCEPT_ENCODING, ContentDecoding.decodable())
+                    .build());
         }
         if (!running.tryAcquire()) {
             throw new ArrowHttpException(
@@ -93,7 +130,7 @@ public final class DatasetUploads {
         }
     }
 
-    private Outcome write(String name, Upload.Mode mode, InputStream body, URI base) {
+    private Outcome write(String name, Upload.Mode mode, Body body, URI base) {
         long start = System.nanoTime();
         synchronized (locks.computeIfAbsent(name, n -> new Object())) {
             Dataset current = catalog.contains(name) ? catalog.get(name) : null;
@@ -101,7 +138,12 @@ public final class DatasetUploads {
             Dataset written;
             try (BufferAllocator uploadAllocator =
                             allocator.newChildAllocator("upload to " + name, 0, limits.memory());
-                    StreamUpload reading = new StreamUpload(name, mode, body, uploadAllocator, limits)) {
+                    StreamUpload reading = new StreamUpload(
+                            name,
+                            mode,
+                            UploadBody.open(body.type(), body.contentEncoding(), body.content()),
+                            uploadAllocator,
+                            limits)) {
                 upload = reading;
                 written = store.write(reading, current);
             } catch (IOException e) {

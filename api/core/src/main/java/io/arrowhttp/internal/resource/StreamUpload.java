@@ -4,6 +4,7 @@ import io.arrowhttp.dataset.Upload;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.EndOfStreamMarker;
 import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.protocol.UploadMetadata;
 import io.arrowhttp.runtime.BufferCodecs;
 import java.io.Closeable;
 import java.io.FilterInputStream;
@@ -24,7 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An upload read from a request body holding an Arrow IPC stream, buffers compressed or not.
+ * An upload read from a request body holding an Arrow IPC stream, buffers compressed or not; see
+ * {@link UploadBody} for the body's forms.
  *
  * <p>Arrow's reader allocates on the heap whatever metadata length a message announces: a body
  * of plain text announces gigabytes. Lengths above {@value #MAX_METADATA_BYTES} bytes are refused
@@ -47,6 +49,7 @@ final class StreamUpload implements Upload, Closeable {
     private final String name;
     private final Mode mode;
     private final Body body;
+    private final UploadBody upload;
     private final ArrowStreamReader reader;
     private final BufferAllocator allocator;
     private long rows;
@@ -54,11 +57,12 @@ final class StreamUpload implements Upload, Closeable {
 
     private final UploadLimits limits;
 
-    StreamUpload(String name, Mode mode, InputStream body, BufferAllocator allocator, UploadLimits limits) {
+    StreamUpload(String name, Mode mode, UploadBody body, BufferAllocator allocator, UploadLimits limits) {
         this.name = name;
         this.mode = mode;
         this.limits = limits;
-        this.body = new Body(body, limits.maxBytes());
+        this.upload = body;
+        this.body = new Body(body.arrow(), limits.maxBytes());
         this.reader = new ArrowStreamReader(
                 new MessageChannelReader(new BoundedReadChannel(Channels.newChannel(this.body)), allocator),
                 allocator,
@@ -79,6 +83,11 @@ final class StreamUpload implements Upload, Closeable {
     @Override
     public Mode mode() {
         return mode;
+    }
+
+    @Override
+    public UploadMetadata metadata() {
+        return upload.metadata();
     }
 
     @Override
@@ -118,6 +127,7 @@ final class StreamUpload implements Upload, Closeable {
             throw ArrowHttpException.invalidArgument("The upload broke off after " + batches
                     + " record batches: its Arrow stream has no end-of-stream marker. Nothing was written.");
         }
+        upload.finish();
         return false;
     }
 

@@ -1,2 +1,2 @@
-/** Not API. Small pieces of the bytes on the wire: multipart boundaries, the empty body of a HEAD answer. */
+/** Not API. Small pieces of the bytes on the wire: footnotes, header syntax, the empty body of a HEAD answer. */
 package io.arrowhttp.internal.wire;

@@ -9,9 +9,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -43,6 +46,13 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  *            pool: {max: 8}}
  *     sql: "SELECT id, placed, amount FROM orders WHERE placed >= :since"
  *     parameters: {since: {type: date, default: "2024-01-01"}}
+ * uploads:                        # optional: datasets clients may PUT and POST (Arrow files)
+ *   directory: uploads             # the folder uploaded datasets are written to
+ *   writers: [etl]                 # with authentication: who may upload
+ *   writable: true                 # without authentication: needed, as anyone may then upload
+ *   max_bytes: 10GB                # optional limits per upload: bytes, rows, uploads at once
+ *   max_rows: 100000000
+ *   max_concurrent: 4
  * </pre>
  *
  * <p>Relative paths, in {@code file} and in SQL, resolve against the catalog file's folder. Any
@@ -52,7 +62,9 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  */
 final class CatalogFile {
 
-    private static final Set<String> TOP_KEYS = Set.of("default", "data_directories", "duckdb", "datasets");
+    private static final Set<String> TOP_KEYS = Set.of("default", "data_directories", "duckdb", "datasets", "uploads");
+    private static final Set<String> UPLOAD_KEYS =
+            Set.of("directory", "writable", "writers", "max_bytes", "max_rows", "max_concurrent");
     private static final Set<String> DATASET_KEYS =
             Set.of("name", "description", "file", "sql", "metadata", "jdbc", "parameters", "batch_rows");
     private static final Set<String> JDBC_KEYS = Set.of("url", "user", "password", "pool");
@@ -82,8 +94,40 @@ final class CatalogFile {
     /** One of a dataset's {@code parameters}; {@code defaultValue} may be null. */
     record Parameter(String name, String type, String defaultValue, int line) {}
 
+    /**
+     * The {@code uploads} settings: where {@code PUT} and {@code POST} write, and who may. The
+     * limits are null where not given.
+     */
+    record Uploads(
+            Path directory,
+            boolean writable,
+            List<String> writers,
+            Long maxBytes,
+            Long maxRows,
+            Integer maxConcurrent,
+            int line) {}
+
     /** The {@code duckdb} settings; null where not given. */
     record DuckDbSettings(String memoryLimit, Integer threads, Integer batchRows) {}
+
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B)?", Pattern.CASE_INSENSITIVE);
+    private static final Map<String, Long> SIZE_UNITS = Map.of(
+            "KB",
+            1_000L,
+            "MB",
+            1_000_000L,
+            "GB",
+            1_000_000_000L,
+            "TB",
+            1_000_000_000_000L,
+            "KIB",
+            1L << 10,
+            "MIB",
+            1L << 20,
+            "GIB",
+            1L << 30,
+            "TIB",
+            1L << 40);
 
     private final Path path;
     private final ValueReferences references;
@@ -92,6 +136,7 @@ final class CatalogFile {
     private final List<Path> dataDirectories = new ArrayList<>();
     private DuckDbSettings duckdb = new DuckDbSettings(null, null, null);
     private final List<Entry> entries = new ArrayList<>();
+    private Uploads uploads;
 
     private CatalogFile(Path path, ValueReferences references) {
         this.path = path;
@@ -163,6 +208,10 @@ final class CatalogFile {
         return entries;
     }
 
+    Optional<Uploads> uploads() {
+        return Optional.ofNullable(uploads);
+    }
+
     /** An error at {@code line} of this file, with values from the environment redacted. */
     ConfigurationException error(int line, String problem, Throwable cause) {
         return new ConfigurationException(path, line, references.redact(problem), cause);
@@ -189,8 +238,14 @@ final class CatalogFile {
                     positive(settings.get("threads"), "threads"),
                     positive(settings.get("batch_rows"), "batch_rows"));
         }
+        if (top.containsKey("uploads")) {
+            uploads = readUploads(top.get("uploads"));
+        }
         Node datasets = top.get("datasets");
         if (datasets == null) {
+            if (uploads != null) {
+                return;
+            }
             throw error(null, "the catalog has no 'datasets:' list; add one");
         }
         Map<String, Integer> names = new LinkedHashMap<>();
@@ -259,6 +314,73 @@ final class CatalogFile {
                 List.copyOf(parameters),
                 positive(keys.get("batch_rows"), "batch_rows"),
                 line(item));
+    }
+
+    private Uploads readUploads(Node node) {
+        Map<String, Node> keys = mapping(node, "uploads", UPLOAD_KEYS);
+        if (!keys.containsKey("directory")) {
+            throw error(node, "'uploads' has no 'directory'; give the folder uploaded datasets are written to");
+        }
+        boolean writable = false;
+        if (keys.containsKey("writable")) {
+            String value = scalar(keys.get("writable"), "writable");
+            if (!value.equals("true") && !value.equals("false")) {
+                throw error(keys.get("writable"), "'writable' is true or false; got '" + value + "'");
+            }
+            writable = Boolean.parseBoolean(value);
+        }
+        List<String> writers = new ArrayList<>();
+        if (keys.containsKey("writers")) {
+            for (Node writer : sequence(keys.get("writers"), "writers")) {
+                writers.add(scalar(writer, "a writer"));
+            }
+        }
+        return new Uploads(
+                resolve(scalar(keys.get("directory"), "directory")),
+                writable,
+                List.copyOf(writers),
+                size(keys.get("max_bytes"), "max_bytes"),
+                wholeNumber(keys.get("max_rows"), "max_rows"),
+                positive(keys.get("max_concurrent"), "max_concurrent"),
+                line(node));
+    }
+
+    /** A number of bytes: a whole number, or one with a unit (KB, MB, GB, TB or KiB, MiB, GiB, TiB). */
+    private Long size(Node node, String what) {
+        if (node == null) {
+            return null;
+        }
+        String text = scalar(node, what).trim();
+        Matcher matcher = SIZE.matcher(text);
+        if (matcher.matches()) {
+            try {
+                long number = Long.parseLong(matcher.group(1));
+                String unit = matcher.group(2) == null ? "" : matcher.group(2).toUpperCase(Locale.ROOT);
+                long factor = unit.isEmpty() ? 1 : SIZE_UNITS.get(unit);
+                if (number > 0) {
+                    return Math.multiplyExact(number, factor);
+                }
+            } catch (NumberFormatException | ArithmeticException e) {
+                // answered below
+            }
+        }
+        throw error(node, "'" + what + "' is a size such as 1073741824, 10GB or 512MiB; got '" + text + "'");
+    }
+
+    private Long wholeNumber(Node node, String what) {
+        if (node == null) {
+            return null;
+        }
+        String text = scalar(node, what).trim();
+        try {
+            long value = Long.parseLong(text.replace("_", ""));
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw error(node, "'" + what + "' must be a whole number greater than 0; got '" + text + "'");
     }
 
     private Jdbc readJdbc(Node node) {

@@ -6,9 +6,12 @@ import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.dataset.SourceFailures;
 import io.arrowhttp.protocol.ResourcePaths;
+import io.arrowhttp.server.ArrowHttpFeature;
+import io.arrowhttp.server.auth.WritePermission;
 import io.arrowhttp.source.duckdb.DuckDbDataset;
 import io.arrowhttp.source.duckdb.DuckDbEngine;
 import io.arrowhttp.source.files.ArrowFileDataset;
+import io.arrowhttp.source.files.ArrowFileStore;
 import io.arrowhttp.source.jdbc.JdbcDataset;
 import io.arrowhttp.source.jdbc.ParameterType;
 import io.arrowhttp.source.jdbc.QueryParameter;
@@ -58,13 +61,19 @@ public final class ConfiguredDatasets implements AutoCloseable {
     private final String defaultDataset;
     private final DuckDbEngine engine;
     private final List<HikariDataSource> pools;
+    private final CatalogFile catalog;
 
     private ConfiguredDatasets(
-            List<Dataset> datasets, String defaultDataset, DuckDbEngine engine, List<HikariDataSource> pools) {
+            List<Dataset> datasets,
+            String defaultDataset,
+            DuckDbEngine engine,
+            List<HikariDataSource> pools,
+            CatalogFile catalog) {
         this.datasets = List.copyOf(datasets);
         this.defaultDataset = defaultDataset;
         this.engine = engine;
         this.pools = List.copyOf(pools);
+        this.catalog = catalog;
     }
 
     /**
@@ -100,7 +109,11 @@ public final class ConfiguredDatasets implements AutoCloseable {
                 }
             }
             return new ConfiguredDatasets(
-                    new ArrayList<>(assembly.datasets.values()), defaultDataset, assembly.engine, assembly.pools);
+                    new ArrayList<>(assembly.datasets.values()),
+                    defaultDataset,
+                    assembly.engine,
+                    assembly.pools,
+                    catalog);
         } catch (RuntimeException e) {
             assembly.closeAll();
             throw e;
@@ -115,6 +128,80 @@ public final class ConfiguredDatasets implements AutoCloseable {
     /** The dataset the catalog names for {@code GET /}, if it names one. */
     public Optional<String> defaultDataset() {
         return Optional.ofNullable(defaultDataset);
+    }
+
+    /**
+     * Lets clients upload as the catalog's {@code uploads} says, into Arrow files in its
+     * {@code directory}; nothing when it says nothing. Without authentication, the catalog must
+     * say {@code writable: true}, and a warning says that anyone may write; with it, only the
+     * {@code writers} listed may.
+     *
+     * @param authenticated whether the server authenticates callers
+     * @throws ConfigurationException when the settings do not fit the authentication, or a file
+     *     in the directory has the name of a dataset served already
+     */
+    public void configureUploads(ArrowHttpFeature.Builder feature, boolean authenticated) {
+        Optional<CatalogFile.Uploads> configured = catalog == null ? Optional.empty() : catalog.uploads();
+        if (configured.isEmpty()) {
+            return;
+        }
+        CatalogFile.Uploads uploads = configured.get();
+        WritePermission writers;
+        if (authenticated) {
+            if (uploads.writers().isEmpty()) {
+                throw catalog.error(
+                        uploads.line(),
+                        "'uploads' has no 'writers': with authentication on, list the identities that may upload",
+                        null);
+            }
+            writers = WritePermission.identities(uploads.writers());
+        } else {
+            if (!uploads.writable()) {
+                throw catalog.error(
+                        uploads.line(),
+                        "'uploads' without authentication lets anyone who reaches the server write: say 'writable:"
+                                + " true' to allow that, or turn authentication on and list 'writers'",
+                        null);
+            }
+            if (!uploads.writers().isEmpty()) {
+                throw catalog.error(
+                        uploads.line(),
+                        "'uploads' lists 'writers', but authentication is off, so no caller has an identity;"
+                                + " turn authentication on",
+                        null);
+            }
+            LOG.warn(
+                    "Uploads are on without authentication: anyone who reaches this server may replace or extend"
+                            + " the datasets in {}",
+                    uploads.directory());
+            writers = WritePermission.anyone();
+        }
+        ArrowFileStore store;
+        try {
+            store = new ArrowFileStore(uploads.directory());
+        } catch (UncheckedIOException e) {
+            throw catalog.error(uploads.line(), "'uploads': " + e.getMessage(), e);
+        }
+        for (Dataset stored : store.datasets()) {
+            if (datasets.stream().anyMatch(dataset -> dataset.name().equals(stored.name()))) {
+                throw catalog.error(
+                        uploads.line(),
+                        "the uploads directory holds dataset '" + stored.name()
+                                + "', a name another dataset has already; rename one",
+                        null);
+            }
+        }
+        feature.uploads(store, writers);
+        if (uploads.maxBytes() != null) {
+            feature.maxUploadBytes(uploads.maxBytes());
+        }
+        if (uploads.maxRows() != null) {
+            feature.maxUploadRows(uploads.maxRows());
+        }
+        if (uploads.maxConcurrent() != null) {
+            feature.maxConcurrentUploads(uploads.maxConcurrent());
+        }
+        LOG.info("Taking uploads into {}", uploads.directory());
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
+import io.arrowhttp.server.ArrowHttpFeature;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -176,6 +177,43 @@ class ConfiguredDatasetsTest {
                 () -> ConfiguredDatasets.load(catalog, null, Map.of("TABLE_NAME", "hunter2_secret")));
         assertFalse(refused.getMessage().contains("hunter2"), refused.getMessage());
         assertTrue(refused.getMessage().contains("${env:TABLE_NAME}"), refused.getMessage());
+    }
+
+    @Test
+    void uploadSettingsMustFitTheAuthentication() throws IOException {
+        String open = "uploads:\n  directory: uploads\n";
+        assertUploadsRefused(open, false, "lets anyone who reaches the server write", "say 'writable: true'");
+        assertUploadsRefused(open + "  writable: true\n", true, "has no 'writers'", "list the identities");
+        assertUploadsRefused(
+                open + "  writable: true\n  writers: [etl]\n",
+                false,
+                "authentication is off",
+                "turn authentication on");
+        assertRefused(open + "  max_bytes: ten\n", 3, "'max_bytes' is a size", "10GB or 512MiB");
+        assertRefused("uploads:\n  writable: true\n", 2, "'uploads' has no 'directory'", "give the folder");
+
+        Path catalog = write("uploads.yaml", open + "  writers: [etl]\n  max_bytes: 2GiB\n  max_concurrent: 2\n");
+        try (ConfiguredDatasets configured = ConfiguredDatasets.load(catalog, null, Map.of());
+                BufferAllocator allocator = new RootAllocator()) {
+            assertTrue(configured.datasets().isEmpty());
+            configured.configureUploads(ArrowHttpFeature.builder(allocator), true);
+            assertTrue(Files.isDirectory(folder.resolve("uploads")));
+        }
+    }
+
+    private static void assertUploadsRefused(String yaml, boolean authenticated, String problem, String remedy)
+            throws IOException {
+        Path catalog = write("uploads-mistake.yaml", yaml);
+        try (ConfiguredDatasets configured = ConfiguredDatasets.load(catalog, null, Map.of());
+                BufferAllocator allocator = new RootAllocator()) {
+            ConfigurationException refused = assertThrows(
+                    ConfigurationException.class,
+                    () -> configured.configureUploads(ArrowHttpFeature.builder(allocator), authenticated));
+            String message = refused.getMessage();
+            assertTrue(message.startsWith(catalog + ":2: "), message);
+            assertTrue(message.contains(problem), message);
+            assertTrue(message.contains(remedy), message);
+        }
     }
 
     private static void assertRefused(String yaml, int line, String problem, String remedy) throws IOException {

@@ -1,24 +1,33 @@
 package io.arrowhttp.source.files;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.arrowhttp.dataset.Dataset;
+import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.dataset.DatasetStore;
 import io.arrowhttp.dataset.SharedBuffers;
 import io.arrowhttp.dataset.Upload;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
+import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.ResourcePaths;
+import io.arrowhttp.protocol.UploadMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
@@ -37,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * server killed while writing, leaves only a temporary file, which the next start deletes. An
  * append writes the dataset's batches and then the upload's into the new file.
  *
+ * <p>The description and metadata of an upload's JSON part are kept in the file's footer (custom
+ * metadata {@value #DESCRIPTION_KEY} and {@value #METADATA_KEY}), so the dataset keeps them
+ * across restarts and later uploads that give none.
+ *
  * <p>Datasets with dictionary-encoded columns are not taken yet: the upload is refused, naming the
  * column.
  */
@@ -45,6 +58,10 @@ public final class ArrowFileStore implements DatasetStore {
     private static final Logger LOG = LoggerFactory.getLogger(ArrowFileStore.class);
     private static final String EXTENSION = ".arrow";
     private static final String TEMPORARY = ".uploading";
+    /** Footer keys of a stored file: what the uploads' JSON parts said of the dataset. */
+    static final String DESCRIPTION_KEY = "arrowhttp.description";
+
+    static final String METADATA_KEY = "arrowhttp.metadata";
 
     private final Path directory;
 
@@ -77,7 +94,7 @@ public final class ArrowFileStore implements DatasetStore {
                 String name = file.getFileName().toString();
                 name = name.substring(0, name.length() - EXTENSION.length());
                 if (ResourcePaths.isDatasetName(name)) {
-                    datasets.add(ArrowFileDataset.of(name, file));
+                    datasets.add(ArrowFileDataset.of(describe(name, file, storedFooter(file)), file));
                 }
             }
         } catch (IOException e) {
@@ -99,18 +116,19 @@ public final class ArrowFileStore implements DatasetStore {
         Path target = directory.resolve(name + EXTENSION);
         Path temporary = null;
         try {
+            Map<String, String> footer = footer(upload.metadata(), storedFooter(target));
             temporary = Files.createTempFile(directory, "." + name + ".", TEMPORARY);
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
                 if (upload.mode() == Upload.Mode.APPEND && Files.exists(target)) {
-                    writeAppended(target, upload, channel);
+                    writeAppended(target, upload, channel, footer);
                 } else {
-                    writeUpload(upload, channel);
+                    writeUpload(upload, channel, footer);
                 }
             }
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             temporary = null;
             forceDirectory();
-            return ArrowFileDataset.of(name, target);
+            return ArrowFileDataset.of(describe(name, target, footer), target);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write dataset " + ClientText.quote(name) + " to " + directory, e);
         } finally {
@@ -121,8 +139,8 @@ public final class ArrowFileStore implements DatasetStore {
     }
 
     /** The upload's batches, as they come, one at a time. */
-    private static void writeUpload(Upload upload, FileChannel channel) throws IOException {
-        try (ArrowFileWriter writer = new ArrowFileWriter(upload.root(), null, channel)) {
+    private static void writeUpload(Upload upload, FileChannel channel, Map<String, String> footer) throws IOException {
+        try (ArrowFileWriter writer = new ArrowFileWriter(upload.root(), null, channel, footer)) {
             writer.start();
             while (upload.loadNextBatch()) {
                 writer.writeBatch();
@@ -134,13 +152,14 @@ public final class ArrowFileStore implements DatasetStore {
     }
 
     /** The dataset's batches, then the upload's, through one root that shares each batch's buffers. */
-    private static void writeAppended(Path existing, Upload upload, FileChannel channel) throws IOException {
+    private static void writeAppended(Path existing, Upload upload, FileChannel channel, Map<String, String> footer)
+            throws IOException {
         BufferAllocator allocator = upload.allocator();
         try (FileChannel stored = FileChannel.open(existing, StandardOpenOption.READ);
                 ArrowFileReader reader = new ArrowFileReader(stored, allocator);
                 VectorSchemaRoot staging = VectorSchemaRoot.create(upload.schema(), allocator)) {
             refuseOtherSchema(reader.getVectorSchemaRoot().getSchema(), upload.schema(), upload.datasetName());
-            try (ArrowFileWriter writer = new ArrowFileWriter(staging, null, channel)) {
+            try (ArrowFileWriter writer = new ArrowFileWriter(staging, null, channel, footer)) {
                 writer.start();
                 while (reader.loadNextBatch()) {
                     SharedBuffers.share(reader.getVectorSchemaRoot(), staging);
@@ -154,6 +173,48 @@ public final class ArrowFileStore implements DatasetStore {
                 channel.force(true);
             }
         }
+    }
+
+    /** The footer of the file written now: what the upload says, and what the dataset had for the rest. */
+    private static Map<String, String> footer(UploadMetadata given, Map<String, String> stored) {
+        Map<String, String> footer = new LinkedHashMap<>(stored);
+        if (given.description() != null) {
+            footer.put(DESCRIPTION_KEY, given.description());
+        }
+        if (given.metadata() != null) {
+            footer.put(METADATA_KEY, new String(ProtocolJson.toBytes(given.metadata()), StandardCharsets.UTF_8));
+        }
+        return footer;
+    }
+
+    /** The custom metadata of {@code file}'s footer; empty when there is no file yet. */
+    private static Map<String, String> storedFooter(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return Map.of();
+        }
+        try (BufferAllocator allocator = new RootAllocator();
+                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+                ArrowFileReader reader = new ArrowFileReader(channel, allocator)) {
+            // The reader reads its footer with the schema, and answers no metadata before.
+            reader.getVectorSchemaRoot();
+            Map<String, String> footer = reader.getMetaData();
+            return footer == null ? Map.of() : footer;
+        }
+    }
+
+    /** How the catalog describes dataset {@code name}: what its uploads said, else its file's name. */
+    private static DatasetDescription describe(String name, Path file, Map<String, String> footer) {
+        String description = footer.getOrDefault(DESCRIPTION_KEY, "Arrow IPC file " + file.getFileName());
+        Map<String, Object> metadata = Map.of();
+        String json = footer.get(METADATA_KEY);
+        if (json != null) {
+            try {
+                metadata = ProtocolJson.mapper().readValue(json, new TypeReference<Map<String, Object>>() {});
+            } catch (JsonProcessingException e) {
+                LOG.warn("The stored metadata of dataset {} is not JSON; it is left out", name);
+            }
+        }
+        return new DatasetDescription(name, description, metadata);
     }
 
     private static void refuseOtherSchema(Schema stored, Schema uploaded, String name) {

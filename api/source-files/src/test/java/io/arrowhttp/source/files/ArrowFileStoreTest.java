@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arrowhttp.protocol.IpcCodec;
 import io.arrowhttp.runtime.BufferCodecs;
+import io.arrowhttp.server.auth.WritePermission;
 import io.arrowhttp.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -67,7 +68,7 @@ class ArrowFileStoreTest {
         Files.write(readOnly, stream(0, 1, 10, null));
         server = TestServer.withFeature(builder -> builder.dataset(ArrowFileDataset.of("fixed", readOnly))
                 .responseMemoryLimit(UPLOAD_MEMORY)
-                .uploads(new ArrowFileStore(uploads)));
+                .uploads(new ArrowFileStore(uploads), WritePermission.anyone()));
     }
 
     @AfterAll
@@ -154,8 +155,9 @@ class ArrowFileStoreTest {
     @Test
     void uploadsPastTheBytesOrRowsLimitAreRefusedWithNothingWritten() throws IOException {
         Path limited = temporary.resolve("limited");
-        try (TestServer small = TestServer.withFeature(builder ->
-                builder.maxUploadBytes(1 << 20).maxUploadRows(50_000).uploads(new ArrowFileStore(limited)))) {
+        try (TestServer small = TestServer.withFeature(builder -> builder.maxUploadBytes(1 << 20)
+                .maxUploadRows(50_000)
+                .uploads(new ArrowFileStore(limited), WritePermission.anyone()))) {
             // About 22 bytes a row: 60,000 rows pass 1 MiB before they pass 50,000 rows; 60,000 rows
             // without names (about 12 bytes a row) stay under 1 MiB.
             HttpURLConnection bytes = send(small, "PUT", "/datasets/big", stream(0, 3, 20_000, null), ARROW);
@@ -176,8 +178,8 @@ class ArrowFileStoreTest {
 
     @Test
     void anUploadBeyondTheConcurrentOnesIsToldToComeBack() throws Exception {
-        try (TestServer one = TestServer.withFeature(
-                builder -> builder.maxConcurrentUploads(1).uploads(new ArrowFileStore(temporary.resolve("one"))))) {
+        try (TestServer one = TestServer.withFeature(builder -> builder.maxConcurrentUploads(1)
+                .uploads(new ArrowFileStore(temporary.resolve("one")), WritePermission.anyone()))) {
             byte[] body = stream(0, 2, 1000, null);
             boolean refused = false;
             for (int attempt = 0; attempt < 20 && !refused; attempt++) {
@@ -254,10 +256,20 @@ class ArrowFileStoreTest {
         return send(server, method, path, body, contentType);
     }
 
-    private static HttpURLConnection send(
-            TestServer target, String method, String path, byte[] body, String contentType) throws IOException {
+    static HttpURLConnection send(TestServer target, String method, String path, byte[] body, String contentType)
+            throws IOException {
+        return send(target, method, path, body, contentType, null);
+    }
+
+    /** @param token a bearer token, or null to send none */
+    static HttpURLConnection send(
+            TestServer target, String method, String path, byte[] body, String contentType, String token)
+            throws IOException {
         HttpURLConnection connection =
                 (HttpURLConnection) target.uri(path).toURL().openConnection();
+        if (token != null) {
+            connection.setRequestProperty("Authorization", "Bearer " + token);
+        }
         connection.setConnectTimeout(5_000);
         connection.setReadTimeout(20_000);
         connection.setRequestMethod(method);
@@ -304,7 +316,7 @@ class ArrowFileStoreTest {
     }
 
     /** An Arrow stream of ids from {@code first}, every seventh name null, buffers compressed with {@code codec}. */
-    private static byte[] stream(long first, int batches, int rows, IpcCodec codec) throws IOException {
+    static byte[] stream(long first, int batches, int rows, IpcCodec codec) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (BufferAllocator writing = new RootAllocator();
                 VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, writing);
@@ -385,7 +397,7 @@ class ArrowFileStoreTest {
         return LongStream.range(from, to).boxed().toList();
     }
 
-    private static String text(InputStream in) throws IOException {
+    static String text(InputStream in) throws IOException {
         try (in) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }

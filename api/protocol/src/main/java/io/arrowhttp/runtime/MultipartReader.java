@@ -1,4 +1,4 @@
-package io.arrowhttp.client.internal;
+package io.arrowhttp.runtime;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -11,8 +11,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads a {@code multipart/mixed} body part by part from a stream, holding at most one small
- * part in memory. A part that knows its own end, such as an Arrow IPC stream, is read by its own
+ * Reads a multipart body ({@code multipart/mixed} or {@code multipart/form-data}) part by part
+ * from a stream, holding at most one small part in memory: the client reads responses with it, the
+ * server multipart uploads. A part that knows its own end, such as an Arrow IPC stream, is read by its own
  * reader straight from {@link #stream()}; {@link #afterSelfDelimitedPart()} then checks the
  * delimiter that must follow it.
  */
@@ -102,7 +103,7 @@ public final class MultipartReader {
         private final transient byte[] partial;
 
         CutShort(byte[] partial, IOException cause) {
-            super("The body ended inside a part: the response was cut short"
+            super("The body ended inside a part: it was cut short"
                     + (cause == null ? "" : " (" + cause.getMessage() + ")"));
             this.partial = partial;
             initCause(cause);
@@ -119,7 +120,7 @@ public final class MultipartReader {
         if (!Arrays.equals(read, delimiter)) {
             throw new IOException(
                     read.length < delimiter.length
-                            ? "The body ended after a part without its delimiter: the response was cut short"
+                            ? "The body ended after a part without its delimiter: it was cut short"
                             : "A part is not followed by the boundary delimiter");
         }
         afterDelimiter();

@@ -1,11 +1,11 @@
-package io.arrowhttp.internal.wire;
+package io.arrowhttp.runtime;
 
 import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Multipart boundaries that no response body can contain by accident or by design: 224 random
- * bits, new for every response, so part contents never need scanning for the delimiter and a
+ * Multipart boundaries that no body can contain by accident or by design: 224 random
+ * bits, new for every body (responses, and uploads from the client), so part contents never need scanning for the delimiter and a
  * boundary seen by one client says nothing about the next response.
  */
 public final class SecureBoundary {

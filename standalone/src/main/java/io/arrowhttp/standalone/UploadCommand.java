@@ -1,0 +1,236 @@
+package io.arrowhttp.standalone;
+
+import io.arrowhttp.client.ArrowHttpClient;
+import io.arrowhttp.client.Compression;
+import io.arrowhttp.client.UploadListener;
+import io.arrowhttp.client.UploadOptions;
+import io.arrowhttp.dataset.Dataset;
+import io.arrowhttp.dataset.DatasetDescription;
+import io.arrowhttp.dataset.DatasetRequest;
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ResourcePaths;
+import io.arrowhttp.protocol.UploadResult;
+import io.arrowhttp.source.duckdb.DuckDbDataset;
+import io.arrowhttp.source.duckdb.DuckDbEngine;
+import io.arrowhttp.source.files.ArrowFileDataset;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code java -jar arrowhttp-server.jar upload FILE URL}: sends a data file to a dataset the way
+ * any client would, read by the same readers the server serves files with (Arrow IPC directly,
+ * Parquet, CSV and JSON lines through DuckDB), with a progress line and a summary.
+ */
+@Command(
+        name = "upload",
+        mixinStandardHelpOptions = true,
+        description = "Uploads an Arrow (.arrow, .feather, .arrows), Parquet, CSV or JSON-lines file to a dataset URL,"
+                + " such as http://127.0.0.1:8008/datasets/trades: replacing its content, or with --append adding to"
+                + " it.")
+final class UploadCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", description = "The file to upload.")
+    Path file;
+
+    @Parameters(index = "1", description = "The dataset's URL: a server's /datasets/NAME.")
+    URI url;
+
+    @Option(names = "--append", description = "Adds the rows after the dataset's (POST) instead of replacing them.")
+    boolean append;
+
+    @Option(names = "--description", description = "The dataset's one-line description in the catalog.")
+    String description;
+
+    @Option(
+            names = "--compression",
+            description = "Compress the upload: zstd or lz4 (Arrow IPC buffers), http-zstd, br or gzip (the whole"
+                    + " body).")
+    String compression;
+
+    @Option(names = "--token", description = "A bearer token (an API token of the server) to send.")
+    String token;
+
+    @Option(names = "--trust", description = "For https: trust the CA certificates in this PEM file.")
+    Path trust;
+
+    @Option(names = "--no-progress", description = "No progress line, even on a terminal.")
+    boolean noProgress;
+
+    private final PrintStream out;
+
+    UploadCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() {
+        String path = url.getRawPath() == null ? "" : url.getRawPath();
+        int datasets = path.lastIndexOf("/" + ResourcePaths.DATASETS + "/");
+        String name = datasets < 0
+                ? ""
+                : URLDecoder.decode(
+                        path.substring(datasets + ResourcePaths.DATASETS.length() + 2), StandardCharsets.UTF_8);
+        if (!ResourcePaths.isDatasetName(name)) {
+            System.err.println("upload failed: the URL must end in /" + ResourcePaths.DATASETS
+                    + "/NAME, the dataset to write, such as http://127.0.0.1:8008/datasets/trades");
+            return 2;
+        }
+        if (!Files.isRegularFile(file)) {
+            System.err.println("upload failed: " + file + " is not a file");
+            return 2;
+        }
+        UploadOptions options = UploadOptions.defaults();
+        if (description != null) {
+            options.description(description);
+        }
+        if (compression != null) {
+            try {
+                options.compression(Compression.ofOption(compression));
+            } catch (IllegalArgumentException unknown) {
+                System.err.println("upload failed: " + unknown.getMessage());
+                return 2;
+            }
+        }
+        boolean progress = !noProgress && System.console() != null;
+        long start = System.nanoTime();
+        if (progress) {
+            options.listener(new ProgressLine(start));
+        }
+        ArrowHttpClient.Builder builder = ArrowHttpClient.builder(url.resolve(path.substring(0, datasets + 1)))
+                .readTimeout(Duration.ofMinutes(10));
+        if (token != null) {
+            builder.bearerToken(token);
+        }
+        if (trust != null) {
+            builder.trustCertificates(trust);
+        }
+        try (ArrowHttpClient client = builder.build();
+                BufferAllocator allocator = new RootAllocator();
+                FileBatches batches = FileBatches.open(file, allocator)) {
+            UploadResult result = append
+                    ? client.append(name, batches.reader(), options)
+                    : client.put(name, batches.reader(), options);
+            if (progress) {
+                System.err.print("\r" + " ".repeat(72) + "\r");
+            }
+            out.printf(
+                    Locale.ROOT,
+                    "%s %d rows in %d batch(es), %d bytes, in %.3f seconds (%s); the dataset has %s rows%n",
+                    append ? "Appended" : "Uploaded",
+                    result.rows(),
+                    result.batches(),
+                    result.bytes(),
+                    (System.nanoTime() - start) / 1e9,
+                    rate(result.bytes(), start),
+                    result.dataset().totalRecords() == null
+                            ? "an unknown number of"
+                            : String.valueOf(result.dataset().totalRecords()));
+            return 0;
+        } catch (ArrowHttpException refused) {
+            System.err.println("upload failed: " + refused.code() + ": " + refused.getMessage());
+            return 1;
+        } catch (IOException | RuntimeException broken) {
+            System.err.println("upload failed: " + broken.getMessage());
+            return 1;
+        }
+    }
+
+    private static String rate(long bytes, long start) {
+        double seconds = Math.max(1e-9, (System.nanoTime() - start) / 1e9);
+        return String.format(Locale.ROOT, "%.1f MB/s", bytes / seconds / 1e6);
+    }
+
+    /** A progress line on the terminal, four times a second at most. */
+    private static final class ProgressLine implements UploadListener {
+        private final long start;
+        private long lastReport;
+
+        ProgressLine(long start) {
+            this.start = start;
+        }
+
+        @Override
+        public void onBatch(long rows, long batches, long bytes) {
+            if (System.nanoTime() - lastReport > 250_000_000L) {
+                lastReport = System.nanoTime();
+                System.err.printf(
+                        Locale.ROOT,
+                        "\r%,d rows, %,d batches, %,d bytes, %s",
+                        rows,
+                        batches,
+                        bytes,
+                        rate(bytes, start));
+            }
+        }
+    }
+
+    /**
+     * The batches of a data file, read as the server reads its files.
+     *
+     * <h2>Ownership</h2>
+     * Owns the reader and, for DuckDB's formats, the engine; {@link #close()} closes both.
+     */
+    private record FileBatches(ArrowReader reader, DuckDbEngine engine) implements AutoCloseable {
+
+        static FileBatches open(Path file, BufferAllocator allocator) {
+            DatasetRequest everything = DatasetRequest.of(Map.of());
+            String fileName = file.getFileName().toString();
+            if (ArrowFileDataset.isArrowFile(file)) {
+                return new FileBatches(ArrowFileDataset.of("upload", file).open(everything, allocator), null);
+            }
+            if (DuckDbDataset.FileFormat.of(fileName) == null) {
+                throw new IllegalArgumentException(fileName
+                        + " is not a file this command reads; give an .arrow, .feather, .arrows, .parquet, .csv,"
+                        + " .jsonl or .ndjson file");
+            }
+            Path folder = file.toAbsolutePath().getParent();
+            DuckDbEngine engine = DuckDbEngine.builder().allowDirectory(folder).build();
+            try {
+                Dataset dataset = DuckDbDataset.ofFiles(
+                        engine,
+                        DatasetDescription.of("upload", ""),
+                        file.toAbsolutePath().toString());
+                return new FileBatches(dataset.open(everything, allocator), engine);
+            } catch (RuntimeException e) {
+                closeEngine(engine);
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                reader.close();
+            } finally {
+                closeEngine(engine);
+            }
+        }
+
+        private static void closeEngine(DuckDbEngine engine) {
+            if (engine == null) {
+                return;
+            }
+            try {
+                engine.close();
+            } catch (SQLException e) {
+                // Nothing of the upload depends on it any more.
+            }
+        }
+    }
+}

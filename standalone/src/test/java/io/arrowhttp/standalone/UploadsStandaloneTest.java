@@ -1,0 +1,188 @@
+package io.arrowhttp.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.arrowhttp.app.ServerSettings;
+import io.arrowhttp.client.ArrowHttpClient;
+import io.arrowhttp.client.DatasetStream;
+import io.arrowhttp.client.GetOptions;
+import io.arrowhttp.dataset.DatasetDescription;
+import io.arrowhttp.dataset.DatasetRequest;
+import io.arrowhttp.source.duckdb.DuckDbDataset;
+import io.arrowhttp.source.duckdb.DuckDbEngine;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.duckdb.DuckDBDriver;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Uploads to the standalone server as its operator configures them in the YAML catalog, sent by
+ * the {@code upload} command from files another tool wrote, and read back value by value.
+ */
+class UploadsStandaloneTest {
+
+    private static final int ROWS = 30_000;
+
+    @TempDir
+    static Path folder;
+
+    private static Path parquet;
+    private static Path csv;
+
+    @BeforeAll
+    static void writeFiles() throws SQLException {
+        parquet = folder.resolve("trades.parquet");
+        csv = folder.resolve("more.csv");
+        try (Connection duckdb = new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
+                Statement statement = duckdb.createStatement()) {
+            String rows = "(SELECT range AS id, 'trade ' || range AS label, range / 8.0 AS price,"
+                    + " DATE '2024-01-01' + CAST(range % 365 AS INTEGER) AS day FROM range(";
+            statement.execute("COPY " + rows + ROWS + ")) TO '" + parquet + "' (FORMAT parquet)");
+            statement.execute("COPY (SELECT * FROM " + rows + ROWS + ", " + (ROWS + 500) + "))) TO '" + csv
+                    + "' (FORMAT csv, HEADER)");
+        }
+    }
+
+    @Test
+    void theUploadCommandSendsParquetAndCsvAndTheServerKeepsEveryValue() throws Exception {
+        Path catalog = folder.resolve("writable.yaml");
+        Files.writeString(catalog, "uploads:\n  directory: uploaded\n  writable: true\n  max_rows: 1000000\n");
+        try (StandaloneServer server = StandaloneServer.start(
+                        "127.0.0.1", 0, ServerSettings.defaults().withCatalogFile(catalog));
+                ArrowHttpClient client = ArrowHttpClient.builder(server.baseUri())
+                        .readTimeout(Duration.ofSeconds(30))
+                        .build();
+                BufferAllocator allocator = new RootAllocator()) {
+            String url = server.baseUri().resolve("datasets/trades").toString();
+            String put = run("upload", parquet.toString(), url, "--description", "Trades", "--compression", "zstd");
+            assertTrue(put.contains("Uploaded " + ROWS + " rows"), put);
+            String post = run("upload", csv.toString(), url, "--append", "--compression", "gzip");
+            assertTrue(post.contains("Appended 500 rows"), post);
+            assertTrue(post.contains("the dataset has " + (ROWS + 500) + " rows"), post);
+
+            List<String> expected = new ArrayList<>(rowsOf(parquet, allocator));
+            expected.addAll(rowsOf(csv, allocator));
+            List<String> served = new ArrayList<>();
+            try (DatasetStream stream = client.get("trades", GetOptions.defaults(), allocator)) {
+                while (stream.reader().loadNextBatch()) {
+                    served.addAll(rows(stream.reader().getVectorSchemaRoot()));
+                }
+            }
+            assertEquals(expected, served);
+            assertEquals("Trades", client.info("trades").description());
+
+            String refused = run(
+                    "upload",
+                    csv.toString(),
+                    server.baseUri().resolve("datasets/tickers").toString());
+            assertTrue(refused.contains("read-only"), refused);
+        }
+    }
+
+    @Test
+    void uploadsWithoutAuthenticationNeedAnExplicitWritableTrue() throws IOException {
+        Path catalog = folder.resolve("open.yaml");
+        Files.writeString(catalog, "uploads:\n  directory: open\n");
+        RuntimeException refused = assertThrows(
+                RuntimeException.class,
+                () -> StandaloneServer.start(
+                                "127.0.0.1", 0, ServerSettings.defaults().withCatalogFile(catalog))
+                        .close());
+        assertTrue(refused.getMessage().contains("say 'writable: true'"), refused.getMessage());
+    }
+
+    @Test
+    void aBodyChunkThatLooksLikeAnHttp09RequestLineIsReadAsBody() throws Exception {
+        Path catalog = folder.resolve("raw.yaml");
+        Files.writeString(catalog, "uploads:\n  directory: raw\n  writable: true\n");
+        try (StandaloneServer server = StandaloneServer.start(
+                        "127.0.0.1", 0, ServerSettings.defaults().withCatalogFile(catalog));
+                Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+            socket.setSoTimeout(10_000);
+            socket.setTcpNoDelay(true);
+            OutputStream out = socket.getOutputStream();
+            String body = "GET /status\n";
+            out.write(("PUT /datasets/raw HTTP/1.1\r\nHost: x\r\nContent-Type: application/vnd.apache.arrow.stream\r\n"
+                            + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // The body reaches the server in a read of its own, as the start of a TCP segment.
+            Thread.sleep(300);
+            out.write(body.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertTrue(response.startsWith("HTTP/1.1 400"), response);
+            assertTrue(response.contains("not an Arrow IPC stream"), response);
+        }
+    }
+
+    /** Runs a command of the server jar's command line; its output and errors. */
+    private static String run(String... arguments) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream previous = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            CommandLine line = new CommandLine(new UploadCommand(new PrintStream(out, true, StandardCharsets.UTF_8)));
+            line.execute(Arrays.copyOfRange(arguments, 1, arguments.length));
+        } finally {
+            System.setErr(previous);
+        }
+        return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Every row of a file as DuckDB reads it, one text line each. */
+    private static List<String> rowsOf(Path file, BufferAllocator allocator) throws SQLException, IOException {
+        List<String> rows = new ArrayList<>();
+        try (DuckDbEngine engine = DuckDbEngine.builder().allowDirectory(folder).build();
+                ArrowReader reader = DuckDbDataset.ofFiles(engine, DatasetDescription.of("check", ""), file.toString())
+                        .open(DatasetRequest.of(Map.of()), allocator)) {
+            while (reader.loadNextBatch()) {
+                rows.addAll(rows(reader.getVectorSchemaRoot()));
+            }
+        }
+        return rows;
+    }
+
+    private static List<String> rows(VectorSchemaRoot root) {
+        List<String> rows = new ArrayList<>();
+        for (int i = 0; i < root.getRowCount(); i++) {
+            StringBuilder row = new StringBuilder();
+            for (FieldVector vector : root.getFieldVectors()) {
+                row.append(vector.getField().getName())
+                        .append('=')
+                        .append(vector.getObject(i))
+                        .append(' ');
+            }
+            rows.add(row.toString());
+        }
+        return rows;
+    }
+}
