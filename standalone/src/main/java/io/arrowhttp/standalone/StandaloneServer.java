@@ -145,13 +145,16 @@ public final class StandaloneServer implements AutoCloseable {
         }
     }
 
-    /** Puts {@link ContainerErrorHandler} in front of Jersey's container, at the same paths. */
+    /**
+     * Puts {@link ContainerErrorHandler} and {@link DeferredContinueHandler} in front of Jersey's
+     * container, at the same paths.
+     */
     private static void answerContainerErrors(HttpServer server) {
         ServerConfiguration configuration = server.getServerConfiguration();
         Map<HttpHandler, HttpHandlerRegistration[]> handlers = Map.copyOf(configuration.getHttpHandlersWithMapping());
         handlers.forEach((handler, paths) -> {
             configuration.removeHttpHandler(handler);
-            configuration.addHttpHandler(new ContainerErrorHandler(handler), paths);
+            configuration.addHttpHandler(new DeferredContinueHandler(new ContainerErrorHandler(handler)), paths);
         });
     }
 

@@ -1,6 +1,7 @@
 package io.arrowhttp.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import io.arrowhttp.source.duckdb.DuckDbDataset;
 import io.arrowhttp.source.duckdb.DuckDbEngine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -35,6 +37,7 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 import org.duckdb.DuckDBDriver;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,6 +144,70 @@ class UploadsStandaloneTest {
             assertTrue(response.startsWith("HTTP/1.1 400"), response);
             assertTrue(response.contains("not an Arrow IPC stream"), response);
         }
+    }
+
+    @Test
+    void continueIsSentOnlyToAnUploadThatPassedItsChecks() throws Exception {
+        Path catalog = folder.resolve("continue.yaml");
+        Files.writeString(catalog, "uploads:\n  directory: continued\n  writable: true\n");
+        byte[] body;
+        try (BufferAllocator allocator = new RootAllocator();
+                ArrowReader reader = DuckDbDataset.ofFiles(
+                                DuckDbEngine.builder().allowDirectory(folder).build(),
+                                DatasetDescription.of("source", ""),
+                                parquet.toString())
+                        .open(DatasetRequest.of(Map.of()), allocator)) {
+            ByteArrayOutputStream stream = new ByteArrayOutputStream();
+            try (ArrowStreamWriter writer = new ArrowStreamWriter(reader.getVectorSchemaRoot(), null, stream)) {
+                while (reader.loadNextBatch()) {
+                    writer.writeBatch();
+                }
+            }
+            body = stream.toByteArray();
+        }
+        try (StandaloneServer server =
+                StandaloneServer.start("127.0.0.1", 0, ServerSettings.defaults().withCatalogFile(catalog))) {
+            try (Socket refused = expecting(server, "/datasets/tickers", body.length)) {
+                // The server may keep the connection for the body the client may still send: read the answer only.
+                String answer = head(refused.getInputStream());
+                assertTrue(answer.startsWith("HTTP/1.1 405"), answer);
+                assertFalse(answer.contains("100 Continue"), answer);
+            }
+            try (Socket accepted = expecting(server, "/datasets/continued", body.length)) {
+                InputStream in = accepted.getInputStream();
+                String interim = new String(in.readNBytes(25), StandardCharsets.US_ASCII);
+                assertEquals("HTTP/1.1 100 Continue\r\n\r\n", interim);
+                accepted.getOutputStream().write(body);
+                String answer = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+                assertTrue(answer.startsWith("HTTP/1.1 201"), answer);
+                assertTrue(answer.contains("\"rows\":" + ROWS), answer);
+            }
+        }
+    }
+
+    /** A response's status line and headers. */
+    private static String head(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    /** A socket that has sent the head of an upload expecting 100-continue, and nothing of its body. */
+    private static Socket expecting(StandaloneServer server, String path, int length) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+        socket.setSoTimeout(10_000);
+        socket.getOutputStream()
+                .write(("PUT " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/vnd.apache.arrow.stream\r\n"
+                                + "Content-Length: " + length + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+        return socket;
     }
 
     /** Runs a command of the server jar's command line; its output and errors. */

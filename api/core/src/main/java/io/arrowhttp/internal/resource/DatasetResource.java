@@ -7,6 +7,7 @@ import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.ResourcePaths;
 import io.arrowhttp.server.ArrowStream;
+import io.arrowhttp.server.ContinueAfterChecks;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -65,8 +67,9 @@ public final class DatasetResource {
             InputStream body,
             @Context UriInfo uri,
             @Context HttpHeaders headers,
-            @Context SecurityContext security) {
-        return uploaded(name, Upload.Mode.REPLACE, body, uri, headers, security);
+            @Context SecurityContext security,
+            @Context ContainerRequestContext request) {
+        return uploaded(name, Upload.Mode.REPLACE, body, uri, headers, security, request);
     }
 
     @POST
@@ -78,8 +81,9 @@ public final class DatasetResource {
             InputStream body,
             @Context UriInfo uri,
             @Context HttpHeaders headers,
-            @Context SecurityContext security) {
-        return uploaded(name, Upload.Mode.APPEND, body, uri, headers, security);
+            @Context SecurityContext security,
+            @Context ContainerRequestContext request) {
+        return uploaded(name, Upload.Mode.APPEND, body, uri, headers, security, request);
     }
 
     private Response uploaded(
@@ -88,11 +92,15 @@ public final class DatasetResource {
             InputStream content,
             UriInfo uri,
             HttpHeaders headers,
-            SecurityContext security) {
+            SecurityContext security,
+            ContainerRequestContext request) {
         URI base = responder.publicBase(uri);
         Principal caller = security == null ? null : security.getUserPrincipal();
         DatasetUploads.Body body = new DatasetUploads.Body(
-                headers.getMediaType(), headers.getHeaderString(HttpHeaders.CONTENT_ENCODING), content);
+                headers.getMediaType(),
+                headers.getHeaderString(HttpHeaders.CONTENT_ENCODING),
+                content,
+                request.getProperty(ContinueAfterChecks.PROPERTY) instanceof Runnable send ? send : null);
         DatasetUploads.Outcome outcome =
                 uploads.upload(name, mode, body, caller == null ? null : caller.getName(), base);
         Response.ResponseBuilder answer = outcome.created()

@@ -74,8 +74,10 @@ public final class DatasetUploads {
      * A request body as it arrived, read only after the upload has passed every check.
      *
      * @param contentEncoding null for none
+     * @param sendContinue sends {@code 100 Continue} (see {@code ContinueAfterChecks}), or null when
+     *     the container sends it on its own
      */
-    public record Body(MediaType type, String contentEncoding, InputStream content) {}
+    public record Body(MediaType type, String contentEncoding, InputStream content, Runnable sendContinue) {}
 
     /** What an upload did: the answer's body, and whether it made the dataset. */
     public record Outcome(UploadResult result, boolean created) {}
@@ -124,6 +126,9 @@ public final class DatasetUploads {
                     StreamLimits.RETRY_AFTER);
         }
         try {
+            if (body.sendContinue() != null) {
+                body.sendContinue().run();
+            }
             return write(name, mode, body, base);
         } finally {
             running.release();
