@@ -6,6 +6,7 @@ module io.arrowhttp.protocol {
     requires transitive org.apache.arrow.memory.core;
     requires org.apache.arrow.compression;
     requires org.lz4.java;
+    requires org.apache.commons.compress;
     requires com.github.luben.zstd_jni;
     requires com.aayushatharva.brotli4j;
 

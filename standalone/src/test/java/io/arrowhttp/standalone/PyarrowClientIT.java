@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,30 +17,24 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Arrow C++, through pyarrow, as a client that shares no code with the server: it writes an Arrow
  * file with zstd-compressed buffers, which the server serves from a data folder, then fetches that
- * dataset and the example dataset asking for each IPC codec and for none. Python with pyarrow is
- * taken from {@code ARROWHTTP_PYTHON}, else from the virtual environment {@code .ci/run} makes in
- * {@code ~/.m2/arrowhttp-pyarrow}; without one the test is skipped, saying so.
+ * dataset and the example dataset asking for each IPC codec and for none. Without a Python with
+ * pyarrow ({@link PythonWithPyarrow}) the test is skipped, saying so.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PyarrowClientIT {
 
     private static final String ARROW = "application/vnd.apache.arrow.stream";
 
-    private Path python;
-    private Path script;
+    private PythonWithPyarrow python;
     private Path stored;
     private Process server;
     private URI base;
 
     @BeforeAll
     void writeAFileWithPyarrowAndServeIt() throws Exception {
-        python = pythonWithPyarrow();
+        python = PythonWithPyarrow.find("check_compressed_streams.py");
         assumeTrue(python != null, "No Python with pyarrow: set ARROWHTTP_PYTHON, or run .ci/run to make one");
-        Path work = Files.createDirectories(Path.of("target", "pyarrow-it"));
-        script = work.resolve("check_compressed_streams.py");
-        try (InputStream in = getClass().getResourceAsStream("/pyarrow/check_compressed_streams.py")) {
-            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
-        }
+        Path work = Path.of("target", "pyarrow-it");
         Path data = Files.createDirectories(work.resolve("data"));
         stored = data.resolve("stored.arrow");
         runPython("write", stored.toString());
@@ -85,35 +74,6 @@ class PyarrowClientIT {
     }
 
     private List<String> runPython(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(python.toString(), script.toString()));
-        command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] output;
-        try (InputStream in = process.getInputStream()) {
-            output = in.readAllBytes();
-        }
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "pyarrow did not finish in 120 s");
-        String text = new String(output, StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), "pyarrow failed:\n" + text);
-        return text.lines().filter(line -> !line.isBlank()).toList();
-    }
-
-    private static Path pythonWithPyarrow() throws InterruptedException {
-        String configured = System.getenv("ARROWHTTP_PYTHON");
-        Path candidate = configured != null && !configured.isBlank()
-                ? Path.of(configured)
-                : Path.of(System.getProperty("user.home"), ".m2", "arrowhttp-pyarrow", "bin", "python");
-        if (!Files.isExecutable(candidate)) {
-            return null;
-        }
-        try {
-            Process probe = new ProcessBuilder(candidate.toString(), "-c", "import pyarrow")
-                    .redirectErrorStream(true)
-                    .start();
-            probe.getInputStream().readAllBytes();
-            return probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0 ? candidate : null;
-        } catch (IOException notRunnable) {
-            return null;
-        }
+        return python.run(arguments);
     }
 }

@@ -5,7 +5,6 @@ import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.EndOfStreamMarker;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.UploadMetadata;
-import io.arrowhttp.runtime.BufferCodecs;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -56,6 +55,7 @@ final class StreamUpload implements Upload, Closeable {
     private long batches;
 
     private final UploadLimits limits;
+    private final UploadCodecs codecs = new UploadCodecs();
 
     StreamUpload(String name, Mode mode, UploadBody body, BufferAllocator allocator, UploadLimits limits) {
         this.name = name;
@@ -66,7 +66,7 @@ final class StreamUpload implements Upload, Closeable {
         this.reader = new ArrowStreamReader(
                 new MessageChannelReader(new BoundedReadChannel(Channels.newChannel(this.body)), allocator),
                 allocator,
-                BufferCodecs.INSTANCE);
+                codecs);
         this.allocator = allocator;
     }
 
@@ -111,6 +111,13 @@ final class StreamUpload implements Upload, Closeable {
             loaded = reader.loadNextBatch();
         } catch (IOException | RuntimeException e) {
             throw unreadable(e);
+        }
+        if (loaded && codecs.failure() != null) {
+            if (causedBy(codecs.failure(), OutOfMemoryException.class)) {
+                throw unreadable(codecs.failure());
+            }
+            throw ArrowHttpException.invalidArgument("Record batch " + (batches + 1)
+                    + " of the upload has a compressed buffer that cannot be decompressed. Nothing was written.");
         }
         if (loaded) {
             batches++;

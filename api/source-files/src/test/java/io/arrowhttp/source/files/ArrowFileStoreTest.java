@@ -8,12 +8,15 @@ import io.arrowhttp.protocol.IpcCodec;
 import io.arrowhttp.runtime.BufferCodecs;
 import io.arrowhttp.server.auth.WritePermission;
 import io.arrowhttp.testing.TestServer;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -31,7 +35,10 @@ import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
+import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -237,6 +244,37 @@ class ArrowFileStoreTest {
                 send("PUT", "/datasets/packed", stream(0, 2, 2000, IpcCodec.ZSTD), ARROW + ";codecs=zstd");
         assertEquals(201, put.getResponseCode());
         assertEquals(range(0, 4000), ids("packed"));
+    }
+
+    @Test
+    void compressedBuffersThatCannotBeDecompressedAreRefusedAndHoldNoMemory() throws IOException {
+        byte[] mislabelled = stream(0, 2, 2000, IpcCodec.LZ4);
+        // The first batch's last buffer claims another uncompressed length: the buffers before it
+        // in that column are decompressed by then.
+        ByteBuffer.wrap(mislabelled, lastBufferOfFirstBatch(mislabelled), Long.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putLong(1L << 30);
+        HttpURLConnection wrongLength = send("PUT", "/datasets/corrupt", mislabelled, ARROW);
+        assertEquals(400, wrongLength.getResponseCode());
+        byte[] garbled = stream(0, 2, 2000, IpcCodec.LZ4);
+        int frame = lastBufferOfFirstBatch(garbled) + Long.BYTES;
+        Arrays.fill(garbled, frame, frame + 7, (byte) 0x5a);
+        HttpURLConnection unreadable = send("PUT", "/datasets/corrupt", garbled, ARROW);
+        assertEquals(400, unreadable.getResponseCode());
+        assertTrue(text(unreadable.getErrorStream()).contains("cannot be decompressed"));
+        assertEquals(0, server.allocator().getAllocatedMemory());
+        assertEquals(404, get("corrupt").getResponseCode());
+    }
+
+    /** Where the first record batch's last buffer starts in an Arrow stream. */
+    private static int lastBufferOfFirstBatch(byte[] stream) throws IOException {
+        ReadChannel in = new ReadChannel(Channels.newChannel(new ByteArrayInputStream(stream)));
+        MessageSerializer.readMessage(in);
+        MessageMetadataResult batch = MessageSerializer.readMessage(in);
+        long bodyStart = in.bytesRead();
+        RecordBatch header = (RecordBatch) batch.getMessage().header(new RecordBatch());
+        return Math.toIntExact(
+                bodyStart + header.buffers(header.buffersLength() - 1).offset());
     }
 
     @Test

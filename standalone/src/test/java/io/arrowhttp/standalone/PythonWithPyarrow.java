@@ -1,0 +1,81 @@
+package io.arrowhttp.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Python with pyarrow (Arrow C++), a client that shares no code with the server: taken from
+ * {@code ARROWHTTP_PYTHON}, else from the virtual environment {@code .ci/run} makes in
+ * {@code ~/.m2/arrowhttp-pyarrow}.
+ */
+final class PythonWithPyarrow {
+
+    private final Path python;
+    private final Path script;
+
+    private PythonWithPyarrow(Path python, Path script) {
+        this.python = python;
+        this.script = script;
+    }
+
+    /**
+     * The interpreter, ready to run the test resource {@code /pyarrow/NAME}; null when there is no
+     * Python with pyarrow.
+     */
+    static PythonWithPyarrow find(String scriptName) throws IOException, InterruptedException {
+        Path python = interpreter();
+        if (python == null) {
+            return null;
+        }
+        Path work = Files.createDirectories(Path.of("target", "pyarrow-it"));
+        Path script = work.resolve(scriptName);
+        try (InputStream in = PythonWithPyarrow.class.getResourceAsStream("/pyarrow/" + scriptName)) {
+            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return new PythonWithPyarrow(python, script);
+    }
+
+    /** Runs the script, at most 120 s; its non-blank output lines, after checking it succeeded. */
+    List<String> run(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(python.toString(), script.toString()));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] output;
+        try (InputStream in = process.getInputStream()) {
+            output = in.readAllBytes();
+        }
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "pyarrow did not finish in 120 s");
+        String text = new String(output, StandardCharsets.UTF_8);
+        assertEquals(0, process.exitValue(), "pyarrow failed:\n" + text);
+        return text.lines().filter(line -> !line.isBlank()).toList();
+    }
+
+    private static Path interpreter() throws InterruptedException {
+        String configured = System.getenv("ARROWHTTP_PYTHON");
+        Path candidate = configured != null && !configured.isBlank()
+                ? Path.of(configured)
+                : Path.of(System.getProperty("user.home"), ".m2", "arrowhttp-pyarrow", "bin", "python");
+        if (!Files.isExecutable(candidate)) {
+            return null;
+        }
+        try {
+            Process probe = new ProcessBuilder(candidate.toString(), "-c", "import pyarrow")
+                    .redirectErrorStream(true)
+                    .start();
+            probe.getInputStream().readAllBytes();
+            return probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0 ? candidate : null;
+        } catch (IOException notRunnable) {
+            return null;
+        }
+    }
+}
