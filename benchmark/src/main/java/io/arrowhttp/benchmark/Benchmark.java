@@ -89,6 +89,7 @@ public final class Benchmark implements Callable<Integer> {
         commandLine.addSubcommand("jdbc", new JdbcBenchmark());
         commandLine.addSubcommand("trino", new TrinoBenchmark());
         commandLine.addSubcommand("compression", new CompressionBenchmark());
+        commandLine.addSubcommand("upload", new UploadBenchmark());
         System.exit(commandLine.execute(args));
     }
 

@@ -3,19 +3,30 @@ package io.arrowhttp.benchmark;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
+import io.arrowhttp.client.UploadOptions;
+import io.arrowhttp.dataset.DatasetRequest;
+import io.arrowhttp.example.TickersDataset;
+import io.arrowhttp.protocol.UploadResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.arrow.flight.AsyncPutListener;
 import org.apache.arrow.flight.CallOptions;
 import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
 
 /** The clients of the benchmark, each returning what one transfer took. */
 final class Clients {
@@ -109,9 +120,60 @@ final class Clients {
         return new Transfer(bytes, rows, System.nanoTime() - start, first);
     }
 
+    /** arrowhttp's Java client: PUT of {@code rows} rows of the example dataset, made as they are sent. */
+    static Transfer upload(ArrowHttpClient client, String name, long rows) throws IOException {
+        long start = System.nanoTime();
+        try (BufferAllocator allocator = new RootAllocator();
+                ArrowReader batches = exampleBatches(rows, allocator)) {
+            UploadResult result = client.put(name, batches, UploadOptions.defaults());
+            return new Transfer(result.bytes(), result.rows(), System.nanoTime() - start, 0);
+        }
+    }
+
+    /**
+     * Arrow Flight's Java client: DoPut of the same batches, each sent once gRPC is ready for it.
+     * Bytes are the IPC body sizes.
+     */
+    static Transfer flightPut(int port, String name, long rowCount) throws Exception {
+        long start = System.nanoTime();
+        long rows = 0;
+        long bytes = 0;
+        try (BufferAllocator allocator = new RootAllocator();
+                ArrowReader batches = exampleBatches(rowCount, allocator);
+                FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port))
+                        .build()) {
+            VectorSchemaRoot root = batches.getVectorSchemaRoot();
+            FlightClient.ClientStreamListener put = client.startPut(
+                    FlightDescriptor.path(name),
+                    root,
+                    new AsyncPutListener(),
+                    CallOptions.timeout(10, TimeUnit.MINUTES));
+            while (batches.loadNextBatch()) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!put.isReady() && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(20_000);
+                }
+                put.putNext();
+                rows += root.getRowCount();
+                bytes += bodyBytes(root);
+            }
+            put.completed();
+            put.getResult();
+        }
+        return new Transfer(bytes, rows, System.nanoTime() - start, 0);
+    }
+
+    private static ArrowReader exampleBatches(long rows, BufferAllocator allocator) {
+        return new TickersDataset().open(DatasetRequest.of(Map.of("rows", List.of(Long.toString(rows)))), allocator);
+    }
+
     private static long bodyBytes(FlightStream stream) {
+        return bodyBytes(stream.getRoot());
+    }
+
+    private static long bodyBytes(VectorSchemaRoot root) {
         long total = 0;
-        for (var vector : stream.getRoot().getFieldVectors()) {
+        for (var vector : root.getFieldVectors()) {
             for (var buffer : vector.getFieldBuffers()) {
                 total += buffer.readableBytes();
             }

@@ -3,7 +3,12 @@ package io.arrowhttp.benchmark;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.example.TickersDataset;
 import io.arrowhttp.server.CallContext;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -13,18 +18,22 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.flight.FlightServer;
+import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.NoOpFlightProducer;
+import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * The comparison: the same example batches served by Arrow Flight's DoGet, with Flight's own
- * backpressure so it, too, holds a bounded number of batches. The ticket is the row count.
+ * backpressure so it, too, holds a bounded number of batches. The ticket is the row count. With
+ * {@code --uploads}, DoPut writes Arrow files as arrowhttp's uploads do.
  */
 @Command(
         name = "flight-server",
@@ -34,6 +43,11 @@ final class FlightTickersServer implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "0")
     int port;
 
+    @Option(
+            names = "--uploads",
+            description = "Takes DoPut into Arrow files in this folder, written as arrowhttp's file store writes them.")
+    Path uploads;
+
     @Override
     public Integer call() throws Exception {
         TickersDataset dataset = new TickersDataset();
@@ -41,7 +55,7 @@ final class FlightTickersServer implements Callable<Integer> {
                 FlightServer server = FlightServer.builder(
                                 allocator,
                                 Location.forGrpcInsecure("127.0.0.1", port),
-                                new Producer(dataset, allocator))
+                                new Producer(dataset, allocator, uploads))
                         .build()) {
             server.start();
             System.out.println("flight listening on " + server.getPort());
@@ -73,10 +87,54 @@ final class FlightTickersServer implements Callable<Integer> {
     private static final class Producer extends NoOpFlightProducer {
         private final TickersDataset dataset;
         private final BufferAllocator allocator;
+        private final Path uploads;
 
-        Producer(TickersDataset dataset, BufferAllocator allocator) {
+        Producer(TickersDataset dataset, BufferAllocator allocator, Path uploads) {
             this.dataset = dataset;
             this.allocator = allocator;
+            this.uploads = uploads;
+        }
+
+        /**
+         * DoPut into {@code uploads}: a temporary file, forced to the disk, renamed over the
+         * dataset's file, the folder forced: the durability of arrowhttp's ArrowFileStore.
+         */
+        @Override
+        public Runnable acceptPut(CallContext context, FlightStream stream, StreamListener<PutResult> ack) {
+            return () -> {
+                if (uploads == null) {
+                    ack.onError(CallStatus.UNIMPLEMENTED
+                            .withDescription("no --uploads")
+                            .toRuntimeException());
+                    return;
+                }
+                String name = String.join("_", stream.getDescriptor().getPath());
+                try {
+                    Files.createDirectories(uploads);
+                    Path temporary = Files.createTempFile(uploads, "." + name + ".", ".uploading");
+                    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE);
+                            ArrowFileWriter writer = new ArrowFileWriter(stream.getRoot(), null, channel)) {
+                        writer.start();
+                        while (stream.next()) {
+                            writer.writeBatch();
+                        }
+                        writer.end();
+                        channel.force(true);
+                    }
+                    Files.move(
+                            temporary,
+                            uploads.resolve(name + ".arrow"),
+                            StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                    try (FileChannel folder = FileChannel.open(uploads, StandardOpenOption.READ)) {
+                        folder.force(true);
+                    }
+                    ack.onCompleted();
+                } catch (Exception e) {
+                    ack.onError(
+                            CallStatus.INTERNAL.withDescription(e.toString()).toRuntimeException());
+                }
+            };
         }
 
         @Override

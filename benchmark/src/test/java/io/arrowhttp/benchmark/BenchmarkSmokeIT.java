@@ -43,6 +43,14 @@ class BenchmarkSmokeIT {
     }
 
     @Test
+    void uploadBenchmarkComparesUploadsWithDownloadsAndFlightDoPut() throws Exception {
+        String results = runHarness("upload-smoke", 5, "upload", "--rows", "200000", "--runs", "1", "--warmup", "0");
+        assertTrue(results.contains("| arrowhttp | PUT into Arrow files | Java client |"), results);
+        assertTrue(results.contains("| Arrow Flight | DoPut into Arrow files | Flight client |"), results);
+        assertTrue(results.contains("- arrowhttp upload / Flight DoPut: "), results);
+    }
+
+    @Test
     void jdbcBenchmarkComparesAPostgresDatasetWithTheDriversOwnLoop() throws Exception {
         String results = runHarness("jdbc-smoke", 5, "jdbc", "--rows", "50000", "--runs", "1", "--warmup", "0");
         assertTrue(results.contains("| arrowhttp | Java client, decoding |"), results);

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * {@code name.arrow}. The {@link DatasetStore} the library ships.
  *
  * <p>All or nothing: an upload is written to a temporary file in the same directory, forced to
- * the disk, and then renamed over the dataset's file in one atomic step, after which the directory
+ * the disk (in the background as it is written, see {@link FlushBehind}, and once more at its
+ * end), and then renamed over the dataset's file in one atomic step, after which the directory
  * is forced too. Readers see the old content or the new, never a part; an upload that fails, or a
  * server killed while writing, leaves only a temporary file, which the next start deletes. An
  * append writes the dataset's batches and then the upload's into the new file.
@@ -140,10 +141,12 @@ public final class ArrowFileStore implements DatasetStore {
 
     /** The upload's batches, as they come, one at a time. */
     private static void writeUpload(Upload upload, FileChannel channel, Map<String, String> footer) throws IOException {
-        try (ArrowFileWriter writer = new ArrowFileWriter(upload.root(), null, channel, footer)) {
+        try (ArrowFileWriter writer = new ArrowFileWriter(upload.root(), null, channel, footer);
+                FlushBehind flush = new FlushBehind(channel)) {
             writer.start();
             while (upload.loadNextBatch()) {
                 writer.writeBatch();
+                flush.written(channel.position());
             }
             writer.end();
             // Before the writer closes the channel: on the disk before the rename makes it the dataset.
@@ -159,15 +162,18 @@ public final class ArrowFileStore implements DatasetStore {
                 ArrowFileReader reader = new ArrowFileReader(stored, allocator);
                 VectorSchemaRoot staging = VectorSchemaRoot.create(upload.schema(), allocator)) {
             refuseOtherSchema(reader.getVectorSchemaRoot().getSchema(), upload.schema(), upload.datasetName());
-            try (ArrowFileWriter writer = new ArrowFileWriter(staging, null, channel, footer)) {
+            try (ArrowFileWriter writer = new ArrowFileWriter(staging, null, channel, footer);
+                    FlushBehind flush = new FlushBehind(channel)) {
                 writer.start();
                 while (reader.loadNextBatch()) {
                     SharedBuffers.share(reader.getVectorSchemaRoot(), staging);
                     writer.writeBatch();
+                    flush.written(channel.position());
                 }
                 while (upload.loadNextBatch()) {
                     SharedBuffers.share(upload.root(), staging);
                     writer.writeBatch();
+                    flush.written(channel.position());
                 }
                 writer.end();
                 channel.force(true);

@@ -1,0 +1,185 @@
+package io.arrowhttp.benchmark;
+
+import io.arrowhttp.client.ArrowHttpClient;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark of uploads: the example dataset's rows, made as they are sent, uploaded by
+ * arrowhttp's Java client into the standalone server's Arrow-file store, then downloaded back by
+ * the same client, and uploaded by Arrow Flight's Java client with DoPut into a Flight server that
+ * writes the same files the same way. Cases alternate run by run; the arrowhttp server's CPU time
+ * is read from /proc around each of its runs.
+ */
+@Command(
+        name = "upload",
+        mixinStandardHelpOptions = true,
+        description = "Measures uploads into Arrow files against downloads and Arrow Flight's DoPut.")
+final class UploadBenchmark implements Callable<Integer> {
+
+    @Option(
+            names = "--rows",
+            defaultValue = "42000000",
+            description = "Rows per upload (default ${DEFAULT-VALUE}, about 1 GB).")
+    long rows;
+
+    @Option(names = "--runs", defaultValue = "5", description = "Measured runs per case (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Unmeasured runs per case first.")
+    int warmup;
+
+    @Option(names = "--no-flight", description = "Skips Arrow Flight.")
+    boolean noFlight;
+
+    @Option(names = "--server-jar", defaultValue = "standalone/target/arrowhttp-server.jar")
+    Path serverJar;
+
+    @Option(names = "--work", defaultValue = "benchmark/target/upload", description = "Where the files and logs go.")
+    Path work;
+
+    @Option(names = "--output", description = "Also writes the results as Markdown to this file.")
+    Path output;
+
+    private static final String UPLOAD = "arrowhttp | PUT into Arrow files | Java client";
+    private static final String DOWNLOAD = "arrowhttp | GET of the uploaded dataset | Java client, decoding";
+    private static final String FLIGHT = "Arrow Flight | DoPut into Arrow files | Flight client";
+
+    @Override
+    public Integer call() throws Exception {
+        Path folder = Files.createDirectories(work.toAbsolutePath());
+        Path catalog = folder.resolve("catalog.yaml");
+        Files.writeString(catalog, "uploads:\n  directory: arrowhttp-uploads\n  writable: true\n");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<ChildProcess> started = new ArrayList<>();
+        try {
+            ChildProcess ours = ChildProcess.start(
+                    "arrowhttp-upload",
+                    List.of(
+                            java,
+                            "-Xmx256m",
+                            "-jar",
+                            serverJar.toString(),
+                            "--port",
+                            "0",
+                            "--config",
+                            catalog.toString()),
+                    Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/"),
+                    folder);
+            started.add(ours);
+            URI base = URI.create("http://127.0.0.1:" + ours.port() + "/");
+            ArrowHttpClient client = ArrowHttpClient.builder(base)
+                    .readTimeout(Duration.ofMinutes(5))
+                    .build();
+            // The dataset the downloads read, there before the first round.
+            Clients.upload(client, "downloaded", rows);
+            Map<String, AlternatingRounds.Case> cases = new LinkedHashMap<>();
+            cases.put(UPLOAD, () -> Clients.upload(client, "uploaded", rows));
+            URI downloaded = base.resolve("datasets/downloaded");
+            cases.put(DOWNLOAD, () -> Clients.decode(client, downloaded));
+            ChildProcess flight = null;
+            if (!noFlight) {
+                flight = ChildProcess.start(
+                        "flight-upload",
+                        List.of(
+                                java,
+                                "-Xmx256m",
+                                "-jar",
+                                Path.of(UploadBenchmark.class
+                                                .getProtectionDomain()
+                                                .getCodeSource()
+                                                .getLocation()
+                                                .toURI())
+                                        .toString(),
+                                "flight-server",
+                                "--uploads",
+                                folder.resolve("flight-uploads").toString()),
+                        Pattern.compile("flight listening on (\\d+)"),
+                        folder);
+                started.add(flight);
+                int port = flight.port();
+                cases.put(FLIGHT, () -> Clients.flightPut(port, "uploaded", rows));
+            }
+            Map<String, List<AlternatingRounds.Run>> results = AlternatingRounds.run(cases, warmup, runs, ours);
+            client.close();
+            String table = markdown(results, ours, flight);
+            System.out.println(table);
+            if (output != null) {
+                Files.writeString(output, table);
+            }
+        } finally {
+            for (ChildProcess child : started) {
+                child.close();
+            }
+        }
+        return 0;
+    }
+
+    private String markdown(Map<String, List<AlternatingRounds.Run>> results, ChildProcess ours, ChildProcess flight) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(
+                Locale.ROOT,
+                "Upload benchmark of %s: %d rows of the example dataset per transfer; %d cores, %s%n%n",
+                LocalDate.now(),
+                rows,
+                Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.version")));
+        out.append("| server | transfer | client | GB/s, median (min to max) | million rows/s, median (min to max) |"
+                + " server CPU s per GB, median | runs |\n");
+        out.append("| --- | --- | --- | --- | --- | --- | --- |\n");
+        results.forEach((name, list) -> {
+            String[] parts = name.split(" \\| ");
+            List<Double> gbps = list.stream()
+                    .map(run -> run.transfer().gigabytesPerSecond())
+                    .toList();
+            List<Double> cpu = RowsTable.serverCpuSecondsPerGigabyte(list);
+            out.append("| ")
+                    .append(parts[0])
+                    .append(" | ")
+                    .append(parts[1])
+                    .append(" | ")
+                    .append(parts[2]);
+            out.append(" | ").append(Benchmark.Report.stats(gbps, "%.2f"));
+            out.append(" | ").append(Benchmark.Report.stats(RowsTable.millionRowsPerSecond(list), "%.1f"));
+            out.append(" | ")
+                    .append(cpu.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f", Benchmark.Report.median(cpu)));
+            out.append(" | ").append(list.size()).append(" |\n");
+        });
+        out.append(String.format(
+                Locale.ROOT, "%nPeak RSS of the arrowhttp server (-Xmx256m): %d MiB", ours.peakRssBytes() >> 20));
+        if (flight != null) {
+            out.append(String.format(
+                    Locale.ROOT, "; of the Flight server (-Xmx256m): %d MiB", flight.peakRssBytes() >> 20));
+        }
+        out.append("\n\nRatios (medians of rows/s):\n\n");
+        ratio(out, results, "upload / download, arrowhttp", UPLOAD, DOWNLOAD);
+        ratio(out, results, "arrowhttp upload / Flight DoPut", UPLOAD, FLIGHT);
+        return out.toString();
+    }
+
+    private static void ratio(
+            StringBuilder out,
+            Map<String, List<AlternatingRounds.Run>> results,
+            String label,
+            String numerator,
+            String denominator) {
+        if (!results.containsKey(numerator) || !results.containsKey(denominator)) {
+            return;
+        }
+        double top = Benchmark.Report.median(RowsTable.millionRowsPerSecond(results.get(numerator)));
+        double bottom = Benchmark.Report.median(RowsTable.millionRowsPerSecond(results.get(denominator)));
+        out.append(String.format(Locale.ROOT, "- %s: %.2f%n", label, top / bottom));
+    }
+}
