@@ -116,15 +116,13 @@ public final class ArrowHttpFeature implements Feature {
     private final List<ServerMiddleware.Factory> middleware;
     private final Set<String> corsOrigins;
     private final Authenticator authenticator;
-    private final DatasetStore store;
-    private final WritePermission writers;
+    private final List<DatasetUploads.Writable> stores;
     private final UploadLimits uploadLimits;
 
     private ArrowHttpFeature(Builder builder) {
         this.allocator = builder.allocator;
         this.catalog = builder.catalog;
-        this.store = builder.store;
-        this.writers = builder.writers;
+        this.stores = List.copyOf(builder.stores);
         this.uploadLimits = new UploadLimits(
                 builder.maxUploadBytes,
                 builder.maxUploadRows,
@@ -188,8 +186,8 @@ public final class ArrowHttpFeature implements Feature {
             }
         });
         context.property(StalledWrites.PROPERTY, new StalledWrites(writeTimeout, timer));
-        DatasetUploads uploads = new DatasetUploads(catalog, allocator, uploadLimits, store, writers);
-        if (!catalog.isEmpty() || store != null) {
+        DatasetUploads uploads = new DatasetUploads(catalog, allocator, uploadLimits, stores);
+        if (!catalog.isEmpty() || !stores.isEmpty()) {
             DatasetResponder responder = new DatasetResponder(
                     catalog,
                     allocator,
@@ -212,7 +210,7 @@ public final class ArrowHttpFeature implements Feature {
             context.register(MiddlewareCompletion.Counting.class);
         }
         if (!corsOrigins.isEmpty()) {
-            context.register(new CorsFilter(corsOrigins, store != null));
+            context.register(new CorsFilter(corsOrigins, !stores.isEmpty()));
         }
         if (authenticator != null) {
             context.register(new AuthenticationFilter(authenticator));
@@ -240,8 +238,7 @@ public final class ArrowHttpFeature implements Feature {
         private final List<ServerMiddleware.Factory> middleware = new ArrayList<>();
         private final Set<String> corsOrigins = new LinkedHashSet<>();
         private Authenticator authenticator;
-        private DatasetStore store;
-        private WritePermission writers;
+        private final List<DatasetUploads.Writable> stores = new ArrayList<>();
         private long maxUploadBytes = Long.MAX_VALUE;
         private long maxUploadRows = Long.MAX_VALUE;
         private int maxConcurrentUploads = DEFAULT_MAX_CONCURRENT_UPLOADS;
@@ -262,12 +259,16 @@ public final class ArrowHttpFeature implements Feature {
          * {@code /datasets/{name}}) into {@code store}, and serves its datasets. Without a store,
          * every dataset is read-only. See docs/protocol.md for the protocol.
          *
+         * <p>Called again, it adds another store, each with its own writers: an upload to a dataset
+         * goes to the store that serves it, and one that would create a dataset to the first store,
+         * in the order added, that accepts its name.
+         *
          * @param writers who may upload, checked before the body is read; reading a dataset does not
          *     imply writing it
          */
         public Builder uploads(DatasetStore store, WritePermission writers) {
-            this.store = Objects.requireNonNull(store, "store");
-            this.writers = Objects.requireNonNull(writers, "writers");
+            stores.add(new DatasetUploads.Writable(
+                    Objects.requireNonNull(store, "store"), Objects.requireNonNull(writers, "writers")));
             return this;
         }
 

@@ -19,7 +19,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.util.Set;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import org.apache.arrow.memory.BufferAllocator;
@@ -27,7 +27,8 @@ import org.apache.arrow.memory.BufferAllocator;
 /**
  * {@code PUT} and {@code POST} of an Arrow stream to {@code /datasets/{name}}: Flight's DoPut in
  * HTTP terms. Checks that the dataset takes uploads, serializes uploads to the same dataset, reads
- * the body batch by batch into the {@link DatasetStore}, and serves what it wrote from then on.
+ * the body batch by batch into the {@link DatasetStore} of the dataset, and serves what it wrote
+ * from then on.
  *
  * <p>Datasets the store did not make (the example, configured ones) are read-only: 405 with
  * {@code Allow}. An append to a dataset that does not exist is 404.
@@ -38,9 +39,10 @@ public final class DatasetUploads {
     private final BufferAllocator allocator;
     private final UploadLimits limits;
     private final Semaphore running;
-    private final DatasetStore store;
-    private final WritePermission writers;
-    private final Set<String> stored = ConcurrentHashMap.newKeySet();
+    private final List<Writable> stores;
+    /** The store of each dataset a store serves, by name: its datasets at start, then those uploads made. */
+    private final ConcurrentHashMap<String, Writable> owners = new ConcurrentHashMap<>();
+
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
     /**
@@ -48,27 +50,26 @@ public final class DatasetUploads {
      *     {@code catalog} here
      * @param allocator the application's allocator; each upload reads into a child of it, limited
      *     to the limits' memory, closed when the upload ends
-     * @param writers who may upload; null when {@code store} is
+     * @param stores where uploads go, each with who may write there; empty when no dataset takes
+     *     uploads. Their datasets are added to {@code catalog} here.
      */
     public DatasetUploads(
-            DatasetCatalog catalog,
-            BufferAllocator allocator,
-            UploadLimits limits,
-            DatasetStore store,
-            WritePermission writers) {
+            DatasetCatalog catalog, BufferAllocator allocator, UploadLimits limits, List<Writable> stores) {
         this.catalog = catalog;
         this.allocator = allocator;
         this.limits = limits;
         this.running = new Semaphore(limits.concurrent());
-        this.store = store;
-        this.writers = writers;
-        if (store != null) {
-            for (Dataset dataset : store.datasets()) {
+        this.stores = List.copyOf(stores);
+        for (Writable writable : this.stores) {
+            for (Dataset dataset : writable.store().datasets()) {
                 catalog.add(dataset);
-                stored.add(dataset.name());
+                owners.put(dataset.name(), writable);
             }
         }
     }
+
+    /** A store, and who may write to it. */
+    public record Writable(DatasetStore store, WritePermission writers) {}
 
     /**
      * A request body as it arrived, read only after the upload has passed every check.
@@ -90,7 +91,8 @@ public final class DatasetUploads {
      */
     public Outcome upload(String name, Upload.Mode mode, Body body, String caller, URI base) {
         boolean exists = catalog.contains(name);
-        boolean writable = store != null && (exists ? stored.contains(name) : store.accepts(name));
+        Writable target = exists ? owners.get(name) : acceptingStore(name);
+        boolean writable = target != null;
         if (!exists && mode == Upload.Mode.APPEND) {
             if (!writable) {
                 catalog.get(name);
@@ -101,7 +103,7 @@ public final class DatasetUploads {
         if (!writable) {
             throw readOnly(name, exists);
         }
-        if (!writers.allows(caller, name)) {
+        if (!target.writers().allows(caller, name)) {
             throw new ArrowHttpException(
                     ErrorCode.UNAUTHORIZED,
                     (caller == null
@@ -129,13 +131,22 @@ public final class DatasetUploads {
             if (body.sendContinue() != null) {
                 body.sendContinue().run();
             }
-            return write(name, mode, body, base);
+            return write(target, name, mode, body, base);
         } finally {
             running.release();
         }
     }
 
-    private Outcome write(String name, Upload.Mode mode, Body body, URI base) {
+    private Writable acceptingStore(String name) {
+        for (Writable writable : stores) {
+            if (writable.store().accepts(name)) {
+                return writable;
+            }
+        }
+        return null;
+    }
+
+    private Outcome write(Writable target, String name, Upload.Mode mode, Body body, URI base) {
         long start = System.nanoTime();
         synchronized (locks.computeIfAbsent(name, n -> new Object())) {
             Dataset current = catalog.contains(name) ? catalog.get(name) : null;
@@ -150,7 +161,7 @@ public final class DatasetUploads {
                             uploadAllocator,
                             limits)) {
                 upload = reading;
-                written = store.write(reading, current);
+                written = target.store().write(reading, current);
             } catch (IOException e) {
                 throw new UncheckedIOException("Closing an upload failed", e);
             }
@@ -158,7 +169,7 @@ public final class DatasetUploads {
                 throw new IllegalStateException("The dataset store returned no dataset named '" + name + "'");
             }
             catalog.put(written);
-            stored.add(name);
+            owners.put(name, target);
             UploadResult result = new UploadResult(
                     upload.rows(),
                     upload.batches(),

@@ -11,10 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -46,6 +48,11 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  *            pool: {max: 8}}
  *     sql: "SELECT id, placed, amount FROM orders WHERE placed >= :since"
  *     parameters: {since: {type: date, default: "2024-01-01"}}
+ *   - name: orders_table
+ *     jdbc: {url: "jdbc:postgresql://127.0.0.1:5432/shop", user: shop, password: "${env:SHOP_PASSWORD}"}
+ *     table: orders                # serves its rows; with writers (or writable) takes uploads
+ *     writers: [etl]
+ *     upload_method: copy          # optional: copy (PostgreSQL's binary COPY, its default) or inserts
  * uploads:                        # optional: datasets clients may PUT and POST (Arrow files)
  *   directory: uploads             # the folder uploaded datasets are written to
  *   writers: [etl]                 # with authentication: who may upload
@@ -65,28 +72,51 @@ final class CatalogFile {
     private static final Set<String> TOP_KEYS = Set.of("default", "data_directories", "duckdb", "datasets", "uploads");
     private static final Set<String> UPLOAD_KEYS =
             Set.of("directory", "writable", "writers", "max_bytes", "max_rows", "max_concurrent");
-    private static final Set<String> DATASET_KEYS =
-            Set.of("name", "description", "file", "sql", "metadata", "jdbc", "parameters", "batch_rows");
+    private static final Set<String> DATASET_KEYS = Set.of(
+            "name",
+            "description",
+            "file",
+            "sql",
+            "table",
+            "metadata",
+            "jdbc",
+            "parameters",
+            "batch_rows",
+            "writers",
+            "writable",
+            "upload_method");
     private static final Set<String> JDBC_KEYS = Set.of("url", "user", "password", "pool");
     private static final Set<String> POOL_KEYS = Set.of("max", "connection_timeout_seconds");
     private static final Set<String> PARAMETER_KEYS = Set.of("type", "default");
     private static final Set<String> DUCKDB_KEYS = Set.of("memory_limit", "threads", "batch_rows");
 
     /**
-     * One entry of {@code datasets}. {@code file} and {@code sql}: exactly one is set; {@code jdbc}
-     * (with {@code parameters} and {@code batchRows}) makes {@code sql} a query on that database
-     * instead of DuckDB's.
+     * One entry of {@code datasets}. {@code file}, {@code sql} and {@code table}: exactly one is
+     * set; {@code jdbc} (with {@code parameters} and {@code batchRows}) makes {@code sql} a query on
+     * that database instead of DuckDB's, and is needed by {@code table}, whose {@code writes} say
+     * who may upload to it (null: nobody).
      */
     record Entry(
             String name,
             String description,
             String file,
             String sql,
+            String table,
             Map<String, Object> metadata,
             Jdbc jdbc,
             List<Parameter> parameters,
             Integer batchRows,
+            Writes writes,
             int line) {}
+
+    /**
+     * Who may upload, and how, for an {@code uploads} section or a {@code table}.
+     *
+     * @param writable true when anyone may, without authentication
+     * @param writers the identities that may, with authentication
+     * @param method {@code copy} or {@code inserts} for a table; null for the default
+     */
+    record Writes(boolean writable, List<String> writers, String method, int line) {}
 
     /** The {@code jdbc} of a dataset; {@code user}, {@code password} and the pool settings may be null. */
     record Jdbc(String url, String user, String password, Integer poolMax, Integer connectionTimeoutSeconds) {}
@@ -98,14 +128,7 @@ final class CatalogFile {
      * The {@code uploads} settings: where {@code PUT} and {@code POST} write, and who may. The
      * limits are null where not given.
      */
-    record Uploads(
-            Path directory,
-            boolean writable,
-            List<String> writers,
-            Long maxBytes,
-            Long maxRows,
-            Integer maxConcurrent,
-            int line) {}
+    record Uploads(Path directory, Writes writes, Long maxBytes, Long maxRows, Integer maxConcurrent, int line) {}
 
     /** The {@code duckdb} settings; null where not given. */
     record DuckDbSettings(String memoryLimit, Integer threads, Integer batchRows) {}
@@ -271,12 +294,30 @@ final class CatalogFile {
         String name = scalar(nameNode, "name");
         String file = keys.containsKey("file") ? scalar(keys.get("file"), "file") : null;
         String sql = keys.containsKey("sql") ? scalar(keys.get("sql"), "sql") : null;
-        if ((file == null) == (sql == null)) {
-            throw error(item, "dataset '" + name + "' needs exactly one of 'file' and 'sql'");
+        String table = keys.containsKey("table") ? scalar(keys.get("table"), "table") : null;
+        if (Stream.of(file, sql, table).filter(Objects::nonNull).count() != 1) {
+            throw error(item, "dataset '" + name + "' needs exactly one of 'file', 'sql' and 'table'");
         }
         Jdbc jdbc = keys.containsKey("jdbc") ? readJdbc(keys.get("jdbc")) : null;
         if (jdbc != null && file != null) {
-            throw error(keys.get("jdbc"), "dataset '" + name + "': 'jdbc' goes with 'sql', not 'file'");
+            throw error(keys.get("jdbc"), "dataset '" + name + "': 'jdbc' goes with 'sql' or 'table', not 'file'");
+        }
+        if (jdbc == null && table != null) {
+            throw error(keys.get("table"), "dataset '" + name + "': 'table' needs 'jdbc', the database it is in");
+        }
+        Writes writes = null;
+        if (keys.containsKey("writers") || keys.containsKey("writable") || keys.containsKey("upload_method")) {
+            if (table == null) {
+                throw error(
+                        item,
+                        "dataset '" + name + "': only a 'table' takes uploads ('writers', 'writable',"
+                                + " 'upload_method'); for files, see 'uploads'");
+            }
+            writes = readWrites(keys, item);
+            if (writes.method() != null && !Set.of("copy", "inserts").contains(writes.method())) {
+                throw error(
+                        keys.get("upload_method"), "'upload_method' is copy or inserts; got '" + writes.method() + "'");
+            }
         }
         for (String jdbcOnly : List.of("parameters", "batch_rows")) {
             if (jdbc == null && keys.containsKey(jdbcOnly)) {
@@ -309,10 +350,12 @@ final class CatalogFile {
                 description,
                 file,
                 sql,
+                table,
                 metadata,
                 jdbc,
                 List.copyOf(parameters),
                 positive(keys.get("batch_rows"), "batch_rows"),
+                writes,
                 line(item));
     }
 
@@ -321,6 +364,16 @@ final class CatalogFile {
         if (!keys.containsKey("directory")) {
             throw error(node, "'uploads' has no 'directory'; give the folder uploaded datasets are written to");
         }
+        return new Uploads(
+                resolve(scalar(keys.get("directory"), "directory")),
+                readWrites(keys, node),
+                size(keys.get("max_bytes"), "max_bytes"),
+                wholeNumber(keys.get("max_rows"), "max_rows"),
+                positive(keys.get("max_concurrent"), "max_concurrent"),
+                line(node));
+    }
+
+    private Writes readWrites(Map<String, Node> keys, Node owner) {
         boolean writable = false;
         if (keys.containsKey("writable")) {
             String value = scalar(keys.get("writable"), "writable");
@@ -335,14 +388,8 @@ final class CatalogFile {
                 writers.add(scalar(writer, "a writer"));
             }
         }
-        return new Uploads(
-                resolve(scalar(keys.get("directory"), "directory")),
-                writable,
-                List.copyOf(writers),
-                size(keys.get("max_bytes"), "max_bytes"),
-                wholeNumber(keys.get("max_rows"), "max_rows"),
-                positive(keys.get("max_concurrent"), "max_concurrent"),
-                line(node));
+        String method = keys.containsKey("upload_method") ? scalar(keys.get("upload_method"), "upload_method") : null;
+        return new Writes(writable, List.copyOf(writers), method, line(owner));
     }
 
     /** A number of bytes: a whole number, or one with a unit (KB, MB, GB, TB or KiB, MiB, GiB, TiB). */

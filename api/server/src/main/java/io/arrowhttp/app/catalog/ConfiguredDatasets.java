@@ -13,6 +13,7 @@ import io.arrowhttp.source.duckdb.DuckDbEngine;
 import io.arrowhttp.source.files.ArrowFileDataset;
 import io.arrowhttp.source.files.ArrowFileStore;
 import io.arrowhttp.source.jdbc.JdbcDataset;
+import io.arrowhttp.source.jdbc.JdbcTableStore;
 import io.arrowhttp.source.jdbc.ParameterType;
 import io.arrowhttp.source.jdbc.QueryParameter;
 import java.io.IOException;
@@ -25,9 +26,11 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -62,18 +65,22 @@ public final class ConfiguredDatasets implements AutoCloseable {
     private final DuckDbEngine engine;
     private final List<HikariDataSource> pools;
     private final CatalogFile catalog;
+    private final List<WritableTable> tables;
+    private final Set<String> names;
 
-    private ConfiguredDatasets(
-            List<Dataset> datasets,
-            String defaultDataset,
-            DuckDbEngine engine,
-            List<HikariDataSource> pools,
-            CatalogFile catalog) {
-        this.datasets = List.copyOf(datasets);
+    /** A table that takes uploads: its store's table, the pool that writes it, who may. */
+    private record WritableTable(
+            String name, JdbcTableStore.Table table, HikariDataSource pool, CatalogFile.Writes writes) {}
+
+    private ConfiguredDatasets(Assembly assembly, String defaultDataset) {
+        this.datasets = List.copyOf(assembly.datasets.values());
         this.defaultDataset = defaultDataset;
-        this.engine = engine;
-        this.pools = List.copyOf(pools);
-        this.catalog = catalog;
+        this.engine = assembly.engine;
+        this.pools = List.copyOf(assembly.pools);
+        this.catalog = assembly.catalog;
+        this.tables = List.copyOf(assembly.tables);
+        this.names = new LinkedHashSet<>(assembly.datasets.keySet());
+        tables.forEach(table -> names.add(table.name()));
     }
 
     /**
@@ -100,27 +107,25 @@ public final class ConfiguredDatasets implements AutoCloseable {
             String defaultDataset = null;
             if (catalog != null && catalog.defaultDataset().isPresent()) {
                 defaultDataset = catalog.defaultDataset().get();
-                if (!assembly.datasets.containsKey(defaultDataset)) {
+                if (!assembly.names().contains(defaultDataset)) {
                     throw new ConfigurationException(
                             catalog.path(),
                             catalog.defaultLine(),
                             "'default' names '" + defaultDataset + "', which is not a dataset here; it has: "
-                                    + String.join(", ", assembly.datasets.keySet()));
+                                    + String.join(", ", assembly.names()));
                 }
             }
-            return new ConfiguredDatasets(
-                    new ArrayList<>(assembly.datasets.values()),
-                    defaultDataset,
-                    assembly.engine,
-                    assembly.pools,
-                    catalog);
+            return new ConfiguredDatasets(assembly, defaultDataset);
         } catch (RuntimeException e) {
             assembly.closeAll();
             throw e;
         }
     }
 
-    /** The datasets, catalog entries first, in the order given. */
+    /**
+     * The read-only datasets, catalog entries first, in the order given. Tables that take uploads
+     * are served by their stores, which {@link #configureUploads} registers.
+     */
     public List<Dataset> datasets() {
         return datasets;
     }
@@ -141,51 +146,30 @@ public final class ConfiguredDatasets implements AutoCloseable {
      *     in the directory has the name of a dataset served already
      */
     public void configureUploads(ArrowHttpFeature.Builder feature, boolean authenticated) {
+        for (WritableTable table : tables) {
+            WritePermission writers = permission(table.writes(), authenticated, "dataset '" + table.name() + "'");
+            feature.uploads(new JdbcTableStore(table.pool(), List.of(table.table())), writers);
+            LOG.info(
+                    "Dataset '{}' takes uploads into table {}",
+                    table.name(),
+                    table.table().table());
+        }
         Optional<CatalogFile.Uploads> configured = catalog == null ? Optional.empty() : catalog.uploads();
         if (configured.isEmpty()) {
             return;
         }
         CatalogFile.Uploads uploads = configured.get();
-        WritePermission writers;
-        if (authenticated) {
-            if (uploads.writers().isEmpty()) {
-                throw catalog.error(
-                        uploads.line(),
-                        "'uploads' has no 'writers': with authentication on, list the identities that may upload",
-                        null);
-            }
-            writers = WritePermission.identities(uploads.writers());
-        } else {
-            if (!uploads.writable()) {
-                throw catalog.error(
-                        uploads.line(),
-                        "'uploads' without authentication lets anyone who reaches the server write: say 'writable:"
-                                + " true' to allow that, or turn authentication on and list 'writers'",
-                        null);
-            }
-            if (!uploads.writers().isEmpty()) {
-                throw catalog.error(
-                        uploads.line(),
-                        "'uploads' lists 'writers', but authentication is off, so no caller has an identity;"
-                                + " turn authentication on",
-                        null);
-            }
-            LOG.warn(
-                    "Uploads are on without authentication: anyone who reaches this server may replace or extend"
-                            + " the datasets in {}",
-                    uploads.directory());
-            writers = WritePermission.anyone();
-        }
+        WritePermission writers = permission(uploads.writes(), authenticated, "'uploads'");
         ArrowFileStore store;
         try {
             store = new ArrowFileStore(uploads.directory());
         } catch (UncheckedIOException e) {
-            throw catalog.error(uploads.line(), "'uploads': " + e.getMessage(), e);
+            throw catalog.error(uploads.writes().line(), "'uploads': " + e.getMessage(), e);
         }
         for (Dataset stored : store.datasets()) {
-            if (datasets.stream().anyMatch(dataset -> dataset.name().equals(stored.name()))) {
+            if (names.contains(stored.name())) {
                 throw catalog.error(
-                        uploads.line(),
+                        uploads.writes().line(),
                         "the uploads directory holds dataset '" + stored.name()
                                 + "', a name another dataset has already; rename one",
                         null);
@@ -202,6 +186,38 @@ public final class ConfiguredDatasets implements AutoCloseable {
             feature.maxConcurrentUploads(uploads.maxConcurrent());
         }
         LOG.info("Taking uploads into {}", uploads.directory());
+    }
+
+    /**
+     * Who may write, as {@code writes} says: the listed writers with authentication on; anyone
+     * without it, but only when the catalog says {@code writable: true}, and with a warning.
+     */
+    private WritePermission permission(CatalogFile.Writes writes, boolean authenticated, String what) {
+        if (authenticated) {
+            if (writes.writers().isEmpty()) {
+                throw catalog.error(
+                        writes.line(),
+                        what + " has no 'writers': with authentication on, list the identities that may upload",
+                        null);
+            }
+            return WritePermission.identities(writes.writers());
+        }
+        if (!writes.writable()) {
+            throw catalog.error(
+                    writes.line(),
+                    what + " without authentication lets anyone who reaches the server write: say 'writable:"
+                            + " true' to allow that, or turn authentication on and list 'writers'",
+                    null);
+        }
+        if (!writes.writers().isEmpty()) {
+            throw catalog.error(
+                    writes.line(),
+                    what + " lists 'writers', but authentication is off, so no caller has an identity;"
+                            + " turn authentication on",
+                    null);
+        }
+        LOG.warn("Uploads to {} are on without authentication: anyone who reaches this server may write them", what);
+        return WritePermission.anyone();
     }
 
     @Override
@@ -276,7 +292,15 @@ public final class ConfiguredDatasets implements AutoCloseable {
         private final Path dataFolder;
         private final Map<String, Dataset> datasets = new LinkedHashMap<>();
         private final List<HikariDataSource> pools = new ArrayList<>();
+        private final List<WritableTable> tables = new ArrayList<>();
         private DuckDbEngine engine;
+
+        /** Every dataset name taken so far, read-only or not. */
+        Set<String> names() {
+            Set<String> names = new LinkedHashSet<>(datasets.keySet());
+            tables.forEach(table -> names.add(table.name()));
+            return names;
+        }
 
         Assembly(CatalogFile catalog, Path dataFolder) {
             this.catalog = catalog;
@@ -288,8 +312,11 @@ public final class ConfiguredDatasets implements AutoCloseable {
                 DatasetDescription description =
                         new DatasetDescription(entry.name(), entry.description(), entry.metadata());
                 Dataset dataset;
-                if (entry.jdbc() != null) {
-                    dataset = jdbcDataset(entry, description);
+                if (entry.table() != null) {
+                    addTable(entry, description);
+                    return;
+                } else if (entry.jdbc() != null) {
+                    dataset = jdbcDataset(entry, description, entry.sql());
                 } else if (entry.sql() != null) {
                     dataset = DuckDbDataset.ofQuery(engine(), description, entry.sql());
                 } else {
@@ -329,16 +356,47 @@ public final class ConfiguredDatasets implements AutoCloseable {
         }
 
         /** A pool of the dataset's own, then the dataset; the pool connects now, so a bad URL or password stops the start. */
-        private Dataset jdbcDataset(CatalogFile.Entry entry, DatasetDescription description) {
-            CatalogFile.Jdbc jdbc = entry.jdbc();
+        /** A table's dataset; with {@code writes}, a pool that may write it too, for its store. */
+        private void addTable(CatalogFile.Entry entry, DatasetDescription description) {
+            if (entry.writes() == null) {
+                datasets.put(entry.name(), jdbcDataset(entry, description, "SELECT * FROM " + entry.table()));
+                LOG.info("Serving table {} as dataset '{}', read-only", entry.table(), entry.name());
+                return;
+            }
+            JdbcTableStore.Table table = new JdbcTableStore.Table(
+                    jdbcDataset(entry, description, "SELECT * FROM " + entry.table()),
+                    entry.table(),
+                    "inserts".equals(entry.writes().method())
+                            ? JdbcTableStore.Method.INSERTS
+                            : JdbcTableStore.Method.AUTOMATIC);
+            HikariDataSource writes = pool(entry, "-writes", false);
+            tables.add(new WritableTable(entry.name(), table, writes, entry.writes()));
+            LOG.info("Serving table {} as dataset '{}', which takes uploads", entry.table(), entry.name());
+        }
+
+        private Dataset jdbcDataset(CatalogFile.Entry entry, DatasetDescription description, String sql) {
             List<QueryParameter> parameters = new ArrayList<>();
             for (CatalogFile.Parameter parameter : entry.parameters()) {
                 parameters.add(new QueryParameter(
                         parameter.name(), ParameterType.named(parameter.type()), parameter.defaultValue()));
             }
+            return JdbcDataset.of(
+                    pool(entry, "", true),
+                    description,
+                    sql,
+                    parameters,
+                    entry.batchRows() == null ? JdbcDataset.DEFAULT_BATCH_ROWS : entry.batchRows());
+        }
+
+        /**
+         * A pool of the entry's own, which connects now, so a bad URL or password stops the start.
+         * Reads go through read-only connections; a table's uploads through a pool of their own.
+         */
+        private HikariDataSource pool(CatalogFile.Entry entry, String suffix, boolean readOnly) {
+            CatalogFile.Jdbc jdbc = entry.jdbc();
             requireDriver(jdbc.url());
             HikariConfig config = new HikariConfig();
-            config.setPoolName("arrowhttp-" + entry.name());
+            config.setPoolName("arrowhttp-" + entry.name() + suffix);
             config.setJdbcUrl(jdbc.url());
             config.setUsername(jdbc.user());
             config.setPassword(jdbc.password());
@@ -348,7 +406,7 @@ public final class ConfiguredDatasets implements AutoCloseable {
                     jdbc.connectionTimeoutSeconds() == null
                             ? DEFAULT_CONNECTION_TIMEOUT_SECONDS
                             : jdbc.connectionTimeoutSeconds()));
-            config.setReadOnly(true);
+            config.setReadOnly(readOnly);
             HikariDataSource pool;
             try {
                 pool = new HikariDataSource(config);
@@ -359,12 +417,7 @@ public final class ConfiguredDatasets implements AutoCloseable {
                         e);
             }
             pools.add(pool);
-            return JdbcDataset.of(
-                    pool,
-                    description,
-                    entry.sql(),
-                    parameters,
-                    entry.batchRows() == null ? JdbcDataset.DEFAULT_BATCH_ROWS : entry.batchRows());
+            return pool;
         }
 
         /**

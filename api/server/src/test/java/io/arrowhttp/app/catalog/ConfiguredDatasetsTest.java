@@ -141,7 +141,8 @@ class ConfiguredDatasetsTest {
                 "datasets:\n  - name: a\n    file: data/trades.parquet\n    colour: red\n",
                 4,
                 "unknown key 'colour'",
-                "the keys are: batch_rows, description, file, jdbc, metadata, name, parameters, sql");
+                "the keys are: batch_rows, description, file, jdbc, metadata, name, parameters, sql, table, upload_method,"
+                        + " writable, writers");
         assertRefused("datasets:\n  - name: a\n    file: data/missing.parquet\n", 2, "does not exist", "fix the path");
         assertRefused("datasets:\n  - name: a\n    file: data/nothing-*.parquet\n", 2, "dataset 'a'", "fix the path");
         assertRefused(
@@ -161,7 +162,7 @@ class ConfiguredDatasetsTest {
                 "dataset 'a'",
                 "fix the query");
         assertRefused("default: zzz\ndatasets:\n  - name: a\n    file: data/quotes.csv\n", 1, "'zzz'", "it has: a");
-        assertRefused("datasets:\n  - name: a\n", 2, "exactly one of 'file' and 'sql'", "dataset 'a'");
+        assertRefused("datasets:\n  - name: a\n", 2, "exactly one of 'file', 'sql' and 'table'", "dataset 'a'");
         assertRefused("datasets:\n  - name: a b\n    file: data/quotes.csv\n", 2, "rename the dataset", "'a b'");
         assertRefused("datasets:\n  - name: a\n    file: data/notes.txt\n", 2, "must end in", ".parquet");
         assertRefused("datasets: [\n", 2, "not valid YAML", "");

@@ -5,18 +5,37 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.arrowhttp.client.ArrowHttpClient;
+import io.arrowhttp.client.UploadOptions;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.server.auth.TokenAuthenticator;
 import io.arrowhttp.source.jdbc.PostgresCluster;
+import io.arrowhttp.testing.TestServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -88,6 +107,92 @@ class JdbcCatalogTest {
                     count("SELECT count(*) FROM orders WHERE amount > 3000"),
                     rows(big, Map.of("above", List.of("3000"))));
         }
+    }
+
+    @Test
+    void aWritableTableTakesUploadsFromItsWritersOnly() throws Exception {
+        postgres.psql("CREATE TABLE ledger (id bigint NOT NULL, amount numeric(10, 2), note text DEFAULT 'none')");
+        Path catalog = write("ledger.yaml", """
+                datasets:
+                  - name: ledger
+                    jdbc: {url: %s, user: %s, password: "${env:SHOP_PASSWORD}"}
+                    table: ledger
+                    writers: [etl]
+                  - name: ledger_inserts
+                    jdbc: {url: %s, user: %s, password: "${env:SHOP_PASSWORD}"}
+                    table: ledger
+                    writers: [etl]
+                    upload_method: inserts
+                """.formatted(
+                        postgres.jdbcUrl("postgres"),
+                        PostgresCluster.USER,
+                        postgres.jdbcUrl("postgres"),
+                        PostgresCluster.USER));
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        String etl = "etl-token-0123456789abcdef-0123456789";
+        String analyst = "analyst-token-0123456789abcdef-0123456789";
+        try (ConfiguredDatasets configured =
+                        ConfiguredDatasets.load(catalog, null, Map.of("SHOP_PASSWORD", postgres.password()));
+                TestServer server = TestServer.withFeature(feature -> {
+                    configured.configureUploads(feature, true);
+                    return feature.authentication(TokenAuthenticator.builder(key)
+                            .apiTokens(Map.of("etl", etl, "analyst", analyst))
+                            .allowInsecureHttp()
+                            .build());
+                });
+                BufferAllocator allocator = new RootAllocator()) {
+            assertTrue(configured.datasets().isEmpty(), "tables that take uploads are served by their stores");
+            try (ArrowHttpClient writer = client(server, etl);
+                    ArrowHttpClient reader = client(server, analyst)) {
+                try (ArrowReader rows = ledger(allocator, 1, 3)) {
+                    assertEquals(
+                            3,
+                            writer.put("ledger", rows, UploadOptions.defaults()).rows());
+                }
+                try (ArrowReader rows = ledger(allocator, 10, 2)) {
+                    assertEquals(
+                            2,
+                            writer.append("ledger_inserts", rows, UploadOptions.defaults())
+                                    .rows());
+                }
+                assertEquals(
+                        List.of("1|0.50|none", "2|1.00|none", "3|1.50|none", "10|5.00|none", "11|5.50|none"),
+                        postgres.psql("SELECT id, amount, note FROM ledger ORDER BY id"));
+                try (ArrowReader rows = ledger(allocator, 1, 1)) {
+                    ArrowHttpException refused = assertThrows(
+                            ArrowHttpException.class, () -> reader.put("ledger", rows, UploadOptions.defaults()));
+                    assertEquals(ErrorCode.UNAUTHORIZED, refused.code());
+                }
+                assertEquals(5L, count("SELECT count(*) FROM ledger"));
+            }
+        }
+    }
+
+    private static ArrowHttpClient client(TestServer server, String token) {
+        return ArrowHttpClient.builder(server.uri("/"))
+                .bearerToken(token)
+                .readTimeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    /** An Arrow stream of {@code rows} ids from {@code first}, each with half its id as the amount. */
+    private static ArrowReader ledger(BufferAllocator allocator, long first, int rows) throws IOException {
+        Schema schema = new Schema(List.of(
+                Field.notNullable("id", new ArrowType.Int(64, true)),
+                Field.nullable("amount", new ArrowType.Decimal(10, 2, 128))));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+                ArrowStreamWriter writer = new ArrowStreamWriter(root, null, out)) {
+            root.allocateNew();
+            for (int i = 0; i < rows; i++) {
+                ((BigIntVector) root.getVector("id")).set(i, first + i);
+                ((DecimalVector) root.getVector("amount")).set(i, BigDecimal.valueOf((first + i) * 50, 2));
+            }
+            root.setRowCount(rows);
+            writer.writeBatch();
+        }
+        return new ArrowStreamReader(new ByteArrayInputStream(out.toByteArray()), allocator);
     }
 
     @Test
