@@ -1,6 +1,7 @@
 package io.arrowhttp.benchmark;
 
 import io.arrowhttp.client.ArrowHttpClient;
+import io.arrowhttp.source.jdbc.PostgresCluster;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +21,9 @@ import picocli.CommandLine.Option;
  * The benchmark of uploads: the example dataset's rows, made as they are sent, uploaded by
  * arrowhttp's Java client into the standalone server's Arrow-file store, then downloaded back by
  * the same client, and uploaded by Arrow Flight's Java client with DoPut into a Flight server that
- * writes the same files the same way. Cases alternate run by run; the arrowhttp server's CPU time
- * is read from /proc around each of its runs.
+ * writes the same files the same way; and, unless {@code --postgres-rows 0}, the same client
+ * uploading into two PostgreSQL tables, by binary COPY and by batched inserts. Cases alternate run
+ * by run; the arrowhttp server's CPU time is read from /proc around each of its runs.
  */
 @Command(
         name = "upload",
@@ -44,6 +46,13 @@ final class UploadBenchmark implements Callable<Integer> {
     @Option(names = "--no-flight", description = "Skips Arrow Flight.")
     boolean noFlight;
 
+    @Option(
+            names = "--postgres-rows",
+            defaultValue = "2000000",
+            description = "Rows per upload into PostgreSQL tables, by COPY and by inserts (default ${DEFAULT-VALUE};"
+                    + " 0 skips PostgreSQL).")
+    long postgresRows;
+
     @Option(names = "--server-jar", defaultValue = "standalone/target/arrowhttp-server.jar")
     Path serverJar;
 
@@ -56,15 +65,38 @@ final class UploadBenchmark implements Callable<Integer> {
     private static final String UPLOAD = "arrowhttp | PUT into Arrow files | Java client";
     private static final String DOWNLOAD = "arrowhttp | GET of the uploaded dataset | Java client, decoding";
     private static final String FLIGHT = "Arrow Flight | DoPut into Arrow files | Flight client";
+    private static final String COPY = "arrowhttp | PUT into a PostgreSQL table, binary COPY | Java client";
+    private static final String INSERTS = "arrowhttp | PUT into a PostgreSQL table, batched inserts | Java client";
+    private static final String TABLE = "(ticker text NOT NULL, price bigint NOT NULL, volume bigint NOT NULL)";
 
     @Override
     public Integer call() throws Exception {
         Path folder = Files.createDirectories(work.toAbsolutePath());
         Path catalog = folder.resolve("catalog.yaml");
-        Files.writeString(catalog, "uploads:\n  directory: arrowhttp-uploads\n  writable: true\n");
+        StringBuilder yaml = new StringBuilder("uploads:\n  directory: arrowhttp-uploads\n  writable: true\n");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<ChildProcess> started = new ArrayList<>();
+        PostgresCluster postgres = null;
         try {
+            if (postgresRows > 0) {
+                postgres = PostgresCluster.start();
+                postgres.psql("CREATE TABLE bench_copy " + TABLE + "; CREATE TABLE bench_inserts " + TABLE);
+                yaml.append("datasets:\n");
+                for (String method : List.of("copy", "inserts")) {
+                    yaml.append("  - name: bench_")
+                            .append(method)
+                            .append("\n    jdbc: {url: \"")
+                            .append(postgres.jdbcUrl("postgres"))
+                            .append("\", user: ")
+                            .append(PostgresCluster.USER)
+                            .append(", password: \"${env:BENCH_PASSWORD}\"}\n    table: bench_")
+                            .append(method)
+                            .append("\n    writable: true\n    upload_method: ")
+                            .append(method)
+                            .append('\n');
+                }
+            }
+            Files.writeString(catalog, yaml);
             ChildProcess ours = ChildProcess.start(
                     "arrowhttp-upload",
                     List.of(
@@ -76,6 +108,7 @@ final class UploadBenchmark implements Callable<Integer> {
                             "0",
                             "--config",
                             catalog.toString()),
+                    postgres == null ? Map.of() : Map.of("BENCH_PASSWORD", postgres.password()),
                     Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/"),
                     folder);
             started.add(ours);
@@ -112,6 +145,10 @@ final class UploadBenchmark implements Callable<Integer> {
                 int port = flight.port();
                 cases.put(FLIGHT, () -> Clients.flightPut(port, "uploaded", rows));
             }
+            if (postgres != null) {
+                cases.put(COPY, () -> Clients.upload(client, "bench_copy", postgresRows));
+                cases.put(INSERTS, () -> Clients.upload(client, "bench_inserts", postgresRows));
+            }
             Map<String, List<AlternatingRounds.Run>> results = AlternatingRounds.run(cases, warmup, runs, ours);
             client.close();
             String table = markdown(results, ours, flight);
@@ -122,6 +159,9 @@ final class UploadBenchmark implements Callable<Integer> {
         } finally {
             for (ChildProcess child : started) {
                 child.close();
+            }
+            if (postgres != null) {
+                postgres.close();
             }
         }
         return 0;
@@ -166,6 +206,13 @@ final class UploadBenchmark implements Callable<Integer> {
         out.append("\n\nRatios (medians of rows/s):\n\n");
         ratio(out, results, "upload / download, arrowhttp", UPLOAD, DOWNLOAD);
         ratio(out, results, "arrowhttp upload / Flight DoPut", UPLOAD, FLIGHT);
+        ratio(out, results, "PostgreSQL: binary COPY / batched inserts", COPY, INSERTS);
+        if (results.containsKey(COPY)) {
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%nPostgreSQL cases upload %d rows each, into a cluster the harness makes with fsync off.%n",
+                    postgresRows));
+        }
         return out.toString();
     }
 

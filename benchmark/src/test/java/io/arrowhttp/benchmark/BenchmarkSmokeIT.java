@@ -43,11 +43,23 @@ class BenchmarkSmokeIT {
     }
 
     @Test
-    void uploadBenchmarkComparesUploadsWithDownloadsAndFlightDoPut() throws Exception {
-        String results = runHarness("upload-smoke", 5, "upload", "--rows", "200000", "--runs", "1", "--warmup", "0");
+    void uploadBenchmarkComparesUploadsWithDownloadsFlightDoPutAndPostgresInserts() throws Exception {
+        String results = runHarness(
+                "upload-smoke",
+                5,
+                "upload",
+                "--rows",
+                "200000",
+                "--postgres-rows",
+                "20000",
+                "--runs",
+                "1",
+                "--warmup",
+                "0");
         assertTrue(results.contains("| arrowhttp | PUT into Arrow files | Java client |"), results);
         assertTrue(results.contains("| Arrow Flight | DoPut into Arrow files | Flight client |"), results);
         assertTrue(results.contains("- arrowhttp upload / Flight DoPut: "), results);
+        assertTrue(results.contains("- PostgreSQL: binary COPY / batched inserts: "), results);
     }
 
     @Test
