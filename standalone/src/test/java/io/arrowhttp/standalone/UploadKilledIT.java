@@ -84,9 +84,12 @@ class UploadKilledIT {
                 assertEquals(sum(0, 10_000), sum(client, "kept", allocator));
             }
             try (Stream<Path> files = Files.list(uploads)) {
-                assertEquals(
-                        List.of("kept.arrow"),
-                        files.map(file -> file.getFileName().toString()).toList());
+                List<String> names = files.map(file -> file.getFileName().toString())
+                        .sorted()
+                        .toList();
+                assertEquals(2, names.size(), "the manifest and its one part: " + names);
+                assertTrue(names.get(0).matches("kept\\.[0-9a-f]{16}\\.part\\.arrow"), names.toString());
+                assertEquals("kept.parts.json", names.get(1));
             }
         } finally {
             ServerJarProcess.stop(jar);

@@ -123,6 +123,11 @@ public final class ArrowFileDataset extends DescribedDataset {
         }
     }
 
+    /** The file served. */
+    Path file() {
+        return file;
+    }
+
     @Override
     public ArrowReader open(DatasetRequest request, BufferAllocator allocator) {
         Selection selection = selection(request);

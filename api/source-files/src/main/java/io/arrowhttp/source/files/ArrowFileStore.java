@@ -1,34 +1,33 @@
 package io.arrowhttp.source.files;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.dataset.DatasetStore;
-import io.arrowhttp.dataset.SharedBuffers;
 import io.arrowhttp.dataset.Upload;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.ResourcePaths;
-import io.arrowhttp.protocol.UploadMetadata;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -37,19 +36,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Uploads stored as Arrow IPC files in one directory: dataset {@code name} is the file
- * {@code name.arrow}. The {@link DatasetStore} the library ships.
+ * Uploads stored as Arrow IPC files in one directory, the {@code DatasetStore} the library ships:
+ * each upload is one file (a part), and each dataset a manifest, {@code NAME.parts.json}, listing
+ * its parts in order with its description and metadata. Its parts are served as one dataset.
  *
- * <p>All or nothing: an upload is written to a temporary file in the same directory, forced to
- * the disk (in the background as it is written, see {@link FlushBehind}, and once more at its
- * end), and then renamed over the dataset's file in one atomic step, after which the directory
- * is forced too. Readers see the old content or the new, never a part; an upload that fails, or a
- * server killed while writing, leaves only a temporary file, which the next start deletes. An
- * append writes the dataset's batches and then the upload's into the new file.
+ * <p>All or nothing: an upload is written to a temporary file in the directory, forced to the
+ * disk (in the background as it is written, see {@link FlushBehind}, and once more at its end),
+ * and renamed to its part's name; then a new manifest is written the same way and renamed over
+ * the dataset's in one atomic step, after which the directory is forced. Readers see the old
+ * manifest or the new, never a part of an upload; an upload that fails, or a server killed while
+ * writing, leaves only files no manifest lists, which the next start deletes.
  *
- * <p>The description and metadata of an upload's JSON part are kept in the file's footer (custom
- * metadata {@value #DESCRIPTION_KEY} and {@value #METADATA_KEY}), so the dataset keeps them
- * across restarts and later uploads that give none.
+ * <p>{@code PUT} makes a manifest of the upload's part alone and then deletes the old parts;
+ * {@code POST} adds the upload's part after the others, so an append writes only the upload, not
+ * the dataset again. Every part of a dataset has the dataset's schema.
  *
  * <p>Datasets with dictionary-encoded columns are not taken yet: the upload is refused, naming the
  * column.
@@ -57,18 +57,18 @@ import org.slf4j.LoggerFactory;
 public final class ArrowFileStore implements DatasetStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArrowFileStore.class);
-    private static final String EXTENSION = ".arrow";
+    static final String MANIFEST = ".parts.json";
+    static final String PART = ".part.arrow";
     private static final String TEMPORARY = ".uploading";
-    /** Footer keys of a stored file: what the uploads' JSON parts said of the dataset. */
-    static final String DESCRIPTION_KEY = "arrowhttp.description";
-
-    static final String METADATA_KEY = "arrowhttp.metadata";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path directory;
+    /** The newest dataset of each name: where a reader goes when its parts were replaced under it. */
+    private final Map<String, ArrowPartsDataset> newest = new ConcurrentHashMap<>();
 
     /**
-     * A store in {@code directory}, made when missing. Temporary files left by uploads that did not
-     * finish are deleted now.
+     * A store in {@code directory}, made when missing. Files left by uploads that did not finish
+     * (temporary files, parts no manifest lists) are deleted now.
      *
      * @throws UncheckedIOException when the directory cannot be made or read
      */
@@ -76,10 +76,14 @@ public final class ArrowFileStore implements DatasetStore {
         this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath();
         try {
             Files.createDirectories(this.directory);
-            try (DirectoryStream<Path> left = Files.newDirectoryStream(this.directory, ".*" + TEMPORARY)) {
-                for (Path file : left) {
-                    LOG.info("Deleting {}, left by an upload that did not finish", file.getFileName());
-                    Files.deleteIfExists(file);
+            Set<String> listed = new HashSet<>();
+            for (Path manifest : list("*" + MANIFEST)) {
+                listed.addAll(Manifest.read(manifest).parts());
+            }
+            for (Path left : list("{.*" + TEMPORARY + ",*" + PART + "}")) {
+                if (!listed.contains(left.getFileName().toString())) {
+                    LOG.info("Deleting {}, left by an upload that did not finish", left.getFileName());
+                    Files.deleteIfExists(left);
                 }
             }
         } catch (IOException e) {
@@ -90,12 +94,12 @@ public final class ArrowFileStore implements DatasetStore {
     @Override
     public List<Dataset> datasets() {
         List<Dataset> datasets = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + EXTENSION)) {
-            for (Path file : files) {
+        try {
+            for (Path file : list("*" + MANIFEST)) {
                 String name = file.getFileName().toString();
-                name = name.substring(0, name.length() - EXTENSION.length());
+                name = name.substring(0, name.length() - MANIFEST.length());
                 if (ResourcePaths.isDatasetName(name)) {
-                    datasets.add(ArrowFileDataset.of(describe(name, file, storedFooter(file)), file));
+                    datasets.add(serve(name, Manifest.read(file)));
                 }
             }
         } catch (IOException e) {
@@ -112,115 +116,107 @@ public final class ArrowFileStore implements DatasetStore {
     @Override
     public Dataset write(Upload upload, Dataset current) {
         String name = upload.datasetName();
-        Schema schema = upload.schema();
-        refuseDictionaries(schema);
-        Path target = directory.resolve(name + EXTENSION);
-        Path temporary = null;
+        refuseDictionaries(upload.schema());
+        Path manifestFile = directory.resolve(name + MANIFEST);
+        Path part = null;
         try {
-            Map<String, String> footer = footer(upload.metadata(), storedFooter(target));
-            temporary = Files.createTempFile(directory, "." + name + ".", TEMPORARY);
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
-                if (upload.mode() == Upload.Mode.APPEND && Files.exists(target)) {
-                    writeAppended(target, upload, channel, footer);
-                } else {
-                    writeUpload(upload, channel, footer);
-                }
+            Manifest before = Files.exists(manifestFile) ? Manifest.read(manifestFile) : null;
+            boolean append = upload.mode() == Upload.Mode.APPEND
+                    && before != null
+                    && !before.parts().isEmpty();
+            if (append) {
+                refuseOtherSchema(partSchema(directory.resolve(before.parts().get(0))), upload.schema(), name);
             }
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            temporary = null;
-            forceDirectory();
-            return ArrowFileDataset.of(describe(name, target, footer), target);
+            part = writePart(name, upload);
+            List<String> parts = new ArrayList<>(append ? before.parts() : List.of());
+            parts.add(part.getFileName().toString());
+            Manifest after = new Manifest(
+                    parts,
+                    described(upload.metadata().description(), before == null ? null : before.description()),
+                    described(upload.metadata().metadata(), before == null ? null : before.metadata()));
+            replace(manifestFile, ProtocolJson.toBytes(after));
+            part = null;
+            ArrowPartsDataset written = serve(name, after);
+            if (!append && before != null) {
+                before.parts().forEach(old -> deleteQuietly(directory.resolve(old)));
+            }
+            return written;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write dataset " + ClientText.quote(name) + " to " + directory, e);
         } finally {
-            if (temporary != null) {
-                deleteQuietly(temporary);
+            if (part != null) {
+                deleteQuietly(part);
             }
         }
     }
 
-    /** The upload's batches, as they come, one at a time. */
-    private static void writeUpload(Upload upload, FileChannel channel, Map<String, String> footer) throws IOException {
-        try (ArrowFileWriter writer = new ArrowFileWriter(upload.root(), null, channel, footer);
-                FlushBehind flush = new FlushBehind(channel)) {
-            writer.start();
-            while (upload.loadNextBatch()) {
-                writer.writeBatch();
-                flush.written(channel.position());
-            }
-            writer.end();
-            // Before the writer closes the channel: on the disk before the rename makes it the dataset.
-            channel.force(true);
-        }
+    private ArrowPartsDataset serve(String name, Manifest manifest) {
+        DatasetDescription description = new DatasetDescription(
+                name,
+                manifest.description() == null
+                        ? "Arrow IPC files, " + manifest.parts().size() + " part(s)"
+                        : manifest.description(),
+                manifest.metadata());
+        List<Path> parts = manifest.parts().stream().map(directory::resolve).toList();
+        ArrowPartsDataset dataset = ArrowPartsDataset.of(description, parts, () -> newest.get(name));
+        newest.put(name, dataset);
+        return dataset;
     }
 
-    /** The dataset's batches, then the upload's, through one root that shares each batch's buffers. */
-    private static void writeAppended(Path existing, Upload upload, FileChannel channel, Map<String, String> footer)
-            throws IOException {
-        BufferAllocator allocator = upload.allocator();
-        try (FileChannel stored = FileChannel.open(existing, StandardOpenOption.READ);
-                ArrowFileReader reader = new ArrowFileReader(stored, allocator);
-                VectorSchemaRoot staging = VectorSchemaRoot.create(upload.schema(), allocator)) {
-            refuseOtherSchema(reader.getVectorSchemaRoot().getSchema(), upload.schema(), upload.datasetName());
-            try (ArrowFileWriter writer = new ArrowFileWriter(staging, null, channel, footer);
+    /** The upload's batches as one new part, forced to the disk, under its final name. */
+    private Path writePart(String name, Upload upload) throws IOException {
+        Path temporary = Files.createTempFile(directory, "." + name + ".", TEMPORARY);
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE);
+                    ArrowFileWriter writer = new ArrowFileWriter(upload.root(), null, channel);
                     FlushBehind flush = new FlushBehind(channel)) {
                 writer.start();
-                while (reader.loadNextBatch()) {
-                    SharedBuffers.share(reader.getVectorSchemaRoot(), staging);
-                    writer.writeBatch();
-                    flush.written(channel.position());
-                }
                 while (upload.loadNextBatch()) {
-                    SharedBuffers.share(upload.root(), staging);
                     writer.writeBatch();
                     flush.written(channel.position());
                 }
                 writer.end();
+                // Before the writer closes the channel: on the disk before a manifest lists it.
                 channel.force(true);
             }
+            byte[] id = new byte[8];
+            RANDOM.nextBytes(id);
+            Path part = directory.resolve(name + "." + HexFormat.of().formatHex(id) + PART);
+            Files.move(temporary, part, StandardCopyOption.ATOMIC_MOVE);
+            return part;
+        } finally {
+            Files.deleteIfExists(temporary);
         }
     }
 
-    /** The footer of the file written now: what the upload says, and what the dataset had for the rest. */
-    private static Map<String, String> footer(UploadMetadata given, Map<String, String> stored) {
-        Map<String, String> footer = new LinkedHashMap<>(stored);
-        if (given.description() != null) {
-            footer.put(DESCRIPTION_KEY, given.description());
-        }
-        if (given.metadata() != null) {
-            footer.put(METADATA_KEY, new String(ProtocolJson.toBytes(given.metadata()), StandardCharsets.UTF_8));
-        }
-        return footer;
-    }
-
-    /** The custom metadata of {@code file}'s footer; empty when there is no file yet. */
-    private static Map<String, String> storedFooter(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return Map.of();
-        }
-        try (BufferAllocator allocator = new RootAllocator();
-                FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-                ArrowFileReader reader = new ArrowFileReader(channel, allocator)) {
-            // The reader reads its footer with the schema, and answers no metadata before.
-            reader.getVectorSchemaRoot();
-            Map<String, String> footer = reader.getMetaData();
-            return footer == null ? Map.of() : footer;
-        }
-    }
-
-    /** How the catalog describes dataset {@code name}: what its uploads said, else its file's name. */
-    private static DatasetDescription describe(String name, Path file, Map<String, String> footer) {
-        String description = footer.getOrDefault(DESCRIPTION_KEY, "Arrow IPC file " + file.getFileName());
-        Map<String, Object> metadata = Map.of();
-        String json = footer.get(METADATA_KEY);
-        if (json != null) {
-            try {
-                metadata = ProtocolJson.mapper().readValue(json, new TypeReference<Map<String, Object>>() {});
-            } catch (JsonProcessingException e) {
-                LOG.warn("The stored metadata of dataset {} is not JSON; it is left out", name);
+    /** Writes {@code content} to {@code file} all or nothing: a forced temporary file renamed over it. */
+    private void replace(Path file, byte[] content) throws IOException {
+        Path temporary = Files.createTempFile(directory, "." + file.getFileName() + ".", TEMPORARY);
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+                ByteBuffer bytes = ByteBuffer.wrap(content);
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true);
             }
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            forceDirectory();
+        } finally {
+            Files.deleteIfExists(temporary);
         }
-        return new DatasetDescription(name, description, metadata);
+    }
+
+    private static <T> T described(T given, T kept) {
+        return given != null ? given : kept;
+    }
+
+    private static Schema partSchema(Path part) throws IOException {
+        try (BufferAllocator allocator = new RootAllocator();
+                FileChannel channel = FileChannel.open(part, StandardOpenOption.READ);
+                ArrowFileReader reader = new ArrowFileReader(channel, allocator)) {
+            return reader.getVectorSchemaRoot().getSchema();
+        }
     }
 
     private static void refuseOtherSchema(Schema stored, Schema uploaded, String name) {
@@ -258,6 +254,14 @@ public final class ArrowFileStore implements DatasetStore {
         }
     }
 
+    private List<Path> list(String glob) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(directory, glob)) {
+            listing.forEach(files::add);
+        }
+        return files;
+    }
+
     private void forceDirectory() throws IOException {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
@@ -269,6 +273,23 @@ public final class ArrowFileStore implements DatasetStore {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             LOG.warn("Cannot delete {}: {}", file, e.toString());
+        }
+    }
+
+    /**
+     * A dataset's manifest: its parts, in order, and what uploads said of it.
+     *
+     * @param description null when no upload gave one
+     * @param metadata null when no upload gave any
+     */
+    record Manifest(List<String> parts, String description, Map<String, Object> metadata) {
+
+        Manifest {
+            parts = List.copyOf(parts);
+        }
+
+        static Manifest read(Path file) throws IOException {
+            return ProtocolJson.mapper().readValue(file.toFile(), Manifest.class);
         }
     }
 }

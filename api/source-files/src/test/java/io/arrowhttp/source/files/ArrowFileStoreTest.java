@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.arrowhttp.dataset.Dataset;
+import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.protocol.IpcCodec;
 import io.arrowhttp.runtime.BufferCodecs;
 import io.arrowhttp.server.auth.WritePermission;
@@ -24,6 +26,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.apache.arrow.flatbuf.RecordBatch;
@@ -33,6 +36,7 @@ import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 import org.apache.arrow.vector.ipc.ReadChannel;
@@ -64,6 +68,7 @@ class ArrowFileStoreTest {
     static Path temporary;
 
     private static Path uploads;
+    private static ArrowFileStore store;
     private static TestServer server;
     private static BufferAllocator allocator;
 
@@ -75,7 +80,7 @@ class ArrowFileStoreTest {
         Files.write(readOnly, stream(0, 1, 10, null));
         server = TestServer.withFeature(builder -> builder.dataset(ArrowFileDataset.of("fixed", readOnly))
                 .responseMemoryLimit(UPLOAD_MEMORY)
-                .uploads(new ArrowFileStore(uploads), WritePermission.anyone()));
+                .uploads(store = new ArrowFileStore(uploads), WritePermission.anyone()));
     }
 
     @AfterAll
@@ -107,11 +112,84 @@ class ArrowFileStoreTest {
         List<Long> expected = new ArrayList<>(range(0, 1000));
         expected.addAll(range(1000, 1500));
         assertEquals(expected, ids("grown"));
+        assertEquals(2, parts("grown"), "an append adds a file of its own, the dataset is not written again");
 
         assertEquals(
                 200,
                 send("PUT", "/datasets/grown", stream(7, 1, 3, null), ARROW).getResponseCode());
         assertEquals(range(7, 10), ids("grown"));
+        assertEquals(1, parts("grown"), "a replacement deletes the parts it replaced");
+    }
+
+    @Test
+    void theColumnsAndTheLimitOfARequestSpanEveryPart() throws IOException {
+        assertEquals(
+                201,
+                send("PUT", "/datasets/spanned", stream(0, 2, 300, null), ARROW).getResponseCode());
+        for (int first = 600; first < 1500; first += 300) {
+            assertEquals(
+                    200,
+                    send("POST", "/datasets/spanned", stream(first, 1, 300, null), ARROW)
+                            .getResponseCode());
+        }
+        assertEquals(4, parts("spanned"));
+        assertEquals(range(0, 1500), ids("spanned"));
+        HttpURLConnection limited = (HttpURLConnection)
+                server.uri("/datasets/spanned?columns=id&limit=1000").toURL().openConnection();
+        limited.setReadTimeout(20_000);
+        limited.setRequestProperty("Accept", ARROW);
+        List<Long> read = new ArrayList<>();
+        try (InputStream in = limited.getInputStream();
+                ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
+            assertEquals(
+                    List.of("id"),
+                    reader.getVectorSchemaRoot().getSchema().getFields().stream()
+                            .map(Field::getName)
+                            .toList());
+            while (reader.loadNextBatch()) {
+                BigIntVector id = (BigIntVector) reader.getVectorSchemaRoot().getVector("id");
+                for (int i = 0; i < reader.getVectorSchemaRoot().getRowCount(); i++) {
+                    read.add(id.get(i));
+                }
+            }
+        }
+        assertEquals(range(0, 1000), read);
+        assertTrue(
+                text(server.uri("/datasets/spanned/info").toURL().openStream()).contains("\"totalRecords\":1500"));
+    }
+
+    @Test
+    void aRequestThatBeganBeforeAReplacementServesTheNewContentWhenTheOldPartsAreGone() throws IOException {
+        assertEquals(
+                201,
+                send("PUT", "/datasets/swapped", stream(0, 1, 100, null), ARROW).getResponseCode());
+        Dataset before = store.datasets().stream()
+                .filter(dataset -> dataset.name().equals("swapped"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                200,
+                send("PUT", "/datasets/swapped", stream(500, 1, 50, null), ARROW)
+                        .getResponseCode());
+        try (BufferAllocator reading = new RootAllocator();
+                ArrowReader reader = before.open(DatasetRequest.of(Map.of()), reading)) {
+            long rows = 0;
+            while (reader.loadNextBatch()) {
+                BigIntVector id = (BigIntVector) reader.getVectorSchemaRoot().getVector("id");
+                assertEquals(500 + rows, id.get(0));
+                rows += reader.getVectorSchemaRoot().getRowCount();
+            }
+            assertEquals(50, rows);
+        }
+    }
+
+    /** How many part files dataset {@code name} has. */
+    private static long parts(String name) throws IOException {
+        try (Stream<Path> files = Files.list(uploads)) {
+            return files.filter(file -> file.getFileName().toString().startsWith(name + ".")
+                            && file.getFileName().toString().endsWith(".part.arrow"))
+                    .count();
+        }
     }
 
     @Test

@@ -1,0 +1,100 @@
+package io.arrowhttp.source.files;
+
+import io.arrowhttp.dataset.DatasetDescription;
+import io.arrowhttp.dataset.DatasetRequest;
+import io.arrowhttp.dataset.DescribedDataset;
+import io.arrowhttp.dataset.Selection;
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ClientText;
+import io.arrowhttp.protocol.ErrorCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.Supplier;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+
+/**
+ * A dataset of several Arrow IPC files with one schema, served as one, in order: the parts of an
+ * {@link ArrowFileStore} dataset. One part is served as {@link ArrowFileDataset} serves a file,
+ * its record batches sent as stored; several through a {@link ConcatenatedReader}.
+ *
+ * <p>A {@code PUT} deletes the parts of the dataset it replaces. A request that began with the
+ * old dataset and finds a part gone is served the newest one instead: the old content or the new,
+ * never a mix.
+ */
+final class ArrowPartsDataset extends DescribedDataset {
+
+    private final List<ArrowFileDataset> parts;
+    private final Supplier<ArrowPartsDataset> newest;
+
+    private ArrowPartsDataset(
+            DatasetDescription description,
+            List<ArrowFileDataset> parts,
+            OptionalLong totalRecords,
+            Supplier<ArrowPartsDataset> newest) {
+        super(description, parts.get(0).schema(), totalRecords);
+        this.parts = parts;
+        this.newest = newest;
+    }
+
+    /**
+     * @param files the parts, in order, at least one, every one with the same schema
+     * @param newest the dataset of this name now, which may be a later one
+     */
+    static ArrowPartsDataset of(DatasetDescription description, List<Path> files, Supplier<ArrowPartsDataset> newest) {
+        List<ArrowFileDataset> parts = new ArrayList<>();
+        long rows = 0;
+        for (Path file : files) {
+            ArrowFileDataset part = ArrowFileDataset.of(description, file);
+            parts.add(part);
+            rows += part.totalRecords().orElse(0);
+        }
+        return new ArrowPartsDataset(description, List.copyOf(parts), OptionalLong.of(rows), newest);
+    }
+
+    @Override
+    public ArrowReader open(DatasetRequest request, BufferAllocator allocator) {
+        Selection selection = selection(request);
+        List<ArrowReader> readers = new ArrayList<>();
+        try {
+            // Every part is opened now: a part deleted once it is open is still read to its end.
+            for (ArrowFileDataset part : parts) {
+                readers.add(part.open(request, allocator));
+            }
+        } catch (ArrowHttpException e) {
+            closeAll(readers);
+            ArrowPartsDataset now = newest.get();
+            if (e.code() == ErrorCode.UNAVAILABLE && now != null && now != this && partsGone()) {
+                return now.open(request, allocator);
+            }
+            throw e;
+        }
+        if (readers.size() == 1) {
+            return readers.get(0);
+        }
+        return new ConcatenatedReader(allocator, readers, selection.limit().orElse(Long.MAX_VALUE));
+    }
+
+    private boolean partsGone() {
+        return parts.stream().anyMatch(part -> !Files.exists(part.file()));
+    }
+
+    private static void closeAll(List<ArrowReader> readers) {
+        for (ArrowReader reader : readers) {
+            try {
+                reader.close();
+            } catch (IOException | RuntimeException e) {
+                // Already failing; the first failure is the one to report.
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "dataset " + ClientText.quote(name()) + " of " + parts.size() + " Arrow file(s)";
+    }
+}
