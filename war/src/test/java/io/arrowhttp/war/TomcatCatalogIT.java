@@ -50,7 +50,16 @@ class TomcatCatalogIT implements LogTailOnFailure.RunsInContainer {
                         Map.of("arrowhttp.config", catalog.toString()),
                         true,
                         UUID.randomUUID().toString())
-                .alsoDeploy("/mistake", Map.of("arrowhttp.config", mistake.toString()));
+                .alsoDeploy("/mistake", Map.of("arrowhttp.config", mistake.toString()))
+                .alsoDeploy(
+                        "/writable",
+                        Map.of(
+                                "arrowhttp.config",
+                                Files.writeString(
+                                                folder.resolve("writable.yaml"),
+                                                "uploads:\n  directory: uploads\n  writable: true\n",
+                                                StandardCharsets.UTF_8)
+                                        .toString()));
         tomcat.start();
     }
 
@@ -67,6 +76,11 @@ class TomcatCatalogIT implements LogTailOnFailure.RunsInContainer {
     @Test
     void aCatalogNamedByAContextParameterServesItsFilesAndQueries() throws IOException {
         CatalogDeployment.assertServed(tomcat.baseUri());
+    }
+
+    @Test
+    void uploadsThroughTomcatAreWrittenAndServedBack() throws IOException {
+        UploadRoundTrip.assertRoundTrip(tomcat.baseUri().resolve("/writable/"));
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.IpcCodec;
 import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.StreamStatus;
+import io.arrowhttp.runtime.BoundedReadChannel;
 import io.arrowhttp.runtime.BufferCodecs;
 import io.arrowhttp.runtime.MultipartReader;
 import java.io.Closeable;
@@ -24,6 +25,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.ipc.message.MessageChannelReader;
 
 /**
  * One dataset response being received: the JSON metadata, read first, then the record batches
@@ -219,8 +221,12 @@ public final class DatasetStream implements Closeable {
         private boolean ended;
 
         Reader(InputStream in, BufferAllocator allocator) {
-            // Arrow's codecs decode batches whose buffers the server compressed; others pass as they are.
-            super(new InputStreamChannel(in), allocator, BufferCodecs.INSTANCE);
+            // Arrow's codecs decode batches whose buffers the server compressed; others pass as they
+            // are. Metadata is bounded, so that a body that is not what it says cannot take the heap.
+            super(
+                    new MessageChannelReader(new BoundedReadChannel(new InputStreamChannel(in)), allocator),
+                    allocator,
+                    BufferCodecs.INSTANCE);
         }
 
         @Override

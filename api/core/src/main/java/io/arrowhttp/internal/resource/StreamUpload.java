@@ -5,19 +5,16 @@ import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.EndOfStreamMarker;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.UploadMetadata;
+import io.arrowhttp.runtime.BoundedReadChannel;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.Channels;
-import java.nio.channels.ReadableByteChannel;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
-import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.MessageChannelReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
@@ -27,9 +24,8 @@ import org.slf4j.LoggerFactory;
  * An upload read from a request body holding an Arrow IPC stream, buffers compressed or not; see
  * {@link UploadBody} for the body's forms.
  *
- * <p>Arrow's reader allocates on the heap whatever metadata length a message announces: a body
- * of plain text announces gigabytes. Lengths above {@value #MAX_METADATA_BYTES} bytes are refused
- * before that. Record batch bodies come from the upload's allocator, which is bounded.
+ * <p>Message metadata is bounded by {@link BoundedReadChannel}; record batch bodies come from the
+ * upload's allocator, which is bounded.
  *
  * <p>Arrow's reader takes a body that stops between two messages for a complete stream. An
  * upload is complete only when its body ends with the end-of-stream marker, so a client that
@@ -42,8 +38,6 @@ import org.slf4j.LoggerFactory;
 final class StreamUpload implements Upload, Closeable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamUpload.class);
-    /** Far above the metadata of a batch of thousands of columns. */
-    static final int MAX_METADATA_BYTES = 16 << 20;
 
     private final String name;
     private final Mode mode;
@@ -243,30 +237,6 @@ final class StreamUpload implements Upload, Closeable {
 
         boolean endsWithEndOfStream() {
             return count >= last.length && EndOfStreamMarker.is(last);
-        }
-    }
-
-    /**
-     * Refuses a message whose metadata length is out of bounds, before Arrow's reader allocates
-     * it. Arrow reads each length, and the continuation marker before it, as a 4-byte read.
-     */
-    private static final class BoundedReadChannel extends ReadChannel {
-
-        BoundedReadChannel(ReadableByteChannel in) {
-            super(in);
-        }
-
-        @Override
-        public int readFully(ByteBuffer buffer) throws IOException {
-            int start = buffer.position();
-            int read = super.readFully(buffer);
-            if (read == Integer.BYTES && buffer.capacity() == Integer.BYTES) {
-                int value = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(start);
-                if (value != -1 && (value < 0 || value > MAX_METADATA_BYTES)) {
-                    throw new IOException("A message announces " + value + " bytes of metadata");
-                }
-            }
-            return read;
         }
     }
 }
