@@ -1,5 +1,6 @@
 package io.arrowhttp.dataset;
 
+import java.util.List;
 import java.util.OptionalLong;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -63,4 +64,15 @@ public interface Dataset extends AutoCloseable {
     /** Releases what the dataset holds for its whole life. Called once, when the application stops. */
     @Override
     default void close() {}
+
+    /**
+     * The dataset's partitions, in order, each with its rows when known: the catalog lists one
+     * endpoint for each ({@code ?partition=K}), which clients may fetch in parallel. Empty (the
+     * default) for a dataset served whole only. A request with {@code partition} reaches
+     * {@link #open} only for a partitioned dataset and a partition within range; the dataset then
+     * serves that partition only, with the request's other parameters.
+     */
+    default List<OptionalLong> partitions() {
+        return List.of();
+    }
 }

@@ -25,9 +25,14 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *     "type":{"name":...}, "children":[...]}]}}
  * @param totalRecords rows of a request without parameters, or null when not known
  * @param totalBytes bytes of that Arrow stream, or null when not known
- * @param endpoints where to fetch it; fetching every endpoint gives the whole dataset
+ * @param endpoints where to fetch it: one endpoint for the whole dataset, or one per partition of a
+ *     partitioned one; fetching every endpoint gives the whole dataset
  * @param compression what the server can compress the dataset with, or null from a server that
  *     does not say
+ * @param location the whole dataset in one response, whatever its endpoints; null from a server
+ *     that does not say (then the single endpoint's location is it)
+ * @param ordered whether the endpoints' rows, taken in their order, are the dataset's order; null
+ *     when it does not matter or is not said
  */
 public record DatasetInfo(
         String name,
@@ -39,7 +44,9 @@ public record DatasetInfo(
         Long totalRecords,
         Long totalBytes,
         List<Endpoint> endpoints,
-        Compression compression) {
+        Compression compression,
+        URI location,
+        Boolean ordered) {
 
     public DatasetInfo {
         Objects.requireNonNull(name, "name");
@@ -49,12 +56,19 @@ public record DatasetInfo(
 
     /**
      * A part of the dataset, like Flight's {@code FlightEndpoint}: each location serves the same
-     * bytes, so a client may fetch from any of them and try the next when one fails.
+     * rows, so a client may fetch from any of them and try the next when one fails.
+     *
+     * @param totalRecords rows of this part, or null when not known
      */
-    public record Endpoint(List<URI> locations) {
+    public record Endpoint(List<URI> locations, Long totalRecords) {
 
         public Endpoint {
             locations = List.copyOf(locations);
+        }
+
+        /** An endpoint of unknown size. */
+        public Endpoint(List<URI> locations) {
+            this(locations, null);
         }
     }
 

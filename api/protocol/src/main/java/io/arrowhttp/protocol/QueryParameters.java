@@ -23,6 +23,12 @@ public final class QueryParameters {
      */
     public static final String CODECS = "codecs";
 
+    /**
+     * One partition of a partitioned dataset, numbered from 0 in the order of the catalog's
+     * endpoints; each endpoint's location carries it.
+     */
+    public static final String PARTITION = "partition";
+
     private QueryParameters() {}
 
     /**

@@ -5,14 +5,17 @@ import io.arrowhttp.internal.compression.OfferedCompression;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.DatasetInfo;
+import io.arrowhttp.protocol.QueryParameters;
 import io.arrowhttp.protocol.ResourcePaths;
 import jakarta.ws.rs.core.UriBuilder;
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The datasets an application serves, by name, in registration order. Uploads add and replace
@@ -78,14 +81,28 @@ public final class DatasetCatalog {
                 .path(ResourcePaths.DATASETS)
                 .path(dataset.name())
                 .build();
+        List<OptionalLong> partitions = dataset.partitions();
+        List<DatasetInfo.Endpoint> endpoints = new ArrayList<>();
+        if (partitions.isEmpty()) {
+            endpoints.add(new DatasetInfo.Endpoint(List.of(location)));
+        }
+        for (int partition = 0; partition < partitions.size(); partition++) {
+            URI part = UriBuilder.fromUri(location)
+                    .queryParam(QueryParameters.PARTITION, partition)
+                    .build();
+            OptionalLong rows = partitions.get(partition);
+            endpoints.add(new DatasetInfo.Endpoint(List.of(part), rows.isPresent() ? rows.getAsLong() : null));
+        }
         return new DatasetInfo(
                 dataset.name(),
                 dataset.description(),
                 dataset.schema(),
                 dataset.totalRecords().isPresent() ? dataset.totalRecords().getAsLong() : null,
                 dataset.totalBytes().isPresent() ? dataset.totalBytes().getAsLong() : null,
-                List.of(new DatasetInfo.Endpoint(List.of(location))),
-                OfferedCompression.INFO);
+                endpoints,
+                OfferedCompression.INFO,
+                location,
+                partitions.isEmpty() ? null : Boolean.TRUE);
     }
 
     public Collection<Dataset> all() {

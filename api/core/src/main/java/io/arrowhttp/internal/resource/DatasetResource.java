@@ -103,14 +103,8 @@ public final class DatasetResource {
                 request.getProperty(ContinueAfterChecks.PROPERTY) instanceof Runnable send ? send : null);
         DatasetUploads.Outcome outcome =
                 uploads.upload(name, mode, body, caller == null ? null : caller.getName(), base);
-        Response.ResponseBuilder answer = outcome.created()
-                ? Response.created(outcome.result()
-                        .dataset()
-                        .endpoints()
-                        .get(0)
-                        .locations()
-                        .get(0))
-                : Response.ok();
+        Response.ResponseBuilder answer =
+                outcome.created() ? Response.created(outcome.result().dataset().location()) : Response.ok();
         return answer.entity(ProtocolJson.toBytes(outcome.result()))
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .build();

@@ -6,7 +6,9 @@ import io.arrowhttp.dataset.GeneratingReader;
 import io.arrowhttp.internal.provider.MultipartHeadersFilter;
 import io.arrowhttp.internal.wire.Footnotes;
 import io.arrowhttp.internal.wire.UnsizedEmptyBody;
+import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ArrowMediaTypes;
+import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.HeaderNames;
 import io.arrowhttp.protocol.QueryParameters;
 import io.arrowhttp.runtime.SecureBoundary;
@@ -117,6 +119,19 @@ public final class DatasetResponder {
                 principal);
     }
 
+    /** A {@code partition} only for a partitioned dataset, and one it has; see {@link Dataset#partitions()}. */
+    private static void checkPartition(Dataset dataset, DatasetRequest request) {
+        if (!request.has(QueryParameters.PARTITION)) {
+            return;
+        }
+        int count = dataset.partitions().size();
+        if (count == 0) {
+            throw ArrowHttpException.invalidArgument("Dataset " + ClientText.quote(dataset.name())
+                    + " is not partitioned; fetch it without '" + QueryParameters.PARTITION + "'");
+        }
+        request.longParameter(QueryParameters.PARTITION, 0, 0, count - 1);
+    }
+
     /** The schema as an Arrow stream without record batches. */
     public ArrowStream schemaStream(String name) {
         Schema schema = catalog.get(name).schema();
@@ -143,6 +158,7 @@ public final class DatasetResponder {
     }
 
     private ArrowStream open(Dataset dataset, DatasetRequest request) {
+        checkPartition(dataset, request);
         Runnable release = limits.acquire(request.principal().orElse(null));
         // Watched from before open: a query that runs long before its first batch must hear of
         // the deadline too.

@@ -7,6 +7,7 @@ import io.arrowhttp.dataset.Selection;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.protocol.QueryParameters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,9 @@ import org.apache.arrow.vector.ipc.ArrowReader;
  * A dataset of several Arrow IPC files with one schema, served as one, in order: the parts of an
  * {@link ArrowFileStore} dataset. One part is served as {@link ArrowFileDataset} serves a file,
  * its record batches sent as stored; several through a {@link ConcatenatedReader}.
+ *
+ * <p>With several parts, each is a partition of its own ({@code ?partition=K}), listed as an
+ * endpoint of the catalog entry, in order.
  *
  * <p>A {@code PUT} deletes the parts of the dataset it replaces. A request that began with the
  * old dataset and finds a part gone is served the newest one instead: the old content or the new,
@@ -56,13 +60,24 @@ final class ArrowPartsDataset extends DescribedDataset {
         return new ArrowPartsDataset(description, List.copyOf(parts), OptionalLong.of(rows), newest);
     }
 
+    /** One partition per part, when there are several: each can be fetched on its own, in parallel. */
+    @Override
+    public List<OptionalLong> partitions() {
+        return parts.size() < 2
+                ? List.of()
+                : parts.stream().map(ArrowFileDataset::totalRecords).toList();
+    }
+
     @Override
     public ArrowReader open(DatasetRequest request, BufferAllocator allocator) {
         Selection selection = selection(request);
+        List<ArrowFileDataset> wanted = request.has(QueryParameters.PARTITION)
+                ? List.of(parts.get((int) request.longParameter(QueryParameters.PARTITION, 0, 0, parts.size() - 1)))
+                : parts;
         List<ArrowReader> readers = new ArrayList<>();
         try {
             // Every part is opened now: a part deleted once it is open is still read to its end.
-            for (ArrowFileDataset part : parts) {
+            for (ArrowFileDataset part : wanted) {
                 readers.add(part.open(request, allocator));
             }
         } catch (ArrowHttpException e) {

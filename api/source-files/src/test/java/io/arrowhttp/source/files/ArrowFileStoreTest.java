@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.protocol.IpcCodec;
@@ -17,6 +19,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
@@ -58,6 +61,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ArrowFileStoreTest {
 
     private static final String ARROW = "application/vnd.apache.arrow.stream";
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Schema SCHEMA = new Schema(List.of(
             Field.notNullable("id", new ArrowType.Int(64, true)), Field.nullable("name", ArrowType.Utf8.INSTANCE)));
 
@@ -156,6 +160,68 @@ class ArrowFileStoreTest {
         assertEquals(range(0, 1000), read);
         assertTrue(
                 text(server.uri("/datasets/spanned/info").toURL().openStream()).contains("\"totalRecords\":1500"));
+    }
+
+    @Test
+    void theCatalogListsAnEndpointPerPartAndEachServesItsPartOnly() throws IOException {
+        assertEquals(
+                201,
+                send("PUT", "/datasets/split", stream(0, 1, 100, null), ARROW).getResponseCode());
+        JsonNode single = JSON.readTree(server.uri("/datasets/split/info").toURL());
+        assertEquals(1, single.get("endpoints").size(), "one part: the dataset whole, not partitioned");
+        assertTrue(single.get("ordered").isNull());
+        assertEquals(
+                200,
+                send("POST", "/datasets/split", stream(100, 2, 50, null), ARROW).getResponseCode());
+        assertEquals(
+                200,
+                send("POST", "/datasets/split", stream(200, 1, 30, null), ARROW).getResponseCode());
+
+        JsonNode info = JSON.readTree(server.uri("/datasets/split/info").toURL());
+        assertEquals(
+                server.uri("/datasets/split").toString(), info.get("location").asText());
+        assertTrue(info.get("ordered").asBoolean());
+        JsonNode endpoints = info.get("endpoints");
+        assertEquals(3, endpoints.size());
+        List<Long> sizes = List.of(100L, 100L, 30L);
+        List<Long> all = new ArrayList<>();
+        for (int partition = 0; partition < 3; partition++) {
+            JsonNode endpoint = endpoints.get(partition);
+            assertEquals(sizes.get(partition), endpoint.get("totalRecords").asLong());
+            String location = endpoint.get("locations").get(0).asText();
+            assertEquals(server.uri("/datasets/split?partition=" + partition).toString(), location);
+            List<Long> part = idsAt(URI.create(location));
+            assertEquals(sizes.get(partition).longValue(), part.size());
+            all.addAll(part);
+        }
+        assertEquals(ids("split"), all, "the partitions in order are the dataset");
+
+        HttpURLConnection beyond = (HttpURLConnection)
+                server.uri("/datasets/split?partition=3").toURL().openConnection();
+        assertEquals(400, beyond.getResponseCode());
+        assertTrue(text(beyond.getErrorStream()).contains("'partition' must be a whole number from 0 to 2"));
+        HttpURLConnection whole = (HttpURLConnection)
+                server.uri("/datasets/fixed?partition=0").toURL().openConnection();
+        assertEquals(400, whole.getResponseCode());
+        assertTrue(text(whole.getErrorStream()).contains("'fixed' is not partitioned"));
+    }
+
+    /** The ids of the bare stream at {@code uri}, in order. */
+    private static List<Long> idsAt(URI uri) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+        connection.setReadTimeout(20_000);
+        connection.setRequestProperty("Accept", ARROW);
+        List<Long> ids = new ArrayList<>();
+        try (InputStream in = connection.getInputStream();
+                ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
+            while (reader.loadNextBatch()) {
+                BigIntVector id = (BigIntVector) reader.getVectorSchemaRoot().getVector("id");
+                for (int i = 0; i < reader.getVectorSchemaRoot().getRowCount(); i++) {
+                    ids.add(id.get(i));
+                }
+            }
+        }
+        return ids;
     }
 
     @Test
