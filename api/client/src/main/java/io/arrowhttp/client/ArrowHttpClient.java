@@ -3,6 +3,7 @@ package io.arrowhttp.client;
 import io.arrowhttp.client.internal.ContentType;
 import io.arrowhttp.client.internal.CountingInputStream;
 import io.arrowhttp.client.internal.HttpExchange;
+import io.arrowhttp.client.internal.PartitionFetch;
 import io.arrowhttp.client.internal.UploadBodyWriter;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ArrowMediaTypes;
@@ -281,6 +282,52 @@ public final class ArrowHttpClient implements AutoCloseable {
             return ProtocolJson.mapper().readValue(body, UploadResult.class);
         }
     }
+
+    /**
+     * Fetches every endpoint of dataset {@code name}'s catalog entry, up to {@code parallelism} at
+     * once, and hands their batches to {@code consumer} on this thread, in endpoint order (the
+     * dataset's order when the entry says {@code ordered}). For a dataset served whole this is
+     * one fetch. Memory stays at about {@code parallelism} times two batches. Each endpoint is
+     * tried at its locations in turn until one answers; a failure once its batches have begun
+     * fails the whole fetch, naming the endpoint, and closes every stream.
+     *
+     * @param allocator the batches' memory comes from it; the caller owns it and closes it after
+     *     this returns
+     * @return the rows and batches handed over
+     */
+    public PartitionTotals fetchPartitions(
+            String name, GetOptions options, int parallelism, BufferAllocator allocator, PartitionConsumer consumer)
+            throws IOException {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
+        }
+        List<List<URI>> endpoints = info(name).endpoints().stream()
+                .map(DatasetInfo.Endpoint::locations)
+                .toList();
+        PartitionFetch.Totals totals = PartitionFetch.run(
+                endpoints,
+                parallelism,
+                allocator,
+                (location, child) -> {
+                    DatasetStream stream = fetch(location, options, child);
+                    return new PartitionFetch.Source() {
+                        @Override
+                        public ArrowReader reader() {
+                            return stream.reader();
+                        }
+
+                        @Override
+                        public void close() throws IOException {
+                            stream.close();
+                        }
+                    };
+                },
+                consumer::accept);
+        return new PartitionTotals(endpoints.size(), totals.rows(), totals.batches());
+    }
+
+    /** What a parallel fetch moved: its endpoints, rows and batches. */
+    public record PartitionTotals(int endpoints, long rows, long batches) {}
 
     /** Exchanges Basic credentials for a bearer token at {@code POST /auth/handshake}. */
     private HandshakeResponse handshake(String user, char[] password) throws IOException {

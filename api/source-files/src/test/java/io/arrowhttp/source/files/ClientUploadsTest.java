@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.LongStream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -121,6 +122,57 @@ class ClientUploadsTest {
             ArrowHttpException refused = assertThrows(
                     ArrowHttpException.class, () -> client.append("nothing-here", batches, UploadOptions.defaults()));
             assertEquals(ErrorCode.NOT_FOUND, refused.code());
+        }
+    }
+
+    @Test
+    void aParallelFetchHandsOverEveryPartitionInOrder() throws IOException {
+        try (ArrowStreamReader batches = reader(0, 2, 1000)) {
+            client.put("parallel", batches, UploadOptions.defaults());
+        }
+        for (long first = 2000; first < 8000; first += 2000) {
+            try (ArrowStreamReader batches = reader(first, 4, 500)) {
+                client.append("parallel", batches, UploadOptions.defaults());
+            }
+        }
+        List<Long> ids = new ArrayList<>();
+        List<Integer> endpoints = new ArrayList<>();
+        ArrowHttpClient.PartitionTotals totals;
+        try (BufferAllocator fetching = new RootAllocator()) {
+            totals = client.fetchPartitions("parallel", GetOptions.defaults(), 2, fetching, (endpoint, batch) -> {
+                endpoints.add(endpoint);
+                BigIntVector id = (BigIntVector) batch.getVector("id");
+                for (int i = 0; i < batch.getRowCount(); i++) {
+                    ids.add(id.get(i));
+                }
+            });
+        }
+        assertEquals(4, totals.endpoints());
+        assertEquals(8000, totals.rows());
+        assertEquals(LongStream.range(0, 8000).boxed().toList(), ids);
+        assertEquals(List.of(0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3), endpoints);
+    }
+
+    @Test
+    void aConsumerThatFailsStopsEveryStreamAndHoldsNoMemory() throws IOException {
+        for (int part = 0; part < 3; part++) {
+            try (ArrowStreamReader batches = reader(part * 30_000L, 6, 5000)) {
+                if (part == 0) {
+                    client.put("stopped", batches, UploadOptions.defaults());
+                } else {
+                    client.append("stopped", batches, UploadOptions.defaults());
+                }
+            }
+        }
+        try (BufferAllocator fetching = new RootAllocator()) {
+            IOException stop = new IOException("enough");
+            IOException thrown = assertThrows(
+                    IOException.class,
+                    () -> client.fetchPartitions("stopped", GetOptions.defaults(), 3, fetching, (endpoint, batch) -> {
+                        throw stop;
+                    }));
+            assertEquals(stop, thrown);
+            assertEquals(0, fetching.getAllocatedMemory());
         }
     }
 

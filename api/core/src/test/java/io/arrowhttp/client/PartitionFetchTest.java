@@ -1,0 +1,107 @@
+package io.arrowhttp.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.arrowhttp.client.internal.PartitionFetch;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.Test;
+
+/** The parallel fetch's own rules, with locations that fail as servers do. */
+class PartitionFetchTest {
+
+    private static final URI DOWN = URI.create("http://127.0.0.1:1/down");
+
+    @Test
+    void anEndpointIsTriedAtItsNextLocationWhenOneCannotBeReached() throws IOException {
+        Map<URI, byte[]> served = Map.of(
+                URI.create("http://a/0"), ids(0, 3),
+                URI.create("http://b/1"), ids(3, 2));
+        List<Long> read = new ArrayList<>();
+        try (BufferAllocator allocator = new RootAllocator()) {
+            PartitionFetch.Totals totals = PartitionFetch.run(
+                    List.of(List.of(DOWN, URI.create("http://a/0")), List.of(URI.create("http://b/1"))),
+                    2,
+                    allocator,
+                    (location, child) -> open(served, location, child),
+                    (endpoint, batch) -> read.add(((BigIntVector) batch.getVector("id")).get(0)));
+            assertEquals(5, totals.rows());
+            assertEquals(0, allocator.getAllocatedMemory());
+        }
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), read);
+    }
+
+    @Test
+    void anEndpointThatFailsEverywhereFailsTheFetchNamingIt() {
+        try (BufferAllocator allocator = new RootAllocator()) {
+            IOException failed = assertThrows(
+                    IOException.class,
+                    () -> PartitionFetch.run(
+                            List.of(List.of(URI.create("http://a/0")), List.of(DOWN)),
+                            2,
+                            allocator,
+                            (location, child) -> open(Map.of(URI.create("http://a/0"), ids(0, 2)), location, child),
+                            (endpoint, batch) -> {}));
+            assertTrue(failed.getMessage().startsWith("Endpoint 1 failed at every location"), failed.getMessage());
+            assertEquals(0, allocator.getAllocatedMemory());
+        }
+    }
+
+    private static PartitionFetch.Source open(Map<URI, byte[]> served, URI location, BufferAllocator allocator)
+            throws IOException {
+        byte[] bytes = served.get(location);
+        if (bytes == null) {
+            throw new ConnectException("Connection refused: " + location);
+        }
+        ArrowReader reader = new ArrowStreamReader(new ByteArrayInputStream(bytes), allocator);
+        return new PartitionFetch.Source() {
+            @Override
+            public ArrowReader reader() {
+                return reader;
+            }
+
+            @Override
+            public void close() throws IOException {
+                reader.close();
+            }
+        };
+    }
+
+    /** A stream of {@code count} batches of one id each, from {@code first}. */
+    private static byte[] ids(long first, int count) {
+        Schema schema = new Schema(List.of(Field.notNullable("id", new ArrowType.Int(64, true))));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (BufferAllocator allocator = new RootAllocator();
+                VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+                ArrowStreamWriter writer = new ArrowStreamWriter(root, null, out)) {
+            BigIntVector id = (BigIntVector) root.getVector("id");
+            for (int i = 0; i < count; i++) {
+                id.allocateNew(1);
+                id.set(0, first + i);
+                root.setRowCount(1);
+                writer.writeBatch();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toByteArray();
+    }
+}
