@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -52,6 +53,12 @@ final class FetchCommand implements Callable<Integer> {
     boolean noProgress;
 
     @Option(
+            names = "--parallel",
+            description = "Fetch the dataset's endpoints (its partitions) on N connections at once; the URL must be"
+                    + " a dataset's, /datasets/NAME.")
+    Integer parallel;
+
+    @Option(
             names = "--compression",
             description = "Ask for compressed data: zstd or lz4 (Arrow IPC buffers), http-zstd, br or gzip"
                     + " (HTTP content coding).")
@@ -79,6 +86,9 @@ final class FetchCommand implements Callable<Integer> {
         }
         boolean progress = !noProgress && System.console() != null;
         long start = System.nanoTime();
+        if (parallel != null) {
+            return fetchInParallel(options, progress, start);
+        }
         try (ArrowHttpClient client = ArrowHttpClient.builder(url.resolve("/")).build();
                 BufferAllocator allocator = new RootAllocator();
                 DatasetStream stream = client.fetch(url, options, allocator);
@@ -132,6 +142,51 @@ final class FetchCommand implements Callable<Integer> {
         } catch (IOException broken) {
             String code = broken.getCause() instanceof ArrowHttpException known ? known.code() + ": " : "";
             System.err.println("fetch failed: " + code + broken.getMessage());
+            return 1;
+        }
+    }
+
+    /** The endpoints of the dataset, {@code --parallel} at a time: one progress line, then totals. */
+    private int fetchInParallel(GetOptions options, boolean progress, long start) {
+        Optional<DatasetUrl> dataset = DatasetUrl.parse(url);
+        if (dataset.isEmpty() || parallel < 1) {
+            System.err.println("fetch failed: --parallel takes a number from 1 and a dataset's URL, such as"
+                    + " http://127.0.0.1:8008/datasets/trades");
+            return 2;
+        }
+        long[] rows = {0};
+        long[] lastReport = {System.nanoTime()};
+        try (ArrowHttpClient client =
+                        ArrowHttpClient.builder(dataset.get().base()).build();
+                BufferAllocator allocator = new RootAllocator()) {
+            ArrowHttpClient.PartitionTotals totals =
+                    client.fetchPartitions(dataset.get().name(), options, parallel, allocator, (endpoint, batch) -> {
+                        rows[0] += batch.getRowCount();
+                        if (progress && System.nanoTime() - lastReport[0] > 250_000_000L) {
+                            lastReport[0] = System.nanoTime();
+                            System.err.printf(Locale.ROOT, "\r%,d rows, endpoint %d", rows[0], endpoint + 1);
+                        }
+                    });
+            if (progress) {
+                System.err.print("\r" + " ".repeat(72) + "\r");
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            out.printf(
+                    Locale.ROOT,
+                    "Parsed %d records in %d batch(es) from %d endpoint(s), %d at a time, in %.3f seconds"
+                            + " (%.2f million rows/s)%n",
+                    totals.rows(),
+                    totals.batches(),
+                    totals.endpoints(),
+                    parallel,
+                    seconds,
+                    totals.rows() / seconds / 1e6);
+            return 0;
+        } catch (ArrowHttpException refused) {
+            System.err.println("fetch failed: " + refused.code() + ": " + refused.getMessage());
+            return 1;
+        } catch (IOException broken) {
+            System.err.println("fetch failed: " + broken.getMessage());
             return 1;
         }
     }

@@ -16,14 +16,13 @@ import io.arrowhttp.source.files.ArrowFileDataset;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -80,17 +79,13 @@ final class UploadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String path = url.getRawPath() == null ? "" : url.getRawPath();
-        int datasets = path.lastIndexOf("/" + ResourcePaths.DATASETS + "/");
-        String name = datasets < 0
-                ? ""
-                : URLDecoder.decode(
-                        path.substring(datasets + ResourcePaths.DATASETS.length() + 2), StandardCharsets.UTF_8);
-        if (!ResourcePaths.isDatasetName(name)) {
+        Optional<DatasetUrl> dataset = DatasetUrl.parse(url);
+        if (dataset.isEmpty()) {
             System.err.println("upload failed: the URL must end in /" + ResourcePaths.DATASETS
                     + "/NAME, the dataset to write, such as http://127.0.0.1:8008/datasets/trades");
             return 2;
         }
+        String name = dataset.get().name();
         if (!Files.isRegularFile(file)) {
             System.err.println("upload failed: " + file + " is not a file");
             return 2;
@@ -112,8 +107,8 @@ final class UploadCommand implements Callable<Integer> {
         if (progress) {
             options.listener(new ProgressLine(start));
         }
-        ArrowHttpClient.Builder builder = ArrowHttpClient.builder(url.resolve(path.substring(0, datasets + 1)))
-                .readTimeout(Duration.ofMinutes(10));
+        ArrowHttpClient.Builder builder =
+                ArrowHttpClient.builder(dataset.get().base()).readTimeout(Duration.ofMinutes(10));
         if (token != null) {
             builder.bearerToken(token);
         }

@@ -28,10 +28,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -83,9 +83,10 @@ class UploadsStandaloneTest {
                         .build();
                 BufferAllocator allocator = new RootAllocator()) {
             String url = server.baseUri().resolve("datasets/trades").toString();
-            String put = run("upload", parquet.toString(), url, "--description", "Trades", "--compression", "zstd");
+            String put = run(
+                    UploadCommand::new, parquet.toString(), url, "--description", "Trades", "--compression", "zstd");
             assertTrue(put.contains("Uploaded " + ROWS + " rows"), put);
-            String post = run("upload", csv.toString(), url, "--append", "--compression", "gzip");
+            String post = run(UploadCommand::new, csv.toString(), url, "--append", "--compression", "gzip");
             assertTrue(post.contains("Appended 500 rows"), post);
             assertTrue(post.contains("the dataset has " + (ROWS + 500) + " rows"), post);
 
@@ -101,10 +102,16 @@ class UploadsStandaloneTest {
             assertEquals("Trades", client.info("trades").description());
 
             String refused = run(
-                    "upload",
+                    UploadCommand::new,
                     csv.toString(),
                     server.baseUri().resolve("datasets/tickers").toString());
             assertTrue(refused.contains("read-only"), refused);
+
+            String fetched = run(FetchCommand::new, "--parallel", "2", url);
+            assertTrue(
+                    fetched.contains("Parsed " + (ROWS + 500) + " records in ")
+                            && fetched.contains(" from 2 endpoint(s), 2 at a time"),
+                    fetched);
         }
     }
 
@@ -210,15 +217,14 @@ class UploadsStandaloneTest {
         return socket;
     }
 
-    /** Runs a command of the server jar's command line; its output and errors. */
-    private static String run(String... arguments) {
+    /** Runs a command of the server jar's command line, made around its output; its output and errors. */
+    private static String run(Function<PrintStream, Object> command, String... arguments) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream previous = System.err;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            CommandLine line = new CommandLine(new UploadCommand(new PrintStream(out, true, StandardCharsets.UTF_8)));
-            line.execute(Arrays.copyOfRange(arguments, 1, arguments.length));
+            new CommandLine(command.apply(new PrintStream(out, true, StandardCharsets.UTF_8))).execute(arguments);
         } finally {
             System.setErr(previous);
         }
