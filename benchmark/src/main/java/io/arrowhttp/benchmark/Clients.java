@@ -130,6 +130,37 @@ final class Clients {
         }
     }
 
+    /** {@code rows} rows of the example dataset as {@code parts} uploads: a PUT, then POSTs. */
+    static void uploadInParts(ArrowHttpClient client, String name, long rows, int parts) throws IOException {
+        for (int part = 0; part < parts; part++) {
+            try (BufferAllocator allocator = new RootAllocator();
+                    ArrowReader batches = exampleBatches(rows / parts, allocator)) {
+                if (part == 0) {
+                    client.put(name, batches, UploadOptions.defaults());
+                } else {
+                    client.append(name, batches, UploadOptions.defaults());
+                }
+            }
+        }
+    }
+
+    /** arrowhttp's Java client fetching a dataset's partitions {@code parallelism} at once, decoding every batch. */
+    static Transfer decodePartitions(ArrowHttpClient client, String name, int parallelism) throws IOException {
+        long start = System.nanoTime();
+        long[] bytes = {0};
+        long[] first = {0};
+        try (BufferAllocator allocator = new RootAllocator()) {
+            ArrowHttpClient.PartitionTotals totals =
+                    client.fetchPartitions(name, GetOptions.defaults(), parallelism, allocator, (endpoint, batch) -> {
+                        if (first[0] == 0) {
+                            first[0] = System.nanoTime() - start;
+                        }
+                        bytes[0] += bodyBytes(batch);
+                    });
+            return new Transfer(bytes[0], totals.rows(), System.nanoTime() - start, first[0]);
+        }
+    }
+
     /**
      * Arrow Flight's Java client: DoPut of the same batches, each sent once gRPC is ready for it.
      * Bytes are the IPC body sizes.

@@ -64,6 +64,9 @@ final class UploadBenchmark implements Callable<Integer> {
 
     private static final String UPLOAD = "arrowhttp | PUT into Arrow files | Java client";
     private static final String DOWNLOAD = "arrowhttp | GET of the uploaded dataset | Java client, decoding";
+    private static final int PARTS = 4;
+    private static final String PARALLEL =
+            "arrowhttp | GET of the same rows in 4 parts, 4 at once | Java client fetchPartitions, decoding";
     private static final String FLIGHT = "Arrow Flight | DoPut into Arrow files | Flight client";
     private static final String COPY = "arrowhttp | PUT into a PostgreSQL table, binary COPY | Java client";
     private static final String INSERTS = "arrowhttp | PUT into a PostgreSQL table, batched inserts | Java client";
@@ -116,12 +119,15 @@ final class UploadBenchmark implements Callable<Integer> {
             ArrowHttpClient client = ArrowHttpClient.builder(base)
                     .readTimeout(Duration.ofMinutes(5))
                     .build();
-            // The dataset the downloads read, there before the first round.
+            // The datasets the downloads read, there before the first round: one of one part, one
+            // of the same rows in four parts, which are its partitions.
             Clients.upload(client, "downloaded", rows);
+            Clients.uploadInParts(client, "partitioned", rows, PARTS);
             Map<String, AlternatingRounds.Case> cases = new LinkedHashMap<>();
             cases.put(UPLOAD, () -> Clients.upload(client, "uploaded", rows));
             URI downloaded = base.resolve("datasets/downloaded");
             cases.put(DOWNLOAD, () -> Clients.decode(client, downloaded));
+            cases.put(PARALLEL, () -> Clients.decodePartitions(client, "partitioned", PARTS));
             ChildProcess flight = null;
             if (!noFlight) {
                 flight = ChildProcess.start(
@@ -205,6 +211,7 @@ final class UploadBenchmark implements Callable<Integer> {
         }
         out.append("\n\nRatios (medians of rows/s):\n\n");
         ratio(out, results, "upload / download, arrowhttp", UPLOAD, DOWNLOAD);
+        ratio(out, results, "4 partitions at once / one stream, downloads", PARALLEL, DOWNLOAD);
         ratio(out, results, "arrowhttp upload / Flight DoPut", UPLOAD, FLIGHT);
         ratio(out, results, "PostgreSQL: binary COPY / batched inserts", COPY, INSERTS);
         if (results.containsKey(COPY)) {

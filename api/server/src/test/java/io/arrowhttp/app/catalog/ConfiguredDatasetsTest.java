@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -112,7 +113,15 @@ class ConfiguredDatasetsTest {
             assertEquals(true, metadata.get("audited"));
             assertEquals(List.of("ops", "risk"), metadata.get("owners"));
             assertEquals("Trades of 2024", metadata.get("description"));
-            assertEquals(3 * ROWS, countRows(configured.datasets().get(1)));
+            Dataset daily = configured.datasets().get(1);
+            assertEquals(3 * ROWS, countRows(daily));
+            assertEquals(
+                    List.of(OptionalLong.of(ROWS), OptionalLong.of(ROWS), OptionalLong.of(ROWS)),
+                    daily.partitions(),
+                    "a glob of three Parquet files: three partitions, their rows from the files' metadata");
+            assertEquals(ROWS, countRows(daily, Map.of("partition", List.of("2"))));
+            assertEquals(5, countRows(daily, Map.of("partition", List.of("1"), "limit", List.of("5"))));
+            assertTrue(trades.partitions().isEmpty(), "one file: served whole");
             assertEquals(10, countRows(configured.datasets().get(2)));
             assertEquals("The last ten", configured.datasets().get(2).description());
             assertEquals(ROWS, countRows(configured.datasets().get(3)));
@@ -229,8 +238,12 @@ class ConfiguredDatasetsTest {
     }
 
     private static long countRows(Dataset dataset) {
+        return countRows(dataset, Map.of());
+    }
+
+    private static long countRows(Dataset dataset, Map<String, List<String>> parameters) {
         try (BufferAllocator allocator = new RootAllocator();
-                ArrowReader reader = dataset.open(DatasetRequest.of(Map.of()), allocator)) {
+                ArrowReader reader = dataset.open(DatasetRequest.of(parameters), allocator)) {
             long rows = 0;
             while (reader.loadNextBatch()) {
                 rows += reader.getVectorSchemaRoot().getRowCount();

@@ -5,6 +5,7 @@ import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.dataset.DescribedDataset;
 import io.arrowhttp.dataset.Selection;
 import io.arrowhttp.dataset.SourceFailures;
+import io.arrowhttp.protocol.QueryParameters;
 import io.arrowhttp.source.duckdb.internal.QueryReader;
 import io.arrowhttp.source.duckdb.internal.SelectStatement;
 import io.arrowhttp.source.duckdb.internal.SqlText;
@@ -13,7 +14,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import org.apache.arrow.memory.BufferAllocator;
@@ -45,12 +50,22 @@ public final class DuckDbDataset extends DescribedDataset {
 
     private final DuckDbEngine engine;
     private final String query;
+    private final List<Partition> partitions;
+
+    /** One file of a glob: the query of that file alone, and its rows when known. */
+    private record Partition(String query, OptionalLong rows) {}
 
     private DuckDbDataset(
-            DuckDbEngine engine, DatasetDescription description, String query, Schema schema, OptionalLong rows) {
+            DuckDbEngine engine,
+            DatasetDescription description,
+            String query,
+            Schema schema,
+            OptionalLong rows,
+            List<Partition> partitions) {
         super(description, schema, rows);
         this.engine = engine;
         this.query = query;
+        this.partitions = List.copyOf(partitions);
     }
 
     /** The file formats DuckDB reads for this source, by file name extension. */
@@ -96,7 +111,56 @@ public final class DuckDbDataset extends DescribedDataset {
                     "DuckDB reads .parquet, .csv, .jsonl and .ndjson files; " + pathOrGlob + " is none of these");
         }
         String query = "SELECT * FROM " + String.format(format.reader, SqlText.literal(pathOrGlob));
-        return make(engine, description, query, format == FileFormat.PARQUET ? pathOrGlob : null);
+        DuckDbDataset whole = make(engine, description, query, format == FileFormat.PARQUET ? pathOrGlob : null);
+        List<Partition> partitions = filePartitions(engine, format, pathOrGlob);
+        return partitions.size() < 2
+                ? whole
+                : new DuckDbDataset(engine, description, query, whole.schema(), whole.totalRecords(), partitions);
+    }
+
+    /**
+     * One partition per file a glob matches, in the order of their paths, with their rows for
+     * Parquet (from the files' metadata); none for a single file.
+     */
+    private static List<Partition> filePartitions(DuckDbEngine engine, FileFormat format, String pathOrGlob) {
+        if (!pathOrGlob.matches(".*[*?\\[].*")) {
+            return List.of();
+        }
+        List<Partition> partitions = new ArrayList<>();
+        try (Connection connection = engine.connect()) {
+            Map<String, Long> rows = new HashMap<>();
+            if (format == FileFormat.PARQUET) {
+                String sql = "SELECT file_name, sum(num_rows) FROM parquet_file_metadata(" + SqlText.literal(pathOrGlob)
+                        + ") GROUP BY file_name";
+                try (PreparedStatement statement = connection.prepareStatement(sql);
+                        ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        rows.put(result.getString(1), result.getLong(2));
+                    }
+                }
+            }
+            try (PreparedStatement statement = connection.prepareStatement(
+                            "SELECT file FROM glob(" + SqlText.literal(pathOrGlob) + ") ORDER BY file");
+                    ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    String file = result.getString(1);
+                    Long count = rows.get(file);
+                    partitions.add(new Partition(
+                            "SELECT * FROM " + String.format(format.reader, SqlText.literal(file)),
+                            count == null ? OptionalLong.empty() : OptionalLong.of(count)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalArgumentException(
+                    "DuckDB cannot list the files of " + pathOrGlob + ": " + SourceFailures.firstLine(e), e);
+        }
+        return partitions;
+    }
+
+    /** One partition per file of a glob of several files; none otherwise. */
+    @Override
+    public List<OptionalLong> partitions() {
+        return partitions.stream().map(Partition::rows).toList();
     }
 
     /**
@@ -139,7 +203,7 @@ public final class DuckDbDataset extends DescribedDataset {
                 schema = reader.getVectorSchemaRoot().getSchema();
             }
             OptionalLong rows = parquetFiles == null ? OptionalLong.empty() : parquetRows(connection, parquetFiles);
-            return new DuckDbDataset(engine, description, query, schema, rows);
+            return new DuckDbDataset(engine, description, query, schema, rows, List.of());
         } catch (SQLException | IOException e) {
             throw new IllegalArgumentException(
                     "DuckDB cannot read " + description + ": " + SourceFailures.firstLine(e), e);
@@ -158,10 +222,15 @@ public final class DuckDbDataset extends DescribedDataset {
     public ArrowReader open(DatasetRequest request, BufferAllocator allocator) {
         Selection selection = selection(request);
         Schema schema = schema();
+        String source = request.has(QueryParameters.PARTITION)
+                ? partitions
+                        .get((int) request.longParameter(QueryParameters.PARTITION, 0, 0, partitions.size() - 1))
+                        .query()
+                : query;
         String sql = selection.isEverything(schema)
-                ? query
+                ? source
                 : SqlText.select(
-                        query, selection.columnNames(), selection.limit().isPresent());
+                        source, selection.columnNames(), selection.limit().isPresent());
         Connection connection = null;
         PreparedStatement statement = null;
         ResultSet result = null;
