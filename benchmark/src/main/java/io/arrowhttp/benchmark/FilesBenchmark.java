@@ -235,72 +235,38 @@ final class FilesBenchmark implements Callable<Integer> {
                 Files.size(work.resolve("data/trades_csv.csv")) >> 20,
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version")));
-        out.append("| server | data | client | GB/s, median (min to max) | million rows/s, median (min to max) |"
-                + " server CPU s per GB, median | runs |\n");
-        out.append("| --- | --- | --- | --- | --- | --- | --- |\n");
-        results.forEach((name, list) -> {
-            String[] parts = name.split(" \\| ");
-            List<Double> gbps = list.stream()
-                    .map(run -> run.transfer().gigabytesPerSecond())
-                    .toList();
-            List<Double> mrows = RowsTable.millionRowsPerSecond(list);
-            List<Double> cpu = RowsTable.serverCpuSecondsPerGigabyte(list);
-            out.append("| ")
-                    .append(parts[0])
-                    .append(" | ")
-                    .append(parts[1])
-                    .append(" | ")
-                    .append(parts[2]);
-            out.append(" | ").append(list.get(0).transfer().bytes() > 0 ? Benchmark.Report.stats(gbps, "%.2f") : "n/a");
-            out.append(" | ").append(list.get(0).transfer().rows() > 0 ? Benchmark.Report.stats(mrows, "%.1f") : "n/a");
-            out.append(" | ")
-                    .append(cpu.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f", Benchmark.Report.median(cpu)));
-            out.append(" | ").append(list.size()).append(" |\n");
-        });
+        RowsTable.transfers(out, "data", results);
         out.append(String.format(Locale.ROOT, "%nPeak RSS of the server (-Xmx256m): %d MiB%n", serverRss >> 20));
         out.append("\nRatios (medians):\n\n");
-        ratio(
+        RowsTable.ratio(
                 out,
+                results,
                 "Arrow file, bytes: arrowhttp / nginx sendfile",
                 "arrowhttp | Arrow file | bytes",
                 "nginx sendfile | Arrow file | bytes",
                 false);
-        ratio(
+        RowsTable.ratio(
                 out,
+                results,
                 "Arrow file, decoding client: arrowhttp / nginx sendfile",
                 "arrowhttp | Arrow file | Java client, decoding",
                 "nginx sendfile | Arrow file | Java client, decoding",
                 false);
-        ratio(
+        RowsTable.ratio(
                 out,
+                results,
                 "Parquet, rows/s: arrowhttp to the decoding client / DuckDB in-process",
                 "arrowhttp | Parquet | Java client, decoding",
                 "DuckDB in-process | Parquet | arrowExportStream",
                 true);
-        ratio(
+        RowsTable.ratio(
                 out,
+                results,
                 "CSV, rows/s: arrowhttp to the decoding client / DuckDB in-process",
                 "arrowhttp | CSV | Java client, decoding",
                 "DuckDB in-process | CSV | arrowExportStream",
                 true);
         notes.forEach(note -> out.append("- ").append(note).append('\n'));
         return out.toString();
-    }
-
-    private void ratio(StringBuilder out, String label, String numerator, String denominator, boolean byRows) {
-        List<AlternatingRounds.Run> top = results.get(numerator);
-        List<AlternatingRounds.Run> bottom = results.get(denominator);
-        if (top == null || bottom == null) {
-            return;
-        }
-        double ratio = Benchmark.Report.median(rates(top, byRows)) / Benchmark.Report.median(rates(bottom, byRows));
-        out.append(String.format(Locale.ROOT, "- %s: %.2f%n", label, ratio));
-    }
-
-    private static List<Double> rates(List<AlternatingRounds.Run> runs, boolean byRows) {
-        return runs.stream()
-                .map(run ->
-                        byRows ? run.transfer().rowsPerSecond() : run.transfer().gigabytesPerSecond())
-                .toList();
     }
 }

@@ -6,10 +6,11 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The Markdown of a benchmark that counts rows: one line per case with its rows/s (median, min to
- * max), the rows each run read (so that a short read shows) and our server's CPU per GB, the
- * server's peak RSS, and the ratio of the medians of our case
- * to the baseline the issue names. Case names are "reader | how".
+ * The Markdown tables of the benchmarks: for those that count rows, one line per case with its
+ * rows/s (median, min to max), the rows each run read (so that a short read shows) and our
+ * server's CPU per GB, the server's peak RSS, and the ratio of the medians of our case to the
+ * baseline the issue names (case names "reader | how"); for those that move files or uploads, one
+ * line per case with GB/s and rows/s (case names "server | what | client"), and ratios of medians.
  */
 final class RowsTable {
 
@@ -50,6 +51,67 @@ final class RowsTable {
                     medianRowsPerSecond(ourRuns) / medianRowsPerSecond(baselineRuns)));
         }
         return out.toString();
+    }
+
+    /**
+     * One line per case of "server | {@code what} | client": GB/s and million rows/s (median, min
+     * to max; n/a for cases that count none), our server's CPU per GB, and the runs.
+     */
+    static void transfers(StringBuilder out, String what, Map<String, List<AlternatingRounds.Run>> results) {
+        out.append("| server | ")
+                .append(what)
+                .append(" | client | GB/s, median (min to max) | million rows/s, median (min to max) |"
+                        + " server CPU s per GB, median | runs |\n");
+        out.append("| --- | --- | --- | --- | --- | --- | --- |\n");
+        results.forEach((name, list) -> {
+            String[] parts = name.split(" \\| ");
+            List<Double> gbps = list.stream()
+                    .map(run -> run.transfer().gigabytesPerSecond())
+                    .toList();
+            List<Double> cpu = serverCpuSecondsPerGigabyte(list);
+            out.append("| ")
+                    .append(parts[0])
+                    .append(" | ")
+                    .append(parts[1])
+                    .append(" | ")
+                    .append(parts[2]);
+            out.append(" | ").append(list.get(0).transfer().bytes() > 0 ? Benchmark.Report.stats(gbps, "%.2f") : "n/a");
+            out.append(" | ")
+                    .append(
+                            list.get(0).transfer().rows() > 0
+                                    ? Benchmark.Report.stats(millionRowsPerSecond(list), "%.1f")
+                                    : "n/a");
+            out.append(" | ")
+                    .append(cpu.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f", Benchmark.Report.median(cpu)));
+            out.append(" | ").append(list.size()).append(" |\n");
+        });
+    }
+
+    /**
+     * A line "- label: ratio" of the medians of two cases, by rows/s or by GB/s; nothing when either
+     * case did not run.
+     */
+    static void ratio(
+            StringBuilder out,
+            Map<String, List<AlternatingRounds.Run>> results,
+            String label,
+            String numerator,
+            String denominator,
+            boolean byRows) {
+        List<AlternatingRounds.Run> top = results.get(numerator);
+        List<AlternatingRounds.Run> bottom = results.get(denominator);
+        if (top == null || bottom == null) {
+            return;
+        }
+        double ratio = Benchmark.Report.median(rates(top, byRows)) / Benchmark.Report.median(rates(bottom, byRows));
+        out.append(String.format(Locale.ROOT, "- %s: %.2f%n", label, ratio));
+    }
+
+    private static List<Double> rates(List<AlternatingRounds.Run> runs, boolean byRows) {
+        return runs.stream()
+                .map(run ->
+                        byRows ? run.transfer().rowsPerSecond() : run.transfer().gigabytesPerSecond())
+                .toList();
     }
 
     /** Each run's rows per second, in millions. */

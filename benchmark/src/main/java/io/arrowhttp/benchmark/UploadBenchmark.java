@@ -182,27 +182,7 @@ final class UploadBenchmark implements Callable<Integer> {
                 rows,
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version")));
-        out.append("| server | transfer | client | GB/s, median (min to max) | million rows/s, median (min to max) |"
-                + " server CPU s per GB, median | runs |\n");
-        out.append("| --- | --- | --- | --- | --- | --- | --- |\n");
-        results.forEach((name, list) -> {
-            String[] parts = name.split(" \\| ");
-            List<Double> gbps = list.stream()
-                    .map(run -> run.transfer().gigabytesPerSecond())
-                    .toList();
-            List<Double> cpu = RowsTable.serverCpuSecondsPerGigabyte(list);
-            out.append("| ")
-                    .append(parts[0])
-                    .append(" | ")
-                    .append(parts[1])
-                    .append(" | ")
-                    .append(parts[2]);
-            out.append(" | ").append(Benchmark.Report.stats(gbps, "%.2f"));
-            out.append(" | ").append(Benchmark.Report.stats(RowsTable.millionRowsPerSecond(list), "%.1f"));
-            out.append(" | ")
-                    .append(cpu.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f", Benchmark.Report.median(cpu)));
-            out.append(" | ").append(list.size()).append(" |\n");
-        });
+        RowsTable.transfers(out, "transfer", results);
         out.append(String.format(
                 Locale.ROOT, "%nPeak RSS of the arrowhttp server (-Xmx256m): %d MiB", ours.peakRssBytes() >> 20));
         if (flight != null) {
@@ -210,10 +190,10 @@ final class UploadBenchmark implements Callable<Integer> {
                     Locale.ROOT, "; of the Flight server (-Xmx256m): %d MiB", flight.peakRssBytes() >> 20));
         }
         out.append("\n\nRatios (medians of rows/s):\n\n");
-        ratio(out, results, "upload / download, arrowhttp", UPLOAD, DOWNLOAD);
-        ratio(out, results, "4 partitions at once / one stream, downloads", PARALLEL, DOWNLOAD);
-        ratio(out, results, "arrowhttp upload / Flight DoPut", UPLOAD, FLIGHT);
-        ratio(out, results, "PostgreSQL: binary COPY / batched inserts", COPY, INSERTS);
+        RowsTable.ratio(out, results, "upload / download, arrowhttp", UPLOAD, DOWNLOAD, true);
+        RowsTable.ratio(out, results, "4 partitions at once / one stream, downloads", PARALLEL, DOWNLOAD, true);
+        RowsTable.ratio(out, results, "arrowhttp upload / Flight DoPut", UPLOAD, FLIGHT, true);
+        RowsTable.ratio(out, results, "PostgreSQL: binary COPY / batched inserts", COPY, INSERTS, true);
         if (results.containsKey(COPY)) {
             out.append(String.format(
                     Locale.ROOT,
@@ -221,19 +201,5 @@ final class UploadBenchmark implements Callable<Integer> {
                     postgresRows));
         }
         return out.toString();
-    }
-
-    private static void ratio(
-            StringBuilder out,
-            Map<String, List<AlternatingRounds.Run>> results,
-            String label,
-            String numerator,
-            String denominator) {
-        if (!results.containsKey(numerator) || !results.containsKey(denominator)) {
-            return;
-        }
-        double top = Benchmark.Report.median(RowsTable.millionRowsPerSecond(results.get(numerator)));
-        double bottom = Benchmark.Report.median(RowsTable.millionRowsPerSecond(results.get(denominator)));
-        out.append(String.format(Locale.ROOT, "- %s: %.2f%n", label, top / bottom));
     }
 }
