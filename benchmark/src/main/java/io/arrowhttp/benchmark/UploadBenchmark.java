@@ -2,9 +2,13 @@ package io.arrowhttp.benchmark;
 
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.source.jdbc.PostgresCluster;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -12,8 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import org.duckdb.DuckDBDriver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -53,6 +59,13 @@ final class UploadBenchmark implements Callable<Integer> {
                     + " 0 skips PostgreSQL).")
     long postgresRows;
 
+    @Option(
+            names = "--duckdb-rows",
+            defaultValue = "200000",
+            description = "Rows per upload into tables of a DuckDB file, by its appender and by inserts (default"
+                    + " ${DEFAULT-VALUE}; 0 skips DuckDB).")
+    long duckdbRows;
+
     @Option(names = "--server-jar", defaultValue = "standalone/target/arrowhttp-server.jar")
     Path serverJar;
 
@@ -70,6 +83,8 @@ final class UploadBenchmark implements Callable<Integer> {
     private static final String FLIGHT = "Arrow Flight | DoPut into Arrow files | Flight client";
     private static final String COPY = "arrowhttp | PUT into a PostgreSQL table, binary COPY | Java client";
     private static final String INSERTS = "arrowhttp | PUT into a PostgreSQL table, batched inserts | Java client";
+    private static final String APPENDER = "arrowhttp | PUT into a DuckDB table, appender | Java client";
+    private static final String DUCKDB_INSERTS = "arrowhttp | PUT into a DuckDB table, batched inserts | Java client";
     private static final String TABLE = "(ticker text NOT NULL, price bigint NOT NULL, volume bigint NOT NULL)";
 
     @Override
@@ -98,6 +113,10 @@ final class UploadBenchmark implements Callable<Integer> {
                             .append(method)
                             .append('\n');
                 }
+            }
+            if (duckdbRows > 0) {
+                yaml.append(postgres == null ? "datasets:\n" : "");
+                duckDbTables(folder.resolve("bench.duckdb"), yaml);
             }
             Files.writeString(catalog, yaml);
             ChildProcess ours = ChildProcess.start(
@@ -155,6 +174,10 @@ final class UploadBenchmark implements Callable<Integer> {
                 cases.put(COPY, () -> Clients.upload(client, "bench_copy", postgresRows));
                 cases.put(INSERTS, () -> Clients.upload(client, "bench_inserts", postgresRows));
             }
+            if (duckdbRows > 0) {
+                cases.put(APPENDER, () -> Clients.upload(client, "bench_duckdb_copy", duckdbRows));
+                cases.put(DUCKDB_INSERTS, () -> Clients.upload(client, "bench_duckdb_inserts", duckdbRows));
+            }
             Map<String, List<AlternatingRounds.Run>> results = AlternatingRounds.run(cases, warmup, runs, ours);
             client.close();
             String table = markdown(results, ours, flight);
@@ -171,6 +194,31 @@ final class UploadBenchmark implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Makes the DuckDB file and its two tables, and closes it before the server starts: DuckDB lets
+     * one process at a time open a file.
+     */
+    private static void duckDbTables(Path file, StringBuilder yaml) throws SQLException, IOException {
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(Path.of(file + ".wal"));
+        try (Connection connection = new DuckDBDriver().connect("jdbc:duckdb:" + file, new Properties());
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE bench_duckdb_copy " + TABLE.replace("text", "VARCHAR")
+                    + "; CREATE TABLE bench_duckdb_inserts " + TABLE.replace("text", "VARCHAR"));
+        }
+        for (String method : List.of("copy", "inserts")) {
+            yaml.append("  - name: bench_duckdb_")
+                    .append(method)
+                    .append("\n    jdbc: {url: \"jdbc:duckdb:")
+                    .append(file)
+                    .append("\"}\n    table: bench_duckdb_")
+                    .append(method)
+                    .append("\n    writable: true\n    upload_method: ")
+                    .append(method)
+                    .append('\n');
+        }
     }
 
     private String markdown(Map<String, List<AlternatingRounds.Run>> results, ChildProcess ours, ChildProcess flight) {
@@ -194,6 +242,11 @@ final class UploadBenchmark implements Callable<Integer> {
         RowsTable.ratio(out, results, "4 partitions at once / one stream, downloads", PARALLEL, DOWNLOAD, true);
         RowsTable.ratio(out, results, "arrowhttp upload / Flight DoPut", UPLOAD, FLIGHT, true);
         RowsTable.ratio(out, results, "PostgreSQL: binary COPY / batched inserts", COPY, INSERTS, true);
+        RowsTable.ratio(out, results, "DuckDB: appender / batched inserts", APPENDER, DUCKDB_INSERTS, true);
+        if (results.containsKey(APPENDER)) {
+            out.append(String.format(
+                    Locale.ROOT, "%nDuckDB cases upload %d rows each, into one database file.%n", duckdbRows));
+        }
         if (results.containsKey(COPY)) {
             out.append(String.format(
                     Locale.ROOT,

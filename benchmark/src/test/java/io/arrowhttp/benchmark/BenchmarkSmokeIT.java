@@ -43,7 +43,7 @@ class BenchmarkSmokeIT {
     }
 
     @Test
-    void uploadBenchmarkComparesUploadsWithDownloadsFlightDoPutAndPostgresInserts() throws Exception {
+    void uploadBenchmarkComparesUploadsWithDownloadsFlightDoPutAndDatabaseInserts() throws Exception {
         String results = runHarness(
                 "upload-smoke",
                 5,
@@ -51,6 +51,8 @@ class BenchmarkSmokeIT {
                 "--rows",
                 "200000",
                 "--postgres-rows",
+                "20000",
+                "--duckdb-rows",
                 "20000",
                 "--runs",
                 "1",
@@ -60,6 +62,7 @@ class BenchmarkSmokeIT {
         assertTrue(results.contains("| Arrow Flight | DoPut into Arrow files | Flight client |"), results);
         assertTrue(results.contains("- arrowhttp upload / Flight DoPut: "), results);
         assertTrue(results.contains("- PostgreSQL: binary COPY / batched inserts: "), results);
+        assertTrue(results.contains("- DuckDB: appender / batched inserts: "), results);
     }
 
     @Test

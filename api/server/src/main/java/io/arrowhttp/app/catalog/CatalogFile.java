@@ -52,7 +52,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  *     jdbc: {url: "jdbc:postgresql://127.0.0.1:5432/shop", user: shop, password: "${env:SHOP_PASSWORD}"}
  *     table: orders                # serves its rows; with writers (or writable) takes uploads
  *     writers: [etl]
- *     upload_method: copy          # optional: copy (PostgreSQL's binary COPY, its default) or inserts
+ *     upload_method: copy          # optional: copy (the bulk path: PostgreSQL's COPY, DuckDB's appender) or inserts
  * uploads:                        # optional: datasets clients may PUT and POST (Arrow files)
  *   directory: uploads             # the folder uploaded datasets are written to
  *   writers: [etl]                 # with authentication: who may upload

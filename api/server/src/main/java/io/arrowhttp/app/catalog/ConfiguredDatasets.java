@@ -406,7 +406,8 @@ public final class ConfiguredDatasets implements AutoCloseable {
                     jdbc.connectionTimeoutSeconds() == null
                             ? DEFAULT_CONNECTION_TIMEOUT_SECONDS
                             : jdbc.connectionTimeoutSeconds()));
-            config.setReadOnly(readOnly);
+            // DuckDB opens a whole database read-only or not, and refuses the setting per connection.
+            config.setReadOnly(readOnly && !jdbc.url().startsWith("jdbc:duckdb:"));
             HikariDataSource pool;
             try {
                 pool = new HikariDataSource(config);

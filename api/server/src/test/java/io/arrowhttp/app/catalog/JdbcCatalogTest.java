@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arrowhttp.client.ArrowHttpClient;
+import io.arrowhttp.client.DatasetStream;
+import io.arrowhttp.client.GetOptions;
 import io.arrowhttp.client.UploadOptions;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
@@ -22,13 +24,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
@@ -167,6 +174,69 @@ class JdbcCatalogTest {
                 assertEquals(5L, count("SELECT count(*) FROM ledger"));
             }
         }
+    }
+
+    @Test
+    void aTableOfADuckDbFileTakesUploadsThroughItsAppenderAndServesThem() throws Exception {
+        Path database = folder.resolve("books.duckdb");
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:" + database);
+                Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE ledger (id BIGINT NOT NULL, amount DECIMAL(10, 2), note VARCHAR DEFAULT"
+                    + " 'none'); INSERT INTO ledger VALUES (99, 1.25, 'before')");
+        }
+        Path catalog = write("books.yaml", """
+                datasets:
+                  - name: ledger
+                    jdbc: {url: "jdbc:duckdb:%1$s"}
+                    table: ledger
+                    writable: true
+                  - name: ledger_notes
+                    jdbc: {url: "jdbc:duckdb:%1$s"}
+                    sql: SELECT note, count(*) AS n FROM ledger GROUP BY note ORDER BY note
+                """.formatted(database));
+        try (ConfiguredDatasets configured = ConfiguredDatasets.load(catalog, null, Map.of());
+                TestServer server = TestServer.withFeature(feature -> {
+                    configured.configureUploads(feature, false);
+                    configured.datasets().forEach(feature::dataset);
+                    return feature;
+                });
+                BufferAllocator allocator = new RootAllocator();
+                ArrowHttpClient client = ArrowHttpClient.builder(server.uri("/"))
+                        .readTimeout(Duration.ofSeconds(30))
+                        .build()) {
+            try (ArrowReader rows = ledger(allocator, 1, 3)) {
+                assertEquals(
+                        3, client.put("ledger", rows, UploadOptions.defaults()).rows());
+            }
+            try (ArrowReader rows = ledger(allocator, 10, 2)) {
+                assertEquals(
+                        2,
+                        client.append("ledger", rows, UploadOptions.defaults()).rows());
+            }
+            assertEquals(
+                    List.of("1|0.50|none", "2|1.00|none", "3|1.50|none", "10|5.00|none", "11|5.50|none"),
+                    fetch(client, "ledger", allocator));
+            assertEquals(List.of("none|5"), fetch(client, "ledger_notes", allocator), "other queries see the upload");
+        }
+    }
+
+    /** A dataset's rows as text, columns joined by {@code |}. */
+    private static List<String> fetch(ArrowHttpClient client, String name, BufferAllocator allocator)
+            throws IOException {
+        List<String> rows = new ArrayList<>();
+        try (DatasetStream stream = client.get(name, GetOptions.defaults(), allocator)) {
+            VectorSchemaRoot root = stream.reader().getVectorSchemaRoot();
+            while (stream.reader().loadNextBatch()) {
+                for (int row = 0; row < root.getRowCount(); row++) {
+                    List<String> values = new ArrayList<>();
+                    for (FieldVector vector : root.getFieldVectors()) {
+                        values.add(String.valueOf(vector.getObject(row)));
+                    }
+                    rows.add(String.join("|", values));
+                }
+            }
+        }
+        return rows;
     }
 
     private static ArrowHttpClient client(TestServer server, String token) {

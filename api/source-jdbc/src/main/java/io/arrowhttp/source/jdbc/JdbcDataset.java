@@ -17,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -196,7 +197,7 @@ public final class JdbcDataset extends DescribedDataset {
         ResultSet result = null;
         try {
             connection = source.getConnection();
-            connection.setReadOnly(true);
+            markReadOnly(connection);
             connection.setAutoCommit(false);
             statement = connection.prepareStatement(query);
             statement.setFetchSize(batchRows);
@@ -279,5 +280,18 @@ public final class JdbcDataset extends DescribedDataset {
             trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
         }
         return trimmed;
+    }
+
+    /**
+     * Asks the database to refuse writes on this connection, where the driver can: DuckDB's opens a
+     * whole database read-only or not, so the tables a server also writes are read on connections
+     * that could write, through the operator's own query.
+     */
+    private static void markReadOnly(Connection connection) throws SQLException {
+        try {
+            connection.setReadOnly(true);
+        } catch (SQLFeatureNotSupportedException e) {
+            LOG.trace("The driver cannot mark a connection read-only: {}", e.getMessage());
+        }
     }
 }

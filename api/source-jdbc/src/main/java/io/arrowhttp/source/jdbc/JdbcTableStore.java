@@ -8,6 +8,7 @@ import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.server.ErrorIds;
 import io.arrowhttp.source.jdbc.internal.BatchedInserts;
+import io.arrowhttp.source.jdbc.internal.DuckDbAppends;
 import io.arrowhttp.source.jdbc.internal.PostgresBinaryCopy;
 import io.arrowhttp.source.jdbc.internal.RowWriter;
 import io.arrowhttp.source.jdbc.internal.TableColumns;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Uploads into database tables: each configured table is a dataset that serves its rows and takes
  * {@code PUT} (its rows replaced) and {@code POST} (rows added), each in one transaction, all or
- * nothing. On PostgreSQL the rows go through the binary {@code COPY} protocol unless configured
- * otherwise; elsewhere, and when asked, through batched {@code INSERT}s.
+ * nothing. On PostgreSQL the rows go through the binary {@code COPY} protocol and on DuckDB through
+ * its appender, unless configured otherwise; elsewhere, and when asked, through batched
+ * {@code INSERT}s.
  *
  * <p>{@code PUT} deletes the table's rows with {@code DELETE}, not {@code TRUNCATE}, in the same
  * transaction: readers keep seeing the old rows until it commits, instead of waiting for it.
@@ -48,7 +50,7 @@ public final class JdbcTableStore implements DatasetStore {
 
     /** How rows reach a table. */
     public enum Method {
-        /** PostgreSQL's binary {@code COPY} on PostgreSQL, batched inserts elsewhere. */
+        /** PostgreSQL's binary {@code COPY} on PostgreSQL, DuckDB's appender on DuckDB, batched inserts elsewhere. */
         AUTOMATIC,
         /** Batched {@code INSERT}s, whatever the database. */
         INSERTS
@@ -129,9 +131,14 @@ public final class JdbcTableStore implements DatasetStore {
     private static void write(Connection connection, Table table, Upload upload) throws SQLException, IOException {
         String name = upload.datasetName();
         TableColumns columns = TableColumns.match(connection, table.table(), upload.schema(), name);
-        RowWriter rows = table.method() == Method.AUTOMATIC && connection.isWrapperFor(PGConnection.class)
-                ? PostgresBinaryCopy.of(columns, upload.schema(), name)
-                : BatchedInserts.of(columns, upload.schema(), quote(connection), name);
+        RowWriter rows;
+        if (table.method() == Method.AUTOMATIC && connection.isWrapperFor(PGConnection.class)) {
+            rows = PostgresBinaryCopy.of(columns, upload.schema(), name);
+        } else if (table.method() == Method.AUTOMATIC && DuckDbAppends.isDuckDb(connection)) {
+            rows = DuckDbAppends.of(columns, upload.schema(), name);
+        } else {
+            rows = BatchedInserts.of(columns, upload.schema(), quote(connection), name);
+        }
         if (upload.mode() == Upload.Mode.REPLACE) {
             try (Statement delete = connection.createStatement()) {
                 delete.executeUpdate("DELETE FROM " + table.table());

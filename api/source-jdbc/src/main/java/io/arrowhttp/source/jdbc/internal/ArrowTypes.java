@@ -16,6 +16,7 @@ import org.apache.arrow.adapter.jdbc.JdbcToArrowUtils;
 import org.apache.arrow.adapter.jdbc.consumer.JdbcConsumer;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.types.TimeUnit;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 
@@ -71,13 +72,54 @@ public final class ArrowTypes {
         return mapped;
     }
 
-    /** The adapter's consumers, except for the timestamps of {@link #of}. */
+    /** The adapter's consumers, except for the timestamps of {@link #of} and for binary values. */
     public static JdbcConsumer<?> consumer(
             ArrowType type, int column, boolean nullable, FieldVector vector, JdbcToArrowConfig config) {
         if (type.equals(LOCAL_MICROS) || type.equals(UTC_MICROS)) {
             return new MicrosecondTimestamps((TimeStampVector) vector, column, type.equals(UTC_MICROS));
         }
+        if (type instanceof ArrowType.Binary) {
+            return new BinaryValues((VarBinaryVector) vector, column);
+        }
         return JdbcToArrowUtils.getConsumer(type, column, nullable, vector, config);
+    }
+
+    /**
+     * Reads binary values with {@code getBytes}, which every driver has; the adapter's own reader
+     * asks for {@code getBinaryStream}, which some (DuckDB's) do not.
+     */
+    private static final class BinaryValues implements JdbcConsumer<VarBinaryVector> {
+
+        private final int column;
+        private VarBinaryVector vector;
+        private int row;
+
+        BinaryValues(VarBinaryVector vector, int column) {
+            this.vector = vector;
+            this.column = column;
+        }
+
+        @Override
+        public void consume(ResultSet result) throws SQLException {
+            byte[] value = result.getBytes(column);
+            if (value == null) {
+                vector.setNull(row);
+            } else {
+                vector.setSafe(row, value);
+            }
+            row++;
+        }
+
+        @Override
+        public void close() {
+            vector.close();
+        }
+
+        @Override
+        public void resetValueVector(VarBinaryVector fresh) {
+            this.vector = fresh;
+            this.row = 0;
+        }
     }
 
     /** Reads timestamps with their microseconds, as java.time values. */

@@ -3,7 +3,9 @@ package io.arrowhttp.source.jdbc.internal;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -21,8 +23,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *
  * @param table the table's name as the operator configured it
  * @param matched for each field of the upload, in order, the table's column it goes to
+ * @param columns every column of the table, in the table's order
  */
-public record TableColumns(String table, List<Column> matched) {
+public record TableColumns(String table, List<Column> matched, List<Column> columns) {
 
     /** A table name as the operator writes it: an identifier, optionally after a schema. */
     private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)?");
@@ -55,6 +58,7 @@ public record TableColumns(String table, List<Column> matched) {
                                 metadata.isNullable(i) != ResultSetMetaData.columnNoNulls));
             }
         }
+        notNullFromCatalog(connection, table, columns);
         List<Column> matched = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         for (Field field : schema.getFields()) {
@@ -79,7 +83,34 @@ public record TableColumns(String table, List<Column> matched) {
                             columns.keySet().stream().map(ClientText::quote).toList())
                     + ". Nothing was written.");
         }
-        return new TableColumns(table, List.copyOf(matched));
+        return new TableColumns(table, List.copyOf(matched), List.copyOf(columns.values()));
+    }
+
+    /**
+     * Marks the columns the database's catalog declares {@code NOT NULL}: some drivers (DuckDB's)
+     * call every column of a query nullable, and a null would then reach the database.
+     */
+    private static void notNullFromCatalog(Connection connection, String table, Map<String, Column> columns)
+            throws SQLException {
+        int dot = table.indexOf('.');
+        String schema = dot < 0 ? null : table.substring(0, dot);
+        String name = dot < 0 ? table : table.substring(dot + 1);
+        for (String spelling : List.of(name, name.toLowerCase(Locale.ROOT))) {
+            boolean found = false;
+            try (ResultSet described = connection.getMetaData().getColumns(null, schema, spelling, null)) {
+                while (described.next()) {
+                    found = true;
+                    Column column = columns.get(described.getString("COLUMN_NAME"));
+                    if (column != null && described.getInt("NULLABLE") == DatabaseMetaData.columnNoNulls) {
+                        columns.put(
+                                column.name(), new Column(column.name(), column.typeName(), column.jdbcType(), false));
+                    }
+                }
+            }
+            if (found) {
+                return;
+            }
+        }
     }
 
     /** The column list of an INSERT or COPY: the matched columns, quoted with {@code quote}. */
