@@ -15,6 +15,7 @@ import io.arrowhttp.protocol.HandshakeResponse;
 import io.arrowhttp.protocol.HeaderNames;
 import io.arrowhttp.protocol.Problem;
 import io.arrowhttp.protocol.ProtocolJson;
+import io.arrowhttp.protocol.QueryParameters;
 import io.arrowhttp.protocol.ResourcePaths;
 import io.arrowhttp.protocol.UploadMetadata;
 import io.arrowhttp.protocol.UploadResult;
@@ -288,8 +289,10 @@ public final class ArrowHttpClient implements AutoCloseable {
      * once, and hands their batches to {@code consumer} on this thread, in endpoint order (the
      * dataset's order when the entry says {@code ordered}). For a dataset served whole this is
      * one fetch. Memory stays at about {@code parallelism} times two batches. Each endpoint is
-     * tried at its locations in turn until one answers; a failure once its batches have begun
-     * fails the whole fetch, naming the endpoint, and closes every stream.
+     * tried at its locations in turn until one delivers all of it: when one fails part-way, the
+     * next resumes after the last batch handed over ({@code start_batch}), so no batch is handed
+     * over twice. When every location has failed, the whole fetch fails, naming the endpoint, and
+     * closes every stream.
      *
      * @param allocator the batches' memory comes from it; the caller owns it and closes it after
      *     this returns
@@ -308,8 +311,8 @@ public final class ArrowHttpClient implements AutoCloseable {
                 endpoints,
                 parallelism,
                 allocator,
-                (location, child) -> {
-                    DatasetStream stream = fetch(location, options, child);
+                (location, startBatch, child) -> {
+                    DatasetStream stream = fetch(resumedAt(location, startBatch), options, child);
                     return new PartitionFetch.Source() {
                         @Override
                         public ArrowReader reader() {
@@ -324,6 +327,15 @@ public final class ArrowHttpClient implements AutoCloseable {
                 },
                 consumer::accept);
         return new PartitionTotals(endpoints.size(), totals.rows(), totals.batches());
+    }
+
+    /** {@code location} from batch {@code startBatch} on, or all of it from 0. */
+    private static URI resumedAt(URI location, long startBatch) {
+        if (startBatch == 0) {
+            return location;
+        }
+        String separator = location.getRawQuery() == null ? "?" : "&";
+        return URI.create(location + separator + QueryParameters.START_BATCH + "=" + startBatch);
     }
 
     /** What a parallel fetch moved: its endpoints, rows and batches. */

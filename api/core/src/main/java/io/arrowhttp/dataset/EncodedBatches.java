@@ -48,4 +48,13 @@ public interface EncodedBatches {
      *     dataset was made
      */
     long writeNextBatch(WritableByteChannel target) throws IOException;
+
+    /**
+     * Leaves out the first {@code count} record batches, for a response that resumes at a batch:
+     * {@link #writeNextBatch} and {@code loadNextBatch} then begin with batch {@code count}. The
+     * server calls it at most once, before any other method.
+     *
+     * @throws IOException when the stored data cannot be read
+     */
+    void skipBatches(long count) throws IOException;
 }

@@ -112,6 +112,7 @@ public final class ArrowHttpFeature implements Feature {
     private final int maxStreams;
     private final int maxStreamsPerCaller;
     private final URI publicBaseUri;
+    private final List<URI> group;
     private final boolean statusEndpoint;
     private final List<ServerMiddleware.Factory> middleware;
     private final Set<String> corsOrigins;
@@ -135,6 +136,7 @@ public final class ArrowHttpFeature implements Feature {
         this.maxStreams = builder.maxStreams;
         this.maxStreamsPerCaller = builder.maxStreamsPerCaller;
         this.publicBaseUri = builder.publicBaseUri;
+        this.group = List.copyOf(builder.group);
         this.statusEndpoint = builder.statusEndpoint;
         List<ServerMiddleware.Factory> all = new ArrayList<>();
         if (builder.requestIds) {
@@ -195,6 +197,7 @@ public final class ArrowHttpFeature implements Feature {
                     new Deadlines(responseTimeout, timer),
                     new StreamLimits(maxStreams, maxStreamsPerCaller),
                     publicBaseUri,
+                    group,
                     metrics);
             context.register(new DatasetResource(responder, uploads));
             if (rootDataset != null) {
@@ -232,6 +235,7 @@ public final class ArrowHttpFeature implements Feature {
         private int maxStreams = DEFAULT_MAX_STREAMS;
         private int maxStreamsPerCaller = DEFAULT_MAX_STREAMS_PER_CALLER;
         private URI publicBaseUri;
+        private List<URI> group = List.of();
         private boolean requestIds = true;
         private boolean accessLog = true;
         private boolean statusEndpoint;
@@ -391,6 +395,28 @@ public final class ArrowHttpFeature implements Feature {
                         "The public base URI must be absolute, such as https://data.example.com/; got " + base);
             }
             this.publicBaseUri = base.getPath().endsWith("/") ? base : URI.create(base + "/");
+            return this;
+        }
+
+        /**
+         * The public base URIs of every server of a group that serves the same datasets, this one
+         * included, in the same order on each: the catalog then lists, for every endpoint, a
+         * location on each member, beginning with a different member for each endpoint, so that
+         * clients spread partitions over the group and fall back on another member when one
+         * fails. The members must serve the same data, batch for batch, and accept the same tokens
+         * (the same token key).
+         */
+        public Builder group(List<URI> memberBases) {
+            List<URI> bases = new ArrayList<>();
+            for (URI base : memberBases) {
+                if (!base.isAbsolute() || base.getHost() == null) {
+                    throw new IllegalArgumentException(
+                            "A member of the group is an absolute URI, such as https://data-2.example.com/; got "
+                                    + base);
+                }
+                bases.add(base.getPath().endsWith("/") ? base : URI.create(base + "/"));
+            }
+            this.group = List.copyOf(bases);
             return this;
         }
 

@@ -8,6 +8,7 @@ import io.arrowhttp.client.internal.PartitionFetch;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -41,12 +42,71 @@ class PartitionFetchTest {
                     List.of(List.of(DOWN, URI.create("http://a/0")), List.of(URI.create("http://b/1"))),
                     2,
                     allocator,
-                    (location, child) -> open(served, location, child),
+                    (location, startBatch, child) -> open(served, location, child),
                     (endpoint, batch) -> read.add(((BigIntVector) batch.getVector("id")).get(0)));
             assertEquals(5, totals.rows());
             assertEquals(0, allocator.getAllocatedMemory());
         }
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), read);
+    }
+
+    @Test
+    void aLocationThatBreaksOffIsResumedAtTheNextLocationAfterTheLastBatchHandedOver() throws IOException {
+        URI breaks = URI.create("http://a/0");
+        URI resumes = URI.create("http://b/0");
+        byte[] whole = ids(0, 5);
+        // Schema and two batches, without the end-of-stream marker, then a reset connection.
+        int twoBatches = ids(0, 2).length - 8;
+        List<String> asked = new ArrayList<>();
+        List<Long> read = new ArrayList<>();
+        try (BufferAllocator allocator = new RootAllocator()) {
+            PartitionFetch.Totals totals = PartitionFetch.run(
+                    List.of(List.of(breaks, resumes)),
+                    1,
+                    allocator,
+                    (location, startBatch, child) -> {
+                        asked.add(location + " from " + startBatch);
+                        InputStream body = location.equals(breaks)
+                                ? new BreakingStream(whole, twoBatches)
+                                : new ByteArrayInputStream(ids(startBatch, 5 - (int) startBatch));
+                        return source(new ArrowStreamReader(body, child));
+                    },
+                    (endpoint, batch) -> read.add(((BigIntVector) batch.getVector("id")).get(0)));
+            assertEquals(5, totals.rows());
+            assertEquals(0, allocator.getAllocatedMemory());
+        }
+        assertEquals(List.of("http://a/0 from 0", "http://b/0 from 2"), asked);
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), read, "every batch once, in order");
+    }
+
+    /** The first {@code length} bytes of a body, then the failure of a connection reset. */
+    private static final class BreakingStream extends InputStream {
+
+        private final byte[] bytes;
+        private final int length;
+        private int position;
+
+        BreakingStream(byte[] bytes, int length) {
+            this.bytes = bytes;
+            this.length = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int wanted) throws IOException {
+            if (position >= length) {
+                throw new IOException("Connection reset");
+            }
+            int count = Math.min(wanted, length - position);
+            System.arraycopy(bytes, position, into, offset, count);
+            position += count;
+            return count;
+        }
     }
 
     @Test
@@ -58,7 +118,8 @@ class PartitionFetchTest {
                             List.of(List.of(URI.create("http://a/0")), List.of(DOWN)),
                             2,
                             allocator,
-                            (location, child) -> open(Map.of(URI.create("http://a/0"), ids(0, 2)), location, child),
+                            (location, startBatch, child) ->
+                                    open(Map.of(URI.create("http://a/0"), ids(0, 2)), location, child),
                             (endpoint, batch) -> {}));
             assertTrue(failed.getMessage().startsWith("Endpoint 1 failed at every location"), failed.getMessage());
             assertEquals(0, allocator.getAllocatedMemory());
@@ -71,7 +132,10 @@ class PartitionFetchTest {
         if (bytes == null) {
             throw new ConnectException("Connection refused: " + location);
         }
-        ArrowReader reader = new ArrowStreamReader(new ByteArrayInputStream(bytes), allocator);
+        return source(new ArrowStreamReader(new ByteArrayInputStream(bytes), allocator));
+    }
+
+    private static PartitionFetch.Source source(ArrowReader reader) {
         return new PartitionFetch.Source() {
             @Override
             public ArrowReader reader() {

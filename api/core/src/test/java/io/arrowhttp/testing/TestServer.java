@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.arrowhttp.server.ArrowHttpFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.util.function.UnaryOperator;
 import org.apache.arrow.memory.BufferAllocator;
@@ -33,11 +35,23 @@ public final class TestServer implements AutoCloseable {
 
     /** A server of an {@link ArrowHttpFeature} configured by {@code configure}, on an allocator of its own. */
     public static TestServer withFeature(UnaryOperator<ArrowHttpFeature.Builder> configure) {
+        return withFeature(0, configure);
+    }
+
+    /**
+     * As {@link #withFeature(UnaryOperator)}, on {@code port} of 127.0.0.1: for servers that must
+     * know each other's addresses before they start, such as the members of a group (see
+     * {@link #freePort()}).
+     */
+    public static TestServer withFeature(int port, UnaryOperator<ArrowHttpFeature.Builder> configure) {
         BufferAllocator allocator = new RootAllocator();
         try {
-            TestServer server = start(new ResourceConfig()
-                    .register(
-                            configure.apply(ArrowHttpFeature.builder(allocator)).build()));
+            TestServer server = start(
+                    new ResourceConfig()
+                            .register(configure
+                                    .apply(ArrowHttpFeature.builder(allocator))
+                                    .build()),
+                    port);
             server.allocator = allocator;
             return server;
         } catch (RuntimeException | Error e) {
@@ -52,13 +66,27 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(ResourceConfig config) {
-        HttpServer server = GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:0/"), config, false);
+        return start(config, 0);
+    }
+
+    private static TestServer start(ResourceConfig config, int port) {
+        HttpServer server =
+                GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:" + port + "/"), config, false);
         try {
             server.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return new TestServer(server);
+    }
+
+    /** A port of 127.0.0.1 that nothing listens on now, as the system chose it. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public int port() {

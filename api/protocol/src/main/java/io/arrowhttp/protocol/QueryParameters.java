@@ -1,6 +1,7 @@
 package io.arrowhttp.protocol;
 
 import java.util.List;
+import java.util.Set;
 
 /** The query parameters every dataset understands; datasets may define more of their own. */
 public final class QueryParameters {
@@ -28,6 +29,19 @@ public final class QueryParameters {
      * endpoints; each endpoint's location carries it.
      */
     public static final String PARTITION = "partition";
+
+    /**
+     * Resumes a response at a record batch, numbered from 0: the stream starts with the schema
+     * (and dictionaries), then the batches from that one on, exactly those a full response of the
+     * same request would have sent from there. A client whose download broke off after {@code n}
+     * batches asks for {@code start_batch=n}, at the same location or another of the same endpoint.
+     * Past the last batch, the stream has no batches.
+     */
+    public static final String START_BATCH = "start_batch";
+
+    /** Every parameter above: names a dataset's own parameters may not take. */
+    public static final Set<String> COMMON =
+            Set.of(INCLUDE_FOOTNOTES, INCLUDE_STATUS, COLUMNS, LIMIT, CODECS, PARTITION, START_BATCH);
 
     private QueryParameters() {}
 

@@ -65,6 +65,9 @@ final class ServerFeature implements Feature {
         BufferAllocator root = new RootAllocator(settings.memoryLimit());
         TickersDataset tickers = new TickersDataset(new SplittableRandom().nextLong(), settings.maxRows());
         ArrowHttpFeature.Builder feature = ArrowHttpFeature.builder(root);
+        if (!settings.group().isEmpty()) {
+            feature.group(settings.group());
+        }
         if (settings.publicBaseUrl() != null) {
             feature.publicBaseUri(settings.publicBaseUrl());
         }

@@ -31,6 +31,9 @@ import java.util.function.Function;
  * @param publicBaseUrl the address clients reach the application at, the base of the catalog's
  *     locations ({@code arrowhttp.public-base-url}); null to build them from each request's
  *     {@code Host} header, which any client chooses
+ * @param group the public base URLs of every server of a group serving the same datasets with
+ *     the same token key, this one included, comma-separated ({@code arrowhttp.group}): every
+ *     endpoint of the catalog then has a location on each; none by default
  * @param dataDirectory a folder whose data files ({@code .arrow}, {@code .feather}, {@code .arrows},
  *     {@code .parquet}, {@code .csv}, {@code .jsonl}, {@code .ndjson}) are served as datasets named
  *     after them ({@code arrowhttp.data-dir}, {@code --data}); null for none
@@ -46,6 +49,7 @@ public record ServerSettings(
         AuthSettings auth,
         Streaming streaming,
         URI publicBaseUrl,
+        List<URI> group,
         Path dataDirectory,
         Path catalogFile) {
 
@@ -98,6 +102,7 @@ public record ServerSettings(
         requirePositive("arrowhttp.response-memory-limit", responseMemoryLimit);
         requirePositive("arrowhttp.response-timeout-seconds", responseTimeoutSeconds);
         corsOrigins = List.copyOf(corsOrigins);
+        group = group == null ? List.of() : List.copyOf(group);
         auth = auth == null ? AuthSettings.OFF : auth;
         streaming = streaming == null ? Streaming.DEFAULTS : streaming;
     }
@@ -112,6 +117,7 @@ public record ServerSettings(
                 AuthSettings.OFF,
                 Streaming.DEFAULTS,
                 null,
+                List.of(),
                 null,
                 null);
     }
@@ -158,6 +164,9 @@ public record ServerSettings(
                                 lookup, "arrowhttp.max-streams-per-caller", Streaming.DEFAULTS.maxStreamsPerCaller())),
                         number(lookup, "arrowhttp.write-timeout-seconds", Streaming.DEFAULTS.writeTimeoutSeconds())),
                 uri(lookup, "arrowhttp.public-base-url"),
+                list(lookup, "arrowhttp.group").stream()
+                        .map(member -> uri(name -> member, "arrowhttp.group"))
+                        .toList(),
                 path(lookup, "arrowhttp.data-dir"),
                 path(lookup, "arrowhttp.config"));
     }
@@ -177,6 +186,7 @@ public record ServerSettings(
                 auth,
                 streaming,
                 publicBaseUrl,
+                group,
                 dataDirectory,
                 catalogFile);
     }
@@ -191,6 +201,7 @@ public record ServerSettings(
                 authSettings,
                 streaming,
                 publicBaseUrl,
+                group,
                 dataDirectory,
                 catalogFile);
     }
@@ -205,6 +216,7 @@ public record ServerSettings(
                 auth,
                 streaming,
                 publicBaseUrl,
+                group,
                 folder,
                 catalogFile);
     }
@@ -219,6 +231,7 @@ public record ServerSettings(
                 auth,
                 streaming,
                 publicBaseUrl,
+                group,
                 dataDirectory,
                 file);
     }
@@ -233,6 +246,7 @@ public record ServerSettings(
                 auth,
                 streaming,
                 base,
+                group,
                 dataDirectory,
                 catalogFile);
     }
@@ -264,6 +278,7 @@ public record ServerSettings(
                 auth,
                 streaming,
                 publicBaseUrl,
+                group,
                 dataDirectory,
                 catalogFile);
     }
@@ -278,6 +293,7 @@ public record ServerSettings(
                 auth,
                 limits,
                 publicBaseUrl,
+                group,
                 dataDirectory,
                 catalogFile);
     }

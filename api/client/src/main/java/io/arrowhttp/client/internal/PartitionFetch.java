@@ -23,8 +23,9 @@ import org.apache.arrow.vector.ipc.ArrowReader;
  * order. Each endpoint's fetcher moves every batch it reads into a root of its own (a transfer,
  * not a copy) and queues it, at most {@link #QUEUED_BATCHES} ahead of the consumer, so memory
  * stays at about parallelism times that many batches. An endpoint is tried at each of its
- * locations in turn until one answers; once its batches have begun to arrive, a failure fails
- * the whole fetch, naming the endpoint.
+ * locations in turn until one delivers the rest of it: a location that fails part-way is
+ * followed by the next, asked to resume after the last batch queued, so every batch is queued
+ * once. When the last location fails too, the whole fetch fails, naming the endpoint.
  *
  * <h2>Ownership</h2>
  * Each fetcher reads with a child of the caller's allocator and closes it when done; the roots it
@@ -36,10 +37,10 @@ public final class PartitionFetch {
     /** Batches an endpoint may have read ahead of the consumer. */
     public static final int QUEUED_BATCHES = 2;
 
-    /** Opens one location. */
+    /** Opens one location, from batch {@code startBatch} on (0 for all of it). */
     @FunctionalInterface
     public interface Opener {
-        Source open(URI location, BufferAllocator allocator) throws IOException;
+        Source open(URI location, long startBatch, BufferAllocator allocator) throws IOException;
     }
 
     /** An opened location: its batches, and what closing it releases (the connection too). */
@@ -138,13 +139,12 @@ public final class PartitionFetch {
             AtomicBoolean stopped) {
         try (BufferAllocator allocator = parent.newChildAllocator("partition " + endpoint, 0, Long.MAX_VALUE)) {
             IOException last = null;
+            long queued = 0;
             for (URI location : locations) {
-                boolean started = false;
-                try (Source source = opener.open(location, allocator)) {
+                try (Source source = opener.open(location, queued, allocator)) {
                     ArrowReader reader = source.reader();
                     VectorSchemaRoot read = reader.getVectorSchemaRoot();
                     while (!stopped.get() && reader.loadNextBatch()) {
-                        started = true;
                         VectorSchemaRoot moved = VectorSchemaRoot.create(read.getSchema(), parent);
                         for (int i = 0; i < read.getFieldVectors().size(); i++) {
                             FieldVector from = read.getVector(i);
@@ -152,12 +152,13 @@ public final class PartitionFetch {
                         }
                         moved.setRowCount(read.getRowCount());
                         put(queue, moved, stopped);
+                        queued++;
                     }
                     put(queue, END, stopped);
                     return;
                 } catch (IOException | RuntimeException e) {
                     last = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
-                    if (started || stopped.get()) {
+                    if (stopped.get()) {
                         break;
                     }
                 }
@@ -165,8 +166,8 @@ public final class PartitionFetch {
             put(
                     queue,
                     new Failure(new IOException(
-                            "Endpoint " + endpoint + " failed at every location, " + locations + ": "
-                                    + (last == null ? "no location" : last.getMessage()),
+                            "Endpoint " + endpoint + " failed at every location, " + locations + ", after " + queued
+                                    + " batches: " + (last == null ? "no location" : last.getMessage()),
                             last)),
                     stopped);
         } catch (InterruptedException e) {

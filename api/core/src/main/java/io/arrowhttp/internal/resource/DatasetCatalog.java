@@ -66,32 +66,36 @@ public final class DatasetCatalog {
         return dataset;
     }
 
-    /** The catalog entry of the dataset {@code name}, its locations under {@code base}, the server's base URI. */
-    public DatasetInfo entry(String name, URI base) {
-        return entry(get(name), base);
+    /** The catalog entry of the dataset {@code name}, its locations under {@code bases}. */
+    DatasetInfo entry(String name, LocationBases bases) {
+        return entry(get(name), bases);
     }
 
     /** Every dataset's catalog entry. */
-    public List<DatasetInfo> entries(URI base) {
-        return byName.values().stream().map(dataset -> entry(dataset, base)).toList();
+    List<DatasetInfo> entries(LocationBases bases) {
+        return byName.values().stream().map(dataset -> entry(dataset, bases)).toList();
     }
 
-    private static DatasetInfo entry(Dataset dataset, URI base) {
-        URI location = UriBuilder.fromUri(base)
-                .path(ResourcePaths.DATASETS)
-                .path(dataset.name())
-                .build();
+    private static DatasetInfo entry(Dataset dataset, LocationBases bases) {
+        URI location = location(bases.own(), dataset);
         List<OptionalLong> partitions = dataset.partitions();
         List<DatasetInfo.Endpoint> endpoints = new ArrayList<>();
         if (partitions.isEmpty()) {
-            endpoints.add(new DatasetInfo.Endpoint(List.of(location)));
+            List<URI> locations = new ArrayList<>();
+            for (URI base : bases.forEndpoint(0)) {
+                locations.add(location(base, dataset));
+            }
+            endpoints.add(new DatasetInfo.Endpoint(locations));
         }
         for (int partition = 0; partition < partitions.size(); partition++) {
-            URI part = UriBuilder.fromUri(location)
-                    .queryParam(QueryParameters.PARTITION, partition)
-                    .build();
+            List<URI> locations = new ArrayList<>();
+            for (URI base : bases.forEndpoint(partition)) {
+                locations.add(UriBuilder.fromUri(location(base, dataset))
+                        .queryParam(QueryParameters.PARTITION, partition)
+                        .build());
+            }
             OptionalLong rows = partitions.get(partition);
-            endpoints.add(new DatasetInfo.Endpoint(List.of(part), rows.isPresent() ? rows.getAsLong() : null));
+            endpoints.add(new DatasetInfo.Endpoint(locations, rows.isPresent() ? rows.getAsLong() : null));
         }
         return new DatasetInfo(
                 dataset.name(),
@@ -103,6 +107,13 @@ public final class DatasetCatalog {
                 OfferedCompression.INFO,
                 location,
                 partitions.isEmpty() ? null : Boolean.TRUE);
+    }
+
+    private static URI location(URI base, Dataset dataset) {
+        return UriBuilder.fromUri(base)
+                .path(ResourcePaths.DATASETS)
+                .path(dataset.name())
+                .build();
     }
 
     public Collection<Dataset> all() {

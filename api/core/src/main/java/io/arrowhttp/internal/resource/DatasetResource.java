@@ -24,7 +24,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
-import java.net.URI;
 import java.security.Principal;
 import org.glassfish.jersey.media.multipart.MultiPart;
 
@@ -94,7 +93,7 @@ public final class DatasetResource {
             HttpHeaders headers,
             SecurityContext security,
             ContainerRequestContext request) {
-        URI base = responder.publicBase(uri);
+        LocationBases base = responder.locationBases(uri);
         Principal caller = security == null ? null : security.getUserPrincipal();
         DatasetUploads.Body body = new DatasetUploads.Body(
                 headers.getMediaType(),
@@ -113,14 +112,14 @@ public final class DatasetResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response list(@Context UriInfo uri) {
-        return json(new Catalog(responder.catalog().entries(responder.publicBase(uri))));
+        return json(new Catalog(responder.catalog().entries(responder.locationBases(uri))));
     }
 
     @GET
     @Path("{name}/" + ResourcePaths.INFO)
     @Produces(MediaType.APPLICATION_JSON)
     public Response info(@PathParam("name") String name, @Context UriInfo uri) {
-        return json(responder.catalog().entry(name, responder.publicBase(uri)));
+        return json(responder.catalog().entry(name, responder.locationBases(uri)));
     }
 
     @GET

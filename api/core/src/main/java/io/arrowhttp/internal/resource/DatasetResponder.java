@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,6 +46,7 @@ public final class DatasetResponder {
     private final Deadlines deadlines;
     private final StreamLimits limits;
     private final URI publicBase;
+    private final List<URI> group;
     private final StreamMetrics metrics;
     private final AtomicLong responses = new AtomicLong();
 
@@ -55,6 +57,7 @@ public final class DatasetResponder {
             Deadlines deadlines,
             StreamLimits limits,
             URI publicBase,
+            List<URI> group,
             StreamMetrics metrics) {
         this.catalog = catalog;
         this.allocator = allocator;
@@ -62,6 +65,7 @@ public final class DatasetResponder {
         this.deadlines = deadlines;
         this.limits = limits;
         this.publicBase = publicBase;
+        this.group = List.copyOf(group);
         this.metrics = metrics;
     }
 
@@ -145,11 +149,13 @@ public final class DatasetResponder {
     }
 
     /**
-     * The base of the locations in catalog entries: the configured public base URL, or else the
-     * one this request came to, which a client chooses with its {@code Host} header.
+     * The bases of the locations in catalog entries: the configured public base URL, or else the
+     * one this request came to, which a client chooses with its {@code Host} header; and the
+     * group's members when there is a group.
      */
-    public URI publicBase(UriInfo uri) {
-        return publicBase != null ? publicBase : uri.getBaseUri();
+    LocationBases locationBases(UriInfo uri) {
+        URI own = publicBase != null ? publicBase : uri.getBaseUri();
+        return group.isEmpty() ? LocationBases.alone(own) : new LocationBases(own, group);
     }
 
     /** The catalog, for the catalog resources. */
@@ -159,6 +165,7 @@ public final class DatasetResponder {
 
     private ArrowStream open(Dataset dataset, DatasetRequest request) {
         checkPartition(dataset, request);
+        long startBatch = request.longParameter(QueryParameters.START_BATCH, 0, 0, Long.MAX_VALUE);
         Runnable release = limits.acquire(request.principal().orElse(null));
         // Watched from before open: a query that runs long before its first batch must hear of
         // the deadline too.
@@ -168,6 +175,9 @@ public final class DatasetResponder {
             BufferAllocator responseAllocator = newResponseAllocator(dataset.name());
             try {
                 ArrowReader reader = dataset.open(request, responseAllocator);
+                if (startBatch > 0) {
+                    reader = ResumedReader.from(reader, responseAllocator, startBatch);
+                }
                 arrow = ArrowStream.of(reader, responseAllocator, request.call());
             } catch (RuntimeException | Error e) {
                 responseAllocator.close();

@@ -18,7 +18,6 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -89,7 +88,7 @@ public final class DatasetUploads {
      * @param caller the authenticated identity, or null when authentication is off
      * @param base the server's base URI, for the catalog entry of the answer
      */
-    public Outcome upload(String name, Upload.Mode mode, Body body, String caller, URI base) {
+    Outcome upload(String name, Upload.Mode mode, Body body, String caller, LocationBases base) {
         boolean exists = catalog.contains(name);
         Writable target = exists ? owners.get(name) : acceptingStore(name);
         boolean writable = target != null;
@@ -146,7 +145,7 @@ public final class DatasetUploads {
         return null;
     }
 
-    private Outcome write(Writable target, String name, Upload.Mode mode, Body body, URI base) {
+    private Outcome write(Writable target, String name, Upload.Mode mode, Body body, LocationBases base) {
         long start = System.nanoTime();
         synchronized (locks.computeIfAbsent(name, n -> new Object())) {
             Dataset current = catalog.contains(name) ? catalog.get(name) : null;

@@ -1,13 +1,11 @@
 package io.arrowhttp.source.files;
 
-import io.arrowhttp.dataset.GeneratingReader;
+import io.arrowhttp.dataset.DerivedReader;
 import java.io.IOException;
 import java.util.List;
-import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.dictionary.Dictionary;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.arrow.vector.util.TransferPair;
@@ -18,18 +16,15 @@ import org.apache.arrow.vector.util.TransferPair;
  * last batch under a limit is a slice of the source's.
  *
  * <h2>Ownership</h2>
- * Owns {@code source}: {@link #close()} closes it after this reader's own root. Both allocate from
- * the allocator of the response, which the caller closes after this reader.
+ * As every {@link DerivedReader}: owns {@code source}, and allocates from the response's allocator.
  */
-final class ProjectingReader extends GeneratingReader {
+final class ProjectingReader extends DerivedReader {
 
-    private final ArrowReader source;
     private final List<Integer> columns;
     private long rowsLeft;
 
     ProjectingReader(ArrowReader source, BufferAllocator allocator, Schema schema, List<Integer> columns, long limit) {
-        super(allocator, schema);
-        this.source = source;
+        super(source, allocator, schema);
         this.columns = List.copyOf(columns);
         this.rowsLeft = limit;
     }
@@ -53,21 +48,5 @@ final class ProjectingReader extends GeneratingReader {
         root.setRowCount(rows);
         rowsLeft -= rows;
         return true;
-    }
-
-    /** Dictionaries of dictionary-encoded columns are the source's. */
-    @Override
-    public Dictionary lookup(long id) {
-        return source.lookup(id);
-    }
-
-    @Override
-    public Set<Long> getDictionaryIds() {
-        return source.getDictionaryIds();
-    }
-
-    @Override
-    protected void closeSource() throws IOException {
-        source.close();
     }
 }

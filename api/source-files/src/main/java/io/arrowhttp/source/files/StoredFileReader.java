@@ -48,6 +48,7 @@ final class StoredFileReader extends ArrowFileReader implements EncodedBatches {
     private ArrowBuf copyBuffer;
     private List<ArrowBlock> batches;
     private int nextBatch;
+    private long skipped;
     private Optional<IpcCodec> bufferCodec;
 
     StoredFileReader(FileChannel file, BufferAllocator allocator) {
@@ -71,8 +72,29 @@ final class StoredFileReader extends ArrowFileReader implements EncodedBatches {
     }
 
     @Override
+    public void skipBatches(long count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("Cannot skip " + count + " batches");
+        }
+        skipped = count;
+    }
+
+    /** Starts at the first batch not skipped: the file's footer says where each one is. */
+    @Override
+    public boolean loadNextBatch() throws IOException {
+        if (skipped == 0) {
+            return super.loadNextBatch();
+        }
+        List<ArrowBlock> blocks = getRecordBlocks();
+        long first = skipped;
+        skipped = 0;
+        return first < blocks.size() && loadRecordBatch(blocks.get((int) first));
+    }
+
+    @Override
     public void writeOpening(WritableByteChannel target) throws IOException {
         batches = getRecordBlocks();
+        nextBatch = (int) Math.min(skipped, batches.size());
         List<ArrowBlock> dictionaries = getDictionaryBlocks();
         List<ArrowBlock> all = new ArrayList<>(batches);
         all.addAll(dictionaries);

@@ -208,6 +208,11 @@ class ArrowFileStoreTest {
 
     /** The ids of the bare stream at {@code uri}, in order. */
     private static List<Long> idsAt(URI uri) throws IOException {
+        return idsAt(uri, allocator);
+    }
+
+    /** The ids of the bare stream at {@code uri}, in order, read with {@code allocator}. */
+    static List<Long> idsAt(URI uri, BufferAllocator allocator) throws IOException {
         HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
         connection.setReadTimeout(20_000);
         connection.setRequestProperty("Accept", ARROW);
@@ -575,7 +580,7 @@ class ArrowFileStoreTest {
         return out.toByteArray();
     }
 
-    private static List<Long> range(long from, long to) {
+    static List<Long> range(long from, long to) {
         return LongStream.range(from, to).boxed().toList();
     }
 

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.arrow.adapter.jdbc.ArrowVectorIterator;
@@ -69,13 +68,6 @@ public final class JdbcDataset extends DescribedDataset {
      * 16,384 was faster than 65,536 and kept the server's RSS at about 260 MiB instead of 410.
      */
     public static final int DEFAULT_BATCH_ROWS = 16_384;
-
-    /** Parameters every dataset understands, besides the declared ones. */
-    private static final Set<String> COMMON_PARAMETERS = Set.of(
-            QueryParameters.COLUMNS,
-            QueryParameters.LIMIT,
-            QueryParameters.INCLUDE_FOOTNOTES,
-            QueryParameters.INCLUDE_STATUS);
 
     private final DataSource source;
     private final NamedSql sql;
@@ -125,7 +117,7 @@ public final class JdbcDataset extends DescribedDataset {
             if (declared.put(parameter.name(), parameter) != null) {
                 throw new IllegalArgumentException("parameter '" + parameter.name() + "' is declared twice");
             }
-            if (COMMON_PARAMETERS.contains(parameter.name())) {
+            if (QueryParameters.COMMON.contains(parameter.name())) {
                 throw new IllegalArgumentException("'" + parameter.name() + "' is a parameter of every dataset;"
                         + " name the query's parameter otherwise");
             }
@@ -230,7 +222,7 @@ public final class JdbcDataset extends DescribedDataset {
      */
     private List<Object> bindings(DatasetRequest request) {
         for (String given : request.parameters().keySet()) {
-            if (!parameters.containsKey(given) && !COMMON_PARAMETERS.contains(given)) {
+            if (!parameters.containsKey(given) && !QueryParameters.COMMON.contains(given)) {
                 throw ArrowHttpException.invalidArgument("Dataset " + ClientText.quote(name())
                         + " takes no parameter " + ClientText.quote(given) + "; it takes: "
                         + takes());
