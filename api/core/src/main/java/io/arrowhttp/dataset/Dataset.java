@@ -75,4 +75,13 @@ public interface Dataset extends AutoCloseable {
     default List<OptionalLong> partitions() {
         return List.of();
     }
+
+    /**
+     * Whether the rows of the partitions, taken in partition order, are the dataset's order (the
+     * catalog's {@code ordered}): true, the default, for parts and files in order; false for
+     * partitions that split the rows another way, such as ranges of a column.
+     */
+    default boolean partitionsInOrder() {
+        return true;
+    }
 }

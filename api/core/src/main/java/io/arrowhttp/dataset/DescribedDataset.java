@@ -21,6 +21,11 @@ public abstract class DescribedDataset implements Dataset {
         this.totalRecords = Objects.requireNonNull(totalRecords, "totalRecords");
     }
 
+    /** The name, description and metadata the dataset was made with. */
+    protected final DatasetDescription datasetDescription() {
+        return description;
+    }
+
     @Override
     public final String name() {
         return description.name();

@@ -106,7 +106,7 @@ public final class DatasetCatalog {
                 endpoints,
                 OfferedCompression.INFO,
                 location,
-                partitions.isEmpty() ? null : Boolean.TRUE);
+                partitions.isEmpty() ? null : dataset.partitionsInOrder());
     }
 
     private static URI location(URI base, Dataset dataset) {

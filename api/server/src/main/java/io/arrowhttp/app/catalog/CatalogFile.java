@@ -53,6 +53,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  *     table: orders                # serves its rows; with writers (or writable) takes uploads
  *     writers: [etl]
  *     upload_method: copy          # optional: copy (the bulk path: PostgreSQL's COPY, DuckDB's appender) or inserts
+ *     partition: {column: id, count: 8}   # optional, for JDBC without parameters: endpoints on ranges of id
  * uploads:                        # optional: datasets clients may PUT and POST (Arrow files)
  *   directory: uploads             # the folder uploaded datasets are written to
  *   writers: [etl]                 # with authentication: who may upload
@@ -84,11 +85,13 @@ final class CatalogFile {
             "batch_rows",
             "writers",
             "writable",
-            "upload_method");
+            "upload_method",
+            "partition");
     private static final Set<String> JDBC_KEYS = Set.of("url", "user", "password", "pool");
     private static final Set<String> POOL_KEYS = Set.of("max", "connection_timeout_seconds");
     private static final Set<String> PARAMETER_KEYS = Set.of("type", "default");
     private static final Set<String> DUCKDB_KEYS = Set.of("memory_limit", "threads", "batch_rows");
+    private static final Set<String> PARTITION_KEYS = Set.of("column", "count");
 
     /**
      * One entry of {@code datasets}. {@code file}, {@code sql} and {@code table}: exactly one is
@@ -107,7 +110,11 @@ final class CatalogFile {
             List<Parameter> parameters,
             Integer batchRows,
             Writes writes,
+            Partition partition,
             int line) {}
+
+    /** A JDBC dataset's {@code partition}: ranges of {@code column}, at most {@code count}. */
+    record Partition(String column, int count, int line) {}
 
     /**
      * Who may upload, and how, for an {@code uploads} section or a {@code table}.
@@ -319,7 +326,7 @@ final class CatalogFile {
                         keys.get("upload_method"), "'upload_method' is copy or inserts; got '" + writes.method() + "'");
             }
         }
-        for (String jdbcOnly : List.of("parameters", "batch_rows")) {
+        for (String jdbcOnly : List.of("parameters", "batch_rows", "partition")) {
             if (jdbc == null && keys.containsKey(jdbcOnly)) {
                 throw error(keys.get(jdbcOnly), "dataset '" + name + "': '" + jdbcOnly + "' needs 'jdbc'");
             }
@@ -356,7 +363,16 @@ final class CatalogFile {
                 List.copyOf(parameters),
                 positive(keys.get("batch_rows"), "batch_rows"),
                 writes,
+                keys.containsKey("partition") ? readPartition(keys.get("partition")) : null,
                 line(item));
+    }
+
+    private Partition readPartition(Node node) {
+        Map<String, Node> keys = mapping(node, "partition", PARTITION_KEYS);
+        if (!keys.containsKey("column") || !keys.containsKey("count")) {
+            throw error(node, "'partition' needs 'column' and 'count', such as {column: id, count: 8}");
+        }
+        return new Partition(scalar(keys.get("column"), "column"), positive(keys.get("count"), "count"), line(node));
     }
 
     private Uploads readUploads(Node node) {

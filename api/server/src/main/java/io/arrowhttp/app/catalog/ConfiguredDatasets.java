@@ -380,12 +380,23 @@ public final class ConfiguredDatasets implements AutoCloseable {
                 parameters.add(new QueryParameter(
                         parameter.name(), ParameterType.named(parameter.type()), parameter.defaultValue()));
             }
-            return JdbcDataset.of(
+            JdbcDataset dataset = JdbcDataset.of(
                     pool(entry, "", true),
                     description,
                     sql,
                     parameters,
                     entry.batchRows() == null ? JdbcDataset.DEFAULT_BATCH_ROWS : entry.batchRows());
+            CatalogFile.Partition partition = entry.partition();
+            if (partition == null) {
+                return dataset;
+            }
+            JdbcDataset partitioned = dataset.partitionedBy(partition.column(), partition.count());
+            LOG.info(
+                    "Dataset '{}' has {} partitions on ranges of {}",
+                    entry.name(),
+                    partitioned.partitions().size(),
+                    partition.column());
+            return partitioned;
         }
 
         /**

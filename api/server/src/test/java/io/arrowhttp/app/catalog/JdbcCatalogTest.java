@@ -96,7 +96,13 @@ class JdbcCatalogTest {
                     parameters:
                       above: {type: double}
                     batch_rows: 100
+                  - name: orders_by_day
+                    jdbc: {url: %s, user: %s, password: "${file:password.secret}"}
+                    table: orders
+                    partition: {column: placed, count: 6}
                 """.formatted(
+                        postgres.jdbcUrl("postgres"),
+                        PostgresCluster.USER,
                         postgres.jdbcUrl("postgres"),
                         PostgresCluster.USER,
                         postgres.jdbcUrl("postgres"),
@@ -113,6 +119,13 @@ class JdbcCatalogTest {
             assertEquals(
                     count("SELECT count(*) FROM orders WHERE amount > 3000"),
                     rows(big, Map.of("above", List.of("3000"))));
+            Dataset byDay = configured.datasets().get(2);
+            assertEquals(6, byDay.partitions().size(), "90 days of orders in 6 ranges");
+            long total = 0;
+            for (int partition = 0; partition < 6; partition++) {
+                total += rows(byDay, Map.of("partition", List.of(Integer.toString(partition))));
+            }
+            assertEquals(count("SELECT count(*) FROM orders"), total);
         }
     }
 

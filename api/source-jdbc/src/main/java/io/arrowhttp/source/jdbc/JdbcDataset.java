@@ -9,6 +9,7 @@ import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.QueryParameters;
 import io.arrowhttp.source.jdbc.internal.ArrowTypes;
+import io.arrowhttp.source.jdbc.internal.ColumnRanges;
 import io.arrowhttp.source.jdbc.internal.JdbcBatchReader;
 import io.arrowhttp.source.jdbc.internal.NamedSql;
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +76,7 @@ public final class JdbcDataset extends DescribedDataset {
     private final Map<String, QueryParameter> parameters;
     private final int batchRows;
     private final String quote;
+    private final ColumnRanges ranges;
 
     private JdbcDataset(
             DatasetDescription description,
@@ -82,13 +85,15 @@ public final class JdbcDataset extends DescribedDataset {
             NamedSql sql,
             Map<String, QueryParameter> parameters,
             int batchRows,
-            String quote) {
+            String quote,
+            ColumnRanges ranges) {
         super(description, schema, OptionalLong.empty());
         this.source = source;
         this.sql = sql;
         this.parameters = parameters;
         this.batchRows = batchRows;
         this.quote = quote;
+        this.ranges = ranges;
     }
 
     /**
@@ -146,11 +151,66 @@ public final class JdbcDataset extends DescribedDataset {
                 }
                 schema = schemaOf(metadata);
             }
-            return new JdbcDataset(description, schema, source, named, Map.copyOf(declared), batchRows, quote);
+            return new JdbcDataset(description, schema, source, named, Map.copyOf(declared), batchRows, quote, null);
         } catch (SQLException e) {
             throw new IllegalArgumentException(
                     "the database refuses the query of " + description + ": " + SourceFailures.firstLine(e), e);
         }
+    }
+
+    /**
+     * This dataset split into up to {@code count} partitions on ranges of {@code column}: an
+     * integer, decimal, floating-point, date or timestamp column of the query. The column's
+     * minimum and maximum are read now, once, and cut into equal ranges; partition 0 also holds
+     * the rows where the column is null, and the first and last ranges are open, so rows written
+     * later still land in one partition. Each partition runs as the query with
+     * {@code WHERE column >= ? AND column < ?}, its bounds bound; an index on the column lets the
+     * database read only its range. The partitions' order is not the query's.
+     *
+     * @throws IllegalArgumentException when the dataset has parameters (its ranges would depend
+     *     on them), the column is not one of the query's or has another type, or the count is not
+     *     from 2 to 1024
+     * @throws IllegalStateException when the database cannot be reached
+     */
+    public JdbcDataset partitionedBy(String column, int count) {
+        if (count < 2 || count > 1024) {
+            throw new IllegalArgumentException("a dataset is split into 2 to 1024 partitions; got " + count);
+        }
+        if (!parameters.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "a query with parameters is not partitioned: its ranges would depend on the parameters");
+        }
+        boolean known =
+                schema().getFields().stream().anyMatch(field -> field.getName().equals(column));
+        if (!known) {
+            throw new IllegalArgumentException("the partition column '" + column + "' is not a column of the query;"
+                    + " its columns are: "
+                    + String.join(
+                            ", ",
+                            schema().getFields().stream().map(Field::getName).toList()));
+        }
+        try (Connection connection = source.getConnection()) {
+            ColumnRanges read = ColumnRanges.read(
+                    connection, sql.jdbcSql(), quote + column.replace(quote, quote + quote) + quote, count);
+            return new JdbcDataset(datasetDescription(), schema(), source, sql, parameters, batchRows, quote, read);
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "the database cannot split the query on '" + column + "': " + SourceFailures.firstLine(e), e);
+        }
+    }
+
+    /** One partition per range of the partition column, when split; none otherwise. */
+    @Override
+    public List<OptionalLong> partitions() {
+        return ranges == null || ranges.partitions() < 2
+                ? List.of()
+                : Collections.nCopies(ranges.partitions(), OptionalLong.empty());
+    }
+
+    /** Ranges of a column: their rows in partition order are not the query's order. */
+    @Override
+    public boolean partitionsInOrder() {
+        return false;
     }
 
     private static Schema schemaOf(ResultSetMetaData metadata) throws SQLException {
@@ -183,7 +243,18 @@ public final class JdbcDataset extends DescribedDataset {
     public ArrowReader open(DatasetRequest request, BufferAllocator allocator) {
         Selection selection = selection(request);
         List<Object> values = bindings(request);
-        String query = selection.isEverything(schema()) ? sql.jdbcSql() : wrap(selection);
+        int partition = request.has(QueryParameters.PARTITION)
+                ? (int) request.longParameter(
+                        QueryParameters.PARTITION, 0, 0, partitions().size() - 1)
+                : -1;
+        String rows = partition < 0
+                ? sql.jdbcSql()
+                : "SELECT * FROM (" + sql.jdbcSql() + "\n) arrowhttp_partition WHERE " + ranges.condition(partition);
+        if (partition >= 0) {
+            values = new ArrayList<>(values);
+            values.addAll(ranges.parameters(partition));
+        }
+        String query = selection.isEverything(schema()) ? rows : wrap(selection, rows);
         Connection connection = null;
         PreparedStatement statement = null;
         ResultSet result = null;
@@ -248,11 +319,11 @@ public final class JdbcDataset extends DescribedDataset {
     }
 
     /** The query wrapped to send some columns, at most some rows; the limit is a parsed number. */
-    private String wrap(Selection selection) {
+    private String wrap(Selection selection, String rows) {
         String columns = selection.columnNames().stream()
                 .map(name -> quote + name.replace(quote, quote + quote) + quote)
                 .collect(Collectors.joining(", "));
-        String wrapped = "SELECT " + columns + " FROM (" + sql.jdbcSql() + "\n) arrowhttp_source";
+        String wrapped = "SELECT " + columns + " FROM (" + rows + "\n) arrowhttp_source";
         return selection.limit().isPresent()
                 ? wrapped + " LIMIT " + selection.limit().getAsLong()
                 : wrapped;

@@ -13,6 +13,7 @@ import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
 import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.testing.TestServer;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TimeStampVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -109,6 +111,20 @@ class PostgresDatasetTest {
                                 new QueryParameter("until", ParameterType.DATE, "2034-01-01"),
                                 new QueryParameter("skip", ParameterType.STRING, "none")),
                         10_000),
+                JdbcDataset.of(
+                                pool,
+                                DatasetDescription.of("by_id", "Ids, split on ranges of id"),
+                                "SELECT id, day FROM trades",
+                                List.of(),
+                                50_000)
+                        .partitionedBy("id", 4),
+                JdbcDataset.of(
+                                pool,
+                                DatasetDescription.of("by_day", "Ids, split on ranges of day"),
+                                "SELECT id, day FROM trades",
+                                List.of(),
+                                50_000)
+                        .partitionedBy("day", 3),
                 JdbcDataset.of(
                         pool,
                         DatasetDescription.of("slow", "A query that sleeps"),
@@ -237,6 +253,64 @@ class PostgresDatasetTest {
         }
         assertEquals(List.of(), sleeping, "PostgreSQL's backend stopped the query");
         assertEquals(0, pool.getHikariPoolMXBean().getActiveConnections(), "the connection went back to the pool");
+    }
+
+    @Test
+    @Order(5)
+    void rangesOfAColumnSplitTheRowsIntoPartitionsThatHoldEachRowOnce() throws Exception {
+        DatasetInfo byId = client.info("by_id");
+        assertEquals(4, byId.endpoints().size());
+        assertEquals(Boolean.FALSE, byId.ordered(), "ranges of a column are not the query's order");
+        assertEquals(
+                server.uri("/datasets/by_id?partition=3").toString(),
+                byId.endpoints().get(3).locations().get(0).toString());
+        for (String dataset : List.of("by_id", "by_day")) {
+            long[] seen = new long[ROWS + 1];
+            List<Long> perPartition = new ArrayList<>();
+            List<Integer> nullDays = new ArrayList<>();
+            try (BufferAllocator allocator = new RootAllocator()) {
+                client.fetchPartitions(dataset, GetOptions.defaults(), 3, allocator, (endpoint, batch) -> {
+                    BigIntVector id = (BigIntVector) batch.getVector("id");
+                    while (perPartition.size() <= endpoint) {
+                        perPartition.add(0L);
+                    }
+                    perPartition.set(endpoint, perPartition.get(endpoint) + batch.getRowCount());
+                    for (int row = 0; row < batch.getRowCount(); row++) {
+                        seen[(int) id.get(row)]++;
+                        if (batch.getVector("day").isNull(row)) {
+                            nullDays.add(endpoint);
+                        }
+                    }
+                });
+            }
+            for (int id = 1; id <= ROWS; id++) {
+                assertEquals(1, seen[id], dataset + ": id " + id + " once");
+            }
+            assertEquals(ROWS / 37, nullDays.size(), dataset + ": every row without a day");
+            if (dataset.equals("by_id")) {
+                assertEquals(List.of(250_000L, 250_000L, 250_000L, 250_000L), perPartition, "equal ranges of ids");
+            } else {
+                assertEquals(
+                        List.of(0), nullDays.stream().distinct().toList(), "rows without a day are in partition 0");
+                assertEquals(3, perPartition.size());
+            }
+        }
+        IllegalArgumentException text = assertThrows(
+                IllegalArgumentException.class,
+                () -> JdbcDataset.of(
+                                pool,
+                                DatasetDescription.of("by_label", ""),
+                                "SELECT label FROM trades",
+                                List.of(),
+                                1000)
+                        .partitionedBy("label", 4));
+        assertTrue(text.getMessage().contains("a partition column is an integer"), text.getMessage());
+        IllegalArgumentException unknown = assertThrows(
+                IllegalArgumentException.class,
+                () -> JdbcDataset.of(
+                                pool, DatasetDescription.of("by_nothing", ""), "SELECT id FROM trades", List.of(), 1000)
+                        .partitionedBy("price", 4));
+        assertTrue(unknown.getMessage().contains("its columns are: id"), unknown.getMessage());
     }
 
     @Test
