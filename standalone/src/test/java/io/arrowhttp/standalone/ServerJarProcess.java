@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,18 +24,26 @@ final class ServerJarProcess {
 
     /** Starts the jar with {@code arguments} after {@code --port 0}, writing its output to {@code log}. */
     static Process start(Path log, String... arguments) throws IOException {
+        return start(log, 0, Map.of(), arguments);
+    }
+
+    /**
+     * Starts the jar on {@code port} of 127.0.0.1 (0 for one the system chooses), with settings in
+     * {@code environment} ({@code ARROWHTTP_...}) and {@code arguments} after {@code --port}.
+     */
+    static Process start(Path log, int port, Map<String, String> environment, String... arguments) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "-jar",
                 Path.of("target", "arrowhttp-server.jar").toString(),
                 "--port",
-                "0"));
+                Integer.toString(port)));
         command.addAll(List.of(arguments));
-        return new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        return builder.start();
     }
 
     /** The address the jar prints once it listens; fails with its output when it does not within 60 s. */

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -34,6 +35,37 @@ public final class NginxProxy implements AutoCloseable {
 
     /** Starts nginx proxying every path to {@code upstreamPort}; waits until it listens. */
     public static NginxProxy start(int upstreamPort) throws IOException, InterruptedException {
+        return start("", "    location / { proxy_pass http://127.0.0.1:" + upstreamPort + "; }");
+    }
+
+    /**
+     * Starts nginx balancing requests over servers on {@code upstreamPorts} in turn, set up for
+     * streams as docs/deployment.md says: HTTP/1.1 to the servers with kept-alive connections, no
+     * buffering either way, long read timeouts.
+     */
+    public static NginxProxy balancing(List<Integer> upstreamPorts) throws IOException, InterruptedException {
+        StringBuilder upstream = new StringBuilder("  upstream members {\n");
+        for (int port : upstreamPorts) {
+            upstream.append("    server 127.0.0.1:").append(port).append(";\n");
+        }
+        upstream.append("    keepalive 8;\n  }");
+        return start(
+                upstream.toString(),
+                String.join(
+                        "\n",
+                        "    location / {",
+                        "      proxy_pass http://members;",
+                        "      proxy_http_version 1.1;",
+                        "      proxy_set_header Connection \"\";",
+                        "      proxy_set_header Host $host:$server_port;",
+                        "      proxy_buffering off;",
+                        "      proxy_request_buffering off;",
+                        "      proxy_read_timeout 300s;",
+                        "      proxy_send_timeout 300s;",
+                        "    }"));
+    }
+
+    private static NginxProxy start(String upstream, String location) throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             if ("true".equals(System.getenv("CI"))) {
                 throw new IllegalStateException("nginx is missing: .ci/run installs Debian's nginx package");
@@ -65,9 +97,10 @@ public final class NginxProxy implements AutoCloseable {
                         "  fastcgi_temp_path " + temp + ";",
                         "  uwsgi_temp_path " + temp + ";",
                         "  scgi_temp_path " + temp + ";",
+                        upstream,
                         "  server {",
                         "    listen 127.0.0.1:" + port + ";",
-                        "    location / { proxy_pass http://127.0.0.1:" + upstreamPort + "; }",
+                        location,
                         "  }",
                         "}",
                         ""));
