@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.util.List;
 import java.util.Objects;
@@ -24,6 +25,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 import org.apache.arrow.vector.ipc.message.IpcOption;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * An Arrow IPC stream to send: the entity of the Arrow part of a multipart response, or of a bare
@@ -114,6 +116,20 @@ public final class ArrowStream implements Closeable {
      */
     public static ArrowStream of(ArrowReader reader, BufferAllocator allocator, CallContext call) {
         return new ArrowStream(reader, Objects.requireNonNull(allocator, "allocator"), call);
+    }
+
+    /**
+     * A stream of bytes stored already as they are to be sent: {@code count} bytes of {@code file}
+     * from {@code start}, a whole Arrow IPC stream or a byte range of one, sent in pieces with
+     * nothing added (no end-of-stream marker, no failure marker: the response's
+     * {@code Content-Length} tells a client that got less). Takes ownership of the file channel
+     * and of {@code allocator}.
+     *
+     * @param schema the stream's schema, for logs and the catalog
+     */
+    public static ArrowStream ofStoredBytes(
+            FileChannel file, long start, long count, Schema schema, BufferAllocator allocator, CallContext call) {
+        return of(new StoredRangeReader(file, start, count, schema, allocator), allocator, call);
     }
 
     /** The call this stream belongs to. */
@@ -220,7 +236,8 @@ public final class ArrowStream implements Closeable {
             throw clientGone;
         } catch (RuntimeException | Error e) {
             failure = e;
-            if (bodyStarted) {
+            // Bytes of a stored stream travel with their length: cut short, they are short.
+            if (bodyStarted && !(reader instanceof StoredRangeReader)) {
                 writeFailureMarker(out);
             }
             throw e;
@@ -298,16 +315,23 @@ public final class ArrowStream implements Closeable {
         long rows = 0;
         long bytes = 0;
         long chunks = 0;
-        boolean copyStored = reader instanceof EncodedBatches stored
+        boolean verbatim = reader instanceof StoredRangeReader;
+        boolean copyStored = !verbatim
+                && reader instanceof EncodedBatches stored
                 && read(stored::bufferCodec).orElse(null) == bufferCodec;
         // Only the vectors of an uncompressed batch stay valid until the batch is sent; compressed
         // buffers are freed by Arrow's writer as soon as it has written them, and stored messages
         // may be read into a reused buffer.
-        boolean referencing = out instanceof GatheringByteChannel && !copyStored && bufferCodec == null;
+        boolean referencing = out instanceof GatheringByteChannel && !copyStored && !verbatim && bufferCodec == null;
         BatchStagingChannel staging = new BatchStagingChannel(INITIAL_STAGING_BYTES, referencing);
-        BatchEncoder encoder = copyStored
-                ? new StoredBatchEncoder((EncodedBatches) reader, staging)
-                : new ReencodingBatchEncoder(reader, staging, bufferCodec);
+        BatchEncoder encoder;
+        if (verbatim) {
+            encoder = new VerbatimEncoder((StoredRangeReader) reader, staging);
+        } else if (copyStored) {
+            encoder = new StoredBatchEncoder((EncodedBatches) reader, staging);
+        } else {
+            encoder = new ReencodingBatchEncoder(reader, staging, bufferCodec);
+        }
         try {
             encoder.start();
             boolean failedInBand = false;
@@ -453,6 +477,38 @@ public final class ArrowStream implements Closeable {
         @Override
         public void close() {
             // The reader, closed with the stream, frees what the stored batches used.
+        }
+    }
+
+    /** Copies bytes of a stored stream as they are, in pieces, with nothing added. */
+    private static final class VerbatimEncoder implements BatchEncoder {
+
+        private final StoredRangeReader range;
+        private final BatchStagingChannel staging;
+
+        VerbatimEncoder(StoredRangeReader range, BatchStagingChannel staging) {
+            this.range = range;
+            this.staging = staging;
+        }
+
+        @Override
+        public void start() {
+            // The range holds whatever it holds of the schema.
+        }
+
+        @Override
+        public long next() {
+            return read(() -> range.writeNextPiece(staging) < 0 ? -1 : 0);
+        }
+
+        @Override
+        public void end() {
+            // The range holds the end-of-stream marker when it reaches the stream's end.
+        }
+
+        @Override
+        public void close() {
+            // The reader, closed with the stream, closes the file.
         }
     }
 

@@ -33,6 +33,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *     that does not say (then the single endpoint's location is it)
  * @param ordered whether the endpoints' rows, taken in their order, are the dataset's order; null
  *     when it does not matter or is not said
+ * @param batchOffsets for a dataset whose bare stream is served as stored bytes, with byte ranges:
+ *     where each record batch's message starts in that stream, so that a client can fetch
+ *     batches by range; null otherwise
  */
 public record DatasetInfo(
         String name,
@@ -46,12 +49,14 @@ public record DatasetInfo(
         List<Endpoint> endpoints,
         Compression compression,
         URI location,
-        Boolean ordered) {
+        Boolean ordered,
+        List<Long> batchOffsets) {
 
     public DatasetInfo {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(schema, "schema");
         endpoints = List.copyOf(endpoints);
+        batchOffsets = batchOffsets == null ? null : List.copyOf(batchOffsets);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.arrowhttp.internal.resource;
 
 import io.arrowhttp.dataset.Dataset;
+import io.arrowhttp.dataset.StoredStream;
 import io.arrowhttp.internal.compression.OfferedCompression;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
@@ -15,6 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -97,16 +99,21 @@ public final class DatasetCatalog {
             OptionalLong rows = partitions.get(partition);
             endpoints.add(new DatasetInfo.Endpoint(locations, rows.isPresent() ? rows.getAsLong() : null));
         }
+        Optional<StoredStream.Bytes> stored =
+                dataset instanceof StoredStream storedStream ? storedStream.storedBytes() : Optional.empty();
+        Long totalBytes = stored.map(StoredStream.Bytes::length)
+                .orElse(dataset.totalBytes().isPresent() ? dataset.totalBytes().getAsLong() : null);
         return new DatasetInfo(
                 dataset.name(),
                 dataset.description(),
                 dataset.schema(),
                 dataset.totalRecords().isPresent() ? dataset.totalRecords().getAsLong() : null,
-                dataset.totalBytes().isPresent() ? dataset.totalBytes().getAsLong() : null,
+                totalBytes,
                 endpoints,
                 OfferedCompression.INFO,
                 location,
-                partitions.isEmpty() ? null : dataset.partitionsInOrder());
+                partitions.isEmpty() ? null : dataset.partitionsInOrder(),
+                stored.map(StoredStream.Bytes::batchOffsets).orElse(null));
     }
 
     private static URI location(URI base, Dataset dataset) {

@@ -151,12 +151,13 @@ public final class DatasetResource {
     @GET
     @Path("{name}")
     @Produces(ARROW_SECOND)
-    public ArrowStream getArrowOnly(
+    public Response getArrowOnly(
             @PathParam("name") String name,
             @Context UriInfo uri,
             @Context HttpHeaders headers,
-            @Context SecurityContext security) {
-        return responder.respondArrowOnly(name, uri, headers, security);
+            @Context SecurityContext security,
+            @Context ContainerRequestContext request) {
+        return responder.respondArrowOnly(name, uri, headers, security, DatasetResponder.compressionAsked(request));
     }
 
     @HEAD

@@ -3,30 +3,41 @@ package io.arrowhttp.internal.resource;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.dataset.GeneratingReader;
+import io.arrowhttp.dataset.StoredStream;
+import io.arrowhttp.internal.compression.ResponseCompression;
 import io.arrowhttp.internal.provider.MultipartHeadersFilter;
+import io.arrowhttp.internal.provider.ProblemResponses;
 import io.arrowhttp.internal.wire.Footnotes;
 import io.arrowhttp.internal.wire.UnsizedEmptyBody;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ClientText;
+import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.HeaderNames;
 import io.arrowhttp.protocol.QueryParameters;
 import io.arrowhttp.runtime.SecureBoundary;
 import io.arrowhttp.server.ArrowMultipart;
 import io.arrowhttp.server.ArrowStream;
 import io.arrowhttp.server.RequestHeaders;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.security.Principal;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -39,6 +50,12 @@ import org.glassfish.jersey.media.multipart.MultiPart;
  * status line is sent.
  */
 public final class DatasetResponder {
+
+    // HTTP's own headers of byte ranges (RFC 9110), which Jakarta REST does not name.
+    private static final String RANGE = "Range";
+    private static final String IF_RANGE = "If-Range";
+    private static final String CONTENT_RANGE = "Content-Range";
+    private static final String ACCEPT_RANGES = "Accept-Ranges";
 
     private final DatasetCatalog catalog;
     private final BufferAllocator allocator;
@@ -90,10 +107,71 @@ public final class DatasetResponder {
         }
     }
 
-    /** The bare Arrow stream, for clients that asked for nothing else. */
-    public ArrowStream respondArrowOnly(String name, UriInfo uri, HttpHeaders headers, SecurityContext security) {
+    /** Whether the client asked for compressed buffers or a compressed body, as negotiated for the request. */
+    static boolean compressionAsked(ContainerRequestContext request) {
+        return request.getProperty(ResponseCompression.PROPERTY) instanceof ResponseCompression compression
+                && (compression.ipcCodec() != null || compression.contentCoding() != null);
+    }
+
+    /**
+     * The bare Arrow stream, for clients that asked for nothing else. A {@link StoredStream} asked
+     * for whole and uncompressed is answered as a static file: with its length, validators and
+     * byte ranges.
+     *
+     * @param compressed whether the response's buffers or body are to be compressed
+     */
+    public Response respondArrowOnly(
+            String name, UriInfo uri, HttpHeaders headers, SecurityContext security, boolean compressed) {
         Dataset dataset = catalog.get(name);
-        return open(dataset, request(uri, headers, security));
+        DatasetRequest request = request(uri, headers, security);
+        Optional<StoredStream.Bytes> stored =
+                !compressed && uri.getQueryParameters().isEmpty() && dataset instanceof StoredStream storedStream
+                        ? storedStream.storedBytes()
+                        : Optional.empty();
+        if (stored.isEmpty()) {
+            return Response.ok(open(dataset, request)).build();
+        }
+        StoredStream.Bytes bytes = stored.get();
+        ByteRange range = ByteRange.of(headers.getHeaderString(RANGE), headers.getHeaderString(IF_RANGE), bytes);
+        if (range.unsatisfiable()) {
+            return Response.fromResponse(ProblemResponses.of(
+                            416,
+                            ErrorCode.INVALID_ARGUMENT,
+                            "The range asked for is beyond the stream's " + bytes.length() + " bytes"))
+                    .header(CONTENT_RANGE, "bytes */" + bytes.length())
+                    .build();
+        }
+        ArrowStream arrow = stream(dataset, request, responseAllocator -> {
+            try {
+                FileChannel file = FileChannel.open(bytes.file(), StandardOpenOption.READ);
+                return ArrowStream.ofStoredBytes(
+                        file,
+                        bytes.offset() + range.start(),
+                        range.count(),
+                        dataset.schema(),
+                        responseAllocator,
+                        request.call());
+            } catch (IOException e) {
+                throw new ArrowHttpException(
+                        ErrorCode.UNAVAILABLE,
+                        "The file of dataset " + ClientText.quote(dataset.name()) + " cannot be read now; tell the"
+                                + " server's operators");
+            }
+        });
+        Response.ResponseBuilder response = range.partial()
+                ? Response.status(206)
+                        .header(
+                                CONTENT_RANGE,
+                                "bytes " + range.start() + "-" + (range.start() + range.count() - 1) + "/"
+                                        + bytes.length())
+                : Response.ok();
+        return response.entity(arrow)
+                .type(ArrowMediaTypes.ARROW_STREAM_TYPE)
+                .header(HttpHeaders.CONTENT_LENGTH, range.count())
+                .header(HttpHeaders.ETAG, bytes.entityTag())
+                .header(HttpHeaders.LAST_MODIFIED, Date.from(bytes.lastModified()))
+                .header(ACCEPT_RANGES, "bytes")
+                .build();
     }
 
     /**
@@ -166,6 +244,20 @@ public final class DatasetResponder {
     private ArrowStream open(Dataset dataset, DatasetRequest request) {
         checkPartition(dataset, request);
         long startBatch = request.longParameter(QueryParameters.START_BATCH, 0, 0, Long.MAX_VALUE);
+        return stream(dataset, request, responseAllocator -> {
+            ArrowReader reader = dataset.open(request, responseAllocator);
+            return ArrowStream.of(
+                    startBatch > 0 ? ResumedReader.from(reader, responseAllocator, startBatch) : reader,
+                    responseAllocator,
+                    request.call());
+        });
+    }
+
+    /**
+     * The stream {@code opener} makes with a response allocator of its own, within the stream
+     * limits and the call's deadline; on failure the allocator is closed.
+     */
+    private ArrowStream stream(Dataset dataset, DatasetRequest request, Function<BufferAllocator, ArrowStream> opener) {
         Runnable release = limits.acquire(request.principal().orElse(null));
         // Watched from before open: a query that runs long before its first batch must hear of
         // the deadline too.
@@ -174,11 +266,7 @@ public final class DatasetResponder {
         try {
             BufferAllocator responseAllocator = newResponseAllocator(dataset.name());
             try {
-                ArrowReader reader = dataset.open(request, responseAllocator);
-                if (startBatch > 0) {
-                    reader = ResumedReader.from(reader, responseAllocator, startBatch);
-                }
-                arrow = ArrowStream.of(reader, responseAllocator, request.call());
+                arrow = opener.apply(responseAllocator);
             } catch (RuntimeException | Error e) {
                 responseAllocator.close();
                 throw e;

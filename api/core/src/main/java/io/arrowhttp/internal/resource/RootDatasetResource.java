@@ -1,11 +1,11 @@
 package io.arrowhttp.internal.resource;
 
 import io.arrowhttp.protocol.ArrowMediaTypes;
-import io.arrowhttp.server.ArrowStream;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -48,8 +48,12 @@ public final class RootDatasetResource {
 
     @GET
     @Produces(DatasetResource.ARROW_SECOND)
-    public ArrowStream getArrowOnly(
-            @Context UriInfo uri, @Context HttpHeaders headers, @Context SecurityContext security) {
-        return responder.respondArrowOnly(datasetName, uri, headers, security);
+    public Response getArrowOnly(
+            @Context UriInfo uri,
+            @Context HttpHeaders headers,
+            @Context SecurityContext security,
+            @Context ContainerRequestContext request) {
+        return responder.respondArrowOnly(
+                datasetName, uri, headers, security, DatasetResponder.compressionAsked(request));
     }
 }

@@ -4,6 +4,7 @@ import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.dataset.DescribedDataset;
 import io.arrowhttp.dataset.Selection;
+import io.arrowhttp.dataset.StoredStream;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
@@ -11,14 +12,21 @@ import io.arrowhttp.runtime.BufferCodecs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
@@ -52,11 +60,21 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *
  * <p>Errors never show the server's path: a client sees the dataset's name only.
  */
-public final class ArrowFileDataset extends DescribedDataset {
+public final class ArrowFileDataset extends DescribedDataset implements StoredStream {
+
+    /** Where the stream starts in an Arrow IPC file: after the magic {@code ARROW1} and its padding. */
+    private static final long STREAM_START = 8;
 
     private final Path file;
     private final Format format;
     private final boolean storedAsStreamMessages;
+    private final StoredRegion region;
+
+    /**
+     * The file's bytes that are its whole bare stream, as the server sends it, and the file's size
+     * and time when the dataset was made: the stream is served as stored only while they hold.
+     */
+    private record StoredRegion(long length, long fileSize, FileTime modified, List<Long> batchOffsets) {}
 
     private ArrowFileDataset(
             DatasetDescription description,
@@ -64,11 +82,13 @@ public final class ArrowFileDataset extends DescribedDataset {
             Format format,
             Schema schema,
             OptionalLong totalRecords,
-            boolean storedAsStreamMessages) {
+            boolean storedAsStreamMessages,
+            StoredRegion region) {
         super(description, schema, totalRecords);
         this.file = file;
         this.format = format;
         this.storedAsStreamMessages = storedAsStreamMessages;
+        this.region = region;
     }
 
     /** The two layouts of Arrow IPC data on disk. */
@@ -113,11 +133,13 @@ public final class ArrowFileDataset extends DescribedDataset {
             Schema schema = reader.getVectorSchemaRoot().getSchema();
             OptionalLong rows = OptionalLong.empty();
             boolean storedAsStreamMessages = false;
+            StoredRegion region = null;
             if (reader instanceof ArrowFileReader fileReader) {
                 rows = OptionalLong.of(countRows(fileReader.getRecordBlocks(), channel));
                 storedAsStreamMessages = isStoredAsStreamMessages(fileReader, channel);
+                region = storedAsStreamMessages ? storedRegion(fileReader, channel, file) : null;
             }
-            return new ArrowFileDataset(description, file, format, schema, rows, storedAsStreamMessages);
+            return new ArrowFileDataset(description, file, format, schema, rows, storedAsStreamMessages, region);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("Cannot read " + file + " as Arrow IPC data: " + e.getMessage(), e);
         }
@@ -166,6 +188,83 @@ public final class ArrowFileDataset extends DescribedDataset {
                 new Schema(selection.fields(), schema.getCustomMetadata()),
                 selection.indexesIn(schema),
                 selection.limit().orElse(Long.MAX_VALUE));
+    }
+
+    /**
+     * The bytes of the file as they are, while the file is what it was when the dataset was made
+     * and its stream can be sent as stored: messages in the current format, dictionaries then
+     * record batches with nothing between them, uncompressed, and the end-of-stream marker.
+     */
+    @Override
+    public Optional<Bytes> storedBytes() {
+        if (region == null) {
+            return Optional.empty();
+        }
+        try {
+            BasicFileAttributes now = Files.readAttributes(file, BasicFileAttributes.class);
+            if (now.size() != region.fileSize() || !now.lastModifiedTime().equals(region.modified())) {
+                return Optional.empty();
+            }
+            Instant modified = now.lastModifiedTime().toInstant();
+            String tag = "\"" + Long.toHexString(now.size()) + "-" + Long.toHexString(modified.getEpochSecond()) + "."
+                    + Integer.toHexString(modified.getNano()) + "\"";
+            return Optional.of(new Bytes(file, STREAM_START, region.length(), modified, tag, region.batchOffsets()));
+        } catch (IOException gone) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The region of the file that is its whole stream, end-of-stream marker included, or null when
+     * the file's layout is not that of a stream (gaps, dictionaries after batches, no marker) or its
+     * batches are compressed, which a client must have asked for.
+     */
+    private static StoredRegion storedRegion(ArrowFileReader reader, FileChannel channel, Path file)
+            throws IOException {
+        long size = channel.size();
+        ByteBuffer tail = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+        readFully(channel, tail, size - 10);
+        if (!"ARROW1".equals(new String(tail.array(), 4, 6, StandardCharsets.US_ASCII))) {
+            return null;
+        }
+        long footerStart = size - 10 - tail.getInt(0);
+        List<ArrowBlock> blocks = new ArrayList<>(reader.getDictionaryBlocks());
+        blocks.addAll(reader.getRecordBlocks());
+        long cursor = blocks.get(0).getOffset();
+        for (ArrowBlock block : blocks) {
+            if (block.getOffset() != cursor) {
+                return null;
+            }
+            cursor += block.getMetadataLength() + block.getBodyLength();
+        }
+        ByteBuffer end = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        if (cursor + 8 != footerStart
+                || !readFully(channel, end, cursor)
+                || end.getInt(0) != -1
+                || end.getInt(4) != 0) {
+            return null;
+        }
+        for (ArrowBlock block : reader.getRecordBlocks()) {
+            channel.position(block.getOffset());
+            MessageMetadataResult message = MessageSerializer.readMessage(new ReadChannel(channel));
+            if (((RecordBatch) message.getMessage().header(new RecordBatch())).compression() != null) {
+                return null;
+            }
+        }
+        List<Long> offsets = reader.getRecordBlocks().stream()
+                .map(block -> block.getOffset() - STREAM_START)
+                .toList();
+        return new StoredRegion(footerStart - STREAM_START, size, Files.getLastModifiedTime(file), offsets);
+    }
+
+    /** Reads {@code into} full from {@code position}; false when the file ends first. */
+    private static boolean readFully(FileChannel channel, ByteBuffer into, long position) throws IOException {
+        while (into.hasRemaining()) {
+            if (channel.read(into, position + into.position()) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The rows of a file-format file, from each batch's message header: no batch body is read. */

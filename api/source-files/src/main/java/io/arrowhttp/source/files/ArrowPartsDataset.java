@@ -4,6 +4,7 @@ import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.dataset.DescribedDataset;
 import io.arrowhttp.dataset.Selection;
+import io.arrowhttp.dataset.StoredStream;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Supplier;
 import org.apache.arrow.memory.BufferAllocator;
@@ -30,7 +32,7 @@ import org.apache.arrow.vector.ipc.ArrowReader;
  * old dataset and finds a part gone is served the newest one instead: the old content or the new,
  * never a mix.
  */
-final class ArrowPartsDataset extends DescribedDataset {
+final class ArrowPartsDataset extends DescribedDataset implements StoredStream {
 
     private final List<ArrowFileDataset> parts;
     private final Supplier<ArrowPartsDataset> newest;
@@ -66,6 +68,12 @@ final class ArrowPartsDataset extends DescribedDataset {
         return parts.size() < 2
                 ? List.of()
                 : parts.stream().map(ArrowFileDataset::totalRecords).toList();
+    }
+
+    /** A dataset of one part is that part's file, served as stored when it can be. */
+    @Override
+    public Optional<Bytes> storedBytes() {
+        return parts.size() == 1 ? parts.get(0).storedBytes() : Optional.empty();
     }
 
     @Override
