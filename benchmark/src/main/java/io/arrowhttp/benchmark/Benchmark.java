@@ -90,6 +90,7 @@ public final class Benchmark implements Callable<Integer> {
         commandLine.addSubcommand("trino", new TrinoBenchmark());
         commandLine.addSubcommand("compression", new CompressionBenchmark());
         commandLine.addSubcommand("upload", new UploadBenchmark());
+        commandLine.addSubcommand("partitions", new PartitionsBenchmark());
         System.exit(commandLine.execute(args));
     }
 

@@ -146,12 +146,18 @@ final class Clients {
 
     /** arrowhttp's Java client fetching a dataset's partitions {@code parallelism} at once, decoding every batch. */
     static Transfer decodePartitions(ArrowHttpClient client, String name, int parallelism) throws IOException {
+        return decodePartitions(client, name, parallelism, true);
+    }
+
+    /** As above; with {@code inEndpointOrder} false, batches are taken as they arrive from any endpoint. */
+    static Transfer decodePartitions(ArrowHttpClient client, String name, int parallelism, boolean inEndpointOrder)
+            throws IOException {
         long start = System.nanoTime();
         long[] bytes = {0};
         long[] first = {0};
         try (BufferAllocator allocator = new RootAllocator()) {
-            ArrowHttpClient.PartitionTotals totals =
-                    client.fetchPartitions(name, GetOptions.defaults(), parallelism, allocator, (endpoint, batch) -> {
+            ArrowHttpClient.PartitionTotals totals = client.fetchPartitions(
+                    name, GetOptions.defaults(), parallelism, inEndpointOrder, allocator, (endpoint, batch) -> {
                         if (first[0] == 0) {
                             first[0] = System.nanoTime() - start;
                         }

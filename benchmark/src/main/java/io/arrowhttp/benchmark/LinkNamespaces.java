@@ -65,6 +65,45 @@ final class LinkNamespaces implements AutoCloseable {
                 "burst", "1mbit", "latency", "50ms"));
     }
 
+    /**
+     * Shapes what each of {@code ports} sends to {@code rate} on its own (tc's syntax: 1gbit), as if
+     * each server on the server's side had an uplink of that rate; other traffic is not held back.
+     * {@code tc htb} with one class per port, chosen by the source port.
+     */
+    void limitEachPort(List<Integer> ports, String rate) throws IOException {
+        tc("qdisc", "replace", "dev", "ahb-s", "root", "handle", "1:", "htb", "default", "99", "r2q", "1000");
+        tc("class", "add", "dev", "ahb-s", "parent", "1:", "classid", "1:99", "htb", "rate", "100gbit");
+        for (int i = 0; i < ports.size(); i++) {
+            String classId = "1:" + (10 + i);
+            tc("class", "add", "dev", "ahb-s", "parent", "1:", "classid", classId, "htb", "rate", rate, "ceil", rate);
+            tc(
+                    "filter",
+                    "add",
+                    "dev",
+                    "ahb-s",
+                    "protocol",
+                    "ip",
+                    "parent",
+                    "1:",
+                    "prio",
+                    "1",
+                    "u32",
+                    "match",
+                    "ip",
+                    "sport",
+                    Integer.toString(ports.get(i)),
+                    "0xffff",
+                    "flowid",
+                    classId);
+        }
+    }
+
+    private void tc(String... arguments) throws IOException {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", server, "tc"));
+        command.addAll(List.of(arguments));
+        run(command);
+    }
+
     /** {@code command} to run in the server's namespace. */
     List<String> inServer(List<String> command) {
         return within(server, command);

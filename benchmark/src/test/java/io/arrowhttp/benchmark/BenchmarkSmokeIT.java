@@ -141,6 +141,26 @@ class BenchmarkSmokeIT {
      * an output file, for at most {@code minutes}; checks that it succeeded and left no server
      * running, and returns the Markdown it wrote.
      */
+    @Test
+    void partitionsBenchmarkComparesOneStreamWithPartitionsFromOneServerAndFromAGroup() throws Exception {
+        String results = runHarness(
+                "partitions-smoke",
+                5,
+                "partitions",
+                "--rows",
+                "200000",
+                "--member-rate",
+                "500mbit",
+                "--runs",
+                "1",
+                "--warmup",
+                "0");
+        assertTrue(
+                results.contains("- partitions at once from the group / one stream: ")
+                        || results.contains("Partitions benchmark skipped: network namespaces cannot be made"),
+                results);
+    }
+
     private static String runHarness(String work, int minutes, String... arguments) throws Exception {
         Path folder = Files.createDirectories(Path.of("target", work));
         Path table = folder.resolve("results.md");

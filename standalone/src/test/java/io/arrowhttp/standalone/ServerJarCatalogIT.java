@@ -30,8 +30,9 @@ class ServerJarCatalogIT {
         String output = Files.readString(log);
         assertEquals(2, jar.exitValue(), output);
         assertTrue(
-                output.contains("arrowhttp cannot start: " + catalog + ":4: unknown key 'colour' in a dataset; "
-                        + "the keys are: batch_rows, description, file, jdbc, metadata, name, parameters, sql"),
+                output.contains(
+                        "arrowhttp cannot start: " + catalog + ":4: unknown key 'colour' in a dataset; "
+                                + "the keys are: batch_rows, description, file, jdbc, metadata, name, parameters, partition, sql"),
                 output);
         assertFalse(output.contains("listening"), output);
     }

@@ -301,6 +301,25 @@ public final class ArrowHttpClient implements AutoCloseable {
     public PartitionTotals fetchPartitions(
             String name, GetOptions options, int parallelism, BufferAllocator allocator, PartitionConsumer consumer)
             throws IOException {
+        return fetchPartitions(name, options, parallelism, true, allocator, consumer);
+    }
+
+    /**
+     * As {@link #fetchPartitions(String, GetOptions, int, BufferAllocator, PartitionConsumer)}; with
+     * {@code inEndpointOrder} false, batches are handed over as they arrive from any endpoint, each
+     * with its endpoint's index, whatever the entry's {@code ordered} says. Endpoints then never
+     * wait for one another: for a consumer that keeps each endpoint's batches apart (a file per
+     * partition, a sum), this is the fast way, where several servers or connections can send more
+     * than one.
+     */
+    public PartitionTotals fetchPartitions(
+            String name,
+            GetOptions options,
+            int parallelism,
+            boolean inEndpointOrder,
+            BufferAllocator allocator,
+            PartitionConsumer consumer)
+            throws IOException {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
         }
@@ -310,6 +329,7 @@ public final class ArrowHttpClient implements AutoCloseable {
         PartitionFetch.Totals totals = PartitionFetch.run(
                 endpoints,
                 parallelism,
+                inEndpointOrder,
                 allocator,
                 (location, startBatch, child) -> {
                     DatasetStream stream = fetch(resumedAt(location, startBatch), options, child);

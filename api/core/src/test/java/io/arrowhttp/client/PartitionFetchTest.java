@@ -9,11 +9,14 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -41,6 +44,7 @@ class PartitionFetchTest {
             PartitionFetch.Totals totals = PartitionFetch.run(
                     List.of(List.of(DOWN, URI.create("http://a/0")), List.of(URI.create("http://b/1"))),
                     2,
+                    true,
                     allocator,
                     (location, startBatch, child) -> open(served, location, child),
                     (endpoint, batch) -> read.add(((BigIntVector) batch.getVector("id")).get(0)));
@@ -63,6 +67,7 @@ class PartitionFetchTest {
             PartitionFetch.Totals totals = PartitionFetch.run(
                     List.of(List.of(breaks, resumes)),
                     1,
+                    true,
                     allocator,
                     (location, startBatch, child) -> {
                         asked.add(location + " from " + startBatch);
@@ -77,6 +82,44 @@ class PartitionFetchTest {
         }
         assertEquals(List.of("http://a/0 from 0", "http://b/0 from 2"), asked);
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), read, "every batch once, in order");
+    }
+
+    @Test
+    void batchesAsTheyArriveDoNotWaitForTheEndpointsBefore() throws IOException {
+        URI slow = URI.create("http://a/0");
+        URI quick = URI.create("http://b/1");
+        CountDownLatch quickDone = new CountDownLatch(3);
+        List<String> read = new ArrayList<>();
+        try (BufferAllocator allocator = new RootAllocator()) {
+            PartitionFetch.Totals totals = PartitionFetch.run(
+                    List.of(List.of(slow), List.of(quick)),
+                    2,
+                    false,
+                    allocator,
+                    (location, startBatch, child) -> {
+                        if (location.equals(slow)) {
+                            // Endpoint 0 answers only once endpoint 1 has been handed over whole.
+                            try {
+                                if (!quickDone.await(10, TimeUnit.SECONDS)) {
+                                    throw new IOException("endpoint 1 was held back behind endpoint 0");
+                                }
+                            } catch (InterruptedException e) {
+                                throw new InterruptedIOException();
+                            }
+                            return open(Map.of(slow, ids(0, 2)), location, child);
+                        }
+                        return open(Map.of(quick, ids(10, 3)), location, child);
+                    },
+                    (endpoint, batch) -> {
+                        read.add(endpoint + ":" + ((BigIntVector) batch.getVector("id")).get(0));
+                        if (endpoint == 1) {
+                            quickDone.countDown();
+                        }
+                    });
+            assertEquals(5, totals.rows());
+            assertEquals(0, allocator.getAllocatedMemory());
+        }
+        assertEquals(List.of("1:10", "1:11", "1:12", "0:0", "0:1"), read);
     }
 
     /** The first {@code length} bytes of a body, then the failure of a connection reset. */
@@ -117,6 +160,7 @@ class PartitionFetchTest {
                     () -> PartitionFetch.run(
                             List.of(List.of(URI.create("http://a/0")), List.of(DOWN)),
                             2,
+                            true,
                             allocator,
                             (location, startBatch, child) ->
                                     open(Map.of(URI.create("http://a/0"), ids(0, 2)), location, child),

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -65,13 +66,22 @@ public final class PartitionFetch {
      * Runs the fetch on {@code parallelism} threads, consuming on the calling thread.
      *
      * @param endpoints for each endpoint, its locations in the order to try them
+     * @param inEndpointOrder whether batches are handed over endpoint after endpoint (each endpoint
+     *     then reads at most {@link #QUEUED_BATCHES} ahead of the consumer, so the endpoints after
+     *     the one being consumed wait for it), or as they arrive from any endpoint
      */
     public static Totals run(
-            List<List<URI>> endpoints, int parallelism, BufferAllocator allocator, Opener opener, Consumer consumer)
+            List<List<URI>> endpoints,
+            int parallelism,
+            boolean inEndpointOrder,
+            BufferAllocator allocator,
+            Opener opener,
+            Consumer consumer)
             throws IOException {
         List<BlockingQueue<Object>> queues = new ArrayList<>();
+        BlockingQueue<Object> shared = new ArrayBlockingQueue<>(QUEUED_BATCHES * Math.max(1, parallelism));
         for (int i = 0; i < endpoints.size(); i++) {
-            queues.add(new ArrayBlockingQueue<>(QUEUED_BATCHES));
+            queues.add(inEndpointOrder ? new ArrayBlockingQueue<>(QUEUED_BATCHES) : shared);
         }
         AtomicBoolean stopped = new AtomicBoolean();
         ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, parallelism), runnable -> {
@@ -88,20 +98,22 @@ public final class PartitionFetch {
         long rows = 0;
         long batches = 0;
         try {
-            for (int endpoint = 0; endpoint < endpoints.size(); endpoint++) {
-                while (true) {
-                    Object next = queues.get(endpoint).take();
-                    if (next == END) {
-                        break;
-                    }
-                    if (next instanceof Failure failure) {
-                        throw failure.exception();
-                    }
-                    try (VectorSchemaRoot batch = (VectorSchemaRoot) next) {
-                        rows += batch.getRowCount();
-                        batches++;
-                        consumer.accept(endpoint, batch);
-                    }
+            int ended = 0;
+            int current = 0;
+            while (ended < endpoints.size()) {
+                Tagged next = (Tagged) queues.get(current).take();
+                if (next.item() == END) {
+                    ended++;
+                    current++;
+                    continue;
+                }
+                if (next.item() instanceof Failure failure) {
+                    throw failure.exception();
+                }
+                try (VectorSchemaRoot batch = (VectorSchemaRoot) next.item()) {
+                    rows += batch.getRowCount();
+                    batches++;
+                    consumer.accept(next.endpoint(), batch);
                 }
             }
             return new Totals(rows, batches);
@@ -117,9 +129,9 @@ public final class PartitionFetch {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            for (BlockingQueue<Object> queue : queues) {
+            for (BlockingQueue<Object> queue : new LinkedHashSet<>(queues)) {
                 for (Object left : queue) {
-                    if (left instanceof VectorSchemaRoot root) {
+                    if (((Tagged) left).item() instanceof VectorSchemaRoot root) {
                         root.close();
                     }
                 }
@@ -129,6 +141,9 @@ public final class PartitionFetch {
 
     /** An endpoint's failure, queued in place of its next batch. */
     private record Failure(IOException exception) {}
+
+    /** What an endpoint's fetcher queued: a batch, {@link #END} or a {@link Failure}. */
+    private record Tagged(int endpoint, Object item) {}
 
     private static void fetch(
             int endpoint,
@@ -151,10 +166,10 @@ public final class PartitionFetch {
                             from.makeTransferPair(moved.getVector(i)).transfer();
                         }
                         moved.setRowCount(read.getRowCount());
-                        put(queue, moved, stopped);
+                        put(queue, new Tagged(endpoint, moved), stopped);
                         queued++;
                     }
-                    put(queue, END, stopped);
+                    put(queue, new Tagged(endpoint, END), stopped);
                     return;
                 } catch (IOException | RuntimeException e) {
                     last = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
@@ -165,10 +180,13 @@ public final class PartitionFetch {
             }
             put(
                     queue,
-                    new Failure(new IOException(
-                            "Endpoint " + endpoint + " failed at every location, " + locations + ", after " + queued
-                                    + " batches: " + (last == null ? "no location" : last.getMessage()),
-                            last)),
+                    new Tagged(
+                            endpoint,
+                            new Failure(new IOException(
+                                    "Endpoint " + endpoint + " failed at every location, " + locations + ", after "
+                                            + queued + " batches: "
+                                            + (last == null ? "no location" : last.getMessage()),
+                                    last))),
                     stopped);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -176,7 +194,7 @@ public final class PartitionFetch {
     }
 
     /** Queues {@code item}; a batch that cannot be queued, because the fetch stopped, is closed. */
-    private static void put(BlockingQueue<Object> queue, Object item, AtomicBoolean stopped)
+    private static void put(BlockingQueue<Object> queue, Tagged item, AtomicBoolean stopped)
             throws InterruptedException {
         try {
             while (!queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
@@ -185,7 +203,7 @@ public final class PartitionFetch {
                 }
             }
         } catch (InterruptedException e) {
-            if (item instanceof VectorSchemaRoot root) {
+            if (item.item() instanceof VectorSchemaRoot root) {
                 root.close();
             }
             throw e;
