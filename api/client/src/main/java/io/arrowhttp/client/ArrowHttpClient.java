@@ -286,8 +286,9 @@ public final class ArrowHttpClient implements AutoCloseable {
 
     /**
      * Fetches every endpoint of dataset {@code name}'s catalog entry, up to {@code parallelism} at
-     * once, and hands their batches to {@code consumer} on this thread, in endpoint order (the
-     * dataset's order when the entry says {@code ordered}). For a dataset served whole this is
+     * once, and hands their batches to {@code consumer} on this thread: in endpoint order, unless
+     * the entry says the endpoints' order does not matter ({@code "ordered": false}, as for ranges
+     * of a column), then as they arrive. For a dataset served whole this is
      * one fetch. Memory stays at about {@code parallelism} times two batches. Each endpoint is
      * tried at its locations in turn until one delivers all of it: when one fails part-way, the
      * next resumes after the last batch handed over ({@code start_batch}), so no batch is handed
@@ -301,7 +302,8 @@ public final class ArrowHttpClient implements AutoCloseable {
     public PartitionTotals fetchPartitions(
             String name, GetOptions options, int parallelism, BufferAllocator allocator, PartitionConsumer consumer)
             throws IOException {
-        return fetchPartitions(name, options, parallelism, true, allocator, consumer);
+        DatasetInfo info = info(name);
+        return fetchEndpoints(info, options, parallelism, !Boolean.FALSE.equals(info.ordered()), allocator, consumer);
     }
 
     /**
@@ -320,12 +322,22 @@ public final class ArrowHttpClient implements AutoCloseable {
             BufferAllocator allocator,
             PartitionConsumer consumer)
             throws IOException {
+        return fetchEndpoints(info(name), options, parallelism, inEndpointOrder, allocator, consumer);
+    }
+
+    private PartitionTotals fetchEndpoints(
+            DatasetInfo info,
+            GetOptions options,
+            int parallelism,
+            boolean inEndpointOrder,
+            BufferAllocator allocator,
+            PartitionConsumer consumer)
+            throws IOException {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
         }
-        List<List<URI>> endpoints = info(name).endpoints().stream()
-                .map(DatasetInfo.Endpoint::locations)
-                .toList();
+        List<List<URI>> endpoints =
+                info.endpoints().stream().map(DatasetInfo.Endpoint::locations).toList();
         PartitionFetch.Totals totals = PartitionFetch.run(
                 endpoints,
                 parallelism,
