@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -74,7 +75,7 @@ public final class ArrowFileDataset extends DescribedDataset implements StoredSt
      * The file's bytes that are its whole bare stream, as the server sends it, and the file's size
      * and time when the dataset was made: the stream is served as stored only while they hold.
      */
-    private record StoredRegion(long length, long fileSize, FileTime modified, List<Long> batchOffsets) {}
+    private record StoredRegion(long start, long length, long fileSize, FileTime modified, List<Long> batchOffsets) {}
 
     private ArrowFileDataset(
             DatasetDescription description,
@@ -138,6 +139,8 @@ public final class ArrowFileDataset extends DescribedDataset implements StoredSt
                 rows = OptionalLong.of(countRows(fileReader.getRecordBlocks(), channel));
                 storedAsStreamMessages = isStoredAsStreamMessages(fileReader, channel);
                 region = storedAsStreamMessages ? storedRegion(fileReader, channel, file) : null;
+            } else {
+                region = streamRegion(channel, file);
             }
             return new ArrowFileDataset(description, file, format, schema, rows, storedAsStreamMessages, region);
         } catch (IOException | RuntimeException e) {
@@ -208,7 +211,7 @@ public final class ArrowFileDataset extends DescribedDataset implements StoredSt
             Instant modified = now.lastModifiedTime().toInstant();
             String tag = "\"" + Long.toHexString(now.size()) + "-" + Long.toHexString(modified.getEpochSecond()) + "."
                     + Integer.toHexString(modified.getNano()) + "\"";
-            return Optional.of(new Bytes(file, STREAM_START, region.length(), modified, tag, region.batchOffsets()));
+            return Optional.of(new Bytes(file, region.start(), region.length(), modified, tag, region.batchOffsets()));
         } catch (IOException gone) {
             return Optional.empty();
         }
@@ -254,7 +257,44 @@ public final class ArrowFileDataset extends DescribedDataset implements StoredSt
         List<Long> offsets = reader.getRecordBlocks().stream()
                 .map(block -> block.getOffset() - STREAM_START)
                 .toList();
-        return new StoredRegion(footerStart - STREAM_START, size, Files.getLastModifiedTime(file), offsets);
+        return new StoredRegion(
+                STREAM_START, footerStart - STREAM_START, size, Files.getLastModifiedTime(file), offsets);
+    }
+
+    /**
+     * The whole of an {@code .arrows} file, when it is one stream as the server would send it:
+     * every message in the current format (with the continuation marker), record batches
+     * uncompressed, and the end-of-stream marker as its last bytes. Only the messages' headers are
+     * read; null otherwise.
+     */
+    private static StoredRegion streamRegion(FileChannel channel, Path file) throws IOException {
+        long size = channel.size();
+        List<Long> offsets = new ArrayList<>();
+        ByteBuffer prefix = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        long position = 0;
+        while (true) {
+            prefix.clear();
+            if (!readFully(channel, prefix, position) || prefix.getInt(0) != -1) {
+                return null;
+            }
+            if (prefix.getInt(4) == 0) {
+                return position + 8 == size
+                        ? new StoredRegion(0, size, size, Files.getLastModifiedTime(file), offsets)
+                        : null;
+            }
+            channel.position(position);
+            MessageMetadataResult message = MessageSerializer.readMessage(new ReadChannel(channel));
+            if (message == null) {
+                return null;
+            }
+            if (message.getMessage().headerType() == MessageHeader.RecordBatch) {
+                if (((RecordBatch) message.getMessage().header(new RecordBatch())).compression() != null) {
+                    return null;
+                }
+                offsets.add(position);
+            }
+            position = channel.position() + message.getMessageBodyLength();
+        }
     }
 
     /** Reads {@code into} full from {@code position}; false when the file ends first. */

@@ -51,13 +51,17 @@ class StoredStreamRangesTest {
 
     private static TestServer server;
     private static byte[] stream;
+    private static Path streamFile;
 
     @BeforeAll
     static void start() throws IOException {
         Path file = temporary.resolve("ids.arrow");
         writeIds(file, 20, 10_000);
         stream = streamOf(file);
-        server = TestServer.withFeature(feature -> feature.dataset(ArrowFileDataset.of("ids", file)));
+        // The same stream as an .arrows file, as another writer would leave it.
+        streamFile = Files.write(temporary.resolve("ids.arrows"), stream);
+        server = TestServer.withFeature(feature -> feature.dataset(ArrowFileDataset.of("ids", file))
+                .dataset(ArrowFileDataset.of("ids_stream", streamFile)));
     }
 
     @AfterAll
@@ -115,6 +119,19 @@ class StoredStreamRangesTest {
                                 + (offsets.get(8).asLong() - 1)));
         byte[] part = concat(concat(body(schema), body(batches)), new byte[] {-1, -1, -1, -1, 0, 0, 0, 0});
         assertEquals(30_000, rows(part));
+    }
+
+    @Test
+    void anArrowsStreamFileIsServedAsItIsWithRanges() throws IOException {
+        HttpURLConnection whole = get("/datasets/ids_stream", Map.of());
+        assertEquals(200, whole.getResponseCode());
+        assertEquals("bytes", whole.getHeaderField("Accept-Ranges"));
+        assertArrayEquals(Files.readAllBytes(streamFile), body(whole), "the file itself");
+        HttpURLConnection rest = get("/datasets/ids_stream", Map.of("Range", "bytes=1000-"));
+        assertEquals(206, rest.getResponseCode());
+        assertArrayEquals(
+                concat(Arrays.copyOf(Files.readAllBytes(streamFile), 1000), body(rest)),
+                Files.readAllBytes(streamFile));
     }
 
     @Test
