@@ -61,6 +61,15 @@ public interface Dataset extends AutoCloseable {
         return OptionalLong.empty();
     }
 
+    /**
+     * Checks that the dataset's source answers now (its files are there, its database takes a
+     * connection), for the server's readiness probe. It must be quick, a few seconds at the most:
+     * a probe waits for it. The default checks nothing.
+     *
+     * @throws RuntimeException when the source does not answer, saying why (for the log only)
+     */
+    default void checkAvailable() {}
+
     /** Releases what the dataset holds for its whole life. Called once, when the application stops. */
     @Override
     default void close() {}

@@ -25,6 +25,7 @@ import io.arrowhttp.internal.resource.DatasetUploads;
 import io.arrowhttp.internal.resource.Deadlines;
 import io.arrowhttp.internal.resource.HandshakeGuard;
 import io.arrowhttp.internal.resource.HandshakeResource;
+import io.arrowhttp.internal.resource.HealthResource;
 import io.arrowhttp.internal.resource.RootDatasetResource;
 import io.arrowhttp.internal.resource.ServerTimer;
 import io.arrowhttp.internal.resource.StatusResource;
@@ -204,6 +205,7 @@ public final class ArrowHttpFeature implements Feature {
                 context.register(new RootDatasetResource(responder, rootDataset));
             }
         }
+        context.register(new HealthResource(catalog));
         if (statusEndpoint) {
             context.register(new StatusResource(allocator, metrics));
         }

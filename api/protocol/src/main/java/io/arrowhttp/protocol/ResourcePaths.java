@@ -23,6 +23,15 @@ public final class ResourcePaths {
     /** {@code GET}: the server's Arrow memory and responses by outcome. */
     public static final String STATUS = "status";
 
+    /** {@code GET}: 200 while the server runs, for liveness probes; no authentication. */
+    public static final String HEALTH_LIVE = "health/live";
+
+    /**
+     * {@code GET}: 200 when every dataset's source answers, 503 when one does not, for readiness
+     * probes; no authentication, and no dataset names in the answer.
+     */
+    public static final String HEALTH_READY = "health/ready";
+
     /** What a dataset's name may hold, so that it is one path segment as it is: see {@link #isDatasetName}. */
     public static final String DATASET_NAME_RULE = "1 to 128 letters, digits, '.', '_' and '-', not '.' or '..'";
 

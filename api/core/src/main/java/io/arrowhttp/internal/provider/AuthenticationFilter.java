@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the {@link Authenticator} who makes every call but the handshake and CORS preflights, and
+ * Asks the {@link Authenticator} who makes every call but the handshake, the health probes and
+ * CORS preflights, and
  * makes that identity the call's {@link SecurityContext} principal, so resources and datasets see
  * who calls. Refusals are {@code 401} with {@code WWW-Authenticate} and a problem body; the log
  * says why, never with the credentials.
@@ -37,7 +38,7 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
-        if (isHandshake(path) || HttpMethod.OPTIONS.equals(request.getMethod())) {
+        if (isHandshake(path) || isHealth(path) || HttpMethod.OPTIONS.equals(request.getMethod())) {
             return;
         }
         SecurityContext original = request.getSecurityContext();
@@ -58,6 +59,12 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
             return;
         }
         request.setSecurityContext(new Authenticated(identity, original.isSecure()));
+    }
+
+    /** The probes: orchestrators call them without credentials, and they say nothing of the data. */
+    private static boolean isHealth(String path) {
+        String relative = path.startsWith("/") ? path.substring(1) : path;
+        return relative.equals(ResourcePaths.HEALTH_LIVE) || relative.equals(ResourcePaths.HEALTH_READY);
     }
 
     public static boolean isHandshake(String path) {

@@ -218,6 +218,18 @@ public final class DuckDbDataset extends DescribedDataset {
         }
     }
 
+    /** The engine takes a connection and runs a query. */
+    @Override
+    public void checkAvailable() {
+        try (Connection connection = engine.connect();
+                PreparedStatement statement = connection.prepareStatement("SELECT 1");
+                ResultSet result = statement.executeQuery()) {
+            result.next();
+        } catch (SQLException e) {
+            throw new IllegalStateException("DuckDB does not answer: " + SourceFailures.firstLine(e), e);
+        }
+    }
+
     @Override
     public ArrowReader open(DatasetRequest request, BufferAllocator allocator) {
         Selection selection = selection(request);

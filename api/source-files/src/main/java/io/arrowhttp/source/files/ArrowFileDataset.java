@@ -153,6 +153,14 @@ public final class ArrowFileDataset extends DescribedDataset implements StoredSt
         return file;
     }
 
+    /** The file is there and readable. */
+    @Override
+    public void checkAvailable() {
+        if (!Files.isReadable(file)) {
+            throw new IllegalStateException("The file " + file + " is gone or cannot be read");
+        }
+    }
+
     @Override
     public ArrowReader open(DatasetRequest request, BufferAllocator allocator) {
         Selection selection = selection(request);

@@ -70,6 +70,13 @@ final class ArrowPartsDataset extends DescribedDataset implements StoredStream {
                 : parts.stream().map(ArrowFileDataset::totalRecords).toList();
     }
 
+    /** Every part's file is there; a replaced dataset's are checked in the newest one. */
+    @Override
+    public void checkAvailable() {
+        ArrowPartsDataset now = newest.get();
+        (now == null ? this : now).parts.forEach(ArrowFileDataset::checkAvailable);
+    }
+
     /** A dataset of one part is that part's file, served as stored when it can be. */
     @Override
     public Optional<Bytes> storedBytes() {

@@ -203,6 +203,9 @@ class ArrowFileDatasetTest {
                         .close());
         assertEquals(ErrorCode.UNAVAILABLE, refused.code());
         assertFalse(refused.getMessage().contains(folder.toString()), refused.getMessage());
+        HttpURLConnection probe =
+                (HttpURLConnection) server.uri("/health/ready").toURL().openConnection();
+        assertEquals(503, probe.getResponseCode(), "the server is not ready while a file is gone");
     }
 
     @Test
@@ -290,6 +293,9 @@ class ArrowFileDatasetTest {
                         .close());
         assertEquals(ErrorCode.UNAVAILABLE, refused.code());
         assertFalse(refused.getMessage().contains(folder.toString()), refused.getMessage());
+        HttpURLConnection probe =
+                (HttpURLConnection) server.uri("/health/ready").toURL().openConnection();
+        assertEquals(503, probe.getResponseCode(), "the server is not ready while a file is gone");
     }
 
     /**

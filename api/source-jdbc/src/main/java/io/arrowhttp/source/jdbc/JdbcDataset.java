@@ -199,6 +199,19 @@ public final class JdbcDataset extends DescribedDataset {
         }
     }
 
+    /** The database gives a connection that is valid within 2 seconds. */
+    @Override
+    public void checkAvailable() {
+        try (Connection connection = source.getConnection()) {
+            if (!connection.isValid(2)) {
+                throw new IllegalStateException("The database of dataset '" + name() + "' does not answer");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "The database of dataset '" + name() + "' gives no connection: " + SourceFailures.firstLine(e), e);
+        }
+    }
+
     /** One partition per range of the partition column, when split; none otherwise. */
     @Override
     public List<OptionalLong> partitions() {

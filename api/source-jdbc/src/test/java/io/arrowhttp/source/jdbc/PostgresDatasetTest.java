@@ -360,7 +360,10 @@ class PostgresDatasetTest {
     @Test
     @Order(8)
     void aDatabaseThatIsDownIsA503QuicklyWithNothingOfTheDatabaseInIt() throws Exception {
+        assertEquals(200, readiness(), "ready while the database answers");
         postgres.stop();
+        Thread.sleep(1_100); // past the interval between readiness checks
+        assertEquals(503, readiness(), "not ready once it does not");
         long started = System.nanoTime();
         ArrowHttpException refused = assertThrows(
                 ArrowHttpException.class,
@@ -373,6 +376,13 @@ class PostgresDatasetTest {
         for (String secret : List.of(postgres.password(), "127.0.0.1", Integer.toString(postgres.port()), "SELECT")) {
             assertFalse(message.contains(secret), message);
         }
+    }
+
+    private static int readiness() throws IOException {
+        HttpURLConnection probe =
+                (HttpURLConnection) server.uri("/health/ready").toURL().openConnection();
+        probe.setReadTimeout(20_000);
+        return probe.getResponseCode();
     }
 
     private static void assertRefused(Map<String, String> parameters, String named) {
