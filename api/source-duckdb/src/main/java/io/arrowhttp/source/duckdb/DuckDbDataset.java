@@ -48,6 +48,9 @@ public final class DuckDbDataset extends DescribedDataset {
 
     private static final Logger LOG = LoggerFactory.getLogger(DuckDbDataset.class);
 
+    /** The most partitions of one Parquet file: beyond it, consecutive row groups share one. */
+    static final int MAX_ROW_GROUP_PARTITIONS = 64;
+
     private final DuckDbEngine engine;
     private final String query;
     private final List<Partition> partitions;
@@ -124,7 +127,7 @@ public final class DuckDbDataset extends DescribedDataset {
      */
     private static List<Partition> filePartitions(DuckDbEngine engine, FileFormat format, String pathOrGlob) {
         if (!pathOrGlob.matches(".*[*?\\[].*")) {
-            return List.of();
+            return format == FileFormat.PARQUET ? rowGroupPartitions(engine, pathOrGlob) : List.of();
         }
         List<Partition> partitions = new ArrayList<>();
         try (Connection connection = engine.connect()) {
@@ -157,7 +160,49 @@ public final class DuckDbDataset extends DescribedDataset {
         return partitions;
     }
 
-    /** One partition per file of a glob of several files; none otherwise. */
+    /**
+     * Partitions of one Parquet file by its row groups, up to {@link #MAX_ROW_GROUP_PARTITIONS}
+     * (consecutive row groups together beyond that), each the file's rows with row numbers in its
+     * range; none for a file of one row group.
+     */
+    private static List<Partition> rowGroupPartitions(DuckDbEngine engine, String file) {
+        List<Long> groupRows = new ArrayList<>();
+        try (Connection connection = engine.connect();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT row_group_id, max(row_group_num_rows) FROM parquet_metadata(" + SqlText.literal(file)
+                                + ") GROUP BY row_group_id ORDER BY row_group_id");
+                ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                groupRows.add(result.getLong(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalArgumentException(
+                    "DuckDB cannot read the row groups of " + file + ": " + SourceFailures.firstLine(e), e);
+        }
+        if (groupRows.size() < 2) {
+            return List.of();
+        }
+        int count = Math.min(groupRows.size(), MAX_ROW_GROUP_PARTITIONS);
+        List<Partition> partitions = new ArrayList<>();
+        long first = 0;
+        int group = 0;
+        for (int partition = 0; partition < count; partition++) {
+            int end = (int) ((long) groupRows.size() * (partition + 1) / count);
+            long rows = 0;
+            for (; group < end; group++) {
+                rows += groupRows.get(group);
+            }
+            partitions.add(new Partition(
+                    "SELECT * EXCLUDE (file_row_number) FROM read_parquet(" + SqlText.literal(file)
+                            + ", file_row_number = true) WHERE file_row_number >= " + first
+                            + " AND file_row_number < " + (first + rows),
+                    OptionalLong.of(rows)));
+            first += rows;
+        }
+        return partitions;
+    }
+
+    /** One partition per file of a glob of several files, or per row groups of one Parquet file; none otherwise. */
     @Override
     public List<OptionalLong> partitions() {
         return partitions.stream().map(Partition::rows).toList();

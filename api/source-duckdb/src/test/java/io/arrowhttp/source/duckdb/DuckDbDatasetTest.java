@@ -105,6 +105,10 @@ class DuckDbDatasetTest {
                         engine,
                         DatasetDescription.of("parts", "Both halves, by a glob"),
                         data.resolve("part-*.parquet").toString()),
+                DuckDbDataset.ofFiles(
+                        engine,
+                        DatasetDescription.of("grouped", "Rows in row groups of 1024"),
+                        data.resolve("grouped.parquet").toString()),
                 DuckDbDataset.ofQuery(
                         engine,
                         DatasetDescription.of("buys", "The buys"),
@@ -214,6 +218,40 @@ class DuckDbDatasetTest {
                         .map(Row::id)
                         .toList(),
                 ids);
+    }
+
+    @Test
+    void aParquetFileOfSeveralRowGroupsHasAPartitionPerRowGroupThatTogetherAreTheFile() throws IOException {
+        DatasetInfo grouped = client.info("grouped");
+        List<DatasetInfo.Endpoint> endpoints = grouped.endpoints();
+        assertTrue(endpoints.size() >= 3, "row groups of 1024 rows out of " + ROWS + ": " + endpoints.size());
+        assertEquals(Boolean.TRUE, grouped.ordered());
+        assertEquals(
+                ROWS,
+                endpoints.stream().mapToLong(DatasetInfo.Endpoint::totalRecords).sum(),
+                "the rows of each from the file's metadata");
+        List<Long> inOrder = new ArrayList<>();
+        for (int partition = 0; partition < endpoints.size(); partition++) {
+            List<Long> part = ids("grouped", GetOptions.defaults().parameter("partition", partition));
+            assertEquals(endpoints.get(partition).totalRecords().longValue(), part.size());
+            inOrder.addAll(part);
+        }
+        assertEquals(rows.stream().map(Row::id).toList(), inOrder, "the partitions in order are the file");
+        assertEquals(rows, readRows("grouped", GetOptions.defaults(), Format.PARQUET), "and the whole is too");
+    }
+
+    private static List<Long> ids(String dataset, GetOptions options) throws IOException {
+        List<Long> ids = new ArrayList<>();
+        try (BufferAllocator reading = new RootAllocator();
+                DatasetStream stream = client.get(dataset, options, reading)) {
+            VectorSchemaRoot root = stream.reader().getVectorSchemaRoot();
+            while (stream.reader().loadNextBatch()) {
+                for (int i = 0; i < root.getRowCount(); i++) {
+                    ids.add(((Number) root.getVector("id").getObject(i)).longValue());
+                }
+            }
+        }
+        return ids;
     }
 
     @Test
@@ -445,6 +483,8 @@ class DuckDbDatasetTest {
                     + folder.resolve("part-1.parquet") + "' (FORMAT parquet)");
             statement.execute("COPY (SELECT * FROM rows WHERE id >= " + ROWS / 2 + " ORDER BY id) TO '"
                     + folder.resolve("part-2.parquet") + "' (FORMAT parquet)");
+            statement.execute("COPY " + table + " TO '" + folder.resolve("grouped.parquet")
+                    + "' (FORMAT parquet, ROW_GROUP_SIZE 1024)");
         }
     }
 }
