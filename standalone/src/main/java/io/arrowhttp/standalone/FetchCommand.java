@@ -6,16 +6,20 @@ import io.arrowhttp.client.Compression;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
 import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ResourcePaths;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import javax.net.ssl.SSLException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
@@ -64,6 +68,21 @@ final class FetchCommand implements Callable<Integer> {
                     + " (HTTP content coding).")
     String compression;
 
+    @Option(
+            names = "--trust",
+            paramLabel = "PEM",
+            description = "Trust the certificates in this PEM file for https, such as a private CA's.")
+    Path trust;
+
+    @Option(names = "--token", description = "A bearer token to send; or the environment variable ARROWHTTP_TOKEN.")
+    String token;
+
+    @Option(
+            names = "--user",
+            description = "Sign in with HTTP Basic as USER first; the password comes from the environment"
+                    + " variable ARROWHTTP_PASSWORD or is asked for.")
+    String user;
+
     private final PrintStream out;
 
     FetchCommand(PrintStream out) {
@@ -72,6 +91,19 @@ final class FetchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (isCatalog(url)) {
+            String catalog = url.toString().replaceAll("[?#].*$", "").replaceAll("/+$", "");
+            System.err.println("fetch failed: " + catalog + " is the catalog, a list of datasets; fetch one of them,"
+                    + " such as " + catalog + "/NAME");
+            return 2;
+        }
+        ArrowHttpClient.Builder builder;
+        try {
+            builder = clientBuilder(DatasetUrl.parse(url).map(DatasetUrl::base).orElse(url.resolve("/")));
+        } catch (IllegalArgumentException | IllegalStateException unusable) {
+            System.err.println("fetch failed: " + unusable.getMessage());
+            return 2;
+        }
         GetOptions options = GetOptions.defaults();
         if (timeoutSeconds != null) {
             options.timeout(Duration.ofMillis((long) (timeoutSeconds * 1000)));
@@ -87,13 +119,14 @@ final class FetchCommand implements Callable<Integer> {
         boolean progress = !noProgress && System.console() != null;
         long start = System.nanoTime();
         if (parallel != null) {
-            return fetchInParallel(options, progress, start);
+            return fetchInParallel(builder, options, progress, start);
         }
-        try (ArrowHttpClient client = ArrowHttpClient.builder(url.resolve("/")).build();
+        try (ArrowHttpClient client = builder.build();
                 BufferAllocator allocator = new RootAllocator();
                 DatasetStream stream = client.fetch(url, options, allocator);
                 OutputStream file = save == null ? OutputStream.nullOutputStream() : Files.newOutputStream(save)) {
             preview(stream.metadata());
+            Long total = progress ? knownRows(client) : null;
             ArrowStreamReader reader = stream.reader();
             out.println("Schema:\n" + reader.getVectorSchemaRoot().getSchema() + "\n");
             ArrowStreamWriter writer =
@@ -111,9 +144,12 @@ final class FetchCommand implements Callable<Integer> {
                     lastReport = System.nanoTime();
                     System.err.printf(
                             Locale.ROOT,
-                            "\r%,d batches, %,d rows, %s",
+                            "\r%,d batches, %,d rows%s, %s",
                             batches,
                             rows,
+                            total == null || total == 0
+                                    ? ""
+                                    : String.format(Locale.ROOT, " (%.0f%%)", 100.0 * rows / total),
                             rate(stream.bytesReceived(), start));
                 }
             }
@@ -141,13 +177,83 @@ final class FetchCommand implements Callable<Integer> {
             return 1;
         } catch (IOException broken) {
             String code = broken.getCause() instanceof ArrowHttpException known ? known.code() + ": " : "";
-            System.err.println("fetch failed: " + code + broken.getMessage());
+            System.err.println("fetch failed: " + code + describe(broken));
             return 1;
         }
     }
 
+    /**
+     * The rows the catalog announces for the URL, for a percentage: known only for a dataset's URL
+     * without parameters, whose rows the catalog's {@code totalRecords} counts.
+     */
+    private Long knownRows(ArrowHttpClient client) {
+        Optional<DatasetUrl> dataset = DatasetUrl.parse(url);
+        if (dataset.isEmpty() || url.getRawQuery() != null) {
+            return null;
+        }
+        try {
+            return client.info(dataset.get().name()).totalRecords();
+        } catch (IOException | RuntimeException unknown) {
+            return null;
+        }
+    }
+
+    /** The client's settings: TLS trust and credentials from the options and the environment. */
+    private ArrowHttpClient.Builder clientBuilder(URI base) {
+        ArrowHttpClient.Builder builder = ArrowHttpClient.builder(base);
+        if (trust != null) {
+            builder.trustCertificates(trust);
+        }
+        String bearer = token != null ? token : System.getenv("ARROWHTTP_TOKEN");
+        if (user != null) {
+            builder.basicHandshake(user, password());
+        } else if (bearer != null && !bearer.isBlank()) {
+            builder.bearerToken(bearer.trim());
+        }
+        return builder;
+    }
+
+    private char[] password() {
+        String fromEnvironment = System.getenv("ARROWHTTP_PASSWORD");
+        if (fromEnvironment != null) {
+            return fromEnvironment.toCharArray();
+        }
+        if (System.console() == null) {
+            throw new IllegalArgumentException("--user needs a password: set ARROWHTTP_PASSWORD, or run on a terminal");
+        }
+        return System.console().readPassword("Password for %s: ", user);
+    }
+
+    /** {@code /datasets} itself, which lists datasets rather than being one. */
+    private static boolean isCatalog(URI url) {
+        String path = url.getPath() == null ? "" : url.getPath();
+        return path.endsWith("/" + ResourcePaths.DATASETS) || path.endsWith("/" + ResourcePaths.DATASETS + "/");
+    }
+
+    /** One line a person can act on, for the usual ways a fetch fails before any data. */
+    private String describe(IOException broken) {
+        if (broken instanceof ConnectException) {
+            return "nothing answers at " + url.getHost() + ":" + port(url) + "; is the server running there?";
+        }
+        if (broken instanceof UnknownHostException) {
+            return "the host " + url.getHost() + " is unknown";
+        }
+        if (broken instanceof SSLException) {
+            return "the TLS handshake failed (" + broken.getMessage() + "); for a private CA, give its certificate"
+                    + " with --trust";
+        }
+        return broken.getMessage();
+    }
+
+    private static int port(URI url) {
+        if (url.getPort() >= 0) {
+            return url.getPort();
+        }
+        return "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+    }
+
     /** The endpoints of the dataset, {@code --parallel} at a time: one progress line, then totals. */
-    private int fetchInParallel(GetOptions options, boolean progress, long start) {
+    private int fetchInParallel(ArrowHttpClient.Builder builder, GetOptions options, boolean progress, long start) {
         Optional<DatasetUrl> dataset = DatasetUrl.parse(url);
         if (dataset.isEmpty() || parallel < 1) {
             System.err.println("fetch failed: --parallel takes a number from 1 and a dataset's URL, such as"
@@ -156,8 +262,7 @@ final class FetchCommand implements Callable<Integer> {
         }
         long[] rows = {0};
         long[] lastReport = {System.nanoTime()};
-        try (ArrowHttpClient client =
-                        ArrowHttpClient.builder(dataset.get().base()).build();
+        try (ArrowHttpClient client = builder.build();
                 BufferAllocator allocator = new RootAllocator()) {
             ArrowHttpClient.PartitionTotals totals =
                     client.fetchPartitions(dataset.get().name(), options, parallel, allocator, (endpoint, batch) -> {
@@ -186,7 +291,7 @@ final class FetchCommand implements Callable<Integer> {
             System.err.println("fetch failed: " + refused.code() + ": " + refused.getMessage());
             return 1;
         } catch (IOException broken) {
-            System.err.println("fetch failed: " + broken.getMessage());
+            System.err.println("fetch failed: " + describe(broken));
             return 1;
         }
     }

@@ -8,6 +8,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -169,6 +171,27 @@ class ServerJarIT {
 
         assertEquals(1, fetch.exitCode());
         assertTrue(fetch.output().contains("fetch failed: INVALID_ARGUMENT"), fetch.output());
+    }
+
+    @Test
+    void fetchCommandSaysInOneLineWhatIsWrongWithTheUrlOrTheServer() throws Exception {
+        Result catalog =
+                run("-jar", jar().toString(), "fetch", base.resolve("datasets").toString());
+        assertEquals(2, catalog.exitCode(), catalog.output());
+        assertEquals(
+                "fetch failed: " + base.resolve("datasets") + " is the catalog, a list of datasets; fetch one of"
+                        + " them, such as " + base.resolve("datasets") + "/NAME",
+                catalog.output().strip());
+
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        Result down = run("-jar", jar().toString(), "fetch", "http://127.0.0.1:" + closed + "/datasets/tickers");
+        assertEquals(1, down.exitCode(), down.output());
+        assertEquals(
+                "fetch failed: nothing answers at 127.0.0.1:" + closed + "; is the server running there?",
+                down.output().strip());
     }
 
     private record Result(int exitCode, String output) {}

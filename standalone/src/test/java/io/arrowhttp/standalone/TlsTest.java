@@ -2,16 +2,23 @@ package io.arrowhttp.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.arrowhttp.app.AuthSettings;
 import io.arrowhttp.app.ServerSettings;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
 import io.arrowhttp.testing.TestPki;
 import io.arrowhttp.tls.TlsMaterial;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -20,6 +27,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** HTTPS on the standalone server and in the Java client, with certificates made for this run. */
 class TlsTest {
@@ -76,6 +84,50 @@ class TlsTest {
             socket.setEnabledCipherSuites(new String[] {suite});
             socket.startHandshake();
             return socket.getSession().getCipherSuite();
+        }
+    }
+
+    @Test
+    void theFetchCommandTrustsAPrivateCaAndSendsAToken() throws Exception {
+        String token = "reader-token-0123456789abcdef-0123456789";
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        ServerSettings settings = ServerSettings.defaults()
+                .withAuth(new AuthSettings(
+                        null, List.of("reader=" + token), Base64.getEncoder().encodeToString(key), false));
+        try (StandaloneServer server = StandaloneServer.start(
+                "127.0.0.1", 0, settings, TlsOptions.pem(pki.serverChainPem, pki.serverKeyPem))) {
+            String url = server.baseUri().resolve("datasets/tickers?rows=1000").toString();
+            String ca = pki.caPem.toString();
+            Fetched trusted = fetch("--no-progress", "--trust", ca, "--token", token, url);
+            assertEquals(0, trusted.exitCode(), trusted.output());
+            assertTrue(trusted.output().contains("Parsed 1000 records"), trusted.output());
+
+            Fetched untrusted = fetch("--no-progress", "--token", token, url);
+            assertEquals(1, untrusted.exitCode());
+            assertTrue(untrusted.errors().contains("the TLS handshake failed"), untrusted.errors());
+            assertTrue(untrusted.errors().contains("--trust"), untrusted.errors());
+
+            Fetched anonymous = fetch("--no-progress", "--trust", ca, url);
+            assertEquals(1, anonymous.exitCode());
+            assertTrue(anonymous.errors().startsWith("fetch failed: UNAUTHENTICATED"), anonymous.errors());
+        }
+    }
+
+    private record Fetched(int exitCode, String output, String errors) {}
+
+    /** The fetch command in this JVM, its standard error caught too. */
+    private static Fetched fetch(String... arguments) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        PrintStream originalErrors = System.err;
+        System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+        try {
+            int exitCode = new CommandLine(new FetchCommand(new PrintStream(out, true, StandardCharsets.UTF_8)))
+                    .execute(arguments);
+            return new Fetched(exitCode, out.toString(StandardCharsets.UTF_8), errors.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(originalErrors);
         }
     }
 
