@@ -5,6 +5,7 @@ import io.arrowhttp.app.ServerSettings;
 import io.arrowhttp.tls.TlsPolicy;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -23,11 +24,13 @@ import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
 /**
  * The arrowhttp application on an embedded Grizzly HTTP server.
  *
- * <p>Closing it stops accepting connections, lets running responses finish for up to the grace
- * period, then stops the application, which closes its root allocator.
+ * <p>Closing it refuses new streams, lets running ones finish for up to the stop grace
+ * ({@code arrowhttp.stop-grace-seconds}) and ends those left, then stops accepting connections
+ * and stops the application, which closes its root allocator.
  */
 public final class StandaloneServer implements AutoCloseable {
 
+    /** How long Grizzly waits for requests other than streams (which have ended by then) to finish. */
     private static final long GRACE_SECONDS = 10;
 
     /**
@@ -48,12 +51,15 @@ public final class StandaloneServer implements AutoCloseable {
     private final String host;
     private final ArrowHttpApplication application;
     private final String scheme;
+    private final long stopGraceSeconds;
 
-    private StandaloneServer(HttpServer server, String host, ArrowHttpApplication application, String scheme) {
+    private StandaloneServer(
+            HttpServer server, String host, ArrowHttpApplication application, String scheme, long stopGraceSeconds) {
         this.server = server;
         this.host = host;
         this.application = application;
         this.scheme = scheme;
+        this.stopGraceSeconds = stopGraceSeconds;
     }
 
     /**
@@ -97,7 +103,8 @@ public final class StandaloneServer implements AutoCloseable {
             server.shutdownNow();
             throw new IOException("Cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        return new StandaloneServer(server, host, application, scheme);
+        return new StandaloneServer(
+                server, host, application, scheme, settings.streaming().stopGraceSeconds());
     }
 
     /** The application being served, to watch its Arrow memory. */
@@ -115,8 +122,14 @@ public final class StandaloneServer implements AutoCloseable {
         return URI.create(scheme + "://" + hostForUri(host) + ":" + port() + "/");
     }
 
+    /**
+     * Stops gracefully: new streams are refused while running ones get the configured grace to
+     * finish ({@code arrowhttp.stop-grace-seconds}), those left are ended so that their clients see
+     * a failure, and then the server stops.
+     */
     @Override
     public void close() {
+        application.stop(Duration.ofSeconds(stopGraceSeconds));
         try {
             server.shutdown(GRACE_SECONDS, TimeUnit.SECONDS).get(GRACE_SECONDS + 5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -53,6 +53,8 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.glassfish.jersey.media.multipart.MultiPartFeature;
 import org.glassfish.jersey.server.spi.AbstractContainerLifecycleListener;
 import org.glassfish.jersey.server.spi.Container;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one thing to register in a Jersey application to serve Arrow data over HTTP.
@@ -112,8 +114,11 @@ public final class ArrowHttpFeature implements Feature {
     private final Duration writeTimeout;
     private final int maxStreams;
     private final int maxStreamsPerCaller;
+    private static final Logger LOG = LoggerFactory.getLogger(ArrowHttpFeature.class);
+
     private final URI publicBaseUri;
     private final List<URI> group;
+    private volatile DatasetResponder responder;
     private final boolean statusEndpoint;
     private final List<ServerMiddleware.Factory> middleware;
     private final Set<String> corsOrigins;
@@ -150,6 +155,28 @@ public final class ArrowHttpFeature implements Feature {
         this.middleware = List.copyOf(all);
         this.corsOrigins = Set.copyOf(builder.corsOrigins);
         this.authenticator = builder.authenticator;
+    }
+
+    /** The default of {@link #stop(Duration)}'s grace: how long running streams may take to finish. */
+    public static final Duration DEFAULT_STOP_GRACE = Duration.ofSeconds(30);
+
+    /**
+     * Stops the application gracefully, before its container stops: new dataset requests get 503
+     * and the readiness probe says so; streams that are running may finish for up to
+     * {@code grace}; those still running then are ended so that their clients see a failure,
+     * never a stream that looks complete, each with one log line. Returns once every stream has
+     * ended (10 s after the grace at the most); the container can then stop without cutting a
+     * response or finding Arrow memory in use.
+     *
+     * @return how many streams were cut
+     */
+    public int stop(Duration grace) {
+        DatasetResponder serving = responder;
+        int cut = serving == null ? 0 : serving.stop(grace);
+        if (cut > 0) {
+            LOG.warn("Stopped after ending {} stream(s) still running after {} s", cut, grace.toSeconds());
+        }
+        return cut;
     }
 
     /**
@@ -191,7 +218,7 @@ public final class ArrowHttpFeature implements Feature {
         context.property(StalledWrites.PROPERTY, new StalledWrites(writeTimeout, timer));
         DatasetUploads uploads = new DatasetUploads(catalog, allocator, uploadLimits, stores);
         if (!catalog.isEmpty() || !stores.isEmpty()) {
-            DatasetResponder responder = new DatasetResponder(
+            responder = new DatasetResponder(
                     catalog,
                     allocator,
                     responseMemoryLimit,
@@ -205,7 +232,10 @@ public final class ArrowHttpFeature implements Feature {
                 context.register(new RootDatasetResource(responder, rootDataset));
             }
         }
-        context.register(new HealthResource(catalog));
+        context.register(new HealthResource(catalog, () -> {
+            DatasetResponder serving = responder;
+            return serving != null && serving.stopping();
+        }));
         if (statusEndpoint) {
             context.register(new StatusResource(allocator, metrics));
         }

@@ -114,6 +114,12 @@ public final class CallContext {
                         ErrorCode.TIMED_OUT,
                         "The response passed its deadline (the server's response time limit or the client's X-Request-Timeout)");
             }
+            if (reason.get() == ErrorCode.UNAVAILABLE) {
+                throw new ArrowHttpException(
+                        ErrorCode.UNAVAILABLE,
+                        "The server stopped before the response was complete; fetch again from another server,"
+                                + " or later");
+            }
             throw new ArrowHttpException(reason.get(), "The call was cancelled");
         }
     }

@@ -1,6 +1,8 @@
 package io.arrowhttp.app;
 
+import io.arrowhttp.server.ArrowHttpFeature;
 import jakarta.ws.rs.ApplicationPath;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.arrow.memory.BufferAllocator;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -20,6 +22,7 @@ import org.glassfish.jersey.server.ServerProperties;
 public class ArrowHttpApplication extends ResourceConfig {
 
     private final AtomicReference<BufferAllocator> root = new AtomicReference<>();
+    private final AtomicReference<ArrowHttpFeature> feature = new AtomicReference<>();
 
     /**
      * The application as a servlet container makes it: settings from the war's context
@@ -32,7 +35,7 @@ public class ArrowHttpApplication extends ResourceConfig {
     /** @param settings the settings to use, or null to look them up as the no-argument constructor does */
     public ArrowHttpApplication(ServerSettings settings) {
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
-        register(new ServerFeature(settings, root::set));
+        register(new ServerFeature(settings, root::set, feature::set));
     }
 
     /**
@@ -42,6 +45,17 @@ public class ArrowHttpApplication extends ResourceConfig {
     public long allocatedMemory() {
         BufferAllocator allocator = root.get();
         return allocator == null ? 0 : allocator.getAllocatedMemory();
+    }
+
+    /**
+     * Stops gracefully before the server stops: see {@link ArrowHttpFeature#stop(Duration)}. Does
+     * nothing for an application that serves nothing (misconfigured, or without Arrow).
+     *
+     * @return how many streams were cut at the end of {@code grace}
+     */
+    public int stop(Duration grace) {
+        ArrowHttpFeature serving = feature.get();
+        return serving == null ? 0 : serving.stop(grace);
     }
 
     /** Responses whose allocator is still open: 0 when none is being written and nothing leaked. */

@@ -34,10 +34,15 @@ final class ServerFeature implements Feature {
 
     private final ServerSettings explicitSettings;
     private final Consumer<BufferAllocator> onAllocator;
+    private final Consumer<ArrowHttpFeature> onFeature;
 
-    ServerFeature(ServerSettings explicitSettings, Consumer<BufferAllocator> onAllocator) {
+    ServerFeature(
+            ServerSettings explicitSettings,
+            Consumer<BufferAllocator> onAllocator,
+            Consumer<ArrowHttpFeature> onFeature) {
         this.explicitSettings = explicitSettings;
         this.onAllocator = onAllocator;
+        this.onFeature = onFeature;
     }
 
     @Override
@@ -104,7 +109,7 @@ final class ServerFeature implements Feature {
         } else {
             LOG.info("The catalog names a dataset '{}': the example dataset is not served", TickersDataset.NAME);
         }
-        context.register(feature.rootDataset(served.defaultDataset().orElse(TickersDataset.NAME))
+        ArrowHttpFeature arrow = feature.rootDataset(served.defaultDataset().orElse(TickersDataset.NAME))
                 .responseMemoryLimit(settings.responseMemoryLimit())
                 .responseTimeout(Duration.ofSeconds(settings.responseTimeoutSeconds()))
                 .writeTimeout(Duration.ofSeconds(settings.streaming().writeTimeoutSeconds()))
@@ -112,10 +117,14 @@ final class ServerFeature implements Feature {
                 .maxConcurrentStreamsPerCaller(settings.streaming().maxStreamsPerCaller())
                 .statusEndpoint()
                 .corsOrigins(settings.corsOrigins())
-                .build());
+                .build();
+        context.register(arrow);
         context.register(new AbstractContainerLifecycleListener() {
             @Override
             public void onShutdown(Container container) {
+                // The container has stopped taking requests and waited for its own; any stream
+                // still running is ended so that its client sees a failure and its memory is free.
+                arrow.stop(Duration.ZERO);
                 tickers.close();
                 served.close();
                 long inUse = root.getAllocatedMemory();
@@ -131,6 +140,7 @@ final class ServerFeature implements Feature {
             }
         });
         onAllocator.accept(root);
+        onFeature.accept(arrow);
         LOG.info(
                 "arrowhttp started: max rows {}, Arrow memory limit {} bytes",
                 settings.maxRows(),

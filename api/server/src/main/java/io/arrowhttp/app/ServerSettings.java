@@ -62,13 +62,16 @@ public record ServerSettings(
      *     ({@code arrowhttp.max-streams-per-caller}, 16; 0 for no bound of its own)
      * @param writeTimeoutSeconds how long a client may take no data before its response ends
      *     ({@code arrowhttp.write-timeout-seconds}, 30)
+     * @param stopGraceSeconds how long running streams may take to finish when the standalone
+     *     server stops, before they are ended ({@code arrowhttp.stop-grace-seconds}, 30)
      */
-    public record Streaming(int maxStreams, int maxStreamsPerCaller, long writeTimeoutSeconds) {
+    public record Streaming(int maxStreams, int maxStreamsPerCaller, long writeTimeoutSeconds, long stopGraceSeconds) {
 
         public static final Streaming DEFAULTS = new Streaming(
                 ArrowHttpFeature.DEFAULT_MAX_STREAMS,
                 ArrowHttpFeature.DEFAULT_MAX_STREAMS_PER_CALLER,
-                ArrowHttpFeature.DEFAULT_WRITE_TIMEOUT.toSeconds());
+                ArrowHttpFeature.DEFAULT_WRITE_TIMEOUT.toSeconds(),
+                ArrowHttpFeature.DEFAULT_STOP_GRACE.toSeconds());
 
         public Streaming {
             requirePositive("arrowhttp.max-streams", maxStreams);
@@ -77,6 +80,10 @@ public record ServerSettings(
                         "Setting arrowhttp.max-streams-per-caller must be 0 or more, got " + maxStreamsPerCaller);
             }
             requirePositive("arrowhttp.write-timeout-seconds", writeTimeoutSeconds);
+            if (stopGraceSeconds < 0) {
+                throw new IllegalArgumentException(
+                        "Setting arrowhttp.stop-grace-seconds must be 0 or more, got " + stopGraceSeconds);
+            }
         }
 
         /**
@@ -162,7 +169,8 @@ public record ServerSettings(
                         Math.toIntExact(number(lookup, "arrowhttp.max-streams", Streaming.DEFAULTS.maxStreams())),
                         Math.toIntExact(number(
                                 lookup, "arrowhttp.max-streams-per-caller", Streaming.DEFAULTS.maxStreamsPerCaller())),
-                        number(lookup, "arrowhttp.write-timeout-seconds", Streaming.DEFAULTS.writeTimeoutSeconds())),
+                        number(lookup, "arrowhttp.write-timeout-seconds", Streaming.DEFAULTS.writeTimeoutSeconds()),
+                        number(lookup, "arrowhttp.stop-grace-seconds", Streaming.DEFAULTS.stopGraceSeconds())),
                 uri(lookup, "arrowhttp.public-base-url"),
                 list(lookup, "arrowhttp.group").stream()
                         .map(member -> uri(name -> member, "arrowhttp.group"))

@@ -130,6 +130,8 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
             LOG.debug("Response cancelled after {}", arrow.statistics());
         } else if (code == ErrorCode.TIMED_OUT) {
             LOG.info("Response timed out after {} and was aborted", arrow.statistics());
+        } else if (arrow.call().cancellation().orElse(null) == ErrorCode.UNAVAILABLE) {
+            LOG.warn("Response ended by the server's stop after {}", arrow.statistics());
         } else {
             String id = arrow.outcome().map(StreamOutcome::errorId).orElse(null);
             LOG.error(

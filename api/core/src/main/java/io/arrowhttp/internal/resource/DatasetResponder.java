@@ -18,6 +18,7 @@ import io.arrowhttp.protocol.QueryParameters;
 import io.arrowhttp.runtime.SecureBoundary;
 import io.arrowhttp.server.ArrowMultipart;
 import io.arrowhttp.server.ArrowStream;
+import io.arrowhttp.server.CallContext;
 import io.arrowhttp.server.RequestHeaders;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -31,11 +32,15 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.security.Principal;
+import java.time.Duration;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
@@ -66,6 +71,8 @@ public final class DatasetResponder {
     private final List<URI> group;
     private final StreamMetrics metrics;
     private final AtomicLong responses = new AtomicLong();
+    private final Set<CallContext> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     public DatasetResponder(
             DatasetCatalog catalog,
@@ -104,6 +111,40 @@ public final class DatasetResponder {
         } catch (RuntimeException | Error e) {
             arrow.close();
             throw e;
+        }
+    }
+
+    /** Whether the server is stopping: no new streams, and not ready. */
+    public boolean stopping() {
+        return stopping;
+    }
+
+    /**
+     * Stops taking streams (new ones get 503), lets running ones finish for up to {@code grace},
+     * then ends those left: each is cancelled as {@code UNAVAILABLE}, so that its client sees the
+     * failure (the failure marker, the status part when asked for), never a stream that looks
+     * complete. Returns once every stream has ended, or 10 s after the grace when one will not.
+     *
+     * @return how many streams were cut
+     */
+    public int stop(Duration grace) {
+        stopping = true;
+        long deadline = System.nanoTime() + grace.toNanos();
+        awaitNoStreams(deadline);
+        List<CallContext> left = List.copyOf(running);
+        left.forEach(call -> call.cancel(ErrorCode.UNAVAILABLE));
+        awaitNoStreams(System.nanoTime() + TimeUnit.SECONDS.toNanos(10));
+        return left.size();
+    }
+
+    private void awaitNoStreams(long deadline) {
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -258,6 +299,10 @@ public final class DatasetResponder {
      * limits and the call's deadline; on failure the allocator is closed.
      */
     private ArrowStream stream(Dataset dataset, DatasetRequest request, Function<BufferAllocator, ArrowStream> opener) {
+        if (stopping) {
+            throw new ArrowHttpException(
+                    ErrorCode.UNAVAILABLE, "The server is stopping; fetch again from another server, or later");
+        }
         Runnable release = limits.acquire(request.principal().orElse(null));
         // Watched from before open: a query that runs long before its first batch must hear of
         // the deadline too.
@@ -279,7 +324,9 @@ public final class DatasetResponder {
             throw e;
         }
         metrics.opened();
+        running.add(request.call());
         arrow.onEnd(outcome -> {
+            running.remove(request.call());
             release.run();
             if (deadline != null) {
                 deadline.cancel(false);

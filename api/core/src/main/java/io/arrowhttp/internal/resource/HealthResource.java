@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,11 +33,14 @@ public final class HealthResource {
     private static final long CHECK_INTERVAL_NANOS = 1_000_000_000L;
 
     private final DatasetCatalog catalog;
+    private final BooleanSupplier stopping;
     private Readiness last;
     private Set<String> lastDown = Set.of();
 
-    public HealthResource(DatasetCatalog catalog) {
+    /** @param stopping whether the server is stopping, and so not ready whatever its sources say */
+    public HealthResource(DatasetCatalog catalog, BooleanSupplier stopping) {
         this.catalog = catalog;
+        this.stopping = stopping;
     }
 
     /** What the last check found, and when. */
@@ -54,6 +58,12 @@ public final class HealthResource {
     @Path(ResourcePaths.HEALTH_READY)
     @Produces(MediaType.APPLICATION_JSON)
     public Response ready() {
+        if (stopping.getAsBoolean()) {
+            return Response.status(503)
+                    .entity(ProtocolJson.toBytes(Map.of("status", "STOPPING")))
+                    .type(MediaType.APPLICATION_JSON_TYPE)
+                    .build();
+        }
         Readiness readiness = check();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", readiness.unavailable() == 0 ? "UP" : "DOWN");
