@@ -15,6 +15,7 @@ import io.arrowhttp.internal.provider.InnermostStreamInterceptor;
 import io.arrowhttp.internal.provider.MiddlewareCompletion;
 import io.arrowhttp.internal.provider.MiddlewareFilter;
 import io.arrowhttp.internal.provider.MultipartHeadersFilter;
+import io.arrowhttp.internal.provider.RequestMetricsFilter;
 import io.arrowhttp.internal.provider.StreamingResponseInterceptor;
 import io.arrowhttp.internal.provider.UnexpectedExceptionMapper;
 import io.arrowhttp.internal.provider.WebApplicationExceptionMapper;
@@ -39,6 +40,7 @@ import io.arrowhttp.server.auth.WritePermission;
 import io.arrowhttp.server.middleware.AccessLog;
 import io.arrowhttp.server.middleware.RequestIds;
 import io.arrowhttp.server.middleware.ServerMiddleware;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 import java.net.URI;
@@ -118,6 +120,7 @@ public final class ArrowHttpFeature implements Feature {
 
     private final URI publicBaseUri;
     private final List<URI> group;
+    private final MeterRegistry meterRegistry;
     private volatile DatasetResponder responder;
     private final boolean statusEndpoint;
     private final List<ServerMiddleware.Factory> middleware;
@@ -143,6 +146,7 @@ public final class ArrowHttpFeature implements Feature {
         this.maxStreamsPerCaller = builder.maxStreamsPerCaller;
         this.publicBaseUri = builder.publicBaseUri;
         this.group = List.copyOf(builder.group);
+        this.meterRegistry = builder.meterRegistry;
         this.statusEndpoint = builder.statusEndpoint;
         List<ServerMiddleware.Factory> all = new ArrayList<>();
         if (builder.requestIds) {
@@ -208,6 +212,10 @@ public final class ArrowHttpFeature implements Feature {
         context.register(WebApplicationExceptionMapper.class);
         context.register(UnexpectedExceptionMapper.class);
         StreamMetrics metrics = new StreamMetrics();
+        if (meterRegistry != null) {
+            metrics.bind(meterRegistry, allocator);
+            context.register(new RequestMetricsFilter(meterRegistry));
+        }
         ServerTimer timer = new ServerTimer();
         context.register(new AbstractContainerLifecycleListener() {
             @Override
@@ -250,7 +258,7 @@ public final class ArrowHttpFeature implements Feature {
         if (authenticator != null) {
             context.register(new AuthenticationFilter(authenticator));
             context.register(ClientAddressFilter.class);
-            context.register(new HandshakeResource(authenticator, new HandshakeGuard()));
+            context.register(new HandshakeResource(authenticator, new HandshakeGuard(), metrics));
         }
         return true;
     }
@@ -268,6 +276,7 @@ public final class ArrowHttpFeature implements Feature {
         private int maxStreamsPerCaller = DEFAULT_MAX_STREAMS_PER_CALLER;
         private URI publicBaseUri;
         private List<URI> group = List.of();
+        private MeterRegistry meterRegistry;
         private boolean requestIds = true;
         private boolean accessLog = true;
         private boolean statusEndpoint;
@@ -449,6 +458,20 @@ public final class ArrowHttpFeature implements Feature {
                 bases.add(base.getPath().endsWith("/") ? base : URI.create(base + "/"));
             }
             this.group = List.copyOf(bases);
+            return this;
+        }
+
+        /**
+         * Counts into {@code registry}: requests by route and status ({@code arrowhttp.requests}),
+         * dataset streams active and ended by outcome with their durations
+         * ({@code arrowhttp.streams.active}, {@code arrowhttp.streams}), rows and bytes sent
+         * ({@code arrowhttp.stream.rows}, {@code arrowhttp.stream.bytes}), the Arrow memory held
+         * ({@code arrowhttp.arrow.allocated}) and refused handshakes
+         * ({@code arrowhttp.handshakes.refused}). The application exposes the registry (a
+         * Prometheus one at {@code /metrics}, say); without one nothing is counted.
+         */
+        public Builder metrics(MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
             return this;
         }
 

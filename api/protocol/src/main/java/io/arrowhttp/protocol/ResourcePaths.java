@@ -23,6 +23,9 @@ public final class ResourcePaths {
     /** {@code GET}: the server's Arrow memory and responses by outcome. */
     public static final String STATUS = "status";
 
+    /** {@code GET}: the application's meters in Prometheus's text format, when it exposes them. */
+    public static final String METRICS = "metrics";
+
     /** {@code GET}: 200 while the server runs, for liveness probes; no authentication. */
     public static final String HEALTH_LIVE = "health/live";
 

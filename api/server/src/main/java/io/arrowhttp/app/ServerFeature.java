@@ -4,6 +4,11 @@ import io.arrowhttp.app.catalog.ConfiguredDatasets;
 import io.arrowhttp.example.TickersDataset;
 import io.arrowhttp.runtime.ArrowRuntimeCheck;
 import io.arrowhttp.server.ArrowHttpFeature;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 import java.time.Duration;
@@ -78,6 +83,15 @@ final class ServerFeature implements Feature {
         }
         if (settings.auth().enabled()) {
             feature.authentication(settings.auth().authenticator());
+        }
+        PrometheusMeterRegistry meters = null;
+        if (settings.metrics()) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(meters);
+            new JvmThreadMetrics().bindTo(meters);
+            new ProcessorMetrics().bindTo(meters);
+            feature.metrics(meters);
+            context.register(new MetricsResource(meters));
         }
         ConfiguredDatasets configured = null;
         try {

@@ -34,6 +34,9 @@ import java.util.function.Function;
  * @param group the public base URLs of every server of a group serving the same datasets with
  *     the same token key, this one included, comma-separated ({@code arrowhttp.group}): every
  *     endpoint of the catalog then has a location on each; none by default
+ * @param metrics whether {@code GET /metrics} answers with the application's meters in Prometheus's
+ *     text format ({@code arrowhttp.metrics}); off by default, and protected like the data when
+ *     authentication is on
  * @param dataDirectory a folder whose data files ({@code .arrow}, {@code .feather}, {@code .arrows},
  *     {@code .parquet}, {@code .csv}, {@code .jsonl}, {@code .ndjson}) are served as datasets named
  *     after them ({@code arrowhttp.data-dir}, {@code --data}); null for none
@@ -50,6 +53,7 @@ public record ServerSettings(
         Streaming streaming,
         URI publicBaseUrl,
         List<URI> group,
+        boolean metrics,
         Path dataDirectory,
         Path catalogFile) {
 
@@ -125,6 +129,7 @@ public record ServerSettings(
                 Streaming.DEFAULTS,
                 null,
                 List.of(),
+                false,
                 null,
                 null);
     }
@@ -175,6 +180,8 @@ public record ServerSettings(
                 list(lookup, "arrowhttp.group").stream()
                         .map(member -> uri(name -> member, "arrowhttp.group"))
                         .toList(),
+                Boolean.parseBoolean(
+                        String.valueOf(lookup.apply("arrowhttp.metrics")).trim()),
                 path(lookup, "arrowhttp.data-dir"),
                 path(lookup, "arrowhttp.config"));
     }
@@ -195,6 +202,7 @@ public record ServerSettings(
                 streaming,
                 publicBaseUrl,
                 group,
+                metrics,
                 dataDirectory,
                 catalogFile);
     }
@@ -210,6 +218,7 @@ public record ServerSettings(
                 streaming,
                 publicBaseUrl,
                 group,
+                metrics,
                 dataDirectory,
                 catalogFile);
     }
@@ -225,6 +234,7 @@ public record ServerSettings(
                 streaming,
                 publicBaseUrl,
                 group,
+                metrics,
                 folder,
                 catalogFile);
     }
@@ -240,6 +250,7 @@ public record ServerSettings(
                 streaming,
                 publicBaseUrl,
                 group,
+                metrics,
                 dataDirectory,
                 file);
     }
@@ -255,6 +266,7 @@ public record ServerSettings(
                 streaming,
                 base,
                 group,
+                metrics,
                 dataDirectory,
                 catalogFile);
     }
@@ -276,6 +288,22 @@ public record ServerSettings(
         return value == null || value.isBlank() ? null : Path.of(value.trim());
     }
 
+    public ServerSettings withMetrics(boolean exposed) {
+        return new ServerSettings(
+                maxRows,
+                memoryLimit,
+                responseMemoryLimit,
+                responseTimeoutSeconds,
+                corsOrigins,
+                auth,
+                streaming,
+                publicBaseUrl,
+                group,
+                exposed,
+                dataDirectory,
+                catalogFile);
+    }
+
     public ServerSettings withCorsOrigins(List<String> origins) {
         return new ServerSettings(
                 maxRows,
@@ -287,6 +315,7 @@ public record ServerSettings(
                 streaming,
                 publicBaseUrl,
                 group,
+                metrics,
                 dataDirectory,
                 catalogFile);
     }
@@ -302,6 +331,7 @@ public record ServerSettings(
                 limits,
                 publicBaseUrl,
                 group,
+                metrics,
                 dataDirectory,
                 catalogFile);
     }

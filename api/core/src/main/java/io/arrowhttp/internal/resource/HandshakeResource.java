@@ -38,10 +38,12 @@ public final class HandshakeResource {
 
     private final Authenticator authenticator;
     private final HandshakeGuard guard;
+    private final StreamMetrics metrics;
 
-    public HandshakeResource(Authenticator authenticator, HandshakeGuard guard) {
+    public HandshakeResource(Authenticator authenticator, HandshakeGuard guard, StreamMetrics metrics) {
         this.authenticator = authenticator;
         this.guard = guard;
+        this.metrics = metrics;
     }
 
     @POST
@@ -78,10 +80,14 @@ public final class HandshakeResource {
                     user,
                     () -> authenticator.handshake(user, password),
                     Optional::isPresent);
+        } catch (RuntimeException throttled) {
+            metrics.handshakeRefused();
+            throw throttled;
         } finally {
             Arrays.fill(password, '\0');
         }
         if (token.isEmpty()) {
+            metrics.handshakeRefused();
             return ProblemResponses.unauthenticated("Unknown user or wrong password", HeaderNames.BASIC_CHALLENGE);
         }
         return Response.ok(ProtocolJson.toBytes(token.get()), MediaType.APPLICATION_JSON_TYPE)
