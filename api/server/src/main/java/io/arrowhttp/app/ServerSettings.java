@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -186,89 +187,91 @@ public record ServerSettings(
                 path(lookup, "arrowhttp.config"));
     }
 
-    /** {@code arrowhttp.max-rows} becomes {@code ARROWHTTP_MAX_ROWS}. */
-    static String environmentName(String name) {
-        return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-    }
-
     public ServerSettings withMaxRows(long rows) {
-        return new ServerSettings(
-                rows,
-                memoryLimit,
-                responseMemoryLimit,
-                responseTimeoutSeconds,
-                corsOrigins,
-                auth,
-                streaming,
-                publicBaseUrl,
-                group,
-                metrics,
-                dataDirectory,
-                catalogFile);
+        return with(copy -> copy.maxRows = rows);
     }
 
     public ServerSettings withAuth(AuthSettings authSettings) {
-        return new ServerSettings(
-                maxRows,
-                memoryLimit,
-                responseMemoryLimit,
-                responseTimeoutSeconds,
-                corsOrigins,
-                authSettings,
-                streaming,
-                publicBaseUrl,
-                group,
-                metrics,
-                dataDirectory,
-                catalogFile);
+        return with(copy -> copy.auth = authSettings);
     }
 
     public ServerSettings withDataDirectory(Path folder) {
-        return new ServerSettings(
-                maxRows,
-                memoryLimit,
-                responseMemoryLimit,
-                responseTimeoutSeconds,
-                corsOrigins,
-                auth,
-                streaming,
-                publicBaseUrl,
-                group,
-                metrics,
-                folder,
-                catalogFile);
+        return with(copy -> copy.dataDirectory = folder);
     }
 
     public ServerSettings withCatalogFile(Path file) {
-        return new ServerSettings(
-                maxRows,
-                memoryLimit,
-                responseMemoryLimit,
-                responseTimeoutSeconds,
-                corsOrigins,
-                auth,
-                streaming,
-                publicBaseUrl,
-                group,
-                metrics,
-                dataDirectory,
-                file);
+        return with(copy -> copy.catalogFile = file);
     }
 
-    public ServerSettings withPublicBaseUrl(URI base) {
-        return new ServerSettings(
-                maxRows,
-                memoryLimit,
-                responseMemoryLimit,
-                responseTimeoutSeconds,
-                corsOrigins,
-                auth,
-                streaming,
-                base,
-                group,
-                metrics,
-                dataDirectory,
-                catalogFile);
+    public ServerSettings withMetrics(boolean exposed) {
+        return with(copy -> copy.metrics = exposed);
+    }
+
+    public ServerSettings withCorsOrigins(List<String> origins) {
+        return with(copy -> copy.corsOrigins = origins);
+    }
+
+    public ServerSettings withStreaming(Streaming limits) {
+        return with(copy -> copy.streaming = limits);
+    }
+
+    /** These settings with what {@code change} sets on a copy of their values. */
+    private ServerSettings with(Consumer<Values> change) {
+        Values values = new Values(this);
+        change.accept(values);
+        return values.settings();
+    }
+
+    /** The values of settings, to change one or two before making settings of them again. */
+    private static final class Values {
+        long maxRows;
+        long memoryLimit;
+        long responseMemoryLimit;
+        long responseTimeoutSeconds;
+        List<String> corsOrigins;
+        AuthSettings auth;
+        Streaming streaming;
+        URI publicBaseUrl;
+        List<URI> group;
+        boolean metrics;
+        Path dataDirectory;
+        Path catalogFile;
+
+        Values(ServerSettings settings) {
+            maxRows = settings.maxRows;
+            memoryLimit = settings.memoryLimit;
+            responseMemoryLimit = settings.responseMemoryLimit;
+            responseTimeoutSeconds = settings.responseTimeoutSeconds;
+            corsOrigins = settings.corsOrigins;
+            auth = settings.auth;
+            streaming = settings.streaming;
+            publicBaseUrl = settings.publicBaseUrl;
+            group = settings.group;
+            metrics = settings.metrics;
+            dataDirectory = settings.dataDirectory;
+            catalogFile = settings.catalogFile;
+        }
+
+        ServerSettings settings() {
+            return new ServerSettings(
+                    maxRows,
+                    memoryLimit,
+                    responseMemoryLimit,
+                    responseTimeoutSeconds,
+                    corsOrigins,
+                    auth,
+                    streaming,
+                    publicBaseUrl,
+                    group,
+                    metrics,
+                    dataDirectory,
+                    catalogFile);
+        }
+    }
+
+    /** {@code arrowhttp.max-rows} becomes {@code ARROWHTTP_MAX_ROWS}. */
+    static String environmentName(String name) {
+        return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     private static URI uri(Function<String, String> lookup, String name) {
@@ -286,54 +289,6 @@ public record ServerSettings(
     private static Path path(Function<String, String> lookup, String name) {
         String value = lookup.apply(name);
         return value == null || value.isBlank() ? null : Path.of(value.trim());
-    }
-
-    public ServerSettings withMetrics(boolean exposed) {
-        return new ServerSettings(
-                maxRows,
-                memoryLimit,
-                responseMemoryLimit,
-                responseTimeoutSeconds,
-                corsOrigins,
-                auth,
-                streaming,
-                publicBaseUrl,
-                group,
-                exposed,
-                dataDirectory,
-                catalogFile);
-    }
-
-    public ServerSettings withCorsOrigins(List<String> origins) {
-        return new ServerSettings(
-                maxRows,
-                memoryLimit,
-                responseMemoryLimit,
-                responseTimeoutSeconds,
-                origins,
-                auth,
-                streaming,
-                publicBaseUrl,
-                group,
-                metrics,
-                dataDirectory,
-                catalogFile);
-    }
-
-    public ServerSettings withStreaming(Streaming limits) {
-        return new ServerSettings(
-                maxRows,
-                memoryLimit,
-                responseMemoryLimit,
-                responseTimeoutSeconds,
-                corsOrigins,
-                auth,
-                limits,
-                publicBaseUrl,
-                group,
-                metrics,
-                dataDirectory,
-                catalogFile);
     }
 
     private static List<String> list(Function<String, String> lookup, String name) {
