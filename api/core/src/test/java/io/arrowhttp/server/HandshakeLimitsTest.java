@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.arrowhttp.server.auth.PasswordHash;
-import io.arrowhttp.server.auth.TokenAuthenticator;
 import io.arrowhttp.testing.LogCapture;
 import io.arrowhttp.testing.RawHttp;
 import io.arrowhttp.testing.ScriptedDataset;
 import io.arrowhttp.testing.TestServer;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -27,13 +24,7 @@ class HandshakeLimitsTest {
 
     @BeforeAll
     static void start() {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        server = TestServer.withFeature(feature -> feature.dataset(ScriptedDataset.of("small", 2, 10))
-                .authentication(TokenAuthenticator.builder(key)
-                        .users(Map.of("alice", PasswordHash.hash("alice-password".toCharArray())))
-                        .allowInsecureHttp()
-                        .build()));
+        server = TestServer.withUser("alice", "alice-password", ScriptedDataset.of("small", 2, 10));
     }
 
     @AfterAll

@@ -3,8 +3,6 @@ package io.arrowhttp.server;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arrowhttp.server.auth.PasswordHash;
-import io.arrowhttp.server.auth.TokenAuthenticator;
 import io.arrowhttp.testing.LogCapture;
 import io.arrowhttp.testing.RawHttp;
 import io.arrowhttp.testing.ScriptedDataset;
@@ -14,7 +12,6 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -36,13 +33,7 @@ class LogForgingTest {
 
     @BeforeAll
     static void start() {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        server = TestServer.withFeature(feature -> feature.dataset(ScriptedDataset.of("small", 2, 10))
-                .authentication(TokenAuthenticator.builder(key)
-                        .users(Map.of("alice", PasswordHash.hash("alice-password".toCharArray())))
-                        .allowInsecureHttp()
-                        .build()));
+        server = TestServer.withUser("alice", "alice-password", ScriptedDataset.of("small", 2, 10));
     }
 
     @AfterAll

@@ -2,12 +2,17 @@ package io.arrowhttp.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.server.ArrowHttpFeature;
+import io.arrowhttp.server.auth.PasswordHash;
+import io.arrowhttp.server.auth.TokenAuthenticator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.security.SecureRandom;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -43,6 +48,20 @@ public final class TestServer implements AutoCloseable {
      * know each other's addresses before they start, such as the members of a group (see
      * {@link #freePort()}).
      */
+    /**
+     * A server of {@code dataset} that takes {@code user} with {@code password} over plain HTTP (on
+     * loopback, as tests may), signing tokens with a random key.
+     */
+    public static TestServer withUser(String user, String password, Dataset dataset) {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return withFeature(feature -> feature.dataset(dataset)
+                .authentication(TokenAuthenticator.builder(key)
+                        .users(Map.of(user, PasswordHash.hash(password.toCharArray())))
+                        .allowInsecureHttp()
+                        .build()));
+    }
+
     public static TestServer withFeature(int port, UnaryOperator<ArrowHttpFeature.Builder> configure) {
         BufferAllocator allocator = new RootAllocator();
         try {

@@ -15,5 +15,11 @@ public final class HeaderNames {
     /** The challenge of the handshake, which wants HTTP Basic credentials. */
     public static final String BASIC_CHALLENGE = "Basic realm=\"arrowhttp\"";
 
+    /**
+     * Set by browsers, never by scripts: how a request was made. Anything but {@code navigate}
+     * means a page's script sent it (fetch, XMLHttpRequest).
+     */
+    public static final String SEC_FETCH_MODE = "Sec-Fetch-Mode";
+
     private HeaderNames() {}
 }

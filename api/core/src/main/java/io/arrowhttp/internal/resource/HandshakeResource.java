@@ -54,11 +54,10 @@ public final class HandshakeResource {
             @Context ContainerRequestContext request) {
         if (!security.isSecure() && !authenticator.allowsInsecureHttp()) {
             return ProblemResponses.unauthenticated(
-                    "This server accepts credentials over HTTPS only", HeaderNames.BASIC_CHALLENGE);
+                    "This server accepts credentials over HTTPS only", challenge(request));
         }
         if (authorization == null || !authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
-            return ProblemResponses.unauthenticated(
-                    "The handshake needs HTTP Basic credentials", HeaderNames.BASIC_CHALLENGE);
+            return ProblemResponses.unauthenticated("The handshake needs HTTP Basic credentials", challenge(request));
         }
         String decoded;
         try {
@@ -88,9 +87,20 @@ public final class HandshakeResource {
         }
         if (token.isEmpty()) {
             metrics.handshakeRefused();
-            return ProblemResponses.unauthenticated("Unknown user or wrong password", HeaderNames.BASIC_CHALLENGE);
+            return ProblemResponses.unauthenticated("Unknown user or wrong password", challenge(request));
         }
         return Response.ok(ProtocolJson.toBytes(token.get()), MediaType.APPLICATION_JSON_TYPE)
                 .build();
+    }
+
+    /**
+     * Basic, except for a page's script: a Basic challenge makes the browser put up its own
+     * password dialog over the page's sign-in form, so scripts get the bearer challenge instead.
+     */
+    private static String challenge(ContainerRequestContext request) {
+        String mode = request.getHeaderString(HeaderNames.SEC_FETCH_MODE);
+        return mode == null || mode.equalsIgnoreCase("navigate")
+                ? HeaderNames.BASIC_CHALLENGE
+                : HeaderNames.BEARER_CHALLENGE;
     }
 }
