@@ -35,6 +35,12 @@ public final class ResourcePaths {
      */
     public static final String HEALTH_READY = "health/ready";
 
+    /**
+     * {@code GET ui/}: the web page of the server application (catalog, rows, progress, a
+     * histogram); static files that hold no data, so no authentication.
+     */
+    public static final String UI = "ui";
+
     /** What a dataset's name may hold, so that it is one path segment as it is: see {@link #isDatasetName}. */
     public static final String DATASET_NAME_RULE = "1 to 128 letters, digits, '.', '_' and '-', not '.' or '..'";
 

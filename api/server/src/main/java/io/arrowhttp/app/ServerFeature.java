@@ -1,6 +1,8 @@
 package io.arrowhttp.app;
 
 import io.arrowhttp.app.catalog.ConfiguredDatasets;
+import io.arrowhttp.app.web.BrowserRedirectFilter;
+import io.arrowhttp.app.web.WebPageResource;
 import io.arrowhttp.example.TickersDataset;
 import io.arrowhttp.runtime.ArrowRuntimeCheck;
 import io.arrowhttp.server.ArrowHttpFeature;
@@ -133,6 +135,8 @@ final class ServerFeature implements Feature {
                 .corsOrigins(settings.corsOrigins())
                 .build();
         context.register(arrow);
+        context.register(WebPageResource.class);
+        context.register(BrowserRedirectFilter.class);
         context.register(new AbstractContainerLifecycleListener() {
             @Override
             public void onShutdown(Container container) {

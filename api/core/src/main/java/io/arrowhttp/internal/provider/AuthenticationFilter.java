@@ -38,7 +38,7 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
-        if (isHandshake(path) || isHealth(path) || HttpMethod.OPTIONS.equals(request.getMethod())) {
+        if (isHandshake(path) || isHealth(path) || isWebPage(path) || HttpMethod.OPTIONS.equals(request.getMethod())) {
             return;
         }
         SecurityContext original = request.getSecurityContext();
@@ -65,6 +65,12 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
     private static boolean isHealth(String path) {
         String relative = path.startsWith("/") ? path.substring(1) : path;
         return relative.equals(ResourcePaths.HEALTH_LIVE) || relative.equals(ResourcePaths.HEALTH_READY);
+    }
+
+    /** The web page's static files: the page must load to show its sign-in form. */
+    private static boolean isWebPage(String path) {
+        String relative = path.startsWith("/") ? path.substring(1) : path;
+        return relative.equals(ResourcePaths.UI) || relative.startsWith(ResourcePaths.UI + "/");
     }
 
     public static boolean isHandshake(String path) {

@@ -1,0 +1,180 @@
+package io.arrowhttp.standalone.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.arrowhttp.app.web.WebPage;
+import io.arrowhttp.standalone.StandaloneServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The web page of the standalone server in Debian's headless Chromium, used as a person would:
+ * pick a dataset, look at rows, fetch a million rows with the progress bar and the histogram, save
+ * them, sign in. Screenshots of the main views go to {@code target/screenshots}.
+ */
+class WebPageTest {
+
+    static final long MILLION = 1_000_000;
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    @TempDir
+    static Path folder;
+
+    static StandaloneServer server;
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = WebServers.plain(WebServers.dataFolder(folder, MILLION), List.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void aBrowserOpeningTheServerGetsThePageAndOtherClientsTheData() throws IOException {
+        HttpURLConnection browser = get(server.baseUri(), "text/html,application/xhtml+xml,*/*;q=0.8");
+        assertEquals(303, browser.getResponseCode());
+        assertEquals(server.baseUri().resolve("ui/").toString(), browser.getHeaderField("Location"));
+        HttpURLConnection curl = get(server.baseUri().resolve("?rows=10"), "*/*");
+        assertEquals(200, curl.getResponseCode());
+        assertTrue(curl.getContentType().startsWith("multipart/mixed"), curl.getContentType());
+        curl.getInputStream().close();
+        HttpURLConnection traversal = get(server.baseUri().resolve("ui/..%2Fstatus"), "*/*");
+        assertEquals(404, traversal.getResponseCode());
+    }
+
+    @Test
+    void thePageListsDatasetsShowsRowsAndStreamsAMillionRowsToAFullProgressBarAndHistogram() throws IOException {
+        try (WebPage page = WebPage.open(server.baseUri(), folder.resolve("downloads"))) {
+            assertEquals(
+                    List.of("numbers", "tickers"),
+                    page.datasetNames().stream().sorted().toList());
+            page.select("numbers");
+            page.rowsToShow(50);
+            assertEquals("done", page.showRows(), page.status());
+            assertEquals(List.of("id", "label", "value"), page.tableHeader());
+            List<List<String>> rows = page.tableRows();
+            assertEquals(50, rows.size());
+            assertEquals(List.of("0", "row 0", "0"), rows.get(0));
+            assertEquals(List.of("49", "row 49", "49.8"), rows.get(49));
+            page.screenshot(SCREENSHOTS.resolve("rows.png"));
+
+            page.histogramOf("value");
+            assertEquals("done", page.fetchAll(), page.status());
+            assertEquals(100.0, page.progress());
+            assertTrue(page.progressText().startsWith("1,000,000 of 1,000,000 rows (100 %)"), page.progressText());
+            assertEquals(MILLION, page.histogramCount());
+            long[] chart = page.chartTotalAndBars();
+            assertEquals(MILLION, chart[0], "the bars add up to every row");
+            assertTrue(chart[1] > 10, chart[1] + " bars");
+            page.screenshot(SCREENSHOTS.resolve("fetch-all.png"));
+        }
+    }
+
+    @Test
+    void savingWritesAnArrowsFileThatArrowReadsWhole() throws IOException {
+        Path downloads = folder.resolve("saved-" + UUID.randomUUID());
+        Path saved = downloads.resolve("numbers.arrows");
+        try (WebPage page = WebPage.open(server.baseUri().resolve("ui/"), downloads)) {
+            page.datasetNames();
+            page.select("numbers");
+            assertEquals("done", page.save(), page.status());
+            // The browser writes the file after the page hands it over: wait before closing it.
+            for (int i = 0; i < 300 && !downloaded(saved); i++) {
+                sleep(100);
+            }
+        }
+        try (BufferAllocator allocator = new RootAllocator();
+                InputStream in = Files.newInputStream(saved);
+                ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
+            long rows = 0;
+            while (reader.loadNextBatch()) {
+                rows += reader.getVectorSchemaRoot().getRowCount();
+            }
+            assertEquals(MILLION, rows);
+        }
+    }
+
+    @Test
+    void signingInKeepsTheTokenInThePageOnly() throws IOException {
+        String password = UUID.randomUUID().toString();
+        try (StandaloneServer secured = WebServers.secured(folder, password);
+                WebPage page = WebPage.open(secured.baseUri().resolve("ui/"), folder.resolve("downloads"))) {
+            assertTrue(page.signInShown(), "the page asks who the user is");
+            page.signIn(WebServers.USER, "not-" + password);
+            assertEquals("Wrong user name or password.", page.loginError());
+            page.screenshot(SCREENSHOTS.resolve("sign-in.png"));
+
+            page.signIn(WebServers.USER, password);
+            assertEquals(List.of("tickers"), page.datasetNames());
+            page.rowsToShow(10);
+            assertEquals("done", page.showRows(), page.status());
+            assertEquals(10, page.tableRows().size());
+            assertEquals(
+                    true,
+                    page.script("return localStorage.length === 0 && sessionStorage.length === 0"
+                            + " && document.cookie === ''"),
+                    "the token stays in the page's memory");
+        }
+    }
+
+    @Test
+    void aPageOnAnotherOriginReadsOnlyFromAServerThatAllowsItsOrigin() throws IOException {
+        try (ForeignOrigin site = ForeignOrigin.start();
+                StandaloneServer allowing =
+                        WebServers.plain(WebServers.dataFolder(folder.resolve("cors")), List.of(site.origin()));
+                WebPage page = WebPage.open(
+                        site.page(
+                                allowing.baseUri().resolve("datasets/numbers"),
+                                server.baseUri().resolve("datasets/numbers")),
+                        folder.resolve("downloads"))) {
+            page.waitForDone("refused");
+            assertEquals("rows " + WebServers.NUMBER_ROWS, page.text("allowed"));
+            assertTrue(page.text("refused").startsWith("error TypeError"), page.text("refused"));
+        }
+    }
+
+    /** Whether Chromium has finished writing {@code file}: it writes to a .crdownload file first. */
+    private static boolean downloaded(Path file) throws IOException {
+        try (Stream<Path> entries = Files.list(file.getParent())) {
+            return Files.exists(file)
+                    && entries.noneMatch(entry -> entry.toString().endsWith(".crdownload"));
+        }
+    }
+
+    private static HttpURLConnection get(URI uri, String accept) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+        connection.setInstanceFollowRedirects(false);
+        connection.setReadTimeout(10_000);
+        connection.setRequestProperty("Accept", accept);
+        return connection;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
