@@ -10,11 +10,13 @@ import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Sends a browser that opens the server's base URL to the web page: a {@code GET /} whose
- * {@code Accept} names {@code text/html} as its first choice answers {@code 303} to {@code ui/}.
+ * {@code Accept} is a browser's (see {@link #prefersHtml}) answers {@code 303} to {@code ui/}.
  * Every other client of {@code /} (no {@code Accept}, {@code *}{@code /*}, {@code multipart/mixed},
  * the Arrow stream) gets the dataset as before. Runs before authentication, since the page signs
  * the user in.
@@ -28,7 +30,6 @@ public final class BrowserRedirectFilter implements ContainerRequestFilter {
         String path = request.getUriInfo().getPath();
         if (HttpMethod.GET.equals(request.getMethod())
                 && (path.isEmpty() || path.equals("/"))
-                && request.getHeaderString(HttpHeaders.ACCEPT) != null
                 && prefersHtml(request)) {
             request.abortWith(Response.seeOther(request.getUriInfo()
                             .getBaseUriBuilder()
@@ -39,17 +40,20 @@ public final class BrowserRedirectFilter implements ContainerRequestFilter {
         }
     }
 
+    /**
+     * A browser's navigation: {@code text/html} first, and {@code application/xhtml+xml} accepted
+     * too, as every browser sends it. Java's own {@code HttpURLConnection} also puts
+     * {@code text/html} first, but without XHTML, and keeps getting the data. Read from the header
+     * as it is: Java's default also holds a bare {@code *}, which Jersey's parser refuses.
+     */
     private static boolean prefersHtml(ContainerRequestContext request) {
-        List<MediaType> acceptable;
-        try {
-            acceptable = request.getAcceptableMediaTypes();
-        } catch (RuntimeException malformed) {
-            // The dataset resource answers a malformed Accept with its own 400.
+        String accept = request.getHeaderString(HttpHeaders.ACCEPT);
+        if (accept == null) {
             return false;
         }
-        return !acceptable.isEmpty()
-                && acceptable.get(0).isCompatible(MediaType.TEXT_HTML_TYPE)
-                && !acceptable.get(0).isWildcardType()
-                && !acceptable.get(0).isWildcardSubtype();
+        List<String> ranges = Arrays.stream(accept.split(","))
+                .map(range -> range.split(";", 2)[0].trim().toLowerCase(Locale.ROOT))
+                .toList();
+        return ranges.get(0).equals(MediaType.TEXT_HTML) && ranges.contains(MediaType.APPLICATION_XHTML_XML);
     }
 }
