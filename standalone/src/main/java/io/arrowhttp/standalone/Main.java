@@ -9,8 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,18 +93,26 @@ public final class Main implements Callable<Integer> {
                     + "or arrowhttp.cors-origins).")
     List<String> corsOrigins;
 
-    /** Loggers quieted for good: kept here, as java.util.logging holds loggers only weakly. */
-    private static final List<Logger> QUIETED = List.of(
-            // Arrow announces its allocator at INFO on every start.
-            quiet("org.apache.arrow", Level.WARNING),
-            // Jersey warns that an optional provider (jakarta.activation) is absent; it is not used.
-            quiet("org.glassfish.jersey.message.internal.MessagingBinders", Level.SEVERE));
+    @Option(
+            names = LogSetup.CONFIG_OPTION,
+            paramLabel = "FILE",
+            description = "Configure logging with this logback.xml (or -Dlogback.configurationFile=FILE);"
+                    + " see docs/deployment.md#logging.")
+    Path logConfig;
+
+    @Option(
+            names = LogSetup.FORMAT_OPTION,
+            paramLabel = "text|json",
+            description =
+                    "The log's format without --log-config: text (default), or json, one JSON object" + " per line.")
+    String logFormat;
 
     public static void main(String[] args) {
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+        Optional<String> logProblem = LogSetup.configure(args);
+        if (logProblem.isPresent()) {
+            System.err.println("arrowhttp cannot start: " + logProblem.get());
+            System.exit(2);
         }
-        QUIETED.size();
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.addSubcommand("fetch", new FetchCommand(System.out));
         commandLine.addSubcommand("upload", new UploadCommand(System.out));
@@ -132,12 +139,6 @@ public final class Main implements Callable<Integer> {
             tls = tls.requireClientCertificates(tlsClientCa);
         }
         return tls;
-    }
-
-    private static Logger quiet(String name, Level level) {
-        Logger logger = Logger.getLogger(name);
-        logger.setLevel(level);
-        return logger;
     }
 
     @Override
@@ -179,9 +180,8 @@ public final class Main implements Callable<Integer> {
                         .orElse(null);
         if (drivers != null) {
             try {
-                Logger.getLogger(Main.class.getName())
-                        .info("JDBC drivers from " + drivers + ": "
-                                + String.join(", ", DriverFolder.register(drivers)));
+                LoggerFactory.getLogger(Main.class)
+                        .info("JDBC drivers from {}: {}", drivers, String.join(", ", DriverFolder.register(drivers)));
             } catch (IllegalArgumentException | IOException e) {
                 System.err.println("arrowhttp cannot start: " + e.getMessage());
                 return 2;

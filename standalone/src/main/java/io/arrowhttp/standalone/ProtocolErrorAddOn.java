@@ -5,6 +5,7 @@ import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.HeaderNames;
 import io.arrowhttp.protocol.Problem;
 import io.arrowhttp.protocol.ProtocolJson;
+import io.arrowhttp.server.middleware.RequestIds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -26,6 +27,7 @@ import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.memory.Buffers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * What Grizzly's HTTP parser refuses on its own, before any application sees the request, is
@@ -147,13 +149,15 @@ final class ProtocolErrorAddOn implements AddOn {
                     .append("Content-Length: ")
                     .append(body.length)
                     .append("\r\n\r\n");
-            ACCESS.info(String.format(
-                    Locale.ROOT,
-                    "- - %d %d bytes id=%s failed: %s (refused by the HTTP parser)",
-                    status,
-                    body.length,
-                    requestId,
-                    code.name()));
+            try (MDC.MDCCloseable id = MDC.putCloseable(RequestIds.MDC_KEY, requestId)) {
+                ACCESS.info(String.format(
+                        Locale.ROOT,
+                        "- - %d %d bytes id=%s failed: %s (refused by the HTTP parser)",
+                        status,
+                        body.length,
+                        requestId,
+                        code.name()));
+            }
             byte[] head = response.toString().getBytes(StandardCharsets.ISO_8859_1);
             byte[] all = new byte[head.length + body.length];
             System.arraycopy(head, 0, all, 0, head.length);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.arrowhttp.app.ServerSettings;
-import io.arrowhttp.testing.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,7 +49,7 @@ class MalformedRequestsTest {
                 new Case("GET /status HTTP/1.2\r\nHost: x\r\n\r\n", 505),
                 new Case("GET /status HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", 400));
         for (Case refused : cases) {
-            try (LogCapture log = LogCapture.of("io.arrowhttp.access")) {
+            try (LogLines log = LogLines.of("io.arrowhttp.access")) {
                 String response = exchange(refused.request());
                 String shown = refused.request()
                         .substring(0, Math.min(60, refused.request().length()));
@@ -67,6 +66,11 @@ class MalformedRequestsTest {
                 assertTrue(
                         log.messages().get(0).contains(" " + refused.status() + " "),
                         log.messages().get(0));
+                String requestId = response.replaceAll("(?s).*X-Request-Id: ([0-9a-f]{24})\r\n.*", "$1");
+                assertEquals(
+                        requestId,
+                        log.events().get(0).getMDCPropertyMap().get("requestId"),
+                        "the line carries the request id for the log's pattern");
             }
         }
     }
@@ -102,7 +106,7 @@ class MalformedRequestsTest {
         }
     }
 
-    private static void awaitLine(LogCapture log) throws InterruptedException {
+    private static void awaitLine(LogLines log) throws InterruptedException {
         long deadline = System.nanoTime() + 2_000_000_000L;
         while (log.messages().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);

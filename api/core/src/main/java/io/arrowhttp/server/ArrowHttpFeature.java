@@ -492,7 +492,8 @@ public final class ArrowHttpFeature implements Feature {
 
         /**
          * Adds middleware around every call of the application, in the order added, after the
-         * request ids and the access log; see {@link ServerMiddleware}.
+         * request ids and the access log; see {@link ServerMiddleware}. Calls complete in the
+         * reverse order, so the request id is in the MDC while each middleware completes.
          */
         public Builder middleware(ServerMiddleware.Factory factory) {
             middleware.add(Objects.requireNonNull(factory, "factory"));

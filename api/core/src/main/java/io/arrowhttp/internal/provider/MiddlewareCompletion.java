@@ -79,7 +79,11 @@ public final class MiddlewareCompletion implements ApplicationEventListener {
         }
         CallOutcome outcome =
                 new CallOutcome(response == null ? 500 : response.getStatus(), bytes, rows, duration, error);
-        for (ServerMiddleware each : (List<ServerMiddleware>) middleware) {
+        // Last started, first told: the request id (put in the MDC by the first) is still there
+        // while the others, the access log among them, write their lines.
+        List<ServerMiddleware> inOrder = (List<ServerMiddleware>) middleware;
+        for (int i = inOrder.size() - 1; i >= 0; i--) {
+            ServerMiddleware each = inOrder.get(i);
             try {
                 each.onCallCompleted(outcome);
             } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One log line per call, when it is over, at INFO on logger {@code io.arrowhttp.access}:
@@ -24,18 +25,29 @@ public final class AccessLog implements ServerMiddleware.Factory {
         String requestId = call.header(RequestIds.HEADER);
         return new ServerMiddleware() {
             private String echoedId = requestId;
+            /** The id the response carries: chosen by {@link RequestIds}, so safe for the MDC. */
+            private String sentId;
 
             @Override
             public void onBeforeSendingHeaders(MultivaluedMap<String, Object> headers) {
                 Object id = headers.getFirst(RequestIds.HEADER);
                 if (id != null) {
                     echoedId = id.toString();
+                    sentId = echoedId;
                 }
             }
 
             @Override
             public void onCallCompleted(CallOutcome outcome) {
-                LOG.info(line(call, outcome, echoedId));
+                if (sentId == null || sentId.equals(MDC.get(RequestIds.MDC_KEY))) {
+                    LOG.info(line(call, outcome, echoedId));
+                    return;
+                }
+                // A call Jersey ended on another path (a request line it could not parse) can
+                // complete where the MDC no longer holds its id: the line still gets it.
+                try (MDC.MDCCloseable id = MDC.putCloseable(RequestIds.MDC_KEY, sentId)) {
+                    LOG.info(line(call, outcome, echoedId));
+                }
             }
         };
     }

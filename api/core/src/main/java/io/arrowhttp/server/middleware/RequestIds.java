@@ -17,6 +17,9 @@ public final class RequestIds implements ServerMiddleware.Factory {
     /** The header that carries the id: {@link HeaderNames#REQUEST_ID}. */
     public static final String HEADER = HeaderNames.REQUEST_ID;
 
+    /** The SLF4J MDC key that holds the id while the call runs: {@code %X{requestId}} in a pattern. */
+    public static final String MDC_KEY = "requestId";
+
     private static final Pattern SENSIBLE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -24,7 +27,7 @@ public final class RequestIds implements ServerMiddleware.Factory {
     public ServerMiddleware onCallStarted(CallInfo call) {
         String given = call.header(HEADER);
         String id = given != null && SENSIBLE.matcher(given).matches() ? given : newId();
-        MDC.put("requestId", id);
+        MDC.put(MDC_KEY, id);
         return new ServerMiddleware() {
             @Override
             public void onBeforeSendingHeaders(MultivaluedMap<String, Object> headers) {
@@ -33,7 +36,7 @@ public final class RequestIds implements ServerMiddleware.Factory {
 
             @Override
             public void onCallCompleted(CallOutcome outcome) {
-                MDC.remove("requestId");
+                MDC.remove(MDC_KEY);
             }
         };
     }
