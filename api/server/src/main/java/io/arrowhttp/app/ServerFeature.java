@@ -140,9 +140,10 @@ final class ServerFeature implements Feature {
         context.register(new AbstractContainerLifecycleListener() {
             @Override
             public void onShutdown(Container container) {
-                // The container has stopped taking requests and waited for its own; any stream
-                // still running is ended so that its client sees a failure and its memory is free.
-                arrow.stop(Duration.ZERO);
+                // The container takes no new connections now. Streams still running may finish
+                // within the grace (the standalone server has given it already); the rest are
+                // ended so that their clients see a failure and their memory is free.
+                arrow.stop(Duration.ofSeconds(settings.streaming().stopGraceSeconds()));
                 tickers.close();
                 served.close();
                 long inUse = root.getAllocatedMemory();

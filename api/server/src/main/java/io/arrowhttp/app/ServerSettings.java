@@ -68,7 +68,8 @@ public record ServerSettings(
      * @param writeTimeoutSeconds how long a client may take no data before its response ends
      *     ({@code arrowhttp.write-timeout-seconds}, 30)
      * @param stopGraceSeconds how long running streams may take to finish when the standalone
-     *     server stops, before they are ended ({@code arrowhttp.stop-grace-seconds}, 30)
+     *     server stops or the war is undeployed, before they are ended
+     *     ({@code arrowhttp.stop-grace-seconds}, 30)
      */
     public record Streaming(int maxStreams, int maxStreamsPerCaller, long writeTimeoutSeconds, long stopGraceSeconds) {
 

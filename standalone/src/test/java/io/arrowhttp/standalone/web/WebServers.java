@@ -2,6 +2,7 @@ package io.arrowhttp.standalone.web;
 
 import io.arrowhttp.app.AuthSettings;
 import io.arrowhttp.app.ServerSettings;
+import io.arrowhttp.app.web.NumbersFile;
 import io.arrowhttp.server.auth.PasswordHash;
 import io.arrowhttp.standalone.StandaloneServer;
 import java.io.IOException;
@@ -9,14 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.duckdb.DuckDBDriver;
 
 /**
  * The servers that JavaScript clients and browsers are tested against: real standalone servers on
@@ -24,10 +21,7 @@ import org.duckdb.DuckDBDriver;
  */
 final class WebServers {
 
-    /**
-     * Rows of {@code numbers}: {@code id} from 0, {@code label} {@code "row <id>"} and
-     * {@code value}, a double from 0 to 99.9 spread like a bell, in order.
-     */
+    /** Rows of {@code numbers} ({@link NumbersFile}) in the JavaScript client's tests. */
     static final long NUMBER_ROWS = 250_000;
 
     static final String USER = "analyst";
@@ -41,17 +35,7 @@ final class WebServers {
 
     /** A folder holding {@code numbers.parquet} of {@code rows} rows. */
     static Path dataFolder(Path parent, long rows) throws IOException {
-        Path folder = Files.createDirectories(parent.resolve("data"));
-        try (Connection duckdb = new DuckDBDriver().connect("jdbc:duckdb:", new Properties());
-                Statement statement = duckdb.createStatement()) {
-            statement.execute("COPY (SELECT range AS id, 'row ' || range AS label, round(((range * 7919) % 1000"
-                    + " + (range * 104729) % 1000 + (range * 1299709) % 1000) / 30.0, 1) AS value FROM range(" + rows
-                    + ")) TO '" + folder.resolve("numbers.parquet")
-                    + "' (FORMAT parquet)");
-        } catch (SQLException e) {
-            throw new IllegalStateException("DuckDB could not write the test data", e);
-        }
-        return folder;
+        return NumbersFile.write(parent.resolve("data"), rows);
     }
 
     /** A server of the data folder, letting pages of {@code corsOrigins} fetch. */

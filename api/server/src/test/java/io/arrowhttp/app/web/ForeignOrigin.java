@@ -1,4 +1,4 @@
-package io.arrowhttp.standalone.web;
+package io.arrowhttp.app.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * each of two arrowhttp servers with the JavaScript client, and shows the rows or the error, and the
  * client module itself, served from this site as such a site would.
  */
-final class ForeignOrigin implements AutoCloseable {
+public final class ForeignOrigin implements AutoCloseable {
 
     private static final String PAGE = """
             <!doctype html>
@@ -48,7 +48,7 @@ final class ForeignOrigin implements AutoCloseable {
         this.server = server;
     }
 
-    static ForeignOrigin start() throws IOException {
+    public static ForeignOrigin start() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext(
                 "/page.html", exchange -> send(exchange, "text/html", PAGE.getBytes(StandardCharsets.UTF_8)));
@@ -64,12 +64,12 @@ final class ForeignOrigin implements AutoCloseable {
     }
 
     /** This site's origin, as a browser sends it in {@code Origin}. */
-    String origin() {
+    public String origin() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** The page, fetching {@code allowed} and then {@code refused}. */
-    URI page(URI allowed, URI refused) {
+    public URI page(URI allowed, URI refused) {
         return URI.create(origin() + "/page.html?allowed=" + allowed + "&refused=" + refused);
     }
 
