@@ -91,6 +91,7 @@ public final class Benchmark implements Callable<Integer> {
         commandLine.addSubcommand("compression", new CompressionBenchmark());
         commandLine.addSubcommand("upload", new UploadBenchmark());
         commandLine.addSubcommand("partitions", new PartitionsBenchmark());
+        commandLine.addSubcommand("js", new JavaScriptBenchmark());
         System.exit(commandLine.execute(args));
     }
 

@@ -31,6 +31,25 @@ class BenchmarkSmokeIT {
     }
 
     @Test
+    void javaScriptBenchmarkComparesTheNodeClientWithTheJavaClientAndArrowAlone() throws Exception {
+        String results = runHarness(
+                "js-smoke",
+                3,
+                "js",
+                "--rows",
+                "100000",
+                "--runs",
+                "1",
+                "--warmup",
+                "0",
+                "--script",
+                Path.of("..", "api", "web", "client", "bench", "fetch.mjs").toString());
+        assertTrue(results.contains("| arrowhttp | multipart | JS client, Node | "), results);
+        assertTrue(results.contains("JS client, multipart / Java client, multipart (rows/s): "), results);
+        assertTrue(results.contains("JS client, bare stream / apache-arrow reader alone (rows/s): "), results);
+    }
+
+    @Test
     void filesBenchmarkMeasuresEveryFormatAgainstItsBaseline() throws Exception {
         String results = runHarness(
                 "files-smoke", 5, "files", "--rows", "200000", "--csv-rows", "50000", "--runs", "1", "--warmup", "0");

@@ -3,9 +3,14 @@ package io.arrowhttp.standalone.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.arrowhttp.app.AuthSettings;
+import io.arrowhttp.app.ServerSettings;
 import io.arrowhttp.app.web.ForeignOrigin;
 import io.arrowhttp.app.web.WebPage;
+import io.arrowhttp.server.auth.PasswordHash;
 import io.arrowhttp.standalone.StandaloneServer;
+import io.arrowhttp.standalone.TlsOptions;
+import io.arrowhttp.testing.TestPki;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -139,6 +144,31 @@ class WebPageTest {
                     page.script("return localStorage.length === 0 && sessionStorage.length === 0"
                             + " && document.cookie === ''"),
                     "the token stays in the page's memory");
+        }
+    }
+
+    @Test
+    void overHttpsWithAuthenticationAsDeployedThePageSignsInAndFetches() throws Exception {
+        TestPki pki = TestPki.create(folder.resolve("pki"));
+        String password = UUID.randomUUID().toString();
+        Path users = Files.writeString(
+                folder.resolve("https-users.properties"),
+                WebServers.USER + "=" + PasswordHash.hash(password.toCharArray()) + "\n");
+        // Without allow-insecure-http: the server takes credentials over HTTPS only.
+        ServerSettings settings = ServerSettings.defaults().withAuth(new AuthSettings(users, List.of(), null, false));
+        try (StandaloneServer secure = StandaloneServer.start(
+                        "127.0.0.1", 0, settings, TlsOptions.pem(pki.serverChainPem, pki.serverKeyPem));
+                WebPage page = WebPage.open(
+                        secure.baseUri(), folder.resolve("downloads"), List.of(WebPage.spkiHash(pki.serverChainPem)))) {
+            assertTrue(
+                    secure.baseUri().toString().startsWith("https://127.0.0.1:"),
+                    secure.baseUri().toString());
+            assertTrue(page.signInShown());
+            page.signIn(WebServers.USER, password);
+            assertEquals(List.of("tickers"), page.datasetNames());
+            page.otherParameters("rows=200000");
+            assertEquals("done", page.fetchAll(), page.status());
+            assertTrue(page.progressText().startsWith("200,000 rows"), page.progressText());
         }
     }
 

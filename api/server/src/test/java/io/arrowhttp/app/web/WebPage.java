@@ -1,11 +1,17 @@
 package io.arrowhttp.app.web;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -41,6 +47,14 @@ public final class WebPage implements AutoCloseable {
      * Chromium the test is skipped, except under CI, where {@code .ci/run} installs it.
      */
     public static WebPage open(URI url, Path downloads) throws IOException {
+        return open(url, downloads, List.of());
+    }
+
+    /**
+     * As {@link #open(URI, Path)}, trusting HTTPS servers whose certificate holds one of these
+     * public keys ({@link #spkiHash}): a test's own server, and no other.
+     */
+    public static WebPage open(URI url, Path downloads, List<String> trustedKeys) throws IOException {
         requireChromium();
         Files.createDirectories(downloads);
         ChromeOptions options = new ChromeOptions();
@@ -59,6 +73,9 @@ public final class WebPage implements AutoCloseable {
                 "--disable-dev-shm-usage",
                 "--window-size=1400,1300",
                 "--user-data-dir=" + Files.createTempDirectory("arrowhttp-chromium"));
+        if (!trustedKeys.isEmpty()) {
+            options.addArguments("--ignore-certificate-errors-spki-list=" + String.join(",", trustedKeys));
+        }
         options.setExperimentalOption(
                 "prefs",
                 Map.of(
@@ -75,6 +92,25 @@ public final class WebPage implements AutoCloseable {
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
         driver.get(url.toString());
         return new WebPage(driver);
+    }
+
+    /** The SHA-256 of the first certificate's public key in a PEM chain, as Chromium names keys. */
+    public static String spkiHash(Path chainPem) throws IOException {
+        try (InputStream in = Files.newInputStream(chainPem)) {
+            Certificate first = CertificateFactory.getInstance("X.509").generateCertificate(in);
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(first.getPublicKey().getEncoded());
+            return Base64.getEncoder().encodeToString(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("not a certificate chain: " + chainPem, e);
+        }
+    }
+
+    /** Types into the "other parameters" field, such as {@code rows=200000}. */
+    public void otherParameters(String query) {
+        WebElement params = driver.findElement(By.id("params"));
+        params.clear();
+        params.sendKeys(query);
     }
 
     static void requireChromium() {
