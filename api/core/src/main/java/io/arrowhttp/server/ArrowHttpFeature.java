@@ -16,6 +16,7 @@ import io.arrowhttp.internal.provider.MiddlewareCompletion;
 import io.arrowhttp.internal.provider.MiddlewareFilter;
 import io.arrowhttp.internal.provider.MultipartHeadersFilter;
 import io.arrowhttp.internal.provider.RequestMetricsFilter;
+import io.arrowhttp.internal.provider.RequestsInFlight;
 import io.arrowhttp.internal.provider.StreamingResponseInterceptor;
 import io.arrowhttp.internal.provider.UnexpectedExceptionMapper;
 import io.arrowhttp.internal.provider.WebApplicationExceptionMapper;
@@ -51,6 +52,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.glassfish.jersey.media.multipart.MultiPartFeature;
 import org.glassfish.jersey.server.spi.AbstractContainerLifecycleListener;
@@ -122,6 +124,7 @@ public final class ArrowHttpFeature implements Feature {
     private final List<URI> group;
     private final MeterRegistry meterRegistry;
     private volatile DatasetResponder responder;
+    private final RequestsInFlight requestsInFlight = new RequestsInFlight();
     private final boolean statusEndpoint;
     private final List<ServerMiddleware.Factory> middleware;
     private final Set<String> corsOrigins;
@@ -169,14 +172,17 @@ public final class ArrowHttpFeature implements Feature {
      * and the readiness probe says so; streams that are running may finish for up to
      * {@code grace}; those still running then are ended so that their clients see a failure,
      * never a stream that looks complete, each with one log line. Returns once every stream has
-     * ended (10 s after the grace at the most); the container can then stop without cutting a
-     * response or finding Arrow memory in use.
+     * ended and every request's thread has left the application (10 s after the grace at the
+     * most each); the container can then stop without cutting a response, finding Arrow memory in
+     * use or a request's state on its threads.
      *
      * @return how many streams were cut
      */
     public int stop(Duration grace) {
         DatasetResponder serving = responder;
         int cut = serving == null ? 0 : serving.stop(grace);
+        // The streams have ended; their threads may still be leaving the application.
+        requestsInFlight.awaitNone(TimeUnit.SECONDS.toNanos(10));
         if (cut > 0) {
             LOG.warn("Stopped after ending {} stream(s) still running after {} s", cut, grace.toSeconds());
         }
@@ -200,6 +206,7 @@ public final class ArrowHttpFeature implements Feature {
     @Override
     public boolean configure(FeatureContext context) {
         ArrowRuntimeCheck.require();
+        context.register(requestsInFlight);
         context.register(MultiPartFeature.class);
         context.register(ArrowStreamBodyWriter.class);
         context.register(MultipartHeadersFilter.class);
