@@ -31,6 +31,7 @@ import org.apache.arrow.vector.ipc.ArrowReader;
 import org.duckdb.DuckDBDriver;
 import org.duckdb.DuckDBResultSet;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -58,20 +59,11 @@ final class FilesBenchmark implements Callable<Integer> {
             description = "Rows of the CSV table, the first of the same rows (default ${DEFAULT-VALUE}).")
     long csvRows;
 
-    @Option(names = "--runs", defaultValue = "5", description = "Measured runs per case (default ${DEFAULT-VALUE}).")
-    int runs;
-
-    @Option(names = "--warmup", defaultValue = "1", description = "Unmeasured runs per case first.")
-    int warmup;
-
-    @Option(names = "--server-jar", defaultValue = "standalone/target/arrowhttp-server.jar")
-    Path serverJar;
+    @Mixin
+    RunsAndReport run;
 
     @Option(names = "--work", defaultValue = "benchmark/target/files", description = "Where the data and logs go.")
     Path work;
-
-    @Option(names = "--output", description = "Also writes the results as Markdown to this file.")
-    Path output;
 
     private static final String ARROW_FILE = "Arrow file";
     private static final String PARQUET = "Parquet";
@@ -89,7 +81,15 @@ final class FilesBenchmark implements Callable<Integer> {
         try {
             ChildProcess ours = ChildProcess.start(
                     "arrowhttp-files",
-                    List.of(java, "-Xmx256m", "-jar", serverJar.toString(), "--port", "0", "--data", data.toString()),
+                    List.of(
+                            java,
+                            "-Xmx256m",
+                            "-jar",
+                            run.serverJar.toString(),
+                            "--port",
+                            "0",
+                            "--data",
+                            data.toString()),
                     Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/"),
                     work);
             started.add(ours);
@@ -129,13 +129,11 @@ final class FilesBenchmark implements Callable<Integer> {
             cases.put(
                     "DuckDB in-process | " + CSV + " | arrowExportStream",
                     () -> duckDbExport("read_csv('" + data.resolve("trades_csv.csv") + "')"));
-            results.putAll(AlternatingRounds.run(cases, warmup, runs, ours));
+            results.putAll(AlternatingRounds.run(cases, run.warmup, run.runs, ours));
             client.close();
             String table = markdown(ours.peakRssBytes());
             System.out.println(table);
-            if (output != null) {
-                Files.writeString(output, table);
-            }
+            run.write(table);
         } finally {
             for (ChildProcess child : started) {
                 child.close();

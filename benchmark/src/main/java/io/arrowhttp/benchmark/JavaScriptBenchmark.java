@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,23 +41,14 @@ final class JavaScriptBenchmark implements Callable<Integer> {
             description = "Rows of the example dataset (default ${DEFAULT-VALUE}).")
     long rows;
 
-    @Option(names = "--runs", defaultValue = "5", description = "Measured runs per case (default ${DEFAULT-VALUE}).")
-    int runs;
-
-    @Option(names = "--warmup", defaultValue = "1", description = "Unmeasured runs per case first.")
-    int warmup;
-
-    @Option(names = "--server-jar", defaultValue = "standalone/target/arrowhttp-server.jar")
-    Path serverJar;
+    @Mixin
+    RunsAndReport run;
 
     @Option(names = "--script", defaultValue = "api/web/client/bench/fetch.mjs", description = "The Node.js side.")
     Path script;
 
     @Option(names = "--work", defaultValue = "benchmark/target/js", description = "Where the logs go.")
     Path work;
-
-    @Option(names = "--output", description = "Also writes the results as Markdown to this file.")
-    Path output;
 
     @Override
     public Integer call() throws Exception {
@@ -65,7 +57,7 @@ final class JavaScriptBenchmark implements Callable<Integer> {
         StringBuilder report = new StringBuilder();
         try (ChildProcess ours = ChildProcess.start(
                 "arrowhttp-js",
-                List.of(java, "-Xmx256m", "-jar", serverJar.toString(), "--port", "0"),
+                List.of(java, "-Xmx256m", "-jar", run.serverJar.toString(), "--port", "0"),
                 Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/"),
                 work)) {
             URI base = URI.create("http://127.0.0.1:" + ours.port() + "/");
@@ -79,7 +71,7 @@ final class JavaScriptBenchmark implements Callable<Integer> {
                 cases.put("arrowhttp | multipart | JS client, Node", () -> node(dataset, "multipart"));
                 cases.put("arrowhttp | bare stream | JS client, Node", () -> node(dataset, "stream"));
                 cases.put("arrowhttp | bare stream | apache-arrow reader alone, Node", () -> node(dataset, "arrow"));
-                results = AlternatingRounds.run(cases, warmup, runs, ours);
+                results = AlternatingRounds.run(cases, run.warmup, run.runs, ours);
             }
             Map<String, List<AlternatingRounds.Run>> ordered = new LinkedHashMap<>();
             cases.keySet().forEach(name -> ordered.put(name, results.get(name)));
@@ -115,9 +107,7 @@ final class JavaScriptBenchmark implements Callable<Integer> {
         }
         String table = report.toString();
         System.out.println(table);
-        if (output != null) {
-            Files.writeString(output, table);
-        }
+        run.write(table);
         return 0;
     }
 

@@ -21,6 +21,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,20 +43,11 @@ final class JdbcBenchmark implements Callable<Integer> {
     @Option(names = "--batch-rows", description = "The dataset's batch_rows (default: the catalog's default).")
     Integer batchRows;
 
-    @Option(names = "--runs", defaultValue = "5", description = "Measured runs per case (default ${DEFAULT-VALUE}).")
-    int runs;
-
-    @Option(names = "--warmup", defaultValue = "1", description = "Unmeasured runs per case first.")
-    int warmup;
-
-    @Option(names = "--server-jar", defaultValue = "standalone/target/arrowhttp-server.jar")
-    Path serverJar;
+    @Mixin
+    RunsAndReport run;
 
     @Option(names = "--work", defaultValue = "benchmark/target/jdbc", description = "Where the catalog and logs go.")
     Path work;
-
-    @Option(names = "--output", description = "Also writes the results as Markdown to this file.")
-    Path output;
 
     private static final String COLUMNS = "id, price, label, placed";
     private static final String OURS = "arrowhttp | Java client, decoding";
@@ -95,7 +87,7 @@ final class JdbcBenchmark implements Callable<Integer> {
                             java,
                             "-Xmx256m",
                             "-jar",
-                            serverJar.toString(),
+                            run.serverJar.toString(),
                             "--port",
                             "0",
                             "--config",
@@ -112,13 +104,11 @@ final class JdbcBenchmark implements Callable<Integer> {
                     cases.put(OURS, () -> Clients.decode(client, dataset));
                     cases.put(DRIVER, () -> resultSetLoop(postgres));
                     cases.put("psql | \\copy to /dev/null", () -> psqlCopy(postgres));
-                    results.putAll(AlternatingRounds.run(cases, warmup, runs, ours));
+                    results.putAll(AlternatingRounds.run(cases, run.warmup, run.runs, ours));
                 }
                 String table = markdown(ours.peakRssBytes());
                 System.out.println(table);
-                if (output != null) {
-                    Files.writeString(output, table);
-                }
+                run.write(table);
             }
         }
         return 0;

@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -52,20 +53,11 @@ final class PartitionsBenchmark implements Callable<Integer> {
             description = "What each server may send, tc's syntax (default ${DEFAULT-VALUE}; none for no limit).")
     String memberRate;
 
-    @Option(names = "--runs", defaultValue = "5", description = "Measured runs per case (default ${DEFAULT-VALUE}).")
-    int runs;
-
-    @Option(names = "--warmup", defaultValue = "1", description = "Unmeasured runs per case first.")
-    int warmup;
-
-    @Option(names = "--server-jar", defaultValue = "standalone/target/arrowhttp-server.jar")
-    Path serverJar;
+    @Mixin
+    RunsAndReport run;
 
     @Option(names = "--work", defaultValue = "benchmark/target/partitions", description = "Where logs go.")
     Path work;
-
-    @Option(names = "--output", description = "Also writes the results as Markdown to this file.")
-    Path output;
 
     @Option(names = "--member-urls", description = "Client side only: the members, as the harness started them.")
     String memberUrls;
@@ -99,9 +91,7 @@ final class PartitionsBenchmark implements Callable<Integer> {
             String skipped = "Partitions benchmark skipped: network namespaces cannot be made on this machine ("
                     + cannot.getMessage() + ")\n";
             System.out.println(skipped);
-            if (output != null) {
-                Files.writeString(output, skipped);
-            }
+            run.write(skipped);
             return 0;
         }
         try (LinkNamespaces link = made) {
@@ -125,7 +115,7 @@ final class PartitionsBenchmark implements Callable<Integer> {
                                     java,
                                     "-Xmx256m",
                                     "-jar",
-                                    serverJar.toAbsolutePath().toString(),
+                                    run.serverJar.toAbsolutePath().toString(),
                                     "--host",
                                     LinkNamespaces.SERVER_ADDRESS,
                                     "--port",
@@ -150,9 +140,7 @@ final class PartitionsBenchmark implements Callable<Integer> {
                                                 .map(member -> Long.toString(member.peakRssBytes() >> 20))
                                                 .toList()));
                 System.out.println(results);
-                if (output != null) {
-                    Files.writeString(output, results);
-                }
+                run.write(results);
             } finally {
                 for (ChildProcess member : started) {
                     member.close();
@@ -187,9 +175,9 @@ final class PartitionsBenchmark implements Callable<Integer> {
                 "--parts",
                 Integer.toString(parts),
                 "--runs",
-                Integer.toString(runs),
+                Integer.toString(run.runs),
                 "--warmup",
-                Integer.toString(warmup),
+                Integer.toString(run.warmup),
                 "--output",
                 table.toString()));
         Path log = work.toAbsolutePath().resolve("client.log");
@@ -235,8 +223,8 @@ final class PartitionsBenchmark implements Callable<Integer> {
             cases.put(group, () -> Clients.decodePartitions(first, "trades", parts, false));
             Map<String, List<AlternatingRounds.Run>> results = AlternatingRounds.run(
                     cases,
-                    warmup,
-                    runs,
+                    run.warmup,
+                    run.runs,
                     () -> pids.stream().mapToLong(ChildProcess::cpuNanos).sum());
             StringBuilder out = new StringBuilder(String.format(
                     Locale.ROOT,
@@ -255,9 +243,7 @@ final class PartitionsBenchmark implements Callable<Integer> {
             RowsTable.ratio(out, results, "partitions at once from one server / one stream", oneServer, ONE, true);
             RowsTable.ratio(out, results, "partitions at once from the group / one stream", group, ONE, true);
             System.out.println(out);
-            if (output != null) {
-                Files.writeString(output, out);
-            }
+            run.write(out);
             return 0;
         } finally {
             threads.shutdownNow();

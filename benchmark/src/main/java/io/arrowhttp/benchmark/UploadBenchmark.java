@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.duckdb.DuckDBDriver;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -43,11 +44,8 @@ final class UploadBenchmark implements Callable<Integer> {
             description = "Rows per upload (default ${DEFAULT-VALUE}, about 1 GB).")
     long rows;
 
-    @Option(names = "--runs", defaultValue = "5", description = "Measured runs per case (default ${DEFAULT-VALUE}).")
-    int runs;
-
-    @Option(names = "--warmup", defaultValue = "1", description = "Unmeasured runs per case first.")
-    int warmup;
+    @Mixin
+    RunsAndReport run;
 
     @Option(names = "--no-flight", description = "Skips Arrow Flight.")
     boolean noFlight;
@@ -66,14 +64,8 @@ final class UploadBenchmark implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}; 0 skips DuckDB).")
     long duckdbRows;
 
-    @Option(names = "--server-jar", defaultValue = "standalone/target/arrowhttp-server.jar")
-    Path serverJar;
-
     @Option(names = "--work", defaultValue = "benchmark/target/upload", description = "Where the files and logs go.")
     Path work;
-
-    @Option(names = "--output", description = "Also writes the results as Markdown to this file.")
-    Path output;
 
     private static final String UPLOAD = "arrowhttp | PUT into Arrow files | Java client";
     private static final String DOWNLOAD = "arrowhttp | GET of the uploaded dataset | Java client, decoding";
@@ -125,7 +117,7 @@ final class UploadBenchmark implements Callable<Integer> {
                             java,
                             "-Xmx256m",
                             "-jar",
-                            serverJar.toString(),
+                            run.serverJar.toString(),
                             "--port",
                             "0",
                             "--config",
@@ -178,13 +170,11 @@ final class UploadBenchmark implements Callable<Integer> {
                 cases.put(APPENDER, () -> Clients.upload(client, "bench_duckdb_copy", duckdbRows));
                 cases.put(DUCKDB_INSERTS, () -> Clients.upload(client, "bench_duckdb_inserts", duckdbRows));
             }
-            Map<String, List<AlternatingRounds.Run>> results = AlternatingRounds.run(cases, warmup, runs, ours);
+            Map<String, List<AlternatingRounds.Run>> results = AlternatingRounds.run(cases, run.warmup, run.runs, ours);
             client.close();
             String table = markdown(results, ours, flight);
             System.out.println(table);
-            if (output != null) {
-                Files.writeString(output, table);
-            }
+            run.write(table);
         } finally {
             for (ChildProcess child : started) {
                 child.close();
