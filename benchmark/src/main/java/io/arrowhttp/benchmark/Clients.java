@@ -1,11 +1,11 @@
 package io.arrowhttp.benchmark;
 
+import io.arrowhttp.app.example.TickersDataset;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
 import io.arrowhttp.client.UploadOptions;
 import io.arrowhttp.dataset.DatasetRequest;
-import io.arrowhttp.example.TickersDataset;
 import io.arrowhttp.protocol.UploadResult;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package io.arrowhttp.benchmark;
 
+import io.arrowhttp.app.example.TickersDataset;
 import io.arrowhttp.dataset.DatasetRequest;
-import io.arrowhttp.example.TickersDataset;
 import io.arrowhttp.server.CallContext;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;

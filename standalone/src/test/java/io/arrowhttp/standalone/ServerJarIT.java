@@ -3,7 +3,7 @@ package io.arrowhttp.standalone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arrowhttp.example.TickersDataset;
+import io.arrowhttp.app.example.TickersDataset;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

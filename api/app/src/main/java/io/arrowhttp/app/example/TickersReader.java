@@ -1,4 +1,4 @@
-package io.arrowhttp.example;
+package io.arrowhttp.app.example;
 
 import io.arrowhttp.dataset.GeneratingReader;
 import java.nio.ByteOrder;

@@ -1,9 +1,9 @@
 package io.arrowhttp.app;
 
 import io.arrowhttp.app.catalog.ConfiguredDatasets;
+import io.arrowhttp.app.example.TickersDataset;
 import io.arrowhttp.app.web.BrowserRedirectFilter;
 import io.arrowhttp.app.web.WebPageResource;
-import io.arrowhttp.example.TickersDataset;
 import io.arrowhttp.runtime.ArrowRuntimeCheck;
 import io.arrowhttp.server.ArrowHttpFeature;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;

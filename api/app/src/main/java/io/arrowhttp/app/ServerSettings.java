@@ -1,6 +1,6 @@
 package io.arrowhttp.app;
 
-import io.arrowhttp.example.TickersDataset;
+import io.arrowhttp.app.example.TickersDataset;
 import io.arrowhttp.server.ArrowHttpFeature;
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,2 +1,2 @@
 /** The example dataset of the seed protocol: random ticker prices, made batch by batch. */
-package io.arrowhttp.example;
+package io.arrowhttp.app.example;
