@@ -2,7 +2,7 @@ package io.arrowhttp.standalone;
 
 import io.arrowhttp.app.AuthSettings;
 import io.arrowhttp.app.ServerSettings;
-import io.arrowhttp.runtime.ArrowRuntimeCheck;
+import io.arrowhttp.protocol.internal.ArrowRuntimeCheck;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

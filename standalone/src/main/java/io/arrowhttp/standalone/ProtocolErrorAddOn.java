@@ -3,6 +3,7 @@ package io.arrowhttp.standalone;
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.HeaderNames;
+import io.arrowhttp.protocol.HttpStatus;
 import io.arrowhttp.protocol.Problem;
 import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.server.middleware.RequestIds;
@@ -173,11 +174,11 @@ final class ProtocolErrorAddOn implements AddOn {
 
         private static String detail(int status) {
             switch (status) {
-                case 505:
+                case HttpStatus.HTTP_VERSION_NOT_SUPPORTED:
                     return "This server speaks HTTP/1.1 and HTTP/1.0";
-                case 413:
-                case 414:
-                case 431:
+                case HttpStatus.CONTENT_TOO_LARGE:
+                case HttpStatus.URI_TOO_LONG:
+                case HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE:
                     return "The request's line or headers are larger than this server accepts";
                 default:
                     return "The request is not valid HTTP: check its request line and headers";

@@ -1,9 +1,9 @@
 package io.arrowhttp.dataset;
 
+import io.arrowhttp.call.CallContext;
+import io.arrowhttp.call.RequestHeaders;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
-import io.arrowhttp.server.CallContext;
-import io.arrowhttp.server.RequestHeaders;
 import java.security.Principal;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,12 +1,12 @@
 package io.arrowhttp.source.jdbc;
 
+import io.arrowhttp.call.ErrorIds;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetStore;
 import io.arrowhttp.dataset.Upload;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
-import io.arrowhttp.server.ErrorIds;
 import io.arrowhttp.source.jdbc.internal.BatchedInserts;
 import io.arrowhttp.source.jdbc.internal.DuckDbAppends;
 import io.arrowhttp.source.jdbc.internal.PostgresBinaryCopy;
