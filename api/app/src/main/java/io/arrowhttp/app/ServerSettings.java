@@ -17,6 +17,7 @@ import java.util.function.Function;
  * The application's settings. Each is looked up, first found wins, as a servlet context parameter
  * of the war ({@code <context-param>} or the container's own context configuration), a system
  * property ({@code -Darrowhttp.max-rows=...}) and an environment variable ({@code ARROWHTTP_MAX_ROWS}).
+ * {@link Setting} lists every one with its default and description, for {@code --help} and the README.
  *
  * @param maxRows the largest {@code rows} the example dataset accepts ({@code arrowhttp.max-rows})
  * @param memoryLimit the root allocator's limit in bytes: all Arrow memory of the application
