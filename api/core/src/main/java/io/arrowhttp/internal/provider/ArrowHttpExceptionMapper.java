@@ -39,7 +39,7 @@ public final class ArrowHttpExceptionMapper implements ExceptionMapper<ArrowHttp
                 LOG.warn("Request failed with {}, error id {}: {}", code, id, message);
                 problem = problem.withErrorId(id);
             }
-            case BUG -> {
+            default -> { // BUG
                 String id = ErrorIds.next();
                 LOG.error("Request failed with {}, error id {}", code, id, exception);
                 problem = problem.withErrorId(id);

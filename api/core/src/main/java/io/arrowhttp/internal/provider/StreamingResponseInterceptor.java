@@ -130,28 +130,30 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
 
     private static void logAborted(ArrowStream arrow, RuntimeException failure) {
         ErrorCode code = failure instanceof ArrowHttpException known ? known.code() : ErrorCode.INTERNAL;
-        if (arrow.call().cancellation().orElse(null) == ErrorCode.UNAVAILABLE && code.fault() != Fault.BUG) {
+        Fault fault = code.fault();
+        if (fault == Fault.CLIENT) {
+            LOG.debug("Response ended with {} after {}", code, arrow.statistics());
+        } else if (fault == Fault.LIMIT) {
+            LOG.info("Response ended with {} after {} and was aborted", code, arrow.statistics());
+        } else if (arrow.call().cancellation().orElse(null) == ErrorCode.UNAVAILABLE) {
             LOG.warn("Response ended by the server's stop after {}", arrow.statistics());
-            return;
-        }
-        String id = arrow.outcome().map(StreamOutcome::errorId).orElse(null);
-        switch (code.fault()) {
-            case CLIENT -> LOG.debug("Response ended with {} after {}", code, arrow.statistics());
-            case LIMIT -> LOG.info("Response ended with {} after {} and was aborted", code, arrow.statistics());
-            case OUTAGE ->
+        } else {
+            String id = arrow.outcome().map(StreamOutcome::errorId).orElse(null);
+            if (fault == Fault.OUTAGE) {
                 LOG.warn(
                         "Response failed with {} after {} and was aborted, error id {}: {}",
                         code,
                         arrow.statistics(),
                         id != null ? id : ErrorIds.next(),
                         ClientText.escape(String.valueOf(failure.getMessage()), MESSAGE_LIMIT));
-            case BUG ->
+            } else {
                 LOG.error(
                         "Response failed with {} after {} and was aborted, error id {}",
                         code,
                         arrow.statistics(),
                         id != null ? id : ErrorIds.next(),
                         failure);
+            }
         }
     }
 
