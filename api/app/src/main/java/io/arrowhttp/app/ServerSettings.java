@@ -1,6 +1,7 @@
 package io.arrowhttp.app;
 
 import io.arrowhttp.app.example.TickersDataset;
+import io.arrowhttp.protocol.internal.WholeNumbers;
 import io.arrowhttp.server.ArrowHttpFeature;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -311,11 +312,9 @@ public record ServerSettings(
         if (value == null || value.isBlank()) {
             return defaultValue;
         }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Setting " + name + " must be a whole number, got '" + value + "'");
-        }
+        return WholeNumbers.parseSetting(value, Long.MIN_VALUE, Long.MAX_VALUE)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "Setting " + name + " must be a whole number, got '" + value + "'"));
     }
 
     private static void requirePositive(String name, long value) {
