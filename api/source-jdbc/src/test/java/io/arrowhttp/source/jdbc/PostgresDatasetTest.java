@@ -15,6 +15,7 @@ import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.testing.PostgresCluster;
 import io.arrowhttp.testing.TestServer;
 import java.io.IOException;
 import java.math.BigDecimal;

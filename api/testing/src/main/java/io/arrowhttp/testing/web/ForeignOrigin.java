@@ -1,4 +1,4 @@
-package io.arrowhttp.app.web;
+package io.arrowhttp.testing.web;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

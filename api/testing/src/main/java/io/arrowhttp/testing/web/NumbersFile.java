@@ -1,4 +1,4 @@
-package io.arrowhttp.app.web;
+package io.arrowhttp.testing.web;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.arrowhttp.source.jdbc;
+package io.arrowhttp.testing;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -36,7 +36,7 @@ public final class TrinoServer implements AutoCloseable {
     }
 
     /** Starts Trino from the archive and folder Maven's test configuration names. */
-    static TrinoServer start() throws IOException, InterruptedException {
+    public static TrinoServer start() throws IOException, InterruptedException {
         return start(
                 Path.of(System.getProperty("trino.archive", "")),
                 Path.of(System.getProperty("trino.dir", "target/trino")));

@@ -1,4 +1,4 @@
-package io.arrowhttp.source.jdbc;
+package io.arrowhttp.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
