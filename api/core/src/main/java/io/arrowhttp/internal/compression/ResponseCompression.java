@@ -2,13 +2,22 @@ package io.arrowhttp.internal.compression;
 
 import io.arrowhttp.protocol.ContentCoding;
 import io.arrowhttp.protocol.IpcCodec;
+import io.arrowhttp.response.ArrowStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * How one Arrow response is compressed: its IPC buffers with a codec, or its whole body with a
  * content coding, never both (decompressing twice costs the client more than it saves), or not at
  * all. A request that names neither gets no compression: browsers' Arrow library and older
  * clients cannot decode IPC codecs, and uncompressed data costs the server the least CPU.
+ *
+ * <p>Negotiated once per request, by {@code CompressionFilter} before the resource runs (so a
+ * refusal costs nothing), and kept under {@link #PROPERTY}; the resource, the entity's codec
+ * ({@link #applyTo}) and the body's coding ({@link #encode}) all read that one value.
  *
  * @param ipcCodecs the codecs the client accepts for the Arrow stream's buffers, in the server's
  *     order of preference; empty for uncompressed buffers
@@ -61,6 +70,38 @@ public record ResponseCompression(List<IpcCodec> ipcCodecs, ContentCoding conten
             return new ResponseCompression(codecs, null);
         }
         return new ResponseCompression(List.of(), encoding.choose().orElse(null));
+    }
+
+    /**
+     * The compression negotiated for the request whose properties {@code properties} reads (a
+     * request filter's, an interceptor's or a resource's context), if its resource produces Arrow
+     * data: the one value every later step reads.
+     */
+    public static Optional<ResponseCompression> of(Function<String, Object> properties) {
+        return properties.apply(PROPERTY) instanceof ResponseCompression compression
+                ? Optional.of(compression)
+                : Optional.empty();
+    }
+
+    /** Whether the buffers or the body are compressed at all. */
+    public boolean compresses() {
+        return !ipcCodecs.isEmpty() || contentCoding != null;
+    }
+
+    /**
+     * Applies the IPC codec to {@code arrow}: the stream's stored codec when the client accepts it,
+     * else the one the server prefers. Returns the codec used, or null for uncompressed buffers.
+     */
+    public IpcCodec applyTo(ArrowStream arrow) {
+        if (ipcCodecs.isEmpty()) {
+            return null;
+        }
+        return arrow.compressBuffers(ipcCodecs).bufferCodec().orElse(null);
+    }
+
+    /** The body's stream with the content coding applied, or {@code out} itself for identity. */
+    public OutputStream encode(OutputStream out) throws IOException {
+        return contentCoding == null ? out : ContentEncodingStream.wrap(contentCoding, out);
     }
 
     /** The codec the server prefers of those accepted, or null for uncompressed buffers. */

@@ -2,6 +2,7 @@ package io.arrowhttp.internal.provider;
 
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.response.ArrowStream;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -10,6 +11,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Type;
+import org.glassfish.jersey.internal.PropertiesDelegate;
+import org.glassfish.jersey.internal.inject.InjectionManager;
+import org.glassfish.jersey.server.ContainerRequest;
 
 /**
  * Writes an {@link ArrowStream} as {@code application/vnd.apache.arrow.stream}, on its own or as a
@@ -19,6 +23,10 @@ import java.lang.reflect.Type;
  */
 @Produces(ArrowMediaTypes.ARROW_STREAM)
 public final class ArrowStreamBodyWriter implements MessageBodyWriter<ArrowStream> {
+
+    /** Jersey's, to find the request being answered; absent when the writer is used on its own. */
+    @Inject
+    private InjectionManager injectionManager;
 
     @Override
     public boolean isWriteable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
@@ -41,6 +49,19 @@ public final class ArrowStreamBodyWriter implements MessageBodyWriter<ArrowStrea
             MultivaluedMap<String, Object> headers,
             OutputStream out)
             throws IOException {
-        stream.writeTo(InnermostStreamInterceptor.unwrap(out));
+        stream.writeTo(InnermostStreamInterceptor.unwrap(out, currentRequest()));
+    }
+
+    /** The request being answered, whose properties hold the stream that takes buffers; null outside one. */
+    private PropertiesDelegate currentRequest() {
+        if (injectionManager == null) {
+            return null;
+        }
+        try {
+            ContainerRequest request = injectionManager.getInstance(ContainerRequest.class);
+            return request == null ? null : request.getPropertiesDelegate();
+        } catch (RuntimeException outsideARequest) {
+            return null;
+        }
     }
 }

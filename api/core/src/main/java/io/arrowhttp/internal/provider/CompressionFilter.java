@@ -63,7 +63,9 @@ public final class CompressionFilter implements ContainerRequestFilter, Containe
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (!(request.getProperty(ResponseCompression.PROPERTY) instanceof ResponseCompression compression)) {
+        ResponseCompression compression =
+                ResponseCompression.of(request::getProperty).orElse(null);
+        if (compression == null) {
             return;
         }
         response.getHeaders().add(VARY, HttpHeaders.ACCEPT + ", " + HttpHeaders.ACCEPT_ENCODING);
@@ -75,18 +77,11 @@ public final class CompressionFilter implements ContainerRequestFilter, Containe
         boolean bareArrow = type != null && type.isCompatible(ArrowMediaTypes.ARROW_STREAM_TYPE);
         IpcCodec codec = compression.ipcCodec();
         if (entity instanceof ArrowStream arrow) {
-            if (codec != null) {
-                codec = arrow.compressBuffers(compression.ipcCodecs())
-                        .bufferCodec()
-                        .orElse(null);
-            }
+            codec = compression.applyTo(arrow);
         } else if (entity instanceof MultiPart multiPart) {
             for (BodyPart part : multiPart.getBodyParts()) {
-                if (codec != null && part.getEntity() instanceof ArrowStream arrow) {
-                    IpcCodec used = arrow.compressBuffers(compression.ipcCodecs())
-                            .bufferCodec()
-                            .orElse(null);
-                    part.setMediaType(ArrowMediaTypes.arrowStream(used));
+                if (part.getEntity() instanceof ArrowStream arrow && compression.ipcCodec() != null) {
+                    part.setMediaType(ArrowMediaTypes.arrowStream(compression.applyTo(arrow)));
                 }
             }
         } else if (!(entity instanceof UnsizedEmptyBody)) {

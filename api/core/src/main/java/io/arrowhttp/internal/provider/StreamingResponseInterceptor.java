@@ -2,7 +2,6 @@ package io.arrowhttp.internal.provider;
 
 import io.arrowhttp.call.ErrorIds;
 import io.arrowhttp.call.StreamOutcome;
-import io.arrowhttp.internal.compression.ContentEncodingStream;
 import io.arrowhttp.internal.compression.ResponseCompression;
 import io.arrowhttp.internal.container.ResponseOutput;
 import io.arrowhttp.internal.container.ServerConnection;
@@ -22,6 +21,7 @@ import jakarta.ws.rs.ext.WriterInterceptor;
 import jakarta.ws.rs.ext.WriterInterceptorContext;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Optional;
 import org.glassfish.jersey.internal.inject.InjectionManager;
 import org.glassfish.jersey.media.multipart.BodyPart;
 import org.glassfish.jersey.media.multipart.MultiPart;
@@ -95,9 +95,9 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
         Runnable stopWatchingWrites =
                 stalledWrites == null ? () -> {} : stalledWrites.watch(output, () -> endStalled(arrow, connection));
         try {
-            if (context.getProperty(ResponseCompression.PROPERTY) instanceof ResponseCompression compression
-                    && compression.contentCoding() != null) {
-                context.setOutputStream(ContentEncodingStream.wrap(compression.contentCoding(), output));
+            Optional<ResponseCompression> compression = ResponseCompression.of(context::getProperty);
+            if (compression.isPresent()) {
+                context.setOutputStream(compression.get().encode(output));
             }
             context.proceed();
         } catch (IOException clientGone) {
