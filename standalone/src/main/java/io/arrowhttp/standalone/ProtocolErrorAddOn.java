@@ -149,7 +149,8 @@ final class ProtocolErrorAddOn implements AddOn {
                     .append("Content-Length: ")
                     .append(body.length)
                     .append("\r\n\r\n");
-            try (MDC.MDCCloseable id = MDC.putCloseable(RequestIds.MDC_KEY, requestId)) {
+            MDC.put(RequestIds.MDC_KEY, requestId);
+            try {
                 ACCESS.info(String.format(
                         Locale.ROOT,
                         "- - %d %d bytes id=%s failed: %s (refused by the HTTP parser)",
@@ -157,6 +158,8 @@ final class ProtocolErrorAddOn implements AddOn {
                         body.length,
                         requestId,
                         code.name()));
+            } finally {
+                MDC.remove(RequestIds.MDC_KEY);
             }
             byte[] head = response.toString().getBytes(StandardCharsets.ISO_8859_1);
             byte[] all = new byte[head.length + body.length];
