@@ -14,7 +14,9 @@ module io.arrowhttp.protocol {
     requires com.aayushatharva.brotli4j;
 
     exports io.arrowhttp.protocol;
-    exports io.arrowhttp.runtime;
+    // Implementation shared by arrowhttp's own server and client modules, not API (see its
+    // package-info). Exported to all: the server modules that use it have no module names.
+    exports io.arrowhttp.protocol.internal;
     exports io.arrowhttp.tls;
 
     opens io.arrowhttp.protocol to

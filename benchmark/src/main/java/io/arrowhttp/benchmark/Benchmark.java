@@ -2,6 +2,7 @@ package io.arrowhttp.benchmark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.arrowhttp.client.ArrowHttpClient;
+import io.arrowhttp.testing.Nginx;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -231,7 +232,7 @@ public final class Benchmark implements Callable<Integer> {
 
     /** nginx serving one response of ours, saved once, with sendfile: the most a server can send here. */
     private ChildProcess startNginx(URI oursUri, Report report) throws Exception {
-        if (!StaticNginx.installed()) {
+        if (!Nginx.installed()) {
             report.note("nginx is not installed (apt-get install nginx): the ceiling was not measured.");
             return null;
         }
@@ -242,7 +243,7 @@ public final class Benchmark implements Callable<Integer> {
                 OutputStream file = Files.newOutputStream(body)) {
             in.transferTo(file);
         }
-        return start(StaticNginx.serve(work, "nginx", body, contentType));
+        return start(ChildProcess.nginx(work, "nginx", body, contentType));
     }
 
     private ChildProcess start(ChildProcess child) {

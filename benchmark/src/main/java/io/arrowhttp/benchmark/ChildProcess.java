@@ -1,5 +1,6 @@
 package io.arrowhttp.benchmark;
 
+import io.arrowhttp.testing.Nginx;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,8 +58,20 @@ final class ChildProcess implements AutoCloseable {
                 name + " did not start; its output:\n" + Files.readString(log, StandardCharsets.ISO_8859_1));
     }
 
-    static ChildProcess adopt(String name, Process process, Path log, int port) {
-        return new ChildProcess(name, process, log, port);
+    /**
+     * nginx serving {@code body} (moved into {@code work/name}, which keeps its configuration and
+     * logs) at {@code /body} as {@code contentType}, with sendfile: see {@link Nginx#serving}. The
+     * returned child stops nginx; the folder stays.
+     */
+    static ChildProcess nginx(Path work, String name, Path body, String contentType) throws IOException {
+        Nginx nginx;
+        try {
+            nginx = Nginx.serving(work.resolve(name), body, contentType);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(name + " did not start: interrupted", e);
+        }
+        return new ChildProcess(name, nginx.process(), nginx.log(), nginx.port());
     }
 
     int port() {

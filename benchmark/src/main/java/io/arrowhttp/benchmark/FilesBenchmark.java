@@ -2,6 +2,7 @@ package io.arrowhttp.benchmark;
 
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.protocol.ArrowMediaTypes;
+import io.arrowhttp.testing.Nginx;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -103,7 +104,7 @@ final class FilesBenchmark implements Callable<Integer> {
                     "arrowhttp | " + ARROW_FILE + " | bytes",
                     () -> Clients.countBytes(arrow, ArrowMediaTypes.ARROW_STREAM));
             cases.put("arrowhttp | " + ARROW_FILE + " | Java client, decoding", () -> Clients.decode(client, arrow));
-            if (StaticNginx.installed()) {
+            if (Nginx.installed()) {
                 // The same bytes as our responses, saved once: the bare stream for the byte
                 // counter, the multipart response for the decoding client.
                 ChildProcess stream = serveSaved(arrow, ArrowMediaTypes.ARROW_STREAM, "nginx-files-stream");
@@ -153,7 +154,7 @@ final class FilesBenchmark implements Callable<Integer> {
         try (InputStream in = connection.getInputStream()) {
             Files.copy(in, body, StandardCopyOption.REPLACE_EXISTING);
         }
-        return StaticNginx.serve(work, name, body, contentType);
+        return ChildProcess.nginx(work, name, body, contentType);
     }
 
     /** DuckDB's own Arrow export of {@code SELECT * FROM source}, read to the end in this process. */

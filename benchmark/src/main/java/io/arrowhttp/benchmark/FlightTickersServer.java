@@ -1,8 +1,8 @@
 package io.arrowhttp.benchmark;
 
 import io.arrowhttp.app.example.TickersDataset;
+import io.arrowhttp.call.CallContext;
 import io.arrowhttp.dataset.DatasetRequest;
-import io.arrowhttp.server.CallContext;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.arrowhttp.benchmark;
 
 import io.arrowhttp.client.ArrowHttpClient;
-import io.arrowhttp.source.jdbc.PostgresCluster;
+import io.arrowhttp.testing.PostgresCluster;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

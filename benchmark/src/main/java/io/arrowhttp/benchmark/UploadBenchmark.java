@@ -1,7 +1,7 @@
 package io.arrowhttp.benchmark;
 
 import io.arrowhttp.client.ArrowHttpClient;
-import io.arrowhttp.source.jdbc.PostgresCluster;
+import io.arrowhttp.testing.PostgresCluster;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package io.arrowhttp.standalone;
 
+import io.arrowhttp.call.ErrorIds;
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.Problem;
 import io.arrowhttp.protocol.ProtocolJson;
-import io.arrowhttp.server.ErrorIds;
 import io.arrowhttp.server.middleware.AccessLog;
 import io.arrowhttp.server.middleware.CallInfo;
 import io.arrowhttp.server.middleware.CallOutcome;

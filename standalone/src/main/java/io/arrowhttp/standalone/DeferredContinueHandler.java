@@ -1,6 +1,6 @@
 package io.arrowhttp.standalone;
 
-import io.arrowhttp.server.ContinueAfterChecks;
+import io.arrowhttp.call.ContinueAfterChecks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.glassfish.grizzly.http.server.HttpHandler;

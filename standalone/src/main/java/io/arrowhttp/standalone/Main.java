@@ -2,9 +2,11 @@ package io.arrowhttp.standalone;
 
 import io.arrowhttp.app.AuthSettings;
 import io.arrowhttp.app.ServerSettings;
-import io.arrowhttp.runtime.ArrowRuntimeCheck;
+import io.arrowhttp.app.Setting;
+import io.arrowhttp.protocol.internal.ArrowRuntimeCheck;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -26,6 +28,8 @@ import picocli.CommandLine.Option;
         description = "Serves Arrow record batches over HTTP as multipart/mixed responses. "
                 + "With 'fetch URL', fetches one instead; with 'upload FILE URL', uploads a file.")
 public final class Main implements Callable<Integer> {
+
+    private static final String SETTINGS_SECTION = "settings";
 
     @Option(
             names = "--host",
@@ -113,11 +117,57 @@ public final class Main implements Callable<Integer> {
             System.err.println("arrowhttp cannot start: " + logProblem.get());
             System.exit(2);
         }
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line of the jar: the server, its subcommands, and the settings in its help. */
+    static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.addSubcommand("fetch", new FetchCommand(System.out));
         commandLine.addSubcommand("upload", new UploadCommand(System.out));
         commandLine.addSubcommand("hash-password", new HashPasswordCommand());
-        System.exit(commandLine.execute(args));
+        commandLine.getHelpSectionMap().put(SETTINGS_SECTION, help -> settingsHelp());
+        List<String> sections = new ArrayList<>(commandLine.getHelpSectionKeys());
+        sections.add(sections.indexOf(CommandLine.Model.UsageMessageSpec.SECTION_KEY_FOOTER_HEADING), SETTINGS_SECTION);
+        commandLine.setHelpSectionKeys(sections);
+        return commandLine;
+    }
+
+    /** The help's list of settings, made from {@link Setting}: property, environment variable, option, default. */
+    static String settingsHelp() {
+        StringBuilder help = new StringBuilder(String.format(
+                "%nSettings: each is read from a system property (java -Dname=value -jar ...), else from an"
+                        + "%nenvironment variable; an option above, where there is one, wins over both.%n"));
+        for (Setting setting : Setting.all()) {
+            help.append("  ")
+                    .append(setting.property())
+                    .append(", ")
+                    .append(setting.environmentVariable())
+                    .append(setting.option() == null ? "" : ", " + setting.option())
+                    .append(" (default: ")
+                    .append(setting.defaultValue())
+                    .append(')')
+                    .append(System.lineSeparator());
+            wrap(setting.description(), "      ", 80, help);
+        }
+        help.append(String.format(
+                "  ARROWHTTP_TLS_KEYSTORE_PASSWORD (environment only)%n      The password of --tls-keystore.%n"));
+        return help.toString();
+    }
+
+    private static void wrap(String text, String indent, int width, StringBuilder out) {
+        StringBuilder line = new StringBuilder(indent);
+        for (String word : text.split(" ")) {
+            if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
+                out.append(line).append(System.lineSeparator());
+                line = new StringBuilder(indent);
+            }
+            if (line.length() > indent.length()) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        out.append(line).append(System.lineSeparator());
     }
 
     private TlsOptions tlsOptions() {
@@ -175,8 +225,9 @@ public final class Main implements Callable<Integer> {
         }
         Path drivers = driverFolder != null
                 ? driverFolder
-                : Optional.ofNullable(System.getProperty("arrowhttp.drivers"))
-                        .map(Path::of)
+                : Optional.ofNullable(Setting.DRIVERS.fromSystem())
+                        .filter(folder -> !folder.isBlank())
+                        .map(folder -> Path.of(folder.trim()))
                         .orElse(null);
         if (drivers != null) {
             try {

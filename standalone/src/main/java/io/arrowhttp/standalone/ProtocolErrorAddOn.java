@@ -1,16 +1,20 @@
 package io.arrowhttp.standalone;
 
+import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.HeaderNames;
+import io.arrowhttp.protocol.HttpStatus;
 import io.arrowhttp.protocol.Problem;
 import io.arrowhttp.protocol.ProtocolJson;
+import io.arrowhttp.server.middleware.AccessLog;
+import io.arrowhttp.server.middleware.CallInfo;
+import io.arrowhttp.server.middleware.CallOutcome;
 import io.arrowhttp.server.middleware.RequestIds;
+import jakarta.ws.rs.core.MultivaluedHashMap;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.HexFormat;
-import java.util.Locale;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.glassfish.grizzly.Buffer;
@@ -25,9 +29,6 @@ import org.glassfish.grizzly.http.HttpServerFilter;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.memory.Buffers;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * What Grizzly's HTTP parser refuses on its own, before any application sees the request, is
@@ -74,12 +75,10 @@ final class ProtocolErrorAddOn implements AddOn {
 
     static final class ProtocolErrorFilter extends BaseFilter {
 
-        private static final Logger ACCESS = LoggerFactory.getLogger("io.arrowhttp.access");
         private static final Pattern BODILESS_ERROR = Pattern.compile(
                 "HTTP/1\\.[01] (4\\d\\d|505) [^\\r\\n]*\\r\\n((?:(?!content-type:)[^\\r\\n]*\\r\\n)*)\\r\\n",
                 Pattern.CASE_INSENSITIVE);
         private static final Pattern ZERO_LENGTH = Pattern.compile("(?i)(^|\\r\\n)content-length: *0\\r\\n");
-        private static final SecureRandom RANDOM = new SecureRandom();
 
         @Override
         public NextAction handleRead(FilterChainContext ctx) throws IOException {
@@ -125,7 +124,7 @@ final class ProtocolErrorAddOn implements AddOn {
             ErrorCode code = ErrorCode.forStatus(status);
             Problem problem = Problem.of(status, code, detail(status));
             byte[] body = ProtocolJson.toBytes(problem);
-            String requestId = HexFormat.of().formatHex(newId());
+            String requestId = RequestIds.newId();
             StringBuilder response = new StringBuilder("HTTP/1.1 ")
                     .append(status)
                     .append(' ')
@@ -149,18 +148,15 @@ final class ProtocolErrorAddOn implements AddOn {
                     .append("Content-Length: ")
                     .append(body.length)
                     .append("\r\n\r\n");
-            MDC.put(RequestIds.MDC_KEY, requestId);
-            try {
-                ACCESS.info(String.format(
-                        Locale.ROOT,
-                        "- - %d %d bytes id=%s failed: %s (refused by the HTTP parser)",
-                        status,
-                        body.length,
-                        requestId,
-                        code.name()));
-            } finally {
-                MDC.remove(RequestIds.MDC_KEY);
-            }
+            AccessLog.write(
+                    new CallInfo("-", "-", new MultivaluedHashMap<>()),
+                    new CallOutcome(
+                            status,
+                            body.length,
+                            -1,
+                            Duration.ZERO,
+                            new ArrowHttpException(code, "Refused by the HTTP parser")),
+                    requestId);
             byte[] head = response.toString().getBytes(StandardCharsets.ISO_8859_1);
             byte[] all = new byte[head.length + body.length];
             System.arraycopy(head, 0, all, 0, head.length);
@@ -168,19 +164,13 @@ final class ProtocolErrorAddOn implements AddOn {
             return all;
         }
 
-        private static byte[] newId() {
-            byte[] id = new byte[12];
-            RANDOM.nextBytes(id);
-            return id;
-        }
-
         private static String detail(int status) {
             switch (status) {
-                case 505:
+                case HttpStatus.HTTP_VERSION_NOT_SUPPORTED:
                     return "This server speaks HTTP/1.1 and HTTP/1.0";
-                case 413:
-                case 414:
-                case 431:
+                case HttpStatus.CONTENT_TOO_LARGE:
+                case HttpStatus.URI_TOO_LONG:
+                case HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE:
                     return "The request's line or headers are larger than this server accepts";
                 default:
                     return "The request is not valid HTTP: check its request line and headers";

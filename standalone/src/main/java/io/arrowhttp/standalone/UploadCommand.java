@@ -1,5 +1,7 @@
 package io.arrowhttp.standalone;
 
+import io.arrowhttp.app.catalog.DatasetFactory;
+import io.arrowhttp.app.catalog.SourceResources;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.Compression;
 import io.arrowhttp.client.UploadListener;
@@ -10,15 +12,11 @@ import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ResourcePaths;
 import io.arrowhttp.protocol.UploadResult;
-import io.arrowhttp.source.duckdb.DuckDbDataset;
-import io.arrowhttp.source.duckdb.DuckDbEngine;
-import io.arrowhttp.source.files.ArrowFileDataset;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -176,34 +174,33 @@ final class UploadCommand implements Callable<Integer> {
     }
 
     /**
-     * The batches of a data file, read as the server reads its files.
+     * The batches of a data file, read as the server reads its files: the reader is the one
+     * {@link DatasetFactory} chooses for the file's name.
      *
      * <h2>Ownership</h2>
-     * Owns the reader and, for DuckDB's formats, the engine; {@link #close()} closes both.
+     * Owns the reader, the dataset and what it reads through (DuckDB's engine, for DuckDB's
+     * formats); {@link #close()} closes them in that order.
      */
-    private record FileBatches(ArrowReader reader, DuckDbEngine engine) implements AutoCloseable {
+    private record FileBatches(ArrowReader reader, Dataset dataset, SourceResources resources)
+            implements AutoCloseable {
 
         static FileBatches open(Path file, BufferAllocator allocator) {
-            DatasetRequest everything = DatasetRequest.of(Map.of());
             String fileName = file.getFileName().toString();
-            if (ArrowFileDataset.isArrowFile(file)) {
-                return new FileBatches(ArrowFileDataset.of("upload", file).open(everything, allocator), null);
+            if (!DatasetFactory.readsFile(fileName)) {
+                throw new IllegalArgumentException(fileName + " is not a file this command reads; give an "
+                        + DatasetFactory.FILE_EXTENSIONS + " file");
             }
-            if (DuckDbDataset.FileFormat.of(fileName) == null) {
-                throw new IllegalArgumentException(fileName
-                        + " is not a file this command reads; give an .arrow, .feather, .arrows, .parquet, .csv,"
-                        + " .jsonl or .ndjson file");
-            }
-            Path folder = file.toAbsolutePath().getParent();
-            DuckDbEngine engine = DuckDbEngine.builder().allowDirectory(folder).build();
+            Path absolute = file.toAbsolutePath();
+            SourceResources resources = SourceResources.of(engine -> engine.allowDirectory(absolute.getParent()));
+            Dataset dataset = null;
             try {
-                Dataset dataset = DuckDbDataset.ofFiles(
-                        engine,
-                        DatasetDescription.of("upload", ""),
-                        file.toAbsolutePath().toString());
-                return new FileBatches(dataset.open(everything, allocator), engine);
+                dataset = new DatasetFactory(resources).file(DatasetDescription.of("upload", ""), absolute);
+                return new FileBatches(dataset.open(DatasetRequest.of(Map.of()), allocator), dataset, resources);
             } catch (RuntimeException e) {
-                closeEngine(engine);
+                if (dataset != null) {
+                    dataset.close();
+                }
+                resources.close();
                 throw e;
             }
         }
@@ -213,18 +210,11 @@ final class UploadCommand implements Callable<Integer> {
             try {
                 reader.close();
             } finally {
-                closeEngine(engine);
-            }
-        }
-
-        private static void closeEngine(DuckDbEngine engine) {
-            if (engine == null) {
-                return;
-            }
-            try {
-                engine.close();
-            } catch (SQLException e) {
-                // Nothing of the upload depends on it any more.
+                try {
+                    dataset.close();
+                } finally {
+                    resources.close();
+                }
             }
         }
     }

@@ -9,7 +9,7 @@ import io.arrowhttp.client.GetOptions;
 import io.arrowhttp.client.UploadOptions;
 import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.server.auth.PasswordHash;
-import io.arrowhttp.testing.NginxProxy;
+import io.arrowhttp.testing.Nginx;
 import io.arrowhttp.testing.TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -100,7 +100,7 @@ class GroupBehindNginxIT {
                 }
             }
             long rows = (long) PARTS * BATCHES_PER_PART * ROWS_PER_BATCH;
-            try (NginxProxy nginx = NginxProxy.balancing(ports);
+            try (Nginx nginx = Nginx.balancing(ports);
                     ArrowHttpClient client = client(URI.create("http://127.0.0.1:" + nginx.port() + "/"))) {
                 DatasetInfo info = client.info("trades");
                 assertEquals(PARTS, info.endpoints().size());

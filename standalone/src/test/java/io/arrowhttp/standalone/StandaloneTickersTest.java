@@ -3,7 +3,7 @@ package io.arrowhttp.standalone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.arrowhttp.app.ServerSettings;
-import io.arrowhttp.app.TickersContract;
+import io.arrowhttp.testing.TickersContract;
 import java.io.IOException;
 import java.net.URI;
 import org.junit.jupiter.api.AfterAll;

@@ -138,16 +138,19 @@ class UploadsStandaloneTest {
             socket.setSoTimeout(10_000);
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
             String body = "GET /status\n";
             out.write(("PUT /datasets/raw HTTP/1.1\r\nHost: x\r\nContent-Type: application/vnd.apache.arrow.stream\r\n"
-                            + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n")
+                            + "Content-Length: " + body.length()
+                            + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            // The body reaches the server in a read of its own, as the start of a TCP segment.
-            Thread.sleep(300);
+            // 100 Continue says the server has parsed the head: the body sent after it reaches the
+            // server in a read of its own, as the start of a TCP segment, however slow either side is.
+            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", new String(in.readNBytes(25), StandardCharsets.US_ASCII));
             out.write(body.getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
             assertTrue(response.startsWith("HTTP/1.1 400"), response);
             assertTrue(response.contains("not an Arrow IPC stream"), response);
         }

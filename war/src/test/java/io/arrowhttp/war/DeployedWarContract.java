@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arrowhttp.app.TickersContract;
 import io.arrowhttp.testing.ServerStatus;
 import io.arrowhttp.testing.StalledClient;
+import io.arrowhttp.testing.TickersContract;
 import io.arrowhttp.war.containers.LogTailOnFailure;
 import io.arrowhttp.war.containers.ServletContainer;
 import java.io.IOException;

@@ -3,9 +3,9 @@ package io.arrowhttp.war;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arrowhttp.app.web.ForeignOrigin;
-import io.arrowhttp.app.web.NumbersFile;
-import io.arrowhttp.app.web.WebPage;
+import io.arrowhttp.testing.web.ForeignOrigin;
+import io.arrowhttp.testing.web.NumbersFile;
+import io.arrowhttp.testing.web.WebPage;
 import io.arrowhttp.war.containers.LogTailOnFailure;
 import io.arrowhttp.war.containers.ServletContainer;
 import io.arrowhttp.war.containers.TomcatContainer;

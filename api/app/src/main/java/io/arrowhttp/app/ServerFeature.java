@@ -4,7 +4,7 @@ import io.arrowhttp.app.catalog.ConfiguredDatasets;
 import io.arrowhttp.app.example.TickersDataset;
 import io.arrowhttp.app.web.BrowserRedirectFilter;
 import io.arrowhttp.app.web.WebPageResource;
-import io.arrowhttp.runtime.ArrowRuntimeCheck;
+import io.arrowhttp.protocol.internal.ArrowRuntimeCheck;
 import io.arrowhttp.server.ArrowHttpFeature;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;

@@ -1,6 +1,7 @@
 package io.arrowhttp.app;
 
 import io.arrowhttp.app.example.TickersDataset;
+import io.arrowhttp.protocol.internal.WholeNumbers;
 import io.arrowhttp.server.ArrowHttpFeature;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -17,6 +18,7 @@ import java.util.function.Function;
  * The application's settings. Each is looked up, first found wins, as a servlet context parameter
  * of the war ({@code <context-param>} or the container's own context configuration), a system
  * property ({@code -Darrowhttp.max-rows=...}) and an environment variable ({@code ARROWHTTP_MAX_ROWS}).
+ * {@link Setting} lists every one with its default and description, for {@code --help} and the README.
  *
  * @param maxRows the largest {@code rows} the example dataset accepts ({@code arrowhttp.max-rows})
  * @param memoryLimit the root allocator's limit in bytes: all Arrow memory of the application
@@ -106,8 +108,10 @@ public record ServerSettings(
     public static final int RESERVED_THREADS = 16;
 
     public static final long DEFAULT_MEMORY_LIMIT = 1L << 30;
-    public static final long DEFAULT_RESPONSE_MEMORY_LIMIT = 64L << 20;
-    public static final long DEFAULT_RESPONSE_TIMEOUT_SECONDS = 3600;
+    /** The library's own defaults, never repeated here: see {@link ArrowHttpFeature}. */
+    public static final long DEFAULT_RESPONSE_MEMORY_LIMIT = ArrowHttpFeature.DEFAULT_RESPONSE_MEMORY_LIMIT;
+
+    public static final long DEFAULT_RESPONSE_TIMEOUT_SECONDS = ArrowHttpFeature.DEFAULT_RESPONSE_TIMEOUT.toSeconds();
 
     public ServerSettings {
         requirePositive("arrowhttp.max-rows", maxRows);
@@ -308,11 +312,9 @@ public record ServerSettings(
         if (value == null || value.isBlank()) {
             return defaultValue;
         }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Setting " + name + " must be a whole number, got '" + value + "'");
-        }
+        return WholeNumbers.parseSetting(value, Long.MIN_VALUE, Long.MAX_VALUE)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "Setting " + name + " must be a whole number, got '" + value + "'"));
     }
 
     private static void requirePositive(String name, long value) {

@@ -3,6 +3,7 @@ package io.arrowhttp.app;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.arrowhttp.protocol.ArrowMediaTypes;
+import io.arrowhttp.protocol.HttpStatus;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
@@ -20,7 +21,7 @@ final class UnavailableFilter implements ContainerRequestFilter {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "about:blank");
         problem.put("title", "Service Unavailable");
-        problem.put("status", 503);
+        problem.put("status", HttpStatus.SERVICE_UNAVAILABLE);
         problem.put("detail", detail);
         problem.put("code", "UNAVAILABLE");
         try {
@@ -32,7 +33,7 @@ final class UnavailableFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        request.abortWith(Response.status(503)
+        request.abortWith(Response.status(HttpStatus.SERVICE_UNAVAILABLE)
                 .type(ArrowMediaTypes.PROBLEM_JSON_TYPE)
                 .entity(body)
                 .build());

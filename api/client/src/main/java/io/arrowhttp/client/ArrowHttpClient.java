@@ -13,15 +13,16 @@ import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.HandshakeResponse;
 import io.arrowhttp.protocol.HeaderNames;
+import io.arrowhttp.protocol.HttpStatus;
 import io.arrowhttp.protocol.Problem;
 import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.QueryParameters;
 import io.arrowhttp.protocol.ResourcePaths;
 import io.arrowhttp.protocol.UploadMetadata;
 import io.arrowhttp.protocol.UploadResult;
-import io.arrowhttp.runtime.ArrowRuntimeCheck;
-import io.arrowhttp.runtime.ContentDecoding;
-import io.arrowhttp.runtime.SecureBoundary;
+import io.arrowhttp.protocol.internal.ArrowRuntimeCheck;
+import io.arrowhttp.protocol.internal.ContentDecoding;
+import io.arrowhttp.protocol.internal.SecureBoundary;
 import io.arrowhttp.tls.TlsMaterial;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -277,7 +278,7 @@ public final class ArrowHttpClient implements AutoCloseable {
                     ErrorCode.CANCELLED, cancelled.getMessage() + "; the server wrote nothing of it");
         }
         try (InputStream body = exchange.body()) {
-            if (exchange.status() != 201) {
+            if (exchange.status() != HttpStatus.CREATED) {
                 failUnlessOk(exchange);
             }
             return ProtocolJson.mapper().readValue(body, UploadResult.class);
@@ -456,7 +457,7 @@ public final class ArrowHttpClient implements AutoCloseable {
     /** Turns an error response into the server's code and message. */
     private static void failUnlessOk(HttpExchange exchange) throws IOException {
         int status = exchange.status();
-        if (status == 200) {
+        if (status == HttpStatus.OK) {
             return;
         }
         ErrorCode code = ErrorCode.forStatus(status);

@@ -1,9 +1,10 @@
 package io.arrowhttp.dataset;
 
+import io.arrowhttp.call.CallContext;
+import io.arrowhttp.call.RequestHeaders;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
-import io.arrowhttp.server.CallContext;
-import io.arrowhttp.server.RequestHeaders;
+import io.arrowhttp.protocol.internal.WholeNumbers;
 import java.security.Principal;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -11,15 +12,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * What a client asked of a dataset: the query parameters and headers of its request, who asks,
  * and the call it belongs to. Immutable.
  */
 public final class DatasetRequest {
-
-    private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]{1,19}");
 
     private final Map<String, List<String>> parameters;
     private final RequestHeaders headers;
@@ -121,21 +119,7 @@ public final class DatasetRequest {
             return defaultValue;
         }
         String text = value.get().trim();
-        // Long.parseLong also takes '+' and digits of other scripts ("\u0663" is 3): a value one
-        // reader takes for a number and another does not is refused.
-        if (!WHOLE_NUMBER.matcher(text).matches()) {
-            throw outOfRange(name, text, min, max);
-        }
-        long parsed;
-        try {
-            parsed = Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw outOfRange(name, text, min, max);
-        }
-        if (parsed < min || parsed > max) {
-            throw outOfRange(name, text, min, max);
-        }
-        return parsed;
+        return WholeNumbers.parse(text, min, max).orElseThrow(() -> outOfRange(name, text, min, max));
     }
 
     private static ArrowHttpException outOfRange(String name, String value, long min, long max) {

@@ -1,9 +1,9 @@
 package io.arrowhttp.dataset;
 
+import io.arrowhttp.call.ErrorIds;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
-import io.arrowhttp.server.ErrorIds;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;

@@ -1,6 +1,6 @@
 /**
  * The server API: {@link io.arrowhttp.server.ArrowHttpFeature}, the one thing an application
- * registers, and what resource methods and datasets use: {@link io.arrowhttp.server.ArrowStream},
- * {@link io.arrowhttp.server.ArrowMultipart}, {@link io.arrowhttp.server.CallContext}.
+ * registers. What resource methods return is in {@code io.arrowhttp.response}, what a call
+ * carries in {@code io.arrowhttp.call}, the dataset SPI in {@code io.arrowhttp.dataset}.
  */
 package io.arrowhttp.server;

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.arrowhttp.call.StreamStatistics;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.internal.provider.ArrowStreamBodyWriter;
 import io.arrowhttp.protocol.ArrowMediaTypes;
+import io.arrowhttp.response.ArrowStream;
 import io.arrowhttp.testing.IpcMessages;
 import io.arrowhttp.testing.ScriptedDataset;
 import jakarta.ws.rs.core.MultivaluedHashMap;

@@ -16,7 +16,7 @@ import io.arrowhttp.client.Compression;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
 import io.arrowhttp.protocol.ProtocolJson;
-import io.arrowhttp.runtime.BufferCodecs;
+import io.arrowhttp.protocol.internal.BufferCodecs;
 import io.arrowhttp.testing.ScriptedDataset;
 import io.arrowhttp.testing.TestServer;
 import java.io.ByteArrayInputStream;

@@ -13,7 +13,7 @@ import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.FailureMarker;
 import io.arrowhttp.testing.IpcMessages;
-import io.arrowhttp.testing.NginxProxy;
+import io.arrowhttp.testing.Nginx;
 import io.arrowhttp.testing.PacedDataset;
 import io.arrowhttp.testing.RawHttp;
 import io.arrowhttp.testing.ScriptedDataset;
@@ -44,14 +44,14 @@ class FailedStreamsNeverLookCompleteTest {
             Map.of("Accept", ArrowMediaTypes.ARROW_STREAM, "X-Request-Timeout", "0.3");
 
     private static TestServer server;
-    private static NginxProxy nginx;
+    private static Nginx nginx;
 
     @BeforeAll
     static void start() throws Exception {
         server = TestServer.withFeature(feature -> feature.dataset(new PacedDataset("paced", 100, 50))
                 .dataset(ScriptedDataset.failing("failing", 10, 1000, 4))
                 .dataset(ScriptedDataset.of("small", 3, 1000)));
-        nginx = NginxProxy.start(server.port());
+        nginx = Nginx.start(server.port());
     }
 
     @AfterAll

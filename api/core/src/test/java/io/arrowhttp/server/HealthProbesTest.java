@@ -14,6 +14,7 @@ import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -56,15 +57,27 @@ class HealthProbesTest {
         assertEquals(new Answer(200, "{\"status\":\"UP\",\"datasets\":2,\"unavailable\":0}"), get("/health/ready"));
 
         SOURCE_UP.set(false);
-        Thread.sleep(1_100); // past the interval between checks
-        Answer down = get("/health/ready");
+        Answer down = awaitReadiness(503);
         assertEquals(new Answer(503, "{\"status\":\"DOWN\",\"datasets\":2,\"unavailable\":1}"), down);
         assertFalse(down.body().contains("secret"), "probes learn no dataset names");
         assertEquals(200, get("/health/live").status(), "a source that is down is no reason to restart the server");
 
         SOURCE_UP.set(true);
-        Thread.sleep(1_100);
-        assertEquals(200, get("/health/ready").status());
+        assertEquals(200, awaitReadiness(200).status());
+    }
+
+    /**
+     * The readiness probe's answer once it has this status, or after 20 s whatever it is: the
+     * server checks its sources at most once a second, so a change shows within that interval.
+     */
+    private static Answer awaitReadiness(int status) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        Answer answer = get("/health/ready");
+        while (answer.status() != status && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            answer = get("/health/ready");
+        }
+        return answer;
     }
 
     private record Answer(int status, String body) {}

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ErrorCode;
-import io.arrowhttp.runtime.SecureBoundary;
+import io.arrowhttp.protocol.internal.SecureBoundary;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

@@ -10,36 +10,66 @@ import java.util.Optional;
  */
 public enum ErrorCode {
     /** The client asked for something malformed or out of range: fix the request. */
-    INVALID_ARGUMENT(400),
+    INVALID_ARGUMENT(HttpStatus.BAD_REQUEST, Fault.CLIENT),
     /** The dataset or resource does not exist. */
-    NOT_FOUND(404),
+    NOT_FOUND(HttpStatus.NOT_FOUND, Fault.CLIENT),
     /** The resource to create exists already. */
-    ALREADY_EXISTS(409),
+    ALREADY_EXISTS(HttpStatus.CONFLICT, Fault.CLIENT),
     /** No credentials, or credentials that could not be verified. */
-    UNAUTHENTICATED(401),
+    UNAUTHENTICATED(HttpStatus.UNAUTHORIZED, Fault.CLIENT),
     /** The caller is known but may not do this. */
-    UNAUTHORIZED(403),
+    UNAUTHORIZED(HttpStatus.FORBIDDEN, Fault.CLIENT),
     /** The server does not offer this operation. */
-    UNIMPLEMENTED(501),
+    UNIMPLEMENTED(HttpStatus.NOT_IMPLEMENTED, Fault.CLIENT),
     /** The server cannot serve now; the same call may succeed later. */
-    UNAVAILABLE(503),
+    UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, Fault.OUTAGE),
     /** A deadline passed before the call completed. */
-    TIMED_OUT(504),
+    TIMED_OUT(HttpStatus.GATEWAY_TIMEOUT, Fault.LIMIT),
     /** The call was cancelled, usually because the client went away. Answered as nginx does. */
-    CANCELLED(499),
+    CANCELLED(HttpStatus.CLIENT_CLOSED_REQUEST, Fault.CLIENT),
     /** The request is larger than the server takes: send fewer rows or bytes, or smaller batches. */
-    TOO_LARGE(413),
+    TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, Fault.CLIENT),
     /** A limit was reached: memory, concurrent streams, rate. */
-    RESOURCE_EXHAUSTED(429),
+    RESOURCE_EXHAUSTED(HttpStatus.TOO_MANY_REQUESTS, Fault.LIMIT),
     /** A bug or broken invariant in the server. */
-    INTERNAL(500),
+    INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, Fault.BUG),
     /** An error that carried no code. */
-    UNKNOWN(500);
+    UNKNOWN(HttpStatus.INTERNAL_SERVER_ERROR, Fault.BUG);
+
+    /**
+     * Whose failure a code reports: the one policy for what a server logs, how loudly, and
+     * whether the client gets an error id to quote.
+     */
+    public enum Fault {
+        /** The request: fix it and send it again. Logged at debug level, no error id. */
+        CLIENT,
+        /** A limit the call ran into (its deadline, the server's capacity): retry later or ask for less. Logged in one line at info level, no error id. */
+        LIMIT,
+        /** Something the server depends on is down, an expected outage: logged in one line with an error id, no stack trace. */
+        OUTAGE,
+        /** A bug or broken invariant in the server: logged with its stack trace and an error id. */
+        BUG
+    }
 
     private final int httpStatus;
+    private final Fault fault;
 
-    ErrorCode(int httpStatus) {
+    ErrorCode(int httpStatus, Fault fault) {
         this.httpStatus = httpStatus;
+        this.fault = fault;
+    }
+
+    /** Whose failure this code reports. */
+    public Fault fault() {
+        return fault;
+    }
+
+    /**
+     * Whether the server's side failed (a bug, or a source it depends on): such an error is logged
+     * under an error id, which the problem body carries for the client to quote.
+     */
+    public boolean serverFault() {
+        return fault == Fault.OUTAGE || fault == Fault.BUG;
     }
 
     /** The HTTP status a response failing with this code carries. */
@@ -65,37 +95,37 @@ public enum ErrorCode {
      */
     public static ErrorCode forStatus(int status) {
         switch (status) {
-            case 401:
+            case HttpStatus.UNAUTHORIZED:
                 return UNAUTHENTICATED;
-            case 403:
+            case HttpStatus.FORBIDDEN:
                 return UNAUTHORIZED;
-            case 404:
+            case HttpStatus.NOT_FOUND:
                 return NOT_FOUND;
-            case 409:
+            case HttpStatus.CONFLICT:
                 return ALREADY_EXISTS;
-            case 413:
+            case HttpStatus.CONTENT_TOO_LARGE:
                 return TOO_LARGE;
-            case 429:
+            case HttpStatus.TOO_MANY_REQUESTS:
                 return RESOURCE_EXHAUSTED;
-            case 499:
+            case HttpStatus.CLIENT_CLOSED_REQUEST:
                 return CANCELLED;
-            case 501:
-            case 505:
+            case HttpStatus.NOT_IMPLEMENTED:
+            case HttpStatus.HTTP_VERSION_NOT_SUPPORTED:
                 return UNIMPLEMENTED;
-            case 502:
-            case 503:
+            case HttpStatus.BAD_GATEWAY:
+            case HttpStatus.SERVICE_UNAVAILABLE:
                 return UNAVAILABLE;
-            case 408:
-            case 504:
+            case HttpStatus.REQUEST_TIMEOUT:
+            case HttpStatus.GATEWAY_TIMEOUT:
                 return TIMED_OUT;
             default:
-                return status >= 500 ? INTERNAL : INVALID_ARGUMENT;
+                return status >= HttpStatus.INTERNAL_SERVER_ERROR ? INTERNAL : INVALID_ARGUMENT;
         }
     }
 
     /** The reason phrase of an HTTP status, for the {@code title} of a {@link Problem}. */
     static String reasonPhrase(int status) {
-        if (status == 499) {
+        if (status == HttpStatus.CLIENT_CLOSED_REQUEST) {
             return "Client Closed Request";
         }
         Response.Status known = Response.Status.fromStatusCode(status);

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arrowhttp.app.AuthSettings;
 import io.arrowhttp.app.ServerSettings;
-import io.arrowhttp.app.web.ForeignOrigin;
-import io.arrowhttp.app.web.WebPage;
 import io.arrowhttp.server.auth.PasswordHash;
 import io.arrowhttp.standalone.StandaloneServer;
 import io.arrowhttp.standalone.TlsOptions;
 import io.arrowhttp.testing.TestPki;
+import io.arrowhttp.testing.web.ForeignOrigin;
+import io.arrowhttp.testing.web.WebPage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;

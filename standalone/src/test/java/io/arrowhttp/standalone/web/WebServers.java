@@ -2,9 +2,9 @@ package io.arrowhttp.standalone.web;
 
 import io.arrowhttp.app.AuthSettings;
 import io.arrowhttp.app.ServerSettings;
-import io.arrowhttp.app.web.NumbersFile;
 import io.arrowhttp.server.auth.PasswordHash;
 import io.arrowhttp.standalone.StandaloneServer;
+import io.arrowhttp.testing.web.NumbersFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.arrowhttp.app.catalog;
 
+import io.arrowhttp.protocol.internal.WholeNumbers;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -9,13 +10,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -139,25 +137,6 @@ final class CatalogFile {
 
     /** The {@code duckdb} settings; null where not given. */
     record DuckDbSettings(String memoryLimit, Integer threads, Integer batchRows) {}
-
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMGT]i?B)?", Pattern.CASE_INSENSITIVE);
-    private static final Map<String, Long> SIZE_UNITS = Map.of(
-            "KB",
-            1_000L,
-            "MB",
-            1_000_000L,
-            "GB",
-            1_000_000_000L,
-            "TB",
-            1_000_000_000_000L,
-            "KIB",
-            1L << 10,
-            "MIB",
-            1L << 20,
-            "GIB",
-            1L << 30,
-            "TIB",
-            1L << 40);
 
     private final Path path;
     private final ValueReferences references;
@@ -414,20 +393,9 @@ final class CatalogFile {
             return null;
         }
         String text = scalar(node, what).trim();
-        Matcher matcher = SIZE.matcher(text);
-        if (matcher.matches()) {
-            try {
-                long number = Long.parseLong(matcher.group(1));
-                String unit = matcher.group(2) == null ? "" : matcher.group(2).toUpperCase(Locale.ROOT);
-                long factor = unit.isEmpty() ? 1 : SIZE_UNITS.get(unit);
-                if (number > 0) {
-                    return Math.multiplyExact(number, factor);
-                }
-            } catch (NumberFormatException | ArithmeticException e) {
-                // answered below
-            }
-        }
-        throw error(node, "'" + what + "' is a size such as 1073741824, 10GB or 512MiB; got '" + text + "'");
+        return WholeNumbers.parseSize(text, 1, Long.MAX_VALUE)
+                .orElseThrow(() ->
+                        error(node, "'" + what + "' is a size such as 1073741824, 10GB or 512MiB; got '" + text + "'"));
     }
 
     private Long wholeNumber(Node node, String what) {
@@ -435,15 +403,9 @@ final class CatalogFile {
             return null;
         }
         String text = scalar(node, what).trim();
-        try {
-            long value = Long.parseLong(text.replace("_", ""));
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw error(node, "'" + what + "' must be a whole number greater than 0; got '" + text + "'");
+        return WholeNumbers.parseSetting(text, 1, Long.MAX_VALUE)
+                .orElseThrow(
+                        () -> error(node, "'" + what + "' must be a whole number greater than 0; got '" + text + "'"));
     }
 
     private Jdbc readJdbc(Node node) {
@@ -511,15 +473,9 @@ final class CatalogFile {
             return null;
         }
         String text = scalar(node, what);
-        try {
-            int value = Integer.parseInt(text.trim());
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw error(node, "'" + what + "' must be a whole number greater than 0; got '" + text + "'");
+        return (int) WholeNumbers.parseSetting(text, 1, Integer.MAX_VALUE)
+                .orElseThrow(
+                        () -> error(node, "'" + what + "' must be a whole number greater than 0; got '" + text + "'"));
     }
 
     /** Metadata as JSON values: YAML's numbers, booleans and nulls as such, the rest as text. */

@@ -1,6 +1,7 @@
 package io.arrowhttp.app.web;
 
 import io.arrowhttp.protocol.ResourcePaths;
+import io.arrowhttp.protocol.internal.HeaderSyntax;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Priorities;
@@ -10,9 +11,7 @@ import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Sends a browser that opens the server's base URL to the web page: a {@code GET /} whose
@@ -51,9 +50,11 @@ public final class BrowserRedirectFilter implements ContainerRequestFilter {
         if (accept == null) {
             return false;
         }
-        List<String> ranges = Arrays.stream(accept.split(","))
-                .map(range -> range.split(";", 2)[0].trim().toLowerCase(Locale.ROOT))
+        List<String> ranges = HeaderSyntax.elements(List.of(accept)).stream()
+                .map(HeaderSyntax.Element::value)
                 .toList();
-        return ranges.get(0).equals(MediaType.TEXT_HTML) && ranges.contains(MediaType.APPLICATION_XHTML_XML);
+        return !ranges.isEmpty()
+                && ranges.get(0).equals(MediaType.TEXT_HTML)
+                && ranges.contains(MediaType.APPLICATION_XHTML_XML);
     }
 }

@@ -14,7 +14,7 @@ import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.server.auth.TokenAuthenticator;
-import io.arrowhttp.source.jdbc.PostgresCluster;
+import io.arrowhttp.testing.PostgresCluster;
 import io.arrowhttp.testing.TestServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,6 @@
 package io.arrowhttp.client.internal;
 
+import io.arrowhttp.protocol.HttpStatus;
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.io.IOException;
@@ -122,7 +123,7 @@ public final class HttpExchange {
 
     private static boolean answeredWithError(HttpURLConnection connection) {
         try {
-            return connection.getResponseCode() >= 400;
+            return HttpStatus.isError(connection.getResponseCode());
         } catch (IOException noAnswer) {
             return false;
         }
@@ -176,7 +177,7 @@ public final class HttpExchange {
 
     /** The response body, error responses' included; empty when there is none. */
     public InputStream body() throws IOException {
-        InputStream body = status() >= 400 ? connection.getErrorStream() : connection.getInputStream();
+        InputStream body = HttpStatus.isError(status()) ? connection.getErrorStream() : connection.getInputStream();
         return body != null ? body : InputStream.nullInputStream();
     }
 

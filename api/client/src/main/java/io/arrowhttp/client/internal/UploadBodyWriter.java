@@ -8,7 +8,7 @@ import io.arrowhttp.protocol.ContentCoding;
 import io.arrowhttp.protocol.IpcCodec;
 import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.UploadMetadata;
-import io.arrowhttp.runtime.BufferCodecs;
+import io.arrowhttp.protocol.internal.BufferCodecs;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,13 +2,11 @@ package io.arrowhttp.internal.compression;
 
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ContentCoding;
+import io.arrowhttp.protocol.internal.HeaderSyntax;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code Accept-Encoding} as RFC 9110 (section 12.5.3) reads it: each coding with its quality, a
@@ -16,9 +14,6 @@ import java.util.regex.Pattern;
  * {@code identity;q=0}, or by {@code *;q=0} without an {@code identity} entry of its own.
  */
 final class AcceptEncoding {
-
-    private static final Pattern ENTRY = Pattern.compile(
-            "\\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\\s*(?:;\\s*[qQ]\\s*=\\s*(0(?:\\.\\d{0,3})?|1(?:\\.0{0,3})?)\\s*)?");
 
     /** Quality of identity when the header does not name it: below any coding the client lists. */
     private static final double IDENTITY_BY_DEFAULT = 0.0001;
@@ -40,26 +35,26 @@ final class AcceptEncoding {
     static AcceptEncoding parse(List<String> values) {
         Map<String, Double> listed = new LinkedHashMap<>();
         Double any = null;
-        for (String value : values) {
-            for (String entry : value.split(",", -1)) {
-                if (entry.isBlank()) {
-                    continue;
-                }
-                Matcher matcher = ENTRY.matcher(entry);
-                if (!matcher.matches()) {
-                    throw new IllegalArgumentException("'" + ClientText.quote(entry.trim())
-                            + "' is not a content coding with an optional quality (q from 0 to 1, at most three"
-                            + " decimals)");
-                }
-                String coding = matcher.group(1).toLowerCase(Locale.ROOT);
-                double quality = matcher.group(2) == null ? 1.0 : Double.parseDouble(matcher.group(2));
-                if (coding.equals("*")) {
-                    any = any == null ? quality : any;
-                } else {
-                    String name =
-                            ContentCoding.of(coding).map(ContentCoding::token).orElse(coding);
-                    listed.putIfAbsent(name, quality);
-                }
+        for (HeaderSyntax.Element entry : HeaderSyntax.elements(values)) {
+            String coding = entry.value();
+            String q = entry.parameter("q").orElse(null);
+            // A coding takes no parameter but its weight (RFC 9110, section 12.5.3).
+            boolean onlyWeight = entry.parameters().size() == (q == null ? 0 : 1);
+            if (!HeaderSyntax.isToken(coding) || !onlyWeight || (q != null && !HeaderSyntax.isQuality(q))) {
+                StringBuilder shown = new StringBuilder(coding);
+                entry.parameters()
+                        .forEach((name, value) ->
+                                shown.append(';').append(name).append('=').append(value));
+                throw new IllegalArgumentException("'" + ClientText.quote(shown.toString())
+                        + "' is not a content coding with an optional quality (q from 0 to 1, at most three"
+                        + " decimals)");
+            }
+            double quality = entry.quality();
+            if (coding.equals("*")) {
+                any = any == null ? quality : any;
+            } else {
+                String name = ContentCoding.of(coding).map(ContentCoding::token).orElse(coding);
+                listed.putIfAbsent(name, quality);
             }
         }
         return new AcceptEncoding(listed, any);

@@ -1,11 +1,11 @@
 package io.arrowhttp.internal.compression;
 
-import io.arrowhttp.internal.wire.HeaderSyntax;
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.IpcCodec;
+import io.arrowhttp.protocol.internal.HeaderSyntax;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The IPC codecs a client decodes: the {@code codecs} query parameter when present, else the
@@ -44,22 +44,12 @@ final class ArrowCodecs {
     private static List<String> fromAccept(List<String> acceptValues) {
         String best = null;
         int bestSpecificity = -1;
-        for (String value : acceptValues) {
-            for (String range : HeaderSyntax.splitOutsideQuotes(value, ',')) {
-                List<String> pieces = HeaderSyntax.splitOutsideQuotes(range, ';');
-                int specificity = specificity(pieces.get(0).trim().toLowerCase(Locale.ROOT));
-                if (specificity <= bestSpecificity) {
-                    continue;
-                }
-                for (int i = 1; i < pieces.size(); i++) {
-                    String parameter = pieces.get(i).trim();
-                    int equals = parameter.indexOf('=');
-                    if (equals > 0 && parameter.substring(0, equals).trim().equalsIgnoreCase(ArrowMediaTypes.CODECS)) {
-                        best = HeaderSyntax.unquote(
-                                parameter.substring(equals + 1).trim());
-                        bestSpecificity = specificity;
-                    }
-                }
+        for (HeaderSyntax.Element range : HeaderSyntax.elements(acceptValues)) {
+            int specificity = specificity(range.value());
+            Optional<String> codecs = range.parameter(ArrowMediaTypes.CODECS);
+            if (specificity > bestSpecificity && codecs.isPresent()) {
+                best = codecs.get();
+                bestSpecificity = specificity;
             }
         }
         return best == null ? List.of() : List.of(best);

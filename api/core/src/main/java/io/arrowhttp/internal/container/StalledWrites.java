@@ -1,6 +1,5 @@
 package io.arrowhttp.internal.container;
 
-import io.arrowhttp.internal.resource.ServerTimer;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

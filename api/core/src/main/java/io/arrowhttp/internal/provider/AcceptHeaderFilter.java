@@ -1,8 +1,9 @@
 package io.arrowhttp.internal.provider;
 
-import io.arrowhttp.internal.wire.HeaderSyntax;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.protocol.HttpStatus;
+import io.arrowhttp.protocol.internal.HeaderSyntax;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -11,8 +12,6 @@ import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Reads {@code Accept} as RFC 9110 says before content negotiation sees it: a media range with
@@ -23,8 +22,6 @@ import java.util.regex.Pattern;
 @PreMatching
 @Priority(Priorities.HEADER_DECORATOR)
 public final class AcceptHeaderFilter implements ContainerRequestFilter {
-
-    private static final Pattern QUALITY = Pattern.compile("0(\\.\\d{0,3})?|1(\\.0{0,3})?");
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -40,8 +37,8 @@ public final class AcceptHeaderFilter implements ContainerRequestFilter {
                     continue;
                 }
                 any = true;
-                String quality = quality(range);
-                if (quality != null && !QUALITY.matcher(quality).matches()) {
+                String quality = HeaderSyntax.element(range).parameter("q").orElse(null);
+                if (quality != null && !HeaderSyntax.isQuality(quality)) {
                     request.abortWith(ProblemResponses.of(
                             ErrorCode.INVALID_ARGUMENT,
                             "The Accept header is malformed: a quality (q) is a number from 0 to 1 with at most"
@@ -55,30 +52,12 @@ public final class AcceptHeaderFilter implements ContainerRequestFilter {
         }
         if (any && accepted.isEmpty()) {
             request.abortWith(ProblemResponses.of(
-                    406,
+                    HttpStatus.NOT_ACCEPTABLE,
                     ErrorCode.INVALID_ARGUMENT,
                     "Every media type in the Accept header is refused (q=0); this server answers"
                             + " multipart/mixed and application/vnd.apache.arrow.stream"));
             return;
         }
         request.getHeaders().putSingle(HttpHeaders.ACCEPT, String.join(", ", accepted));
-    }
-
-    /** The value of the range's {@code q} parameter, or null when it has none. */
-    private static String quality(String range) {
-        List<String> parameters = HeaderSyntax.splitOutsideQuotes(range, ';');
-        for (int i = 1; i < parameters.size(); i++) {
-            String parameter = parameters.get(i).trim();
-            int equals = parameter.indexOf('=');
-            if (equals > 0
-                    && parameter
-                            .substring(0, equals)
-                            .trim()
-                            .toLowerCase(Locale.ROOT)
-                            .equals("q")) {
-                return parameter.substring(equals + 1).trim();
-            }
-        }
-        return null;
     }
 }

@@ -1,10 +1,10 @@
 package io.arrowhttp.internal.provider;
 
+import io.arrowhttp.call.ErrorIds;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.Problem;
-import io.arrowhttp.server.ErrorIds;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -30,12 +30,20 @@ public final class ArrowHttpExceptionMapper implements ExceptionMapper<ArrowHttp
                             Math.max(1, exception.retryAfter().get().toSeconds()))
                     .build();
         }
-        if (code.httpStatus() >= 500) {
-            String id = ErrorIds.next();
-            LOG.error("Request failed with {}, error id {}", code, id, exception);
-            problem = problem.withErrorId(id);
-        } else {
-            LOG.debug("Request refused with {}: {}", code, ClientText.escape(exception.getMessage(), MESSAGE_LIMIT));
+        String message = ClientText.escape(exception.getMessage(), MESSAGE_LIMIT);
+        switch (code.fault()) {
+            case CLIENT -> LOG.debug("Request refused with {}: {}", code, message);
+            case LIMIT -> LOG.info("Request ended with {}: {}", code, message);
+            case OUTAGE -> {
+                String id = ErrorIds.next();
+                LOG.warn("Request failed with {}, error id {}: {}", code, id, message);
+                problem = problem.withErrorId(id);
+            }
+            default -> { // BUG
+                String id = ErrorIds.next();
+                LOG.error("Request failed with {}, error id {}", code, id, exception);
+                problem = problem.withErrorId(id);
+            }
         }
         return ProblemResponses.of(problem);
     }

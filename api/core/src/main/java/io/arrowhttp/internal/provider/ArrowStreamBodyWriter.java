@@ -1,7 +1,7 @@
 package io.arrowhttp.internal.provider;
 
 import io.arrowhttp.protocol.ArrowMediaTypes;
-import io.arrowhttp.server.ArrowStream;
+import io.arrowhttp.response.ArrowStream;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;

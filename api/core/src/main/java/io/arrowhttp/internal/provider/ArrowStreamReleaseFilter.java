@@ -1,6 +1,6 @@
 package io.arrowhttp.internal.provider;
 
-import io.arrowhttp.server.ArrowStream;
+import io.arrowhttp.response.ArrowStream;
 import jakarta.inject.Inject;
 import jakarta.inject.Provider;
 import jakarta.ws.rs.container.ContainerRequestContext;

@@ -1,9 +1,9 @@
 package io.arrowhttp.internal.provider;
 
+import io.arrowhttp.call.RequestHeaders;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ResourcePaths;
-import io.arrowhttp.server.RequestHeaders;
 import io.arrowhttp.server.auth.Authenticator;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.HttpMethod;

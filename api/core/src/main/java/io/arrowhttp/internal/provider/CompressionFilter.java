@@ -4,9 +4,11 @@ import io.arrowhttp.internal.compression.ResponseCompression;
 import io.arrowhttp.internal.wire.UnsizedEmptyBody;
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.protocol.HttpStatus;
 import io.arrowhttp.protocol.IpcCodec;
 import io.arrowhttp.protocol.QueryParameters;
-import io.arrowhttp.server.ArrowStream;
+import io.arrowhttp.protocol.internal.HeaderSyntax;
+import io.arrowhttp.response.ArrowStream;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.Produces;
@@ -54,7 +56,8 @@ public final class CompressionFilter implements ContainerRequestFilter, Containe
                             request.getHeaders().get(HttpHeaders.ACCEPT_ENCODING),
                             request.getUriInfo().getQueryParameters().get(QueryParameters.CODECS)));
         } catch (ResponseCompression.NotAcceptableException refused) {
-            request.abortWith(ProblemResponses.of(406, ErrorCode.INVALID_ARGUMENT, refused.getMessage()));
+            request.abortWith(
+                    ProblemResponses.of(HttpStatus.NOT_ACCEPTABLE, ErrorCode.INVALID_ARGUMENT, refused.getMessage()));
         }
     }
 
@@ -64,7 +67,7 @@ public final class CompressionFilter implements ContainerRequestFilter, Containe
             return;
         }
         response.getHeaders().add(VARY, HttpHeaders.ACCEPT + ", " + HttpHeaders.ACCEPT_ENCODING);
-        if (response.getStatus() != 200) {
+        if (response.getStatus() != HttpStatus.OK) {
             return;
         }
         Object entity = response.getEntity();
@@ -112,7 +115,7 @@ public final class CompressionFilter implements ContainerRequestFilter, Containe
         }
         return produces != null
                 && Arrays.stream(produces.value())
-                        .flatMap(value -> Arrays.stream(value.split(",")))
+                        .flatMap(value -> HeaderSyntax.splitOutsideQuotes(value, ',').stream())
                         .map(value -> MediaType.valueOf(value.trim()))
                         .anyMatch(produced -> produced.isCompatible(ArrowMediaTypes.ARROW_STREAM_TYPE)
                                 || produced.isCompatible(ArrowMediaTypes.MULTIPART_MIXED_TYPE));

@@ -1,5 +1,6 @@
 package io.arrowhttp.internal.provider;
 
+import io.arrowhttp.protocol.HttpStatus;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -47,7 +48,7 @@ public final class CorsFilter implements ContainerRequestFilter, ContainerRespon
                 && origin != null
                 && request.getHeaderString("Access-Control-Request-Method") != null) {
             if (!allowed(origin)) {
-                request.abortWith(Response.status(403).build());
+                request.abortWith(Response.status(HttpStatus.FORBIDDEN).build());
                 return;
             }
             request.abortWith(Response.noContent()

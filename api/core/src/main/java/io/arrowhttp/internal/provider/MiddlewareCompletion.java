@@ -1,9 +1,10 @@
 package io.arrowhttp.internal.provider;
 
+import io.arrowhttp.call.StreamOutcome;
 import io.arrowhttp.internal.wire.BufferTaking;
 import io.arrowhttp.protocol.ArrowHttpException;
-import io.arrowhttp.server.ArrowStream;
-import io.arrowhttp.server.StreamOutcome;
+import io.arrowhttp.protocol.HttpStatus;
+import io.arrowhttp.response.ArrowStream;
 import io.arrowhttp.server.middleware.CallOutcome;
 import io.arrowhttp.server.middleware.ServerMiddleware;
 import jakarta.annotation.Priority;
@@ -77,8 +78,12 @@ public final class MiddlewareCompletion implements ApplicationEventListener {
                         outcome.error(), outcome.message() == null ? outcome.code() : outcome.message());
             }
         }
-        CallOutcome outcome =
-                new CallOutcome(response == null ? 500 : response.getStatus(), bytes, rows, duration, error);
+        CallOutcome outcome = new CallOutcome(
+                response == null ? HttpStatus.INTERNAL_SERVER_ERROR : response.getStatus(),
+                bytes,
+                rows,
+                duration,
+                error);
         // Last started, first told: the request id (put in the MDC by the first) is still there
         // while the others, the access log among them, write their lines.
         List<ServerMiddleware> inOrder = (List<ServerMiddleware>) middleware;

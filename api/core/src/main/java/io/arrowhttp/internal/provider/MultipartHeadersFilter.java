@@ -1,6 +1,6 @@
 package io.arrowhttp.internal.provider;
 
-import io.arrowhttp.runtime.SecureBoundary;
+import io.arrowhttp.protocol.internal.SecureBoundary;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;

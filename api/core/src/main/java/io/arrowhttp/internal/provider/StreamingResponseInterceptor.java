@@ -1,5 +1,7 @@
 package io.arrowhttp.internal.provider;
 
+import io.arrowhttp.call.ErrorIds;
+import io.arrowhttp.call.StreamOutcome;
 import io.arrowhttp.internal.compression.ContentEncodingStream;
 import io.arrowhttp.internal.compression.ResponseCompression;
 import io.arrowhttp.internal.container.ResponseOutput;
@@ -7,10 +9,10 @@ import io.arrowhttp.internal.container.ServerConnection;
 import io.arrowhttp.internal.container.StalledWrites;
 import io.arrowhttp.internal.wire.UnsizedEmptyBody;
 import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
-import io.arrowhttp.server.ArrowStream;
-import io.arrowhttp.server.ErrorIds;
-import io.arrowhttp.server.StreamOutcome;
+import io.arrowhttp.protocol.ErrorCode.Fault;
+import io.arrowhttp.response.ArrowStream;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
@@ -46,6 +48,8 @@ import org.slf4j.LoggerFactory;
 public final class StreamingResponseInterceptor implements WriterInterceptor {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamingResponseInterceptor.class);
+    // Messages may quote what the client sent; sources written by others may not escape it.
+    private static final int MESSAGE_LIMIT = 512;
 
     private final InjectionManager injectionManager;
     private final StalledWrites stalledWrites;
@@ -126,20 +130,30 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
 
     private static void logAborted(ArrowStream arrow, RuntimeException failure) {
         ErrorCode code = failure instanceof ArrowHttpException known ? known.code() : ErrorCode.INTERNAL;
-        if (code == ErrorCode.CANCELLED) {
-            LOG.debug("Response cancelled after {}", arrow.statistics());
-        } else if (code == ErrorCode.TIMED_OUT) {
-            LOG.info("Response timed out after {} and was aborted", arrow.statistics());
+        Fault fault = code.fault();
+        if (fault == Fault.CLIENT) {
+            LOG.debug("Response ended with {} after {}", code, arrow.statistics());
+        } else if (fault == Fault.LIMIT) {
+            LOG.info("Response ended with {} after {} and was aborted", code, arrow.statistics());
         } else if (arrow.call().cancellation().orElse(null) == ErrorCode.UNAVAILABLE) {
             LOG.warn("Response ended by the server's stop after {}", arrow.statistics());
         } else {
             String id = arrow.outcome().map(StreamOutcome::errorId).orElse(null);
-            LOG.error(
-                    "Response failed with {} after {} and was aborted, error id {}",
-                    code,
-                    arrow.statistics(),
-                    id != null ? id : ErrorIds.next(),
-                    failure);
+            if (fault == Fault.OUTAGE) {
+                LOG.warn(
+                        "Response failed with {} after {} and was aborted, error id {}: {}",
+                        code,
+                        arrow.statistics(),
+                        id != null ? id : ErrorIds.next(),
+                        ClientText.escape(String.valueOf(failure.getMessage()), MESSAGE_LIMIT));
+            } else {
+                LOG.error(
+                        "Response failed with {} after {} and was aborted, error id {}",
+                        code,
+                        arrow.statistics(),
+                        id != null ? id : ErrorIds.next(),
+                        failure);
+            }
         }
     }
 

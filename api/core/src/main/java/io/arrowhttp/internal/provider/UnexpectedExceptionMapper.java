@@ -1,8 +1,8 @@
 package io.arrowhttp.internal.provider;
 
+import io.arrowhttp.call.ErrorIds;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.Problem;
-import io.arrowhttp.server.ErrorIds;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import org.slf4j.Logger;

@@ -1,6 +1,7 @@
 package io.arrowhttp.internal.provider;
 
 import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.protocol.HttpStatus;
 import io.arrowhttp.protocol.Problem;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -34,13 +35,13 @@ public final class WebApplicationExceptionMapper implements ExceptionMapper<WebA
 
     private static String detailFor(int status, String reason) {
         switch (status) {
-            case 404:
+            case HttpStatus.NOT_FOUND:
                 return "No resource at this path";
-            case 405:
+            case HttpStatus.METHOD_NOT_ALLOWED:
                 return "This resource does not answer that method; the Allow header lists those it does";
-            case 406:
+            case HttpStatus.NOT_ACCEPTABLE:
                 return "The Accept header allows none of the media types this resource produces";
-            case 415:
+            case HttpStatus.UNSUPPORTED_MEDIA_TYPE:
                 return "This resource does not read that Content-Type";
             default:
                 return reason;

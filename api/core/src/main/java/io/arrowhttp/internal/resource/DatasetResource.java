@@ -1,13 +1,13 @@
 package io.arrowhttp.internal.resource;
 
+import io.arrowhttp.call.ContinueAfterChecks;
 import io.arrowhttp.dataset.Upload;
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.Catalog;
 import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.ResourcePaths;
-import io.arrowhttp.server.ArrowStream;
-import io.arrowhttp.server.ContinueAfterChecks;
+import io.arrowhttp.response.ArrowStream;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;

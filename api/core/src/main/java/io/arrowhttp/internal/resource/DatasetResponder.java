@@ -1,5 +1,7 @@
 package io.arrowhttp.internal.resource;
 
+import io.arrowhttp.call.CallContext;
+import io.arrowhttp.call.RequestHeaders;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.dataset.GeneratingReader;
@@ -14,12 +16,11 @@ import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.HeaderNames;
+import io.arrowhttp.protocol.HttpStatus;
 import io.arrowhttp.protocol.QueryParameters;
-import io.arrowhttp.runtime.SecureBoundary;
-import io.arrowhttp.server.ArrowMultipart;
-import io.arrowhttp.server.ArrowStream;
-import io.arrowhttp.server.CallContext;
-import io.arrowhttp.server.RequestHeaders;
+import io.arrowhttp.protocol.internal.SecureBoundary;
+import io.arrowhttp.response.ArrowMultipart;
+import io.arrowhttp.response.ArrowStream;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -176,7 +177,7 @@ public final class DatasetResponder {
         ByteRange range = ByteRange.of(headers.getHeaderString(RANGE), headers.getHeaderString(IF_RANGE), bytes);
         if (range.unsatisfiable()) {
             return Response.fromResponse(ProblemResponses.of(
-                            416,
+                            HttpStatus.RANGE_NOT_SATISFIABLE,
                             ErrorCode.INVALID_ARGUMENT,
                             "The range asked for is beyond the stream's " + bytes.length() + " bytes"))
                     .header(CONTENT_RANGE, "bytes */" + bytes.length())
@@ -200,7 +201,7 @@ public final class DatasetResponder {
             }
         });
         Response.ResponseBuilder response = range.partial()
-                ? Response.status(206)
+                ? Response.status(HttpStatus.PARTIAL_CONTENT)
                         .header(
                                 CONTENT_RANGE,
                                 "bytes " + range.start() + "-" + (range.start() + range.count() - 1) + "/"

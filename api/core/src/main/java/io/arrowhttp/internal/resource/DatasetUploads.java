@@ -7,8 +7,9 @@ import io.arrowhttp.internal.provider.ProblemResponses;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.protocol.HttpStatus;
 import io.arrowhttp.protocol.UploadResult;
-import io.arrowhttp.runtime.ContentDecoding;
+import io.arrowhttp.protocol.internal.ContentDecoding;
 import io.arrowhttp.server.auth.WritePermission;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.WebApplicationException;
@@ -112,8 +113,8 @@ public final class DatasetUploads {
         }
         if (!ContentDecoding.accepts(body.contentEncoding())) {
             Response problem = ProblemResponses.of(
-                    415,
-                    ErrorCode.forStatus(415),
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    ErrorCode.forStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE),
                     "This server does not decode Content-Encoding " + ClientText.quote(body.contentEncoding())
                             + "; send the body as one of: " + ContentDecoding.decodable());
             throw new WebApplicationException(Response.fromResponse(problem)
@@ -183,7 +184,8 @@ public final class DatasetUploads {
         String detail = exists
                 ? "Dataset " + ClientText.quote(name) + " is read-only: it answers GET and HEAD"
                 : "This server takes no uploads of a dataset named " + ClientText.quote(name);
-        Response problem = ProblemResponses.of(405, ErrorCode.forStatus(405), detail);
+        Response problem = ProblemResponses.of(
+                HttpStatus.METHOD_NOT_ALLOWED, ErrorCode.forStatus(HttpStatus.METHOD_NOT_ALLOWED), detail);
         return new WebApplicationException(Response.fromResponse(problem)
                 .header(HttpHeaders.ALLOW, String.join(", ", HttpMethod.GET, HttpMethod.HEAD))
                 .build());

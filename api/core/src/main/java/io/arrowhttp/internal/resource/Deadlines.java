@@ -1,10 +1,11 @@
 package io.arrowhttp.internal.resource;
 
+import io.arrowhttp.call.CallContext;
+import io.arrowhttp.internal.container.ServerTimer;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.HeaderNames;
-import io.arrowhttp.server.CallContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Future;

@@ -2,6 +2,7 @@ package io.arrowhttp.internal.resource;
 
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.protocol.ClientText;
+import io.arrowhttp.protocol.HttpStatus;
 import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.ResourcePaths;
 import jakarta.ws.rs.GET;
@@ -59,7 +60,7 @@ public final class HealthResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response ready() {
         if (stopping.getAsBoolean()) {
-            return Response.status(503)
+            return Response.status(HttpStatus.SERVICE_UNAVAILABLE)
                     .entity(ProtocolJson.toBytes(Map.of("status", "STOPPING")))
                     .type(MediaType.APPLICATION_JSON_TYPE)
                     .build();
@@ -69,7 +70,7 @@ public final class HealthResource {
         body.put("status", readiness.unavailable() == 0 ? "UP" : "DOWN");
         body.put("datasets", readiness.datasets());
         body.put("unavailable", readiness.unavailable());
-        return Response.status(readiness.unavailable() == 0 ? 200 : 503)
+        return Response.status(readiness.unavailable() == 0 ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
                 .entity(ProtocolJson.toBytes(body))
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .build();

@@ -1,6 +1,6 @@
 package io.arrowhttp.internal.resource;
 
-import io.arrowhttp.server.StreamOutcome;
+import io.arrowhttp.call.StreamOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

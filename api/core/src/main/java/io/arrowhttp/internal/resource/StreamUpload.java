@@ -5,7 +5,7 @@ import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.EndOfStreamMarker;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.UploadMetadata;
-import io.arrowhttp.runtime.BoundedReadChannel;
+import io.arrowhttp.protocol.internal.BoundedReadChannel;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.arrowhttp.internal.wire;
 
-import io.arrowhttp.server.StreamStatistics;
+import io.arrowhttp.call.StreamStatistics;
 import java.util.Locale;
 
 /** The text of the footnotes part, as the seed protocol's server words it. */

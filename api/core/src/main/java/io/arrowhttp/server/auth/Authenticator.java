@@ -1,8 +1,8 @@
 package io.arrowhttp.server.auth;
 
+import io.arrowhttp.call.RequestHeaders;
 import io.arrowhttp.protocol.HandshakeResponse;
 import io.arrowhttp.protocol.HeaderNames;
-import io.arrowhttp.server.RequestHeaders;
 import java.util.Optional;
 
 /**

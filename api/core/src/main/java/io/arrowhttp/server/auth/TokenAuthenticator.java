@@ -1,12 +1,12 @@
 package io.arrowhttp.server.auth;
 
+import io.arrowhttp.call.RequestHeaders;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.HandshakeResponse;
 import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.ResourcePaths;
-import io.arrowhttp.server.RequestHeaders;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.io.IOException;
 import java.io.InputStream;

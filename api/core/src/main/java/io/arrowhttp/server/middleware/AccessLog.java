@@ -55,6 +55,19 @@ public final class AccessLog implements ServerMiddleware.Factory {
         };
     }
 
+    /**
+     * Writes the line of a call the application never saw (a request the HTTP parser refused),
+     * with {@code requestId} in the MDC as for every other line.
+     */
+    public static void write(CallInfo call, CallOutcome outcome, String requestId) {
+        MDC.put(RequestIds.MDC_KEY, requestId);
+        try {
+            LOG.info(line(call, outcome, requestId));
+        } finally {
+            MDC.remove(RequestIds.MDC_KEY);
+        }
+    }
+
     static String line(CallInfo call, CallOutcome outcome, String requestId) {
         // Method, path and id come from the client: escaped and bounded, so no request can write
         // a line of its own into the log or flood it.

@@ -1,5 +1,6 @@
 package io.arrowhttp.server.middleware;
 
+import io.arrowhttp.protocol.HttpStatus;
 import java.time.Duration;
 
 /**
@@ -14,6 +15,6 @@ import java.time.Duration;
 public record CallOutcome(int status, long bytes, long rows, Duration duration, Throwable error) {
 
     public boolean succeeded() {
-        return error == null && status < 400;
+        return error == null && !HttpStatus.isError(status);
     }
 }

@@ -41,7 +41,8 @@ public final class RequestIds implements ServerMiddleware.Factory {
         };
     }
 
-    private static String newId() {
+    /** A new id: 24 hex digits from a secure random source, as every server-made id is. */
+    public static String newId() {
         byte[] bytes = new byte[12];
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);

@@ -8,7 +8,7 @@ import io.arrowhttp.dataset.StoredStream;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
-import io.arrowhttp.runtime.BufferCodecs;
+import io.arrowhttp.protocol.internal.BufferCodecs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

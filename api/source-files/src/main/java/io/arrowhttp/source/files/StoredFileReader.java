@@ -2,7 +2,7 @@ package io.arrowhttp.source.files;
 
 import io.arrowhttp.dataset.EncodedBatches;
 import io.arrowhttp.protocol.IpcCodec;
-import io.arrowhttp.runtime.BufferCodecs;
+import io.arrowhttp.protocol.internal.BufferCodecs;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -15,7 +15,7 @@ import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.ErrorCode;
-import io.arrowhttp.runtime.BufferCodecs;
+import io.arrowhttp.protocol.internal.BufferCodecs;
 import io.arrowhttp.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;

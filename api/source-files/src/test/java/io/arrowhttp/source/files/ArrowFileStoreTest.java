@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.protocol.IpcCodec;
-import io.arrowhttp.runtime.BufferCodecs;
+import io.arrowhttp.protocol.internal.BufferCodecs;
 import io.arrowhttp.server.auth.WritePermission;
 import io.arrowhttp.testing.TestServer;
 import java.io.ByteArrayInputStream;

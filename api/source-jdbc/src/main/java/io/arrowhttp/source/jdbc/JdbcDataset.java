@@ -5,6 +5,7 @@ import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.dataset.DescribedDataset;
 import io.arrowhttp.dataset.Selection;
 import io.arrowhttp.dataset.SourceFailures;
+import io.arrowhttp.internal.sql.SqlIdentifiers;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.QueryParameters;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.arrow.adapter.jdbc.ArrowVectorIterator;
 import org.apache.arrow.adapter.jdbc.JdbcFieldInfo;
@@ -75,7 +75,9 @@ public final class JdbcDataset extends DescribedDataset {
     private final NamedSql sql;
     private final Map<String, QueryParameter> parameters;
     private final int batchRows;
-    private final String quote;
+    /** Names as this database quotes them, as its driver says. */
+    private final SqlIdentifiers identifiers;
+
     private final ColumnRanges ranges;
 
     private JdbcDataset(
@@ -85,14 +87,14 @@ public final class JdbcDataset extends DescribedDataset {
             NamedSql sql,
             Map<String, QueryParameter> parameters,
             int batchRows,
-            String quote,
+            SqlIdentifiers identifiers,
             ColumnRanges ranges) {
         super(description, schema, OptionalLong.empty());
         this.source = source;
         this.sql = sql;
         this.parameters = parameters;
         this.batchRows = batchRows;
-        this.quote = quote;
+        this.identifiers = identifiers;
         this.ranges = ranges;
     }
 
@@ -140,8 +142,8 @@ public final class JdbcDataset extends DescribedDataset {
             }
         }
         try (Connection connection = source.getConnection()) {
-            String quote = connection.getMetaData().getIdentifierQuoteString();
-            quote = quote == null || quote.isBlank() ? "\"" : quote.trim();
+            SqlIdentifiers identifiers =
+                    SqlIdentifiers.quotedWith(connection.getMetaData().getIdentifierQuoteString());
             Schema schema;
             try (PreparedStatement statement = connection.prepareStatement(named.jdbcSql())) {
                 ResultSetMetaData metadata = statement.getMetaData();
@@ -151,7 +153,8 @@ public final class JdbcDataset extends DescribedDataset {
                 }
                 schema = schemaOf(metadata);
             }
-            return new JdbcDataset(description, schema, source, named, Map.copyOf(declared), batchRows, quote, null);
+            return new JdbcDataset(
+                    description, schema, source, named, Map.copyOf(declared), batchRows, identifiers, null);
         } catch (SQLException e) {
             throw new IllegalArgumentException(
                     "the database refuses the query of " + description + ": " + SourceFailures.firstLine(e), e);
@@ -190,9 +193,9 @@ public final class JdbcDataset extends DescribedDataset {
                             schema().getFields().stream().map(Field::getName).toList()));
         }
         try (Connection connection = source.getConnection()) {
-            ColumnRanges read = ColumnRanges.read(
-                    connection, sql.jdbcSql(), quote + column.replace(quote, quote + quote) + quote, count);
-            return new JdbcDataset(datasetDescription(), schema(), source, sql, parameters, batchRows, quote, read);
+            ColumnRanges read = ColumnRanges.read(connection, sql.jdbcSql(), identifiers.quote(column), count);
+            return new JdbcDataset(
+                    datasetDescription(), schema(), source, sql, parameters, batchRows, identifiers, read);
         } catch (SQLException e) {
             throw new IllegalStateException(
                     "the database cannot split the query on '" + column + "': " + SourceFailures.firstLine(e), e);
@@ -333,9 +336,7 @@ public final class JdbcDataset extends DescribedDataset {
 
     /** The query wrapped to send some columns, at most some rows; the limit is a parsed number. */
     private String wrap(Selection selection, String rows) {
-        String columns = selection.columnNames().stream()
-                .map(name -> quote + name.replace(quote, quote + quote) + quote)
-                .collect(Collectors.joining(", "));
+        String columns = identifiers.list(selection.columnNames());
         String wrapped = "SELECT " + columns + " FROM (" + rows + "\n) arrowhttp_source";
         return selection.limit().isPresent()
                 ? wrapped + " LIMIT " + selection.limit().getAsLong()

@@ -1,12 +1,13 @@
 package io.arrowhttp.source.jdbc;
 
+import io.arrowhttp.call.ErrorIds;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetStore;
 import io.arrowhttp.dataset.Upload;
+import io.arrowhttp.internal.sql.SqlIdentifiers;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
-import io.arrowhttp.server.ErrorIds;
 import io.arrowhttp.source.jdbc.internal.BatchedInserts;
 import io.arrowhttp.source.jdbc.internal.DuckDbAppends;
 import io.arrowhttp.source.jdbc.internal.PostgresBinaryCopy;
@@ -137,7 +138,11 @@ public final class JdbcTableStore implements DatasetStore {
         } else if (table.method() == Method.AUTOMATIC && DuckDbAppends.isDuckDb(connection)) {
             rows = DuckDbAppends.of(columns, upload.schema(), name);
         } else {
-            rows = BatchedInserts.of(columns, upload.schema(), quote(connection), name);
+            rows = BatchedInserts.of(
+                    columns,
+                    upload.schema(),
+                    SqlIdentifiers.quotedWith(connection.getMetaData().getIdentifierQuoteString()),
+                    name);
         }
         if (upload.mode() == Upload.Mode.REPLACE) {
             try (Statement delete = connection.createStatement()) {
@@ -145,11 +150,6 @@ public final class JdbcTableStore implements DatasetStore {
             }
         }
         rows.write(connection, upload);
-    }
-
-    private static String quote(Connection connection) throws SQLException {
-        String quote = connection.getMetaData().getIdentifierQuoteString();
-        return quote == null || quote.isBlank() ? "\"" : quote.trim();
     }
 
     /**

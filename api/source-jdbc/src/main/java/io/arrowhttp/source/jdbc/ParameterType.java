@@ -2,6 +2,7 @@ package io.arrowhttp.source.jdbc;
 
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
+import io.arrowhttp.protocol.internal.WholeNumbers;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.LocalDate;
@@ -10,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 /**
@@ -30,7 +32,6 @@ public enum ParameterType {
     /** An ISO date and time, with or without an offset: {@code 2024-01-31T09:30:00}, {@code ...Z}. */
     TIMESTAMP("a date and time such as 2024-01-31T09:30:00 or 2024-01-31T09:30:00Z");
 
-    private static final Pattern WHOLE = Pattern.compile("-?[0-9]{1,19}");
     private static final Pattern DECIMAL = Pattern.compile("-?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]{1,3})?");
 
     private final String expected;
@@ -74,8 +75,9 @@ public enum ParameterType {
                 case STRING:
                     return text;
                 case LONG:
-                    if (WHOLE.matcher(value).matches()) {
-                        return Long.parseLong(value);
+                    OptionalLong whole = WholeNumbers.parse(value, Long.MIN_VALUE, Long.MAX_VALUE);
+                    if (whole.isPresent()) {
+                        return whole.getAsLong();
                     }
                     break;
                 case DOUBLE:

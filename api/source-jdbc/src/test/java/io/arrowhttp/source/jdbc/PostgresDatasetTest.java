@@ -15,6 +15,7 @@ import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.testing.PostgresCluster;
 import io.arrowhttp.testing.TestServer;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -244,12 +245,12 @@ class PostgresDatasetTest {
                         .close());
         assertEquals(ErrorCode.TIMED_OUT, stopped.code());
         assertTrue(System.nanoTime() - started < Duration.ofSeconds(20).toNanos());
-        List<String> sleeping = List.of("x");
-        for (int attempt = 0; attempt < 50 && !sleeping.isEmpty(); attempt++) {
-            sleeping = postgres.psql(
-                    "SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND state = 'active'"
-                            + " AND pid <> pg_backend_pid()");
-            Thread.sleep(100);
+        // PostgreSQL ends the backend's query a moment after the cancel request reaches it.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<String> sleeping = sleepingQueries();
+        while (!sleeping.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            sleeping = sleepingQueries();
         }
         assertEquals(List.of(), sleeping, "PostgreSQL's backend stopped the query");
         assertEquals(0, pool.getHikariPoolMXBean().getActiveConnections(), "the connection went back to the pool");
@@ -362,8 +363,7 @@ class PostgresDatasetTest {
     void aDatabaseThatIsDownIsA503QuicklyWithNothingOfTheDatabaseInIt() throws Exception {
         assertEquals(200, readiness(), "ready while the database answers");
         postgres.stop();
-        Thread.sleep(1_100); // past the interval between readiness checks
-        assertEquals(503, readiness(), "not ready once it does not");
+        assertEquals(503, awaitReadiness(503), "not ready once it does not");
         long started = System.nanoTime();
         ArrowHttpException refused = assertThrows(
                 ArrowHttpException.class,
@@ -376,6 +376,26 @@ class PostgresDatasetTest {
         for (String secret : List.of(postgres.password(), "127.0.0.1", Integer.toString(postgres.port()), "SELECT")) {
             assertFalse(message.contains(secret), message);
         }
+    }
+
+    /**
+     * The readiness probe's status once it is this one, or after 20 s whatever it is: the server
+     * checks its sources at most once a second, so a change shows within that interval.
+     */
+    private static int awaitReadiness(int status) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        int answer = readiness();
+        while (answer != status && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            answer = readiness();
+        }
+        return answer;
+    }
+
+    /** The PostgreSQL backends still running the slow dataset's query. */
+    private static List<String> sleepingQueries() throws IOException, InterruptedException {
+        return postgres.psql("SELECT pid FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND state = 'active'"
+                + " AND pid <> pg_backend_pid()");
     }
 
     private static int readiness() throws IOException {

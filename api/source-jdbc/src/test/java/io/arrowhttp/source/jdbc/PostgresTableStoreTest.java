@@ -10,6 +10,7 @@ import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.server.auth.WritePermission;
+import io.arrowhttp.testing.PostgresCluster;
 import io.arrowhttp.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;

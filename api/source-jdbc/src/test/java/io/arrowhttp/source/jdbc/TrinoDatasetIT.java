@@ -11,6 +11,7 @@ import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
 import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.testing.TestServer;
+import io.arrowhttp.testing.TrinoServer;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.sql.Connection;

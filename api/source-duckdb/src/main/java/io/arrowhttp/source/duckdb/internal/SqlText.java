@@ -1,21 +1,18 @@
 package io.arrowhttp.source.duckdb.internal;
 
+import io.arrowhttp.internal.sql.SqlIdentifiers;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * SQL text made from names and values that are not SQL: identifiers in double quotes and string
- * literals in single quotes, each with its quote doubled, so that no name or path can end the
- * quoted text and add SQL of its own. Values sent by clients are bound as parameters instead.
+ * SQL text made from names and values that are not SQL: string literals in single quotes with
+ * their quote doubled, so that no path can end the quoted text and add SQL of its own;
+ * identifiers are quoted by {@link SqlIdentifiers}. Values sent by clients are bound as
+ * parameters instead.
  */
 public final class SqlText {
 
     private SqlText() {}
-
-    /** {@code name} as a quoted identifier: {@code "name"}. */
-    public static String identifier(String name) {
-        return '"' + name.replace("\"", "\"\"") + '"';
-    }
 
     /** {@code value} as a string literal: {@code 'value'}. */
     public static String literal(String value) {
@@ -35,7 +32,7 @@ public final class SqlText {
      * bound as the statement's last parameter when {@code withLimit}.
      */
     public static String select(String query, List<String> columns, boolean withLimit) {
-        String list = columns.stream().map(SqlText::identifier).collect(Collectors.joining(", "));
-        return "SELECT " + list + " FROM (" + query + "\n) AS arrowhttp_source" + (withLimit ? " LIMIT ?" : "");
+        return "SELECT " + SqlIdentifiers.STANDARD.list(columns) + " FROM (" + query + "\n) AS arrowhttp_source"
+                + (withLimit ? " LIMIT ?" : "");
     }
 }

@@ -1,6 +1,7 @@
 package io.arrowhttp.source.jdbc.internal;
 
 import io.arrowhttp.dataset.Upload;
+import io.arrowhttp.internal.sql.SqlIdentifiers;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import java.sql.Connection;
@@ -34,19 +35,19 @@ public final class BatchedInserts implements RowWriter {
     public static final int BATCH_ROWS = 5_000;
 
     private final TableColumns columns;
-    private final String quote;
+    private final SqlIdentifiers identifiers;
     private final String dataset;
 
-    private BatchedInserts(TableColumns columns, String quote, String dataset) {
+    private BatchedInserts(TableColumns columns, SqlIdentifiers identifiers, String dataset) {
         this.columns = columns;
-        this.quote = quote;
+        this.identifiers = identifiers;
         this.dataset = dataset;
     }
 
     /**
      * @throws ArrowHttpException {@code INVALID_ARGUMENT} naming a field of a nested type
      */
-    public static BatchedInserts of(TableColumns columns, Schema schema, String quote, String dataset) {
+    public static BatchedInserts of(TableColumns columns, Schema schema, SqlIdentifiers identifiers, String dataset) {
         for (Field field : schema.getFields()) {
             if (field.getType().isComplex() || field.getType() instanceof ArrowType.Duration) {
                 throw ArrowHttpException.invalidArgument("Column " + ClientText.quote(field.getName()) + " is "
@@ -54,13 +55,13 @@ public final class BatchedInserts implements RowWriter {
                         + " cannot store. Nothing was written.");
             }
         }
-        return new BatchedInserts(columns, quote, dataset);
+        return new BatchedInserts(columns, identifiers, dataset);
     }
 
     @Override
     public long write(Connection connection, Upload upload) throws SQLException {
         List<TableColumns.Column> matched = columns.matched();
-        String sql = "INSERT INTO " + columns.table() + " " + columns.columnList(quote) + " VALUES ("
+        String sql = "INSERT INTO " + columns.table() + " " + columns.columnList(identifiers) + " VALUES ("
                 + String.join(", ", Collections.nCopies(matched.size(), "?")) + ")";
         long rows = 0;
         try (PreparedStatement insert = connection.prepareStatement(sql)) {

@@ -1,6 +1,7 @@
 package io.arrowhttp.source.jdbc.internal;
 
 import io.arrowhttp.dataset.Upload;
+import io.arrowhttp.internal.sql.SqlIdentifiers;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import java.io.DataOutputStream;
@@ -89,7 +90,8 @@ public final class PostgresBinaryCopy implements RowWriter {
     @Override
     public long write(Connection connection, Upload upload) throws SQLException, IOException {
         PGConnection postgres = connection.unwrap(PGConnection.class);
-        String sql = "COPY " + columns.table() + " " + columns.columnList("\"") + " FROM STDIN (FORMAT binary)";
+        String sql = "COPY " + columns.table() + " " + columns.columnList(SqlIdentifiers.STANDARD)
+                + " FROM STDIN (FORMAT binary)";
         PGCopyOutputStream copy = new PGCopyOutputStream(postgres, sql, BUFFER_BYTES);
         boolean ended = false;
         try {

@@ -1,5 +1,6 @@
 package io.arrowhttp.source.jdbc.internal;
 
+import io.arrowhttp.internal.sql.SqlIdentifiers;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import java.sql.Connection;
@@ -113,12 +114,8 @@ public record TableColumns(String table, List<Column> matched, List<Column> colu
         }
     }
 
-    /** The column list of an INSERT or COPY: the matched columns, quoted with {@code quote}. */
-    public String columnList(String quote) {
-        List<String> names = new ArrayList<>();
-        for (Column column : matched) {
-            names.add(quote + column.name().replace(quote, quote + quote) + quote);
-        }
-        return "(" + String.join(", ", names) + ")";
+    /** The column list of an INSERT or COPY: the matched columns, quoted as the database quotes them. */
+    public String columnList(SqlIdentifiers identifiers) {
+        return "(" + identifiers.list(matched.stream().map(Column::name).toList()) + ")";
     }
 }
