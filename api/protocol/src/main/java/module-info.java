@@ -1,4 +1,7 @@
 /** The protocol shared by arrowhttp servers and clients. */
+// lz4-java publishes no module descriptor, only an Automatic-Module-Name: requiring it by that name
+// is the one way a named module can use it.
+@SuppressWarnings("requires-automatic")
 module io.arrowhttp.protocol {
     requires transitive jakarta.ws.rs;
     requires transitive com.fasterxml.jackson.databind;

@@ -48,6 +48,9 @@ final class FlightTickersServer implements Callable<Integer> {
             description = "Takes DoPut into Arrow files in this folder, written as arrowhttp's file store writes them.")
     Path uploads;
 
+    // FlightServer declares close() throws InterruptedException, which the lint flags in any
+    // try-with-resources; an interrupt here ends the command, as it should.
+    @SuppressWarnings("try")
     @Override
     public Integer call() throws Exception {
         TickersDataset dataset = new TickersDataset();

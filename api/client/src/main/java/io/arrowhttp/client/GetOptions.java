@@ -15,6 +15,9 @@ public final class GetOptions {
     private Duration timeout;
     private Compression compression;
 
+    /** Nothing asked beyond the dataset itself, as {@link #defaults()}. */
+    public GetOptions() {}
+
     public static GetOptions defaults() {
         return new GetOptions();
     }

@@ -15,6 +15,9 @@ public final class UploadOptions {
     private Compression compression;
     private UploadListener listener = UploadListener.NONE;
 
+    /** No description or metadata, no compression, no listener, as {@link #defaults()}. */
+    public UploadOptions() {}
+
     public static UploadOptions defaults() {
         return new UploadOptions();
     }

@@ -5,6 +5,8 @@ import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.CloseListener;
+import org.glassfish.grizzly.CloseType;
+import org.glassfish.grizzly.Closeable;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.http.io.OutputBuffer;
@@ -64,7 +66,7 @@ final class GrizzlyConnection implements ServerConnection {
 
     @Override
     public void sendBuffers(ByteBuffer[] buffers, int offset, int length) throws IOException {
-        MemoryManager memory = request.getContext().getMemoryManager();
+        MemoryManager<?> memory = request.getContext().getMemoryManager();
         Buffer[] wrapped = new Buffer[length];
         for (int i = 0; i < length; i++) {
             // Grizzly moves the positions of what it writes; the caller's buffers stay as they are.
@@ -106,7 +108,7 @@ final class GrizzlyConnection implements ServerConnection {
     @Override
     public Runnable onClientGone(Runnable callback) {
         Connection<?> connection = request.getContext().getConnection();
-        CloseListener listener = (closeable, type) -> callback.run();
+        CloseListener<Closeable, CloseType> listener = (closeable, type) -> callback.run();
         connection.addCloseListener(listener);
         return () -> connection.removeCloseListener(listener);
     }

@@ -45,8 +45,11 @@ public final class AccessLog implements ServerMiddleware.Factory {
                 }
                 // A call Jersey ended on another path (a request line it could not parse) can
                 // complete where the MDC no longer holds its id: the line still gets it.
-                try (MDC.MDCCloseable id = MDC.putCloseable(RequestIds.MDC_KEY, sentId)) {
+                MDC.put(RequestIds.MDC_KEY, sentId);
+                try {
                     LOG.info(line(call, outcome, echoedId));
+                } finally {
+                    MDC.remove(RequestIds.MDC_KEY);
                 }
             }
         };
@@ -57,8 +60,11 @@ public final class AccessLog implements ServerMiddleware.Factory {
      * with {@code requestId} in the MDC as for every other line.
      */
     public static void write(CallInfo call, CallOutcome outcome, String requestId) {
-        try (MDC.MDCCloseable id = MDC.putCloseable(RequestIds.MDC_KEY, requestId)) {
+        MDC.put(RequestIds.MDC_KEY, requestId);
+        try {
             LOG.info(line(call, outcome, requestId));
+        } finally {
+            MDC.remove(RequestIds.MDC_KEY);
         }
     }
 
