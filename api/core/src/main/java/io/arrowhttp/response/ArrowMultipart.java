@@ -2,7 +2,6 @@ package io.arrowhttp.response;
 
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ProtocolJson;
-import io.arrowhttp.server.ArrowHttpFeature;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -24,7 +23,7 @@ import org.glassfish.jersey.media.multipart.MultiPart;
  * }
  * }</pre>
  *
- * With {@link ArrowHttpFeature} registered, the response gets a fresh boundary of 224 random bits,
+ * With {@code ArrowHttpFeature} registered, the response gets a fresh boundary of 224 random bits,
  * whatever the resource method's {@code @Produces} or the client's {@code Accept} say. Returning
  * the entity from a resource method hands the {@link ArrowStream} to arrowhttp, which closes it.
  */

@@ -13,7 +13,6 @@ import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.FailureMarker;
 import io.arrowhttp.protocol.IpcCodec;
-import io.arrowhttp.server.ArrowHttpFeature;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -45,7 +44,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *   <li>{@link #writeTo(OutputStream)} returning, normally or by an exception;</li>
  *   <li>{@link #close()};</li>
  *   <li>the end of the request, for a stream returned from a resource method of an application
- *       that registers {@link ArrowHttpFeature}, even when the body is never written (the client
+ *       that registers {@code ArrowHttpFeature}, even when the body is never written (the client
  *       went away first, a filter failed).</li>
  * </ul>
  * The allocator is typically a child of the application's root allocator made for this response:
@@ -66,7 +65,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * {@link GatheringByteChannel}, an uncompressed batch is handed to it as one gathering write of
  * buffers, the large ones views of the batch's Arrow memory, not copies. Such a stream must have
  * sent the bytes, or copied them, when {@code write} returns, and keep no reference to the buffers:
- * the next batch reuses or frees that memory. {@link ArrowHttpFeature} gives it such a stream where
+ * the next batch reuses or frees that memory. {@code ArrowHttpFeature} gives it such a stream where
  * the server can send direct buffers without copying them (Grizzly with blocking writes, as the
  * standalone server runs it).
  *
@@ -152,7 +151,7 @@ public final class ArrowStream implements Closeable {
      * Compresses the record batches' buffers with {@code codec}, as the Arrow format allows. Call
      * it before the stream is written, and label the response with the codec
      * ({@link ArrowMediaTypes#arrowStream(IpcCodec)}): a reader cannot tell otherwise, and the
-     * Arrow JavaScript library cannot decode it. {@link ArrowHttpFeature} does both for its
+     * Arrow JavaScript library cannot decode it. {@code ArrowHttpFeature} does both for its
      * datasets when the client asks; a resource of your own that returns an {@code ArrowStream}
      * gets the same through the feature when it declares {@code @Produces} of the Arrow stream or
      * multipart type.

@@ -1,6 +1,5 @@
 package io.arrowhttp.internal.encoding;
 
-import io.arrowhttp.response.ArrowStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -11,7 +10,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Bytes of a stored Arrow stream, sent as they are: a whole stream or a byte range of one. It is
- * an {@link ArrowReader} without batches only so that an {@link ArrowStream} carries it, with the
+ * an {@link ArrowReader} without batches only so that an {@code ArrowStream} carries it, with the
  * protections every stream has (stream limits, stalled clients, deadlines); the stream copies its
  * pieces instead of encoding batches, and adds no end-of-stream marker of its own.
  *
