@@ -163,15 +163,20 @@ public final class DatasetResource {
     @HEAD
     @Path("{name}")
     @Produces(MULTIPART_PREFERRED)
-    public Response headMultipart(@PathParam("name") String name) {
-        return responder.head(name, ArrowMediaTypes.MULTIPART_MIXED_TYPE);
+    public Response headMultipart(@PathParam("name") String name, @Context UriInfo uri, @Context HttpHeaders headers) {
+        return responder.head(name, ArrowMediaTypes.MULTIPART_MIXED_TYPE, uri, headers, false);
     }
 
     @HEAD
     @Path("{name}")
     @Produces(ARROW_SECOND)
-    public Response headArrowOnly(@PathParam("name") String name) {
-        return responder.head(name, ArrowMediaTypes.ARROW_STREAM_TYPE);
+    public Response headArrowOnly(
+            @PathParam("name") String name,
+            @Context UriInfo uri,
+            @Context HttpHeaders headers,
+            @Context ContainerRequestContext request) {
+        return responder.head(
+                name, ArrowMediaTypes.ARROW_STREAM_TYPE, uri, headers, DatasetResponder.compressionAsked(request));
     }
 
     private static Response json(Object body) {

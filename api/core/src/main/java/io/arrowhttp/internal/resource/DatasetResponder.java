@@ -8,6 +8,7 @@ import io.arrowhttp.dataset.StoredStream;
 import io.arrowhttp.internal.compression.ResponseCompression;
 import io.arrowhttp.internal.wire.Footnotes;
 import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.HeaderNames;
 import io.arrowhttp.protocol.QueryParameters;
@@ -111,19 +112,34 @@ public final class DatasetResponder {
             String name, UriInfo uri, HttpHeaders headers, SecurityContext security, boolean compressed) {
         Dataset dataset = catalog.get(name);
         DatasetRequest request = request(uri, headers, security);
-        Optional<StoredStream.Bytes> stored =
-                !compressed && uri.getQueryParameters().isEmpty() && dataset instanceof StoredStream storedStream
-                        ? storedStream.storedBytes()
-                        : Optional.empty();
+        Optional<StoredStream.Bytes> stored = storedBytes(dataset, uri, compressed);
         if (stored.isEmpty()) {
             return Response.ok(open(dataset, request)).build();
         }
         return StoredStreamRanges.respond(dataset, stored.get(), request, headers, streams);
     }
 
-    /** What a {@code HEAD} of the dataset answers; see {@link HeadResponses}. */
-    public Response head(String name, MediaType type) {
+    /**
+     * What a {@code HEAD} of the dataset answers: a stored stream asked for whole and
+     * uncompressed, exactly its GET's headers (see {@link StoredStreamRanges#head}); anything
+     * else, see {@link HeadResponses}.
+     */
+    public Response head(String name, MediaType type, UriInfo uri, HttpHeaders headers, boolean compressed) {
+        Dataset dataset = catalog.get(name);
+        if (type.isCompatible(ArrowMediaTypes.ARROW_STREAM_TYPE)) {
+            Optional<StoredStream.Bytes> stored = storedBytes(dataset, uri, compressed);
+            if (stored.isPresent()) {
+                return StoredStreamRanges.head(stored.get(), headers);
+            }
+        }
         return HeadResponses.of(catalog, name, type);
+    }
+
+    /** The stored bytes to send as they are: for a stored stream asked for whole, without parameters or compression. */
+    private static Optional<StoredStream.Bytes> storedBytes(Dataset dataset, UriInfo uri, boolean compressed) {
+        return !compressed && uri.getQueryParameters().isEmpty() && dataset instanceof StoredStream storedStream
+                ? storedStream.storedBytes()
+                : Optional.empty();
     }
 
     private DatasetRequest request(UriInfo uri, HttpHeaders headers, SecurityContext security) {

@@ -36,14 +36,20 @@ public final class RootDatasetResource {
 
     @HEAD
     @Produces(DatasetResource.MULTIPART_PREFERRED)
-    public Response headMultipart() {
-        return responder.head(datasetName, ArrowMediaTypes.MULTIPART_MIXED_TYPE);
+    public Response headMultipart(@Context UriInfo uri, @Context HttpHeaders headers) {
+        return responder.head(datasetName, ArrowMediaTypes.MULTIPART_MIXED_TYPE, uri, headers, false);
     }
 
     @HEAD
     @Produces(DatasetResource.ARROW_SECOND)
-    public Response headArrowOnly() {
-        return responder.head(datasetName, ArrowMediaTypes.ARROW_STREAM_TYPE);
+    public Response headArrowOnly(
+            @Context UriInfo uri, @Context HttpHeaders headers, @Context ContainerRequestContext request) {
+        return responder.head(
+                datasetName,
+                ArrowMediaTypes.ARROW_STREAM_TYPE,
+                uri,
+                headers,
+                DatasetResponder.compressionAsked(request));
     }
 
     @GET

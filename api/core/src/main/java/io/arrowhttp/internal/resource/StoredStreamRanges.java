@@ -41,12 +41,7 @@ final class StoredStreamRanges {
             RunningStreams streams) {
         ByteRange range = ByteRange.of(headers.getHeaderString(RANGE), headers.getHeaderString(IF_RANGE), bytes);
         if (range.unsatisfiable()) {
-            return Response.fromResponse(ProblemResponses.of(
-                            HttpStatus.RANGE_NOT_SATISFIABLE,
-                            ErrorCode.INVALID_ARGUMENT,
-                            "The range asked for is beyond the stream's " + bytes.length() + " bytes"))
-                    .header(CONTENT_RANGE, "bytes */" + bytes.length())
-                    .build();
+            return unsatisfiable(bytes);
         }
         ArrowStream arrow = streams.open(dataset, request, responseAllocator -> {
             try {
@@ -65,6 +60,30 @@ final class StoredStreamRanges {
                                 + " server's operators");
             }
         });
+        return statusAndHeaders(range, bytes).entity(arrow).build();
+    }
+
+    /**
+     * What a {@code HEAD} of the stored stream answers: exactly the status and headers of the same
+     * {@code GET} (length, validators, range), without opening the file.
+     */
+    static Response head(StoredStream.Bytes bytes, HttpHeaders headers) {
+        ByteRange range = ByteRange.of(headers.getHeaderString(RANGE), headers.getHeaderString(IF_RANGE), bytes);
+        return range.unsatisfiable()
+                ? unsatisfiable(bytes)
+                : statusAndHeaders(range, bytes).build();
+    }
+
+    private static Response unsatisfiable(StoredStream.Bytes bytes) {
+        return Response.fromResponse(ProblemResponses.of(
+                        HttpStatus.RANGE_NOT_SATISFIABLE,
+                        ErrorCode.INVALID_ARGUMENT,
+                        "The range asked for is beyond the stream's " + bytes.length() + " bytes"))
+                .header(CONTENT_RANGE, "bytes */" + bytes.length())
+                .build();
+    }
+
+    private static Response.ResponseBuilder statusAndHeaders(ByteRange range, StoredStream.Bytes bytes) {
         Response.ResponseBuilder response = range.partial()
                 ? Response.status(HttpStatus.PARTIAL_CONTENT)
                         .header(
@@ -72,12 +91,10 @@ final class StoredStreamRanges {
                                 "bytes " + range.start() + "-" + (range.start() + range.count() - 1) + "/"
                                         + bytes.length())
                 : Response.ok();
-        return response.entity(arrow)
-                .type(ArrowMediaTypes.ARROW_STREAM_TYPE)
+        return response.type(ArrowMediaTypes.ARROW_STREAM_TYPE)
                 .header(HttpHeaders.CONTENT_LENGTH, range.count())
                 .header(HttpHeaders.ETAG, bytes.entityTag())
                 .header(HttpHeaders.LAST_MODIFIED, Date.from(bytes.lastModified()))
-                .header(ACCEPT_RANGES, "bytes")
-                .build();
+                .header(ACCEPT_RANGES, "bytes");
     }
 }

@@ -83,6 +83,24 @@ class StoredStreamRangesTest {
     }
 
     @Test
+    void headAnswersExactlyTheHeadersOfTheGetWithoutABody() throws IOException {
+        for (Map<String, String> asked : List.of(Map.<String, String>of(), Map.of("Range", "bytes=100-199"))) {
+            HttpURLConnection get = get("/datasets/ids", asked);
+            int getStatus = get.getResponseCode();
+            body(get);
+            HttpURLConnection head = get("/datasets/ids", asked);
+            head.setRequestMethod("HEAD");
+            assertEquals(getStatus, head.getResponseCode(), asked.toString());
+            for (String header :
+                    List.of("Content-Type", "Content-Length", "Content-Range", "ETag", "Last-Modified", "Accept-Ranges")) {
+                assertEquals(get.getHeaderField(header), head.getHeaderField(header), header + " for " + asked);
+            }
+            assertNull(head.getHeaderField("Transfer-Encoding"), asked.toString());
+            assertEquals(0, body(head).length);
+        }
+    }
+
+    @Test
     void aRangeIsThoseBytesAndARangeFromAnOffsetResumesTheDownload() throws IOException {
         HttpURLConnection middle = get("/datasets/ids", Map.of("Range", "bytes=100-199"));
         assertEquals(206, middle.getResponseCode());
