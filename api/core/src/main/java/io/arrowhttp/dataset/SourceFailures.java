@@ -34,10 +34,11 @@ public final class SourceFailures {
         }
         String id = ErrorIds.next();
         LOG.warn("Dataset '{}' cannot be read [{}]: {}", ClientText.escape(dataset, 128), id, firstLine(cause));
-        return new ArrowHttpException(
+        return ArrowHttpException.logged(
                 ErrorCode.UNAVAILABLE,
                 "Dataset " + ClientText.quote(dataset) + " cannot be read now; tell the server's operators, quoting "
-                        + id);
+                        + id,
+                id);
     }
 
     /** The first line of {@code failure}'s message, or its class's name: for one-line logs and start-up errors. */

@@ -261,7 +261,7 @@ public final class ArrowStream implements Closeable {
     private boolean producerFailed(RuntimeException failure) {
         String id = ErrorIds.next();
         if (failure instanceof ArrowHttpException known) {
-            String errorId = known.code().serverFault() ? id : null;
+            String errorId = known.code().serverFault() ? known.errorId().orElse(id) : null;
             outcome = new StreamOutcome(known.code(), known.getMessage(), errorId, statistics);
         } else {
             outcome = new StreamOutcome(

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.arrowhttp.dataset.DatasetRequest;
+import io.arrowhttp.dataset.SourceFailures;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.testing.IpcMessages;
@@ -55,6 +57,12 @@ class CallLifecycleTest {
                 .dataset(ScriptedDataset.of("large", 5000, 10_000))
                 .dataset(paced)
                 .dataset(new ThrowingDataset("unexpected", () -> new IllegalStateException("secret internal detail")))
+                .dataset(new ThrowingDataset(
+                        "outage",
+                        () -> SourceFailures.openFailed(
+                                DatasetRequest.of(Map.of()),
+                                "outage",
+                                new IOException("connection to db.internal:5432 refused"))))
                 .responseTimeout(Duration.ofSeconds(3))
                 .statusEndpoint();
         for (ErrorCode code : ErrorCode.values()) {
@@ -248,6 +256,21 @@ class CallLifecycleTest {
                     .contains(problem.get("errorId").asText()));
             assertFalse(problem.toString().contains("secret internal detail"));
             assertFalse(problem.toString().contains("IllegalStateException"));
+        }
+    }
+
+    @Test
+    void anOutageIsA503WhoseDetailQuotesTheSameIdAsItsErrorIdAndNoInternals() throws IOException {
+        HttpURLConnection connection =
+                (HttpURLConnection) server.uri("/datasets/outage").toURL().openConnection();
+        assertEquals(503, connection.getResponseCode());
+        try (InputStream error = connection.getErrorStream()) {
+            JsonNode problem = JSON.readTree(error);
+            assertEquals("UNAVAILABLE", problem.get("code").asText());
+            String id = problem.get("errorId").asText();
+            assertTrue(id.matches("[0-9a-f]{16}"), id);
+            assertTrue(problem.get("detail").asText().endsWith("quoting " + id), problem.toString());
+            assertFalse(problem.toString().contains("db.internal"), problem.toString());
         }
     }
 }

@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
+import io.arrowhttp.testing.RawHttp;
 import io.arrowhttp.testing.ScriptedDataset;
 import io.arrowhttp.testing.TestServer;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterAll;
@@ -77,5 +80,18 @@ class MetricsTest {
                 .counter());
         double counted = REGISTRY.get("arrowhttp.stream.bytes").counter().count();
         assertTrue(counted > 0 && counted <= bytes, counted + " bytes counted, " + bytes + " received");
+    }
+
+    @Test
+    void madeUpMethodsCountAsOneLabelValueWhateverClientsSend() throws IOException {
+        for (int i = 0; i < 50; i++) {
+            RawHttp.send(server.port(), "BREW" + i, "/datasets/small", "1.1", Map.of());
+        }
+        assertEquals(
+                50,
+                REGISTRY.get("arrowhttp.requests").tag("method", "OTHER").counters().stream()
+                        .mapToDouble(Counter::count)
+                        .sum());
+        assertNull(REGISTRY.find("arrowhttp.requests").tag("method", "BREW7").counter());
     }
 }

@@ -17,6 +17,7 @@ public class ArrowHttpException extends RuntimeException {
 
     private final ErrorCode code;
     private final Duration retryAfter;
+    private String errorId;
 
     public ArrowHttpException(ErrorCode code, String message) {
         this(code, message, (Throwable) null);
@@ -41,6 +42,22 @@ public class ArrowHttpException extends RuntimeException {
     /** The error code; its {@link ErrorCode#httpStatus()} is the response status. */
     public ErrorCode code() {
         return code;
+    }
+
+    /**
+     * A server-side failure whose details the thrower has logged under {@code errorId}: the
+     * problem body's {@code errorId}, the id its {@code message} may quote and the log line are
+     * then one id.
+     */
+    public static ArrowHttpException logged(ErrorCode code, String message, String errorId) {
+        ArrowHttpException failure = new ArrowHttpException(code, message);
+        failure.errorId = Objects.requireNonNull(errorId, "errorId");
+        return failure;
+    }
+
+    /** The id the details were logged under by whoever threw this, if they were. */
+    public Optional<String> errorId() {
+        return Optional.ofNullable(errorId);
     }
 
     /** When the same call may succeed, for a refusal under load ({@code Retry-After}). */

@@ -35,12 +35,17 @@ public final class ArrowHttpExceptionMapper implements ExceptionMapper<ArrowHttp
             case CLIENT -> LOG.debug("Request refused with {}: {}", code, message);
             case LIMIT -> LOG.info("Request ended with {}: {}", code, message);
             case OUTAGE -> {
-                String id = ErrorIds.next();
-                LOG.warn("Request failed with {}, error id {}: {}", code, id, message);
+                // One id per error: the one the thrower logged the details under, if it did.
+                String id = exception.errorId().orElseGet(ErrorIds::next);
+                if (exception.errorId().isPresent()) {
+                    LOG.debug("Request failed with {}, error id {}: {}", code, id, message);
+                } else {
+                    LOG.warn("Request failed with {}, error id {}: {}", code, id, message);
+                }
                 problem = problem.withErrorId(id);
             }
             default -> { // BUG
-                String id = ErrorIds.next();
+                String id = exception.errorId().orElseGet(ErrorIds::next);
                 LOG.error("Request failed with {}, error id {}", code, id, exception);
                 problem = problem.withErrorId(id);
             }
