@@ -230,6 +230,31 @@ class AuthenticationTest {
     }
 
     @Test
+    void aTokenHasOneSpellingOnly() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        TokenAuthenticator authenticator = TokenAuthenticator.builder(key)
+                .users(Map.of("alice", PasswordHash.hash("pw".toCharArray())))
+                .build();
+        String token = authenticator.issueToken("alice");
+        assertEquals("alice", authenticator.verify(token));
+        // The same signature bytes spelled otherwise: padded, or with other unused low bits in
+        // the last character (a 32-byte signature leaves two of its last character's six bits).
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char last = token.charAt(token.length() - 1);
+        int value = alphabet.indexOf(last);
+        String stem = token.substring(0, token.length() - 1);
+        int spellings = 0;
+        for (int low = 1; low < 4; low++) {
+            String other = stem + alphabet.charAt((value & ~3) | ((value + low) & 3));
+            spellings++;
+            assertThrows(ArrowHttpException.class, () -> authenticator.verify(other), other);
+        }
+        assertEquals(3, spellings);
+        assertThrows(ArrowHttpException.class, () -> authenticator.verify(token + "="));
+    }
+
+    @Test
     void userNamesThatWouldBreakTheUsersFileAreRefused() {
         for (String name : new String[] {"a b", "a:b", "c=d", "#e", "bob\"\\x", "", "x".repeat(65), "\u00e9ve"}) {
             assertThrows(IllegalArgumentException.class, () -> TokenAuthenticator.checkUserName(name), name);

@@ -69,6 +69,21 @@ class LogForgingTest {
         assertNoForgedLine(() -> RawHttp.get(server.port(), "/datasets/" + "y".repeat(20_000), "1.1"));
     }
 
+    @Test
+    void secretsSentInTheQueryStringNeverReachTheLog() throws IOException {
+        String secret = "s3cr3t-value-0123456789";
+        try (LogCapture log = LogCapture.of("io.arrowhttp")) {
+            RawHttp.get(
+                    server.port(),
+                    "/datasets/x?limit=5&token=" + secret + "&access_token=" + secret + "&x_api_key=" + secret,
+                    "1.1");
+            awaitAnyMessage(log);
+            String all = String.join("\n", log.messages());
+            assertFalse(all.contains(secret), all);
+            assertTrue(all.contains("limit=5&token=REDACTED&access_token=REDACTED&x_api_key=REDACTED"), all);
+        }
+    }
+
     private static void assertNoForgedLine(Request request) throws IOException {
         try (LogCapture log = LogCapture.of("io.arrowhttp")) {
             request.send();

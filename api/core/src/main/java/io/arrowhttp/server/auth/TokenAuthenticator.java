@@ -177,6 +177,13 @@ public final class TokenAuthenticator implements Authenticator {
         Claims claims;
         try {
             byte[] signature = URL_DECODER.decode(parts[2]);
+            // One spelling per token: base64url without padding, and the unused bits of the last
+            // character zero, as this server writes it. Decoders accept other spellings of the
+            // same bytes, which would make one token many.
+            if (!URL.encodeToString(signature).equals(parts[2])
+                    || !URL.encodeToString(URL_DECODER.decode(parts[1])).equals(parts[1])) {
+                throw unauthenticated("The bearer token is malformed");
+            }
             if (!MessageDigest.isEqual(signature, sign(parts[0] + "." + parts[1]))) {
                 throw unauthenticated("The bearer token's signature is not valid");
             }

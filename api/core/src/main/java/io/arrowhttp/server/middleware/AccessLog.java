@@ -4,6 +4,7 @@ import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -19,6 +20,9 @@ public final class AccessLog implements ServerMiddleware.Factory {
     private static final int METHOD_LIMIT = 16;
     private static final int PATH_LIMIT = 512;
     private static final int ID_LIMIT = 128;
+    private static final Pattern SECRET_PARAMETER = Pattern.compile(
+            "(?i)([?&;](?:[\\w.-]*[_.-])?(?:token|password|passwd|secret|api[_-]?key|apikey|signature|sig|auth"
+                    + "|authorization|credentials?)=)[^&;#]*");
 
     @Override
     public ServerMiddleware onCallStarted(CallInfo call) {
@@ -68,6 +72,14 @@ public final class AccessLog implements ServerMiddleware.Factory {
         }
     }
 
+    /**
+     * The path with the values of query parameters that carry secrets replaced: a token sent by
+     * mistake in the URL ({@code ?token=}, {@code ?access_token=}) never reaches the log.
+     */
+    static String redacted(String path) {
+        return SECRET_PARAMETER.matcher(path).replaceAll("$1REDACTED");
+    }
+
     static String line(CallInfo call, CallOutcome outcome, String requestId) {
         // Method, path and id come from the client: escaped and bounded, so no request can write
         // a line of its own into the log or flood it.
@@ -75,7 +87,7 @@ public final class AccessLog implements ServerMiddleware.Factory {
                 Locale.ROOT,
                 "%s %s %d %d bytes",
                 ClientText.escape(call.method(), METHOD_LIMIT),
-                ClientText.escape(call.path(), PATH_LIMIT),
+                ClientText.escape(redacted(call.path()), PATH_LIMIT),
                 outcome.status(),
                 outcome.bytes()));
         if (outcome.rows() >= 0) {
