@@ -129,32 +129,39 @@ final class FetchCommand implements Callable<Integer> {
             Long total = progress ? knownRows(client) : null;
             ArrowStreamReader reader = stream.reader();
             out.println("Schema:\n" + reader.getVectorSchemaRoot().getSchema() + "\n");
+            // The writer keeps copies of the dictionaries it wrote, in the allocator: closed before it.
             ArrowStreamWriter writer =
                     save == null ? null : new ArrowStreamWriter(reader.getVectorSchemaRoot(), reader, file);
             long rows = 0;
             long batches = 0;
-            long lastReport = System.nanoTime();
-            while (reader.loadNextBatch()) {
-                rows += reader.getVectorSchemaRoot().getRowCount();
-                batches++;
+            try {
+                long lastReport = System.nanoTime();
+                while (reader.loadNextBatch()) {
+                    rows += reader.getVectorSchemaRoot().getRowCount();
+                    batches++;
+                    if (writer != null) {
+                        writer.writeBatch();
+                    }
+                    if (progress && System.nanoTime() - lastReport > 250_000_000L) {
+                        lastReport = System.nanoTime();
+                        System.err.printf(
+                                Locale.ROOT,
+                                "\r%,d batches, %,d rows%s, %s",
+                                batches,
+                                rows,
+                                total == null || total == 0
+                                        ? ""
+                                        : String.format(Locale.ROOT, " (%.0f%%)", 100.0 * rows / total),
+                                rate(stream.bytesReceived(), start));
+                    }
+                }
                 if (writer != null) {
-                    writer.writeBatch();
+                    writer.end();
                 }
-                if (progress && System.nanoTime() - lastReport > 250_000_000L) {
-                    lastReport = System.nanoTime();
-                    System.err.printf(
-                            Locale.ROOT,
-                            "\r%,d batches, %,d rows%s, %s",
-                            batches,
-                            rows,
-                            total == null || total == 0
-                                    ? ""
-                                    : String.format(Locale.ROOT, " (%.0f%%)", 100.0 * rows / total),
-                            rate(stream.bytesReceived(), start));
+            } finally {
+                if (writer != null) {
+                    writer.close();
                 }
-            }
-            if (writer != null) {
-                writer.end();
             }
             if (progress) {
                 System.err.print("\r" + " ".repeat(72) + "\r");

@@ -91,8 +91,8 @@ class StoredStreamRangesTest {
             HttpURLConnection head = get("/datasets/ids", asked);
             head.setRequestMethod("HEAD");
             assertEquals(getStatus, head.getResponseCode(), asked.toString());
-            for (String header :
-                    List.of("Content-Type", "Content-Length", "Content-Range", "ETag", "Last-Modified", "Accept-Ranges")) {
+            for (String header : List.of(
+                    "Content-Type", "Content-Length", "Content-Range", "ETag", "Last-Modified", "Accept-Ranges")) {
                 assertEquals(get.getHeaderField(header), head.getHeaderField(header), header + " for " + asked);
             }
             assertNull(head.getHeaderField("Transfer-Encoding"), asked.toString());
