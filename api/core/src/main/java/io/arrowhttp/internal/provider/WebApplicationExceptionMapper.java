@@ -40,9 +40,11 @@ public final class WebApplicationExceptionMapper implements ExceptionMapper<WebA
             case HttpStatus.METHOD_NOT_ALLOWED:
                 return "This resource does not answer that method; the Allow header lists those it does";
             case HttpStatus.NOT_ACCEPTABLE:
-                return "The Accept header allows none of the media types this resource produces";
+                return "The Accept header allows none of the media types this resource produces (a dataset:"
+                        + " multipart/mixed or application/vnd.apache.arrow.stream; the catalog: application/json)";
             case HttpStatus.UNSUPPORTED_MEDIA_TYPE:
-                return "This resource does not read that Content-Type";
+                return "This resource does not read that Content-Type (an upload is an Arrow IPC stream:"
+                        + " application/vnd.apache.arrow.stream, or multipart/mixed with it)";
             default:
                 return reason;
         }
