@@ -1,6 +1,7 @@
 package io.arrowhttp.standalone;
 
 import io.arrowhttp.call.ErrorIds;
+import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.Problem;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
@@ -42,6 +44,13 @@ final class ContainerErrorHandler extends HttpHandler {
     @Override
     public void service(Request request, Response response) throws Exception {
         long started = System.nanoTime();
+        Optional<String> refused = RequestFraming.refusal(request);
+        if (refused.isPresent()) {
+            // Nothing of the body is read: the connection closes after the answer.
+            response.setHeader("Connection", "close");
+            answer(request, response, Problem.of(ErrorCode.INVALID_ARGUMENT, refused.get()), null, started);
+            return;
+        }
         try {
             container.service(request, response);
         } catch (Exception | Error failure) {
@@ -67,6 +76,11 @@ final class ContainerErrorHandler extends HttpHandler {
                             "The server failed to answer this request; quote error id " + id + " to its operators")
                     .withErrorId(id);
         }
+        answer(request, response, problem, failure, started);
+    }
+
+    private static void answer(Request request, Response response, Problem problem, Throwable failure, long started)
+            throws Exception {
         MultivaluedMap<String, String> requestHeaders = new MultivaluedHashMap<>();
         for (String name : request.getHeaderNames()) {
             requestHeaders.put(name, List.copyOf(toList(request.getHeaders(name))));
@@ -77,14 +91,22 @@ final class ContainerErrorHandler extends HttpHandler {
         MultivaluedMap<String, Object> headers = new MultivaluedHashMap<>();
         middleware.forEach(each -> each.onBeforeSendingHeaders(headers));
         byte[] body = ProtocolJson.toBytes(problem);
+        String connection = response.getHeader("Connection");
         response.reset();
+        if (connection != null) {
+            response.setHeader("Connection", connection);
+        }
         response.setStatus(problem.status());
         response.setContentType(ArrowMediaTypes.PROBLEM_JSON);
         response.setContentLength(body.length);
         headers.forEach((name, values) -> values.forEach(value -> response.addHeader(name, String.valueOf(value))));
         response.getOutputStream().write(body);
         CallOutcome outcome = new CallOutcome(
-                problem.status(), body.length, -1, Duration.ofNanos(System.nanoTime() - started), failure);
+                problem.status(),
+                body.length,
+                -1,
+                Duration.ofNanos(System.nanoTime() - started),
+                failure != null ? failure : new ArrowHttpException(problem.errorCode(), problem.detail()));
         middleware.forEach(each -> each.onCallCompleted(outcome));
     }
 

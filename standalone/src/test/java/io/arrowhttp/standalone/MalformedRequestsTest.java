@@ -47,7 +47,13 @@ class MalformedRequestsTest {
                 new Case("GET /datasets/" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 400),
                 new Case("GET /status HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(20_000) + "\r\n\r\n", 400),
                 new Case("GET /status HTTP/1.2\r\nHost: x\r\n\r\n", 505),
-                new Case("GET /status HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", 400));
+                new Case("GET /status HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello", 400),
+                new Case("GET /datasets HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
+                new Case("GET /datasets HTTP/1.1\r\nHost: a:\u001b[31mRED\u001b[0m\r\n\r\n", 400),
+                new Case("GET /datasets HTTP/1.1\r\nHost: a:-1\r\n\r\n", 400),
+                new Case("GET /datasets HTTP/1.1\r\nHost: a:" + "9".repeat(3_000) + "\r\n\r\n", 400),
+                new Case("GET /status HTTP/1.1\r\nHost: x\r\nContent-Type: a/b;q=2\r\n\r\n", 400),
+                new Case("GET /datasets HTTP/1.1\r\nHost: x\r\nContent-Type: garbage\r\n\r\n", 400));
         for (Case refused : cases) {
             try (LogLines log = LogLines.of("io.arrowhttp.access")) {
                 String response = exchange(refused.request());

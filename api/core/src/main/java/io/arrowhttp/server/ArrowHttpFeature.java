@@ -11,6 +11,7 @@ import io.arrowhttp.internal.provider.ArrowStreamReleaseFilter;
 import io.arrowhttp.internal.provider.AuthenticationFilter;
 import io.arrowhttp.internal.provider.ClientAddressFilter;
 import io.arrowhttp.internal.provider.CompressionFilter;
+import io.arrowhttp.internal.provider.ContentTypeHeaderFilter;
 import io.arrowhttp.internal.provider.CorsFilter;
 import io.arrowhttp.internal.provider.InnermostStreamInterceptor;
 import io.arrowhttp.internal.provider.MiddlewareCompletion;
@@ -213,6 +214,7 @@ public final class ArrowHttpFeature implements Feature {
         context.register(ArrowStreamBodyWriter.class);
         context.register(MultipartHeadersFilter.class);
         context.register(AcceptHeaderFilter.class);
+        context.register(ContentTypeHeaderFilter.class);
         context.register(CompressionFilter.class);
         context.register(ArrowStreamReleaseFilter.class);
         context.register(StreamingResponseInterceptor.class);

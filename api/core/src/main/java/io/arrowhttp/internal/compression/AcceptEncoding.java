@@ -45,8 +45,8 @@ final class AcceptEncoding {
                 entry.parameters()
                         .forEach((name, value) ->
                                 shown.append(';').append(name).append('=').append(value));
-                throw new IllegalArgumentException("'" + ClientText.quote(shown.toString())
-                        + "' is not a content coding with an optional quality (q from 0 to 1, at most three"
+                throw new IllegalArgumentException(ClientText.quote(shown.toString())
+                        + " is not a content coding with an optional quality (q from 0 to 1, at most three"
                         + " decimals)");
             }
             double quality = entry.quality();

@@ -51,7 +51,7 @@ public final class HeaderSyntax {
             }
             if (!isQuality(q)) {
                 throw new IllegalArgumentException("a quality (q) is a number from 0 to 1 with at most three decimals;"
-                        + " got '" + ClientText.quote(q) + "'");
+                        + " got " + ClientText.quote(q));
             }
             return Double.parseDouble(q);
         }
