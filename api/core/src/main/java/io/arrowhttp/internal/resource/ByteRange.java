@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 record ByteRange(long start, long count, boolean partial) {
 
-    private static final Pattern ONE_RANGE = Pattern.compile("bytes=\\s*(\\d{0,18})\\s*-\\s*(\\d{0,18})\\s*");
+    private static final Pattern ONE_RANGE = Pattern.compile("bytes=\\s*(\\d{0,64})\\s*-\\s*(\\d{0,64})\\s*");
 
     /** Whether no byte of the stream is in the range asked for (416). */
     boolean unsatisfiable() {
@@ -39,13 +39,13 @@ record ByteRange(long start, long count, boolean partial) {
             return whole;
         }
         if (matcher.group(1).isEmpty()) {
-            long suffix = Long.parseLong(matcher.group(2));
+            long suffix = position(matcher.group(2));
             return suffix == 0
                     ? new ByteRange(0, 0, true)
                     : new ByteRange(Math.max(0, length - suffix), Math.min(suffix, length), true);
         }
-        long first = Long.parseLong(matcher.group(1));
-        long last = matcher.group(2).isEmpty() ? Long.MAX_VALUE : Long.parseLong(matcher.group(2));
+        long first = position(matcher.group(1));
+        long last = matcher.group(2).isEmpty() ? Long.MAX_VALUE : position(matcher.group(2));
         if (last < first) {
             return whole;
         }
@@ -53,6 +53,16 @@ record ByteRange(long start, long count, boolean partial) {
             return new ByteRange(0, 0, true);
         }
         return new ByteRange(first, Math.min(last, length - 1) - first + 1, true);
+    }
+
+    /**
+     * A position as written, or {@link Long#MAX_VALUE} when it is larger: a range from beyond the
+     * end is unsatisfiable ({@code 416}), a last position beyond it ends at the end (RFC 9110,
+     * section 14.1.2), however many digits the client sends.
+     */
+    private static long position(String digits) {
+        String significant = digits.replaceFirst("^0+(?=\\d)", "");
+        return significant.length() > 18 ? Long.MAX_VALUE : Long.parseLong(significant);
     }
 
     /** {@code If-Range}: the strong entity tag, or the exact last-modified date. */

@@ -83,6 +83,19 @@ class StoredStreamRangesTest {
     }
 
     @Test
+    void positionsOfAnyLengthAreRangesNotIgnored() throws IOException {
+        HttpURLConnection beyond = get("/datasets/ids", Map.of("Range", "bytes=99999999999999999999-"));
+        assertEquals(416, beyond.getResponseCode());
+        assertEquals("bytes */" + stream.length, beyond.getHeaderField("Content-Range"));
+        HttpURLConnection toTheEnd = get("/datasets/ids", Map.of("Range", "bytes=100-9223372036854775807"));
+        assertEquals(206, toTheEnd.getResponseCode());
+        assertArrayEquals(Arrays.copyOfRange(stream, 100, stream.length), body(toTheEnd));
+        HttpURLConnection padded = get("/datasets/ids", Map.of("Range", "bytes=000000000000000000000100-199"));
+        assertEquals(206, padded.getResponseCode());
+        assertArrayEquals(Arrays.copyOfRange(stream, 100, 200), body(padded));
+    }
+
+    @Test
     void headAnswersExactlyTheHeadersOfTheGetWithoutABody() throws IOException {
         for (Map<String, String> asked : List.of(Map.<String, String>of(), Map.of("Range", "bytes=100-199"))) {
             HttpURLConnection get = get("/datasets/ids", asked);
