@@ -5,6 +5,7 @@ import io.arrowhttp.dataset.DatasetStore;
 import io.arrowhttp.dataset.Upload;
 import io.arrowhttp.internal.provider.ProblemResponses;
 import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.HttpStatus;
@@ -110,6 +111,13 @@ public final class DatasetUploads {
                                     ? "Uploads"
                                     : "Caller " + ClientText.quote(caller) + " may read but not write; uploads")
                             + " to " + ClientText.quote(name) + " need an identity the server lists as a writer");
+        }
+        if (body.type() == null) {
+            throw new WebApplicationException(ProblemResponses.of(
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                    ErrorCode.forStatus(HttpStatus.UNSUPPORTED_MEDIA_TYPE),
+                    "An upload needs a Content-Type: " + ArrowMediaTypes.ARROW_STREAM
+                            + ", or multipart/mixed with a JSON part and an Arrow part. Nothing was written."));
         }
         if (!ContentDecoding.accepts(body.contentEncoding())) {
             Response problem = ProblemResponses.of(

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +101,23 @@ class UploadBodiesTest {
         HttpURLConnection notGzip = upload("PUT", "squeezed", stream(0, 1, 10, null), ARROW, "gzip");
         assertEquals(400, notGzip.getResponseCode());
         assertEquals(404, read("squeezed").getResponseCode());
+    }
+
+    @Test
+    void anUploadWithoutAContentTypeIsRefusedNamingTheTypeWithNothingWritten() throws IOException {
+        byte[] body = stream(0, 1, 10, null);
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(20_000);
+            String head = "PUT /datasets/untyped HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + WRITER_TOKEN
+                    + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertTrue(response.startsWith("HTTP/1.1 415 "), response);
+            assertTrue(response.contains("application/problem+json"), response);
+            assertTrue(response.contains("needs a Content-Type: application/vnd.apache.arrow.stream"), response);
+        }
+        assertEquals(404, read("untyped").getResponseCode());
     }
 
     @Test
