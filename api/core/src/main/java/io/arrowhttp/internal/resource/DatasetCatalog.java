@@ -44,6 +44,15 @@ public final class DatasetCatalog {
         byName = Collections.unmodifiableMap(next);
     }
 
+    /** Serves dataset {@code name} no more, if it is served: for deletions. */
+    public synchronized void remove(String name) {
+        if (byName.containsKey(name)) {
+            Map<String, Dataset> next = new LinkedHashMap<>(byName);
+            next.remove(name);
+            byName = Collections.unmodifiableMap(next);
+        }
+    }
+
     private static String checkedName(Dataset dataset) {
         String name = dataset.name();
         if (!ResourcePaths.isDatasetName(name)) {
