@@ -292,6 +292,20 @@ class StoreLimitsTest {
     }
 
     @Test
+    void aNotFoundListsTheFirstFiftyDatasetsOnly() throws IOException {
+        start(limits(1024, 1024, 100, 100, ROOMY, ROOMY));
+        byte[] arrow = stream(0, 1, 1, null);
+        for (int i = 0; i < 60; i++) {
+            assertEquals(201, put("many-" + i, arrow, ALICE).getResponseCode());
+        }
+        String detail = problem(get("/datasets/absent", READER), 404, "NOT_FOUND")
+                .get("detail")
+                .asText();
+        assertTrue(detail.startsWith("No dataset named 'absent'; this server has: fixed, many-0, "), detail);
+        assertTrue(detail.endsWith(" and 11 more (GET /datasets lists them all)"), detail);
+    }
+
+    @Test
     void theJavaClientDeletesAndReportsTheServersRefusals() throws IOException {
         start(limits(1024, 1024, 10, 10, ROOMY, ROOMY));
         assertEquals(201, put("gone", stream(0, 1, 10, null), ALICE).getResponseCode());
