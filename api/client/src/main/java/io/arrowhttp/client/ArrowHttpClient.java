@@ -244,6 +244,23 @@ public final class ArrowHttpClient implements AutoCloseable {
         return upload("POST", name, batches, options);
     }
 
+    /**
+     * Deletes dataset {@code name} ({@code DELETE}), one that uploads made, with everything the
+     * server stored of it: all or nothing.
+     *
+     * @throws ArrowHttpException {@code NOT_FOUND} when the server has no such dataset,
+     *     {@code INVALID_ARGUMENT} (405) for one it does not let clients delete (a configured
+     *     dataset), {@code UNAUTHORIZED} for a caller who is not one of its writers
+     */
+    public void delete(String name) throws IOException {
+        HttpExchange exchange = send(
+                base.resolve(ResourcePaths.dataset(pathSegment(name))), "DELETE", MediaType.APPLICATION_JSON, null);
+        if (exchange.status() != HttpStatus.NO_CONTENT) {
+            failUnlessOk(exchange);
+        }
+        exchange.body().close();
+    }
+
     private UploadResult upload(String method, String name, ArrowReader batches, UploadOptions options)
             throws IOException {
         ArrowRuntimeCheck.require();

@@ -12,6 +12,25 @@ import java.util.List;
  * <p>The server serializes uploads to the same dataset, reads the body, and refuses, before the
  * store sees them, uploads to datasets that are not the store's (405) and appends to datasets that
  * do not exist (404). Implementations must be thread-safe across datasets.
+ *
+ * <h2>Threads</h2>
+ * {@link #write} and {@link #delete} are called on request threads: for different datasets at the
+ * same time, for one dataset one at a time (an upload and a deletion of the same dataset never
+ * overlap). {@link #datasets} is called at start, before any of them.
+ *
+ * <h2>Failure</h2>
+ * An {@link io.arrowhttp.protocol.ArrowHttpException} thrown by a method is answered with its
+ * code (and status) and message, so write the message for the client; anything else is a server
+ * fault ({@code 500}). A store that bounds what it keeps refuses an upload past a limit of the
+ * upload or the dataset with {@code TOO_LARGE} ({@code 413}), and one it has no room for (its
+ * disk, its quota, its number of datasets) with
+ * {@link io.arrowhttp.protocol.ArrowHttpException#insufficientStorage} ({@code 507}), saying what
+ * to do. What a failed call leaves is said by each method.
+ *
+ * <h2>Ownership</h2>
+ * The store owns what it keeps (files, tables) and the datasets it returns; the server owns each
+ * {@link Upload} (see there). The application that registered the store closes what the store
+ * holds open after the server has stopped.
  */
 public interface DatasetStore {
 
@@ -34,4 +53,24 @@ public interface DatasetStore {
      *     store), naming what is wrong
      */
     Dataset write(Upload upload, Dataset current);
+
+    /**
+     * Whether {@code DELETE} may remove dataset {@code name}, one this store serves. False unless
+     * a store says otherwise: datasets a store did not make (configured tables) answer {@code 405}.
+     */
+    default boolean deletes(String name) {
+        return false;
+    }
+
+    /**
+     * Removes dataset {@code name}, for which {@link #deletes} said true, all or nothing: when this
+     * method returns, the dataset is gone, also after a restart; when it throws, or the process is
+     * killed while it runs, the dataset is either as it was or gone, never served in part. Requests
+     * reading the dataset already may finish reading it or fail; new ones get {@code 404}.
+     *
+     * @throws UnsupportedOperationException when the store does not delete datasets
+     */
+    default void delete(String name) {
+        throw new UnsupportedOperationException("This store does not delete datasets");
+    }
 }

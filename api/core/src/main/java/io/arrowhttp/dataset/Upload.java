@@ -22,6 +22,15 @@ public interface Upload {
     Mode mode();
 
     /**
+     * Who sent the upload: the identity authentication established, or null when the server does
+     * not authenticate (every caller is then the same writer). A store that limits the datasets of
+     * each writer counts them by it.
+     */
+    default String writer() {
+        return null;
+    }
+
+    /**
      * What the upload's JSON part says of the dataset: {@link UploadMetadata#NONE} for a bare Arrow
      * stream. A store that keeps descriptions keeps the dataset's where this gives none.
      */

@@ -312,15 +312,16 @@ public final class ArrowHttpFeature implements Feature {
         /** Also serves the named dataset, added with {@link #dataset}, at {@code GET /}. */
         /**
          * Takes uploads ({@code PUT} and {@code POST} of an Arrow stream to
-         * {@code /datasets/{name}}) into {@code store}, and serves its datasets. Without a store,
+         * {@code /datasets/{name}}) into {@code store}, and serves its datasets; {@code DELETE}
+         * removes those the store says it deletes ({@link DatasetStore#deletes}). Without a store,
          * every dataset is read-only. See docs/protocol.md for the protocol.
          *
          * <p>Called again, it adds another store, each with its own writers: an upload to a dataset
          * goes to the store that serves it, and one that would create a dataset to the first store,
          * in the order added, that accepts its name.
          *
-         * @param writers who may upload, checked before the body is read; reading a dataset does not
-         *     imply writing it
+         * @param writers who may upload and delete, checked before the body is read; reading a
+         *     dataset does not imply writing it
          */
         public Builder uploads(DatasetStore store, WritePermission writers) {
             stores.add(new DatasetUploads.Writable(

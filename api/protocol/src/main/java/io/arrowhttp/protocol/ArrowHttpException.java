@@ -16,6 +16,7 @@ import java.util.Optional;
 public class ArrowHttpException extends RuntimeException {
 
     private final ErrorCode code;
+    private final int httpStatus;
     private final Duration retryAfter;
     private String errorId;
 
@@ -26,6 +27,25 @@ public class ArrowHttpException extends RuntimeException {
     public ArrowHttpException(ErrorCode code, String message, Throwable cause) {
         super(Objects.requireNonNull(message, "message"), cause);
         this.code = Objects.requireNonNull(code, "code");
+        this.httpStatus = code.httpStatus();
+        this.retryAfter = null;
+    }
+
+    /**
+     * A failure answered with {@code httpStatus} instead of the code's own, for statuses that share
+     * a code ({@code 507} is {@link ErrorCode#RESOURCE_EXHAUSTED}).
+     *
+     * @throws IllegalArgumentException when {@code httpStatus} does not stand for {@code code}
+     *     ({@link ErrorCode#forStatus}), which would tell clients two different things
+     */
+    public ArrowHttpException(ErrorCode code, int httpStatus, String message) {
+        super(Objects.requireNonNull(message, "message"));
+        this.code = Objects.requireNonNull(code, "code");
+        if (ErrorCode.forStatus(httpStatus) != code) {
+            throw new IllegalArgumentException(
+                    "HTTP status " + httpStatus + " stands for " + ErrorCode.forStatus(httpStatus) + ", not " + code);
+        }
+        this.httpStatus = httpStatus;
         this.retryAfter = null;
     }
 
@@ -36,10 +56,11 @@ public class ArrowHttpException extends RuntimeException {
     public ArrowHttpException(ErrorCode code, String message, Duration retryAfter) {
         super(Objects.requireNonNull(message, "message"));
         this.code = Objects.requireNonNull(code, "code");
+        this.httpStatus = code.httpStatus();
         this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
     }
 
-    /** The error code; its {@link ErrorCode#httpStatus()} is the response status. */
+    /** The error code. */
     public ErrorCode code() {
         return code;
     }
@@ -60,6 +81,11 @@ public class ArrowHttpException extends RuntimeException {
         return Optional.ofNullable(errorId);
     }
 
+    /** The response status: the code's {@link ErrorCode#httpStatus()} unless given otherwise. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
     /** When the same call may succeed, for a refusal under load ({@code Retry-After}). */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
@@ -75,5 +101,13 @@ public class ArrowHttpException extends RuntimeException {
 
     public static ArrowHttpException unavailable(String message) {
         return new ArrowHttpException(ErrorCode.UNAVAILABLE, message);
+    }
+
+    /**
+     * {@code 507 Insufficient Storage} ({@link ErrorCode#RESOURCE_EXHAUSTED}): an upload the
+     * server has no room to store, its disk or its quota full. The message says what to free.
+     */
+    public static ArrowHttpException insufficientStorage(String message) {
+        return new ArrowHttpException(ErrorCode.RESOURCE_EXHAUSTED, HttpStatus.INSUFFICIENT_STORAGE, message);
     }
 }

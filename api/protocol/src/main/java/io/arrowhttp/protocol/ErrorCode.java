@@ -29,7 +29,10 @@ public enum ErrorCode {
     CANCELLED(HttpStatus.CLIENT_CLOSED_REQUEST, Fault.CLIENT),
     /** The request is larger than the server takes: send fewer rows or bytes, or smaller batches. */
     TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE, Fault.CLIENT),
-    /** A limit was reached: memory, concurrent streams, rate. */
+    /**
+     * A limit was reached: memory, concurrent streams, rate, a quota. Answered {@code 429}, or
+     * {@code 507 Insufficient Storage} when an upload finds no room left in the server's storage.
+     */
     RESOURCE_EXHAUSTED(HttpStatus.TOO_MANY_REQUESTS, Fault.LIMIT),
     /** A bug or broken invariant in the server. */
     INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, Fault.BUG),
@@ -106,6 +109,7 @@ public enum ErrorCode {
             case HttpStatus.CONTENT_TOO_LARGE:
                 return TOO_LARGE;
             case HttpStatus.TOO_MANY_REQUESTS:
+            case HttpStatus.INSUFFICIENT_STORAGE:
                 return RESOURCE_EXHAUSTED;
             case HttpStatus.CLIENT_CLOSED_REQUEST:
                 return CANCELLED;
@@ -127,6 +131,9 @@ public enum ErrorCode {
     static String reasonPhrase(int status) {
         if (status == HttpStatus.CLIENT_CLOSED_REQUEST) {
             return "Client Closed Request";
+        }
+        if (status == HttpStatus.INSUFFICIENT_STORAGE) {
+            return "Insufficient Storage";
         }
         Response.Status known = Response.Status.fromStatusCode(status);
         return known != null ? known.getReasonPhrase() : "HTTP " + status;

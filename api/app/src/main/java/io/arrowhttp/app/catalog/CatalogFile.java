@@ -1,6 +1,8 @@
 package io.arrowhttp.app.catalog;
 
+import io.arrowhttp.protocol.UploadMetadata;
 import io.arrowhttp.protocol.internal.WholeNumbers;
+import io.arrowhttp.source.files.ArrowFileStore;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -59,6 +62,14 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  *   max_bytes: 10GB                # optional limits per upload: bytes, rows, uploads at once
  *   max_rows: 100000000
  *   max_concurrent: 4
+ *   max_description_bytes: 1KiB    # optional limits on what is kept (defaults: ArrowFileStore.Limits.DEFAULTS)
+ *   max_metadata_bytes: 8KiB
+ *   max_schema_bytes: 64KiB
+ *   max_datasets: 1000
+ *   max_datasets_per_writer: 100
+ *   max_dataset_bytes: 10GiB
+ *   max_total_bytes: 100GiB
+ *   min_free_disk: 1GiB
  * </pre>
  *
  * <p>Relative paths, in {@code file} and in SQL, resolve against the catalog file's folder. Any
@@ -69,8 +80,19 @@ import org.snakeyaml.engine.v2.nodes.Tag;
 final class CatalogFile {
 
     private static final Set<String> TOP_KEYS = Set.of("default", "data_directories", "duckdb", "datasets", "uploads");
-    private static final Set<String> UPLOAD_KEYS =
-            Set.of("directory", "writable", "writers", "max_bytes", "max_rows", "max_concurrent");
+    private static final Set<String> STORE_KEYS = Set.of(
+            "max_description_bytes",
+            "max_metadata_bytes",
+            "max_schema_bytes",
+            "max_datasets",
+            "max_datasets_per_writer",
+            "max_dataset_bytes",
+            "max_total_bytes",
+            "min_free_disk");
+    private static final Set<String> UPLOAD_KEYS = Stream.concat(
+                    Stream.of("directory", "writable", "writers", "max_bytes", "max_rows", "max_concurrent"),
+                    STORE_KEYS.stream())
+            .collect(Collectors.toUnmodifiableSet());
     private static final Set<String> DATASET_KEYS = Set.of(
             "name",
             "description",
@@ -131,9 +153,17 @@ final class CatalogFile {
 
     /**
      * The {@code uploads} settings: where {@code PUT} and {@code POST} write, and who may. The
-     * limits are null where not given.
+     * limits of one upload are null where not given; those of what the directory keeps are the
+     * store's defaults where not given.
      */
-    record Uploads(Path directory, Writes writes, Long maxBytes, Long maxRows, Integer maxConcurrent, int line) {}
+    record Uploads(
+            Path directory,
+            Writes writes,
+            Long maxBytes,
+            Long maxRows,
+            Integer maxConcurrent,
+            int line,
+            ArrowFileStore.Limits stored) {}
 
     /** The {@code duckdb} settings; null where not given. */
     record DuckDbSettings(String memoryLimit, Integer threads, Integer batchRows) {}
@@ -365,7 +395,42 @@ final class CatalogFile {
                 size(keys.get("max_bytes"), "max_bytes"),
                 wholeNumber(keys.get("max_rows"), "max_rows"),
                 positive(keys.get("max_concurrent"), "max_concurrent"),
-                line(node));
+                line(node),
+                readStoreLimits(keys));
+    }
+
+    /** What the uploads directory keeps at most (and the disk at least), the defaults where not given. */
+    private ArrowFileStore.Limits readStoreLimits(Map<String, Node> keys) {
+        ArrowFileStore.Limits defaults = ArrowFileStore.Limits.DEFAULTS;
+        Integer datasets = positive(keys.get("max_datasets"), "max_datasets");
+        Integer perWriter = positive(keys.get("max_datasets_per_writer"), "max_datasets_per_writer");
+        return new ArrowFileStore.Limits(
+                metadataSize(keys, "max_description_bytes", defaults.maxDescriptionBytes()),
+                metadataSize(keys, "max_metadata_bytes", defaults.maxMetadataBytes()),
+                orDefault(size(keys.get("max_schema_bytes"), "max_schema_bytes"), defaults.maxSchemaBytes()),
+                datasets == null ? defaults.maxDatasets() : datasets,
+                perWriter == null ? defaults.maxDatasetsPerWriter() : perWriter,
+                orDefault(size(keys.get("max_dataset_bytes"), "max_dataset_bytes"), defaults.maxDatasetBytes()),
+                orDefault(size(keys.get("max_total_bytes"), "max_total_bytes"), defaults.maxTotalBytes()),
+                orDefault(size(keys.get("min_free_disk"), "min_free_disk", 0), defaults.minFreeBytes()));
+    }
+
+    /** A limit on the description or metadata kept: at most what the JSON part of an upload may hold. */
+    private long metadataSize(Map<String, Node> keys, String what, long defaultBytes) {
+        Node node = keys.get(what);
+        if (node == null) {
+            return defaultBytes;
+        }
+        String text = scalar(node, what).trim();
+        return WholeNumbers.parseSize(text, 1, UploadMetadata.MAX_BYTES)
+                .orElseThrow(() -> error(
+                        node,
+                        "'" + what + "' is a size from 1 to 1MiB (the most an upload's JSON part may hold), such as"
+                                + " 4KiB; got '" + text + "'"));
+    }
+
+    private static long orDefault(Long value, long defaultValue) {
+        return value == null ? defaultValue : value;
     }
 
     private Writes readWrites(Map<String, Node> keys, Node owner) {
@@ -389,11 +454,15 @@ final class CatalogFile {
 
     /** A number of bytes: a whole number, or one with a unit (KB, MB, GB, TB or KiB, MiB, GiB, TiB). */
     private Long size(Node node, String what) {
+        return size(node, what, 1);
+    }
+
+    private Long size(Node node, String what, long min) {
         if (node == null) {
             return null;
         }
         String text = scalar(node, what).trim();
-        return WholeNumbers.parseSize(text, 1, Long.MAX_VALUE)
+        return WholeNumbers.parseSize(text, min, Long.MAX_VALUE)
                 .orElseThrow(() ->
                         error(node, "'" + what + "' is a size such as 1073741824, 10GB or 512MiB; got '" + text + "'"));
     }

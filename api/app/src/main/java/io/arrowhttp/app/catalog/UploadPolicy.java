@@ -68,7 +68,7 @@ final class UploadPolicy {
         WritePermission writers = permission(uploads.writes(), authenticated, "'uploads'");
         ArrowFileStore store;
         try {
-            store = new ArrowFileStore(uploads.directory());
+            store = new ArrowFileStore(uploads.directory(), uploads.stored());
         } catch (UncheckedIOException e) {
             throw catalog.error(uploads.writes().line(), "'uploads': " + e.getMessage(), e);
         }
@@ -91,7 +91,16 @@ final class UploadPolicy {
         if (uploads.maxConcurrent() != null) {
             feature.maxConcurrentUploads(uploads.maxConcurrent());
         }
-        LOG.info("Taking uploads into {}", uploads.directory());
+        ArrowFileStore.Limits kept = uploads.stored();
+        LOG.info(
+                "Taking uploads into {}: at most {} datasets ({} per writer), {} bytes each and {} in all, keeping {}"
+                        + " bytes of the disk free",
+                uploads.directory(),
+                kept.maxDatasets(),
+                kept.maxDatasetsPerWriter(),
+                kept.maxDatasetBytes(),
+                kept.maxTotalBytes(),
+                kept.minFreeBytes());
     }
 
     /**

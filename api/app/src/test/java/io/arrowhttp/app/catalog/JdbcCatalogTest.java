@@ -230,6 +230,11 @@ class JdbcCatalogTest {
                     List.of("1|0.50|none", "2|1.00|none", "3|1.50|none", "10|5.00|none", "11|5.50|none"),
                     fetch(client, "ledger", allocator));
             assertEquals(List.of("none|5"), fetch(client, "ledger_notes", allocator), "other queries see the upload");
+            ArrowHttpException notDeleted = assertThrows(ArrowHttpException.class, () -> client.delete("ledger"));
+            assertEquals(ErrorCode.INVALID_ARGUMENT, notDeleted.code(), "405: a configured table is not dropped");
+            assertTrue(
+                    notDeleted.getMessage().contains("only the server's operators remove it"), notDeleted.getMessage());
+            assertEquals(5, fetch(client, "ledger", allocator).size());
         }
     }
 

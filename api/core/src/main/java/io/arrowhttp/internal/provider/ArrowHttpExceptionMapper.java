@@ -11,7 +11,7 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Answers an {@link ArrowHttpException} with its code's status and a problem body. */
+/** Answers an {@link ArrowHttpException} with its status (its code's, unless it names another) and a problem body. */
 public final class ArrowHttpExceptionMapper implements ExceptionMapper<ArrowHttpException> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ArrowHttpExceptionMapper.class);
@@ -21,7 +21,7 @@ public final class ArrowHttpExceptionMapper implements ExceptionMapper<ArrowHttp
     @Override
     public Response toResponse(ArrowHttpException exception) {
         ErrorCode code = exception.code();
-        Problem problem = Problem.of(code, exception.getMessage());
+        Problem problem = Problem.of(exception.httpStatus(), code, exception.getMessage());
         if (exception.retryAfter().isPresent()) {
             LOG.info("Request refused with {}: {}", code, ClientText.escape(exception.getMessage(), MESSAGE_LIMIT));
             return Response.fromResponse(ProblemResponses.of(problem))

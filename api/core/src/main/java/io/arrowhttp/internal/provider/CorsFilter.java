@@ -15,8 +15,9 @@ import java.util.Set;
  * Cross-origin access for browser clients (Arrow's JavaScript library fetching datasets) from the
  * configured origins only: answers preflight requests and marks responses as readable by them.
  * Requests without an {@code Origin}, or from other origins, are left alone, so the browser keeps
- * blocking those. When the server takes uploads, preflights allow {@code PUT} and {@code POST}
- * with a {@code Content-Encoding}, and pages may read the {@code Location} of what they made.
+ * blocking those. When the server takes uploads, preflights allow {@code PUT}, {@code POST} and
+ * {@code DELETE}, uploads with a {@code Content-Encoding}, and pages may read the
+ * {@code Location} of what they made.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 200)
@@ -33,10 +34,10 @@ public final class CorsFilter implements ContainerRequestFilter, ContainerRespon
     private final String allowedHeaders;
     private final String exposedHeaders;
 
-    /** @param uploads whether the server takes {@code PUT} and {@code POST} uploads */
+    /** @param uploads whether the server takes {@code PUT} and {@code POST} uploads (and {@code DELETE}) */
     public CorsFilter(Set<String> origins, boolean uploads) {
         this.origins = Set.copyOf(origins);
-        this.methods = uploads ? "GET, HEAD, PUT, POST, OPTIONS" : "GET, HEAD, OPTIONS";
+        this.methods = uploads ? "GET, HEAD, PUT, POST, DELETE, OPTIONS" : "GET, HEAD, OPTIONS";
         this.allowedHeaders = uploads ? ALLOWED_HEADERS + UPLOAD_HEADERS : ALLOWED_HEADERS;
         this.exposedHeaders = uploads ? EXPOSED_HEADERS + UPLOAD_EXPOSED_HEADERS : EXPOSED_HEADERS;
     }

@@ -26,6 +26,9 @@ import java.util.OptionalLong;
  */
 public final class DatasetCatalog {
 
+    /** How many names a {@code 404} lists. */
+    private static final int NAMES_SHOWN = 50;
+
     private volatile Map<String, Dataset> byName = Map.of();
 
     public synchronized void add(Dataset dataset) {
@@ -42,6 +45,24 @@ public final class DatasetCatalog {
         Map<String, Dataset> next = new LinkedHashMap<>(byName);
         next.put(name, dataset);
         byName = Collections.unmodifiableMap(next);
+    }
+
+    /** Serves dataset {@code name} no more, if it is served: for deletions. */
+    public synchronized void remove(String name) {
+        if (byName.containsKey(name)) {
+            Map<String, Dataset> next = new LinkedHashMap<>(byName);
+            next.remove(name);
+            byName = Collections.unmodifiableMap(next);
+        }
+    }
+
+    /** The names, the first {@link #NAMES_SHOWN} of them: uploads may make many datasets. */
+    private static String named(Collection<String> names) {
+        if (names.size() <= NAMES_SHOWN) {
+            return String.join(", ", names);
+        }
+        return String.join(", ", names.stream().limit(NAMES_SHOWN).toList()) + " and " + (names.size() - NAMES_SHOWN)
+                + " more (GET /datasets lists them all)";
     }
 
     private static String checkedName(Dataset dataset) {
@@ -62,8 +83,8 @@ public final class DatasetCatalog {
         Map<String, Dataset> current = byName;
         Dataset dataset = current.get(name);
         if (dataset == null) {
-            throw ArrowHttpException.notFound("No dataset named " + ClientText.quote(name) + "; this server has: "
-                    + String.join(", ", current.keySet()));
+            throw ArrowHttpException.notFound(
+                    "No dataset named " + ClientText.quote(name) + "; this server has: " + named(current.keySet()));
         }
         return dataset;
     }

@@ -9,6 +9,7 @@ import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.ResourcePaths;
 import io.arrowhttp.response.ArrowStream;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.POST;
@@ -38,7 +39,9 @@ import org.glassfish.jersey.media.multipart.MultiPart;
  *   <li>{@code GET /datasets/{name}}: the dataset, as multipart (the default) or, for
  *       {@code Accept: application/vnd.apache.arrow.stream}, as the bare Arrow stream;</li>
  *   <li>{@code PUT} and {@code POST /datasets/{name}} with an Arrow stream: Flight's DoPut, an
- *       upload that replaces or extends the dataset (see {@link DatasetUploads}).</li>
+ *       upload that replaces or extends the dataset (see {@link DatasetUploads});</li>
+ *   <li>{@code DELETE /datasets/{name}}: removes an uploaded dataset, {@code 204} without a
+ *       body.</li>
  * </ul>
  */
 @Path(ResourcePaths.DATASETS)
@@ -83,6 +86,14 @@ public final class DatasetResource {
             @Context SecurityContext security,
             @Context ContainerRequestContext request) {
         return uploaded(name, Upload.Mode.APPEND, body, uri, headers, security, request);
+    }
+
+    @DELETE
+    @Path("{name}")
+    public Response delete(@PathParam("name") String name, @Context SecurityContext security) {
+        Principal caller = security == null ? null : security.getUserPrincipal();
+        uploads.delete(name, caller == null ? null : caller.getName());
+        return Response.noContent().build();
     }
 
     private Response uploaded(

@@ -9,6 +9,7 @@ import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.HttpStatus;
+import io.arrowhttp.protocol.UploadMetadata;
 import io.arrowhttp.protocol.UploadResult;
 import io.arrowhttp.protocol.internal.ContentDecoding;
 import io.arrowhttp.server.auth.WritePermission;
@@ -24,15 +25,18 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * {@code PUT} and {@code POST} of an Arrow stream to {@code /datasets/{name}}: Flight's DoPut in
  * HTTP terms. Checks that the dataset takes uploads, serializes uploads to the same dataset, reads
  * the body batch by batch into the {@link DatasetStore} of the dataset, and serves what it wrote
- * from then on.
+ * from then on. And {@code DELETE /datasets/{name}} of a dataset its store made, by the same
+ * writers, serialized with the uploads to that dataset.
  *
  * <p>Datasets the store did not make (the example, configured ones) are read-only: 405 with
- * {@code Allow}. An append to a dataset that does not exist is 404.
+ * {@code Allow}. An append to a dataset that does not exist is 404, and so is a deletion.
  */
 public final class DatasetUploads {
 
@@ -139,7 +143,7 @@ public final class DatasetUploads {
             if (body.sendContinue() != null) {
                 body.sendContinue().run();
             }
-            return write(target, name, mode, body, base);
+            return write(target, name, mode, body, caller, base);
         } finally {
             running.release();
         }
@@ -154,10 +158,15 @@ public final class DatasetUploads {
         return null;
     }
 
-    private Outcome write(Writable target, String name, Upload.Mode mode, Body body, LocationBases base) {
+    private Outcome write(
+            Writable target, String name, Upload.Mode mode, Body body, String writer, LocationBases base) {
         long start = System.nanoTime();
         synchronized (locks.computeIfAbsent(name, n -> new Object())) {
             Dataset current = catalog.contains(name) ? catalog.get(name) : null;
+            if (current == null && mode == Upload.Mode.APPEND) {
+                throw ArrowHttpException.notFound("No dataset named " + ClientText.quote(name)
+                        + " to append to; it was deleted while this request waited");
+            }
             StreamUpload upload;
             Dataset written;
             try (BufferAllocator uploadAllocator =
@@ -169,7 +178,7 @@ public final class DatasetUploads {
                             uploadAllocator,
                             limits)) {
                 upload = reading;
-                written = target.store().write(reading, current);
+                written = target.store().write(new Sent(reading, writer), current);
             } catch (IOException e) {
                 throw new UncheckedIOException("Closing an upload failed", e);
             }
@@ -185,6 +194,90 @@ public final class DatasetUploads {
                     (System.nanoTime() - start) / 1e9,
                     catalog.entry(name, base));
             return new Outcome(result, current == null);
+        }
+    }
+
+    /**
+     * Deletes dataset {@code name}, one its store made, with everything the store keeps of it.
+     *
+     * @param caller the authenticated identity, or null when authentication is off
+     * @throws ArrowHttpException {@code NOT_FOUND} for a dataset the server does not serve,
+     *     {@code UNAUTHORIZED} for a caller who is not one of the store's writers
+     * @throws WebApplicationException {@code 405} for a dataset that cannot be deleted
+     */
+    void delete(String name, String caller) {
+        Writable owner = owners.get(name);
+        if (owner == null) {
+            catalog.get(name);
+            throw readOnly(name, true);
+        }
+        if (!owner.store().deletes(name)) {
+            Response problem = ProblemResponses.of(
+                    HttpStatus.METHOD_NOT_ALLOWED,
+                    ErrorCode.forStatus(HttpStatus.METHOD_NOT_ALLOWED),
+                    "Dataset " + ClientText.quote(name) + " is configured on the server, not uploaded: its content"
+                            + " can be replaced or extended, but only the server's operators remove it");
+            throw new WebApplicationException(Response.fromResponse(problem)
+                    .header(
+                            HttpHeaders.ALLOW,
+                            String.join(", ", HttpMethod.GET, HttpMethod.HEAD, HttpMethod.PUT, HttpMethod.POST))
+                    .build());
+        }
+        if (!owner.writers().allows(caller, name)) {
+            throw new ArrowHttpException(
+                    ErrorCode.UNAUTHORIZED,
+                    (caller == null
+                                    ? "Deleting"
+                                    : "Caller " + ClientText.quote(caller) + " may read but not write; deleting")
+                            + " " + ClientText.quote(name) + " needs an identity the server lists as a writer");
+        }
+        synchronized (locks.computeIfAbsent(name, n -> new Object())) {
+            if (owners.get(name) != owner) {
+                throw ArrowHttpException.notFound(
+                        "No dataset named " + ClientText.quote(name) + "; it was deleted while this request waited");
+            }
+            owner.store().delete(name);
+            catalog.remove(name);
+            owners.remove(name);
+        }
+    }
+
+    /** An upload as the store sees it: the body's batches, and who sent them. */
+    private record Sent(StreamUpload upload, String writer) implements Upload {
+
+        @Override
+        public String datasetName() {
+            return upload.datasetName();
+        }
+
+        @Override
+        public Mode mode() {
+            return upload.mode();
+        }
+
+        @Override
+        public UploadMetadata metadata() {
+            return upload.metadata();
+        }
+
+        @Override
+        public Schema schema() {
+            return upload.schema();
+        }
+
+        @Override
+        public boolean loadNextBatch() {
+            return upload.loadNextBatch();
+        }
+
+        @Override
+        public VectorSchemaRoot root() {
+            return upload.root();
+        }
+
+        @Override
+        public BufferAllocator allocator() {
+            return upload.allocator();
         }
     }
 

@@ -30,7 +30,7 @@ import org.apache.arrow.vector.ipc.ArrowReader;
  *
  * <p>A {@code PUT} deletes the parts of the dataset it replaces. A request that began with the
  * old dataset and finds a part gone is served the newest one instead: the old content or the new,
- * never a mix.
+ * never a mix. One that finds the parts of a deleted dataset gone is {@code 404}.
  */
 final class ArrowPartsDataset extends DescribedDataset implements StoredStream {
 
@@ -74,6 +74,9 @@ final class ArrowPartsDataset extends DescribedDataset implements StoredStream {
     @Override
     public void checkAvailable() {
         ArrowPartsDataset now = newest.get();
+        if (now == null && partsGone()) {
+            throw deleted();
+        }
         (now == null ? this : now).parts.forEach(ArrowFileDataset::checkAvailable);
     }
 
@@ -98,7 +101,10 @@ final class ArrowPartsDataset extends DescribedDataset implements StoredStream {
         } catch (ArrowHttpException e) {
             closeAll(readers);
             ArrowPartsDataset now = newest.get();
-            if (e.code() == ErrorCode.UNAVAILABLE && now != null && now != this && partsGone()) {
+            if (e.code() == ErrorCode.UNAVAILABLE && now != this && partsGone()) {
+                if (now == null) {
+                    throw deleted();
+                }
                 return now.open(request, allocator);
             }
             throw e;
@@ -107,6 +113,11 @@ final class ArrowPartsDataset extends DescribedDataset implements StoredStream {
             return readers.get(0);
         }
         return new ConcatenatedReader(allocator, readers, selection.limit().orElse(Long.MAX_VALUE));
+    }
+
+    /** A request that began before the dataset was deleted, and finds its parts gone. */
+    private ArrowHttpException deleted() {
+        return ArrowHttpException.notFound("Dataset " + ClientText.quote(name()) + " was deleted");
     }
 
     private boolean partsGone() {

@@ -223,6 +223,7 @@ class UploadBodiesTest {
         assertTrue(preflight.statusLine().startsWith("HTTP/1.1 204"), preflight.statusLine());
         assertTrue(preflight.header("Access-Control-Allow-Methods").contains("PUT"));
         assertTrue(preflight.header("Access-Control-Allow-Methods").contains("POST"));
+        assertTrue(preflight.header("Access-Control-Allow-Methods").contains("DELETE"));
         assertTrue(preflight.header("Access-Control-Allow-Headers").contains("Content-Encoding"));
     }
 

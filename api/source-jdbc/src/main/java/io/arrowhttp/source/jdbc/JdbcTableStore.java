@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * transaction: readers keep seeing the old rows until it commits, instead of waiting for it.
  *
  * <p>Only the configured tables take uploads; an upload to another name is refused (405), and no
- * table is ever created. The upload's columns are matched to the table's by name; the table's
- * other columns get their defaults.
+ * table is ever created, nor dropped: {@code DELETE} of a table's dataset is refused (405). The
+ * upload's columns are matched to the table's by name; the table's other columns get their
+ * defaults. The upload's description and metadata are not kept: the catalog describes the table.
  *
  * <h2>Ownership</h2>
  * The caller owns the data source, which must allow writes, and closes it after the server has
