@@ -73,6 +73,12 @@ public enum ParameterType {
         try {
             switch (this) {
                 case STRING:
+                    // Databases refuse a NUL in text (PostgreSQL among them), which would surface
+                    // as an outage of the source; it is the request's mistake.
+                    if (text.indexOf('\u0000') >= 0) {
+                        throw ArrowHttpException.invalidArgument("Query parameter " + ClientText.quote(parameter)
+                                + " holds a NUL character (%00), which databases do not store in text; remove it");
+                    }
                     return text;
                 case LONG:
                     OptionalLong whole = WholeNumbers.parse(value, Long.MIN_VALUE, Long.MAX_VALUE);

@@ -213,6 +213,7 @@ class PostgresDatasetTest {
         assertRefused(Map.of("from", "ten"), "'from' must be a whole number");
         assertRefused(Map.of("from", "1", "until", "yesterday"), "'until' must be a date");
         assertRefused(Map.of("from", "1", "owner", "me"), "no parameter 'owner'");
+        assertRefused(Map.of("from", "1", "skip", "a\u0000b"), "'skip' holds a NUL character");
     }
 
     @Test
