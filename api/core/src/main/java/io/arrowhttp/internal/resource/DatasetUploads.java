@@ -49,7 +49,8 @@ public final class DatasetUploads {
      * @param store where uploads go, or null when no dataset takes them; its datasets are added to
      *     {@code catalog} here
      * @param allocator the application's allocator; each upload reads into a child of it, limited
-     *     to the limits' memory, closed when the upload ends
+     *     to the limits' memory, which the upload closes when it ends, after everything read into
+     *     it has been freed, whether it succeeded or failed
      * @param stores where uploads go, each with who may write there; empty when no dataset takes
      *     uploads. Their datasets are added to {@code catalog} here.
      */
