@@ -56,7 +56,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  *   directory: uploads             # the folder uploaded datasets are written to
  *   writers: [etl]                 # with authentication: who may upload
  *   writable: true                 # without authentication: needed, as anyone may then upload
- *   max_bytes: 10GB                # optional limits per upload: bytes, rows, uploads at once
+ *   max_bytes: 10GB                # optional limits per upload: Arrow bytes stored (decompressed),
+ *   max_body_bytes: 1GB            #   bytes of the body as received, rows, uploads at once
  *   max_rows: 100000000
  *   max_concurrent: 4
  * </pre>
@@ -70,7 +71,7 @@ final class CatalogFile {
 
     private static final Set<String> TOP_KEYS = Set.of("default", "data_directories", "duckdb", "datasets", "uploads");
     private static final Set<String> UPLOAD_KEYS =
-            Set.of("directory", "writable", "writers", "max_bytes", "max_rows", "max_concurrent");
+            Set.of("directory", "writable", "writers", "max_bytes", "max_body_bytes", "max_rows", "max_concurrent");
     private static final Set<String> DATASET_KEYS = Set.of(
             "name",
             "description",
@@ -133,7 +134,14 @@ final class CatalogFile {
      * The {@code uploads} settings: where {@code PUT} and {@code POST} write, and who may. The
      * limits are null where not given.
      */
-    record Uploads(Path directory, Writes writes, Long maxBytes, Long maxRows, Integer maxConcurrent, int line) {}
+    record Uploads(
+            Path directory,
+            Writes writes,
+            Long maxBytes,
+            Long maxBodyBytes,
+            Long maxRows,
+            Integer maxConcurrent,
+            int line) {}
 
     /** The {@code duckdb} settings; null where not given. */
     record DuckDbSettings(String memoryLimit, Integer threads, Integer batchRows) {}
@@ -363,6 +371,7 @@ final class CatalogFile {
                 resolve(scalar(keys.get("directory"), "directory")),
                 readWrites(keys, node),
                 size(keys.get("max_bytes"), "max_bytes"),
+                size(keys.get("max_body_bytes"), "max_body_bytes"),
                 wholeNumber(keys.get("max_rows"), "max_rows"),
                 positive(keys.get("max_concurrent"), "max_concurrent"),
                 line(node));

@@ -76,10 +76,12 @@ public final class DatasetUploads {
      * A request body as it arrived, read only after the upload has passed every check.
      *
      * @param contentEncoding null for none
+     * @param length the body's {@code Content-Length}, or -1 when it has none
      * @param sendContinue sends {@code 100 Continue} (see {@code ContinueAfterChecks}), or null when
      *     the container sends it on its own
      */
-    public record Body(MediaType type, String contentEncoding, InputStream content, Runnable sendContinue) {}
+    public record Body(
+            MediaType type, String contentEncoding, long length, InputStream content, Runnable sendContinue) {}
 
     /** What an upload did: the answer's body, and whether it made the dataset. */
     public record Outcome(UploadResult result, boolean created) {}
@@ -122,6 +124,12 @@ public final class DatasetUploads {
                     .header(HttpHeaders.ACCEPT_ENCODING, ContentDecoding.decodable())
                     .build());
         }
+        if (body.length() > limits.maxBodyBytes()) {
+            throw new ArrowHttpException(
+                    ErrorCode.TOO_LARGE,
+                    "The body's Content-Length, " + body.length() + " bytes, is more than the " + limits.maxBodyBytes()
+                            + " bytes this server receives in one upload; send it in parts. Nothing was written.");
+        }
         if (!running.tryAcquire()) {
             throw new ArrowHttpException(
                     ErrorCode.RESOURCE_EXHAUSTED,
@@ -158,7 +166,7 @@ public final class DatasetUploads {
                     StreamUpload reading = new StreamUpload(
                             name,
                             mode,
-                            UploadBody.open(body.type(), body.contentEncoding(), body.content()),
+                            UploadBody.open(body.type(), body.contentEncoding(), body.content(), limits.maxBodyBytes()),
                             uploadAllocator,
                             limits)) {
                 upload = reading;

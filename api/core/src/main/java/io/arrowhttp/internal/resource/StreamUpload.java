@@ -55,7 +55,7 @@ final class StreamUpload implements Upload, Closeable {
         this.mode = mode;
         this.limits = limits;
         this.upload = body;
-        this.body = new Body(body.arrow(), limits.maxBytes());
+        this.body = new Body(body.arrow());
         this.reader =
                 new UploadReader(new BoundedReadChannel(Channels.newChannel(this.body)), allocator, limits.maxBytes());
         this.allocator = allocator;
@@ -129,12 +129,6 @@ final class StreamUpload implements Upload, Closeable {
                 return known;
             }
         }
-        if (causedBy(e, TooManyBytes.class)) {
-            return new ArrowHttpException(
-                    ErrorCode.TOO_LARGE,
-                    "The upload is larger than the " + limits.maxBytes()
-                            + " bytes this server takes in one request; send it in parts. Nothing was written.");
-        }
         if (causedBy(e, OutOfMemoryException.class)) {
             return new ArrowHttpException(
                     ErrorCode.TOO_LARGE,
@@ -172,23 +166,14 @@ final class StreamUpload implements Upload, Closeable {
         reader.close(false);
     }
 
-    /** The body went past the upload's bytes: an IOException, so that Arrow's reader passes it on. */
-    private static final class TooManyBytes extends IOException {
-        TooManyBytes() {
-            super("The upload is larger than this server takes");
-        }
-    }
-
-    /** Counts the body's bytes, refuses those past the limit, and keeps the last eight. */
+    /** Counts the Arrow stream's bytes and keeps the last eight. */
     private static final class Body extends FilterInputStream {
 
         private final byte[] last = new byte[EndOfStreamMarker.length()];
-        private final long maxBytes;
         private long count;
 
-        Body(InputStream in, long maxBytes) {
+        Body(InputStream in) {
             super(in);
-            this.maxBytes = maxBytes;
         }
 
         @Override
@@ -217,11 +202,8 @@ final class StreamUpload implements Upload, Closeable {
             return Math.max(read, 0);
         }
 
-        private void keep(byte[] buffer, int offset, int n) throws TooManyBytes {
+        private void keep(byte[] buffer, int offset, int n) {
             count += n;
-            if (count > maxBytes) {
-                throw new TooManyBytes();
-            }
             int fresh = Math.min(n, last.length);
             System.arraycopy(last, fresh, last, 0, last.length - fresh);
             System.arraycopy(buffer, offset + n - fresh, last, last.length - fresh, fresh);

@@ -391,6 +391,7 @@ final class UploadReader extends ArrowReader {
             slice.getReferenceManager().retain();
             if (codec == null || length == 0) {
                 made.add(slice);
+                count(length, what);
                 return slice;
             }
             if (length < CompressionUtil.SIZE_OF_UNCOMPRESSED_LENGTH) {

@@ -318,7 +318,8 @@ class ArrowFileStoreTest {
             // without names (about 12 bytes a row) stay under 1 MiB.
             HttpURLConnection bytes = send(small, "PUT", "/datasets/big", stream(0, 3, 20_000, null), ARROW);
             assertEquals(413, bytes.getResponseCode());
-            assertTrue(text(bytes.getErrorStream()).contains("bytes this server takes in one request"));
+            String tooMany = text(bytes.getErrorStream());
+            assertTrue(tooMany.contains("bytes this server takes in one request"), tooMany);
             HttpURLConnection rows = send(small, "PUT", "/datasets/big", unnamedStream(60_000), ARROW);
             assertEquals(413, rows.getResponseCode());
             assertTrue(text(rows.getErrorStream()).contains("rows this server takes in one request"));
@@ -330,6 +331,86 @@ class ArrowFileStoreTest {
         try (Stream<Path> files = Files.list(limited)) {
             assertEquals(0, files.count());
         }
+    }
+
+    @Test
+    void compressedUploadsCountTheArrowBytesTheyWouldStoreAndTheBodyHasALimitOfItsOwn() throws IOException {
+        Path limited = temporary.resolve("decoded");
+        try (TestServer small = TestServer.withFeature(builder -> builder.maxUploadBytes(1 << 20)
+                .maxUploadBodyBytes(256 << 10)
+                .uploads(new ArrowFileStore(limited), WritePermission.anyone()))) {
+            // Ten batches of 50,000 zeros: 6 MB of Arrow data in a body of a few KB.
+            byte[] packed = zeros(10, 50_000, IpcCodec.ZSTD);
+            assertTrue(packed.length < 64 << 10, "a body of " + packed.length + " bytes");
+            for (String codecs : List.of("", ";codecs=zstd")) {
+                HttpURLConnection amplified = send(small, "PUT", "/datasets/packed", packed, ARROW + codecs);
+                assertEquals(413, amplified.getResponseCode());
+                String problem = text(amplified.getErrorStream());
+                assertTrue(
+                        problem.contains("1048576 bytes this server takes in one request, counting its Arrow"
+                                + " data decompressed (record batch 2 of the upload passes that)"),
+                        problem);
+            }
+            // The body as received: refused from its Content-Length, or once it passes the limit.
+            byte[] plain = zeros(1, 40_000, null);
+            assertTrue(plain.length > 256 << 10 && plain.length < 1 << 20, "a body of " + plain.length + " bytes");
+            HttpURLConnection declared = send(small, "PUT", "/datasets/plain", plain, ARROW);
+            assertEquals(413, declared.getResponseCode());
+            assertTrue(text(declared.getErrorStream()).contains("is more than the 262144 bytes this server receives"));
+            HttpURLConnection chunked =
+                    (HttpURLConnection) small.uri("/datasets/plain").toURL().openConnection();
+            chunked.setRequestMethod("PUT");
+            chunked.setDoOutput(true);
+            chunked.setRequestProperty("Content-Type", ARROW);
+            chunked.setChunkedStreamingMode(8192);
+            try (OutputStream out = chunked.getOutputStream()) {
+                out.write(plain);
+            } catch (IOException refusedEarly) {
+                // The answer may come before the whole body is sent.
+            }
+            assertEquals(413, chunked.getResponseCode());
+            assertTrue(text(chunked.getErrorStream()).contains("larger than the 262144 bytes this server receives"));
+
+            assertEquals(
+                    201,
+                    send(small, "PUT", "/datasets/fits", zeros(2, 20_000, IpcCodec.ZSTD), ARROW)
+                            .getResponseCode());
+            assertEquals(0, small.allocator().getAllocatedMemory());
+        }
+        try (Stream<Path> files = Files.list(limited)) {
+            assertTrue(files.allMatch(file -> file.getFileName().toString().startsWith("fits.")));
+        }
+    }
+
+    /** Batches of ids that are all 0 and names that are all null, buffers compressed with {@code codec}. */
+    static byte[] zeros(int batches, int rows, IpcCodec codec) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (BufferAllocator writing = new RootAllocator();
+                VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, writing);
+                ArrowStreamWriter writer = codec == null
+                        ? new ArrowStreamWriter(root, null, Channels.newChannel(out))
+                        : new ArrowStreamWriter(
+                                root,
+                                null,
+                                Channels.newChannel(out),
+                                IpcOption.DEFAULT,
+                                BufferCodecs.INSTANCE,
+                                codec.codecType())) {
+            writer.start();
+            for (int b = 0; b < batches; b++) {
+                BigIntVector id = (BigIntVector) root.getVector("id");
+                VarCharVector name = (VarCharVector) root.getVector("name");
+                id.allocateNew(rows);
+                name.allocateNew(rows);
+                for (int i = 0; i < rows; i++) {
+                    id.set(i, 0);
+                }
+                root.setRowCount(rows);
+                writer.writeBatch();
+            }
+            writer.end();
+        }
+        return out.toByteArray();
     }
 
     @Test
@@ -402,7 +483,7 @@ class ArrowFileStoreTest {
         // in that column are decompressed by then.
         ByteBuffer.wrap(mislabelled, lastBufferOfFirstBatch(mislabelled), Long.BYTES)
                 .order(ByteOrder.LITTLE_ENDIAN)
-                .putLong(1L << 30);
+                .putLong(1L << 20);
         HttpURLConnection wrongLength = send("PUT", "/datasets/corrupt", mislabelled, ARROW);
         assertEquals(400, wrongLength.getResponseCode());
         byte[] garbled = stream(0, 2, 2000, IpcCodec.LZ4);
