@@ -97,11 +97,23 @@ final class UploadBody {
     }
 
     /**
-     * After the Arrow stream's end-of-stream marker: checks that a multipart body ends with the
-     * Arrow part.
+     * After the Arrow stream's end-of-stream marker: checks that the body ends there, or, for a
+     * multipart body, with the Arrow part's close delimiter.
      */
     void finish() {
         if (parts == null) {
+            int next;
+            try {
+                next = arrow.read();
+            } catch (IOException e) {
+                throw ArrowHttpException.invalidArgument("The upload's body cannot be read after its Arrow stream's"
+                        + " end-of-stream marker (" + ClientText.quote(e.getMessage()) + "). Nothing was written.");
+            }
+            if (next >= 0) {
+                throw ArrowHttpException.invalidArgument("The upload has bytes after its Arrow stream's end-of-stream"
+                        + " marker; send one Arrow stream per request, each batch of it before the marker."
+                        + " Nothing was written.");
+            }
             return;
         }
         try {

@@ -22,6 +22,7 @@ import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.BaseVariableWidthViewVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TypeLayout;
@@ -36,17 +37,22 @@ import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.ValueVectorUtility;
 import org.apache.arrow.vector.util.VectorBatchAppender;
 
 /**
- * The Arrow IPC stream of an upload, read message by message into a root.
+ * The Arrow IPC stream of an upload, read message by message into a root, every batch checked
+ * whole before a store sees it.
  *
  * <p>Arrow's own stream reader trusts what a message says: a failure part-way through a message
  * (a buffer outside its body, a compressed buffer that does not decompress, a column whose
- * buffers do not fit its type) left buffers it had allocated with no owner, held for good by the
- * upload's allocator, which then could not close either. Here every buffer a message needs is
- * owned by this reader until its vector has taken its own reference, and released on every path;
- * and every length is checked before anything is allocated for it.
+ * buffers do not fit its type) left buffers it had allocated with no owner, held for good by the upload's allocator, which then could not close either; and a batch
+ * that declares more rows than its columns have was grown to fit, with made-up values. Here every
+ * buffer a message needs is owned by this reader until its vector has taken its own reference,
+ * and released on every path; every length is checked before anything is allocated for it; and
+ * each batch is validated as Arrow's full validation does (buffers against row counts, offsets,
+ * nested lengths, null counts) plus what that does not cover (each column's row count against
+ * the batch's, dictionary indices against their dictionary), before it is handed out.
  *
  * <p>{@code maxBytes} bounds the Arrow data the upload decodes, counted as each buffer is
  * decompressed and checked before the memory for it is allocated: a small compressed body cannot
@@ -174,9 +180,12 @@ final class UploadReader extends ArrowReader {
         }
         VectorSchemaRoot root = getVectorSchemaRoot();
         try (ArrowBuf body = readBody(bodyLength, what)) {
-            load(header, body, root.getFieldVectors(), what);
+            load(header, body, root.getFieldVectors(), rows, what);
         }
         root.setRowCount((int) rows);
+        for (FieldVector vector : root.getFieldVectors()) {
+            checkIndices(vector, vector.getName(), what);
+        }
     }
 
     private void readDictionary(DictionaryBatch header, long bodyLength, String what) throws IOException {
@@ -194,11 +203,11 @@ final class UploadReader extends ArrowReader {
         try (ArrowBuf body = readBody(bodyLength, what)) {
             if (header.isDelta() && dictionariesLoaded.contains(header.id())) {
                 try (FieldVector delta = target.getField().createVector(allocator)) {
-                    load(data, body, List.of(delta), what);
+                    load(data, body, List.of(delta), rows, what);
                     VectorBatchAppender.batchAppend(target, delta);
                 }
             } else {
-                load(data, body, List.of(target), what);
+                load(data, body, List.of(target), rows, what);
             }
         }
         dictionariesLoaded.add(header.id());
@@ -226,14 +235,14 @@ final class UploadReader extends ArrowReader {
 
     /**
      * Loads the buffers of {@code header}, sliced from {@code body} and decompressed, into
-     * {@code vectors}. Every buffer made here is closed before returning:
+     * {@code vectors}, then validates them. Every buffer made here is closed before returning:
      * the vectors keep references of their own.
      */
-    private void load(RecordBatch header, ArrowBuf body, List<FieldVector> vectors, String what) {
+    private void load(RecordBatch header, ArrowBuf body, List<FieldVector> vectors, long rows, String what) {
         Cursor at = new Cursor(header, body, codec(header, what), what);
         try {
             for (FieldVector vector : vectors) {
-                loadVector(vector, vector.getName(), at);
+                loadVector(vector, vector.getName(), at, rows);
             }
             if (at.node < header.nodesLength()
                     || at.buffer < header.buffersLength()
@@ -244,10 +253,24 @@ final class UploadReader extends ArrowReader {
         } finally {
             at.close();
         }
+        for (FieldVector vector : vectors) {
+            try {
+                ValueVectorUtility.validateFull(vector);
+            } catch (RuntimeException e) {
+                throw ArrowHttpException.invalidArgument("Column " + ClientText.quote(vector.getName()) + " of "
+                        + lower(what) + " is not valid Arrow data ("
+                        + ClientText.quote(String.valueOf(e.getMessage())) + ")." + REMEDY);
+            }
+        }
     }
 
-    /** Loads one vector and its children. */
-    private void loadVector(FieldVector vector, String column, Cursor at) {
+    /**
+     * Loads one vector and its children.
+     *
+     * @param rows the length the vector must have, or -1 for a child, whose parent's buffers say
+     *     what it needs
+     */
+    private void loadVector(FieldVector vector, String column, Cursor at, long rows) {
         Field field = vector.getField();
         if (at.node >= at.header.nodesLength()) {
             throw at.invalid(column, "has no field node");
@@ -260,6 +283,12 @@ final class UploadReader extends ArrowReader {
         }
         if (nulls < 0 || nulls > length) {
             throw at.invalid(column, "has " + nulls + " nulls in " + length + " values");
+        }
+        if (rows >= 0 && length != rows) {
+            throw at.invalid(
+                    column,
+                    "has " + length + " values, but the batch declares " + rows
+                            + " rows; each column of a batch has as many values as the batch has rows");
         }
         long count = TypeLayout.getTypeBufferCount(field.getType());
         if (vector instanceof BaseVariableWidthViewVector) {
@@ -292,7 +321,33 @@ final class UploadReader extends ArrowReader {
             throw at.invalid(column, "has " + childVectors.size() + " children, its schema " + children.size());
         }
         for (FieldVector child : childVectors) {
-            loadVector(child, column + "." + child.getName(), at);
+            loadVector(child, column + "." + child.getName(), at, -1);
+        }
+    }
+
+    /** Dictionary-encoded columns: each index points into its dictionary, which was sent before. */
+    private void checkIndices(FieldVector vector, String column, String what) {
+        if (vector.getField().getDictionary() != null && vector instanceof BaseIntVector indices) {
+            long id = vector.getField().getDictionary().getId();
+            if (vector.getValueCount() > 0 && !dictionariesLoaded.contains(id)) {
+                throw ArrowHttpException.invalidArgument("Column " + ClientText.quote(column) + " of " + lower(what)
+                        + " is dictionary-encoded, but its dictionary (id " + id
+                        + ") was not sent before the batch." + REMEDY);
+            }
+            long size = vector.getValueCount() == 0 ? 0 : lookup(id).getVector().getValueCount();
+            for (int i = 0; i < vector.getValueCount(); i++) {
+                if (!vector.isNull(i)) {
+                    long index = indices.getValueAsLong(i);
+                    if (index < 0 || index >= size) {
+                        throw ArrowHttpException.invalidArgument("Column " + ClientText.quote(column) + " of "
+                                + lower(what) + " has dictionary index " + index + " at row " + i
+                                + ", outside its dictionary of " + size + " values." + REMEDY);
+                    }
+                }
+            }
+        }
+        for (FieldVector child : vector.getChildrenFromFields()) {
+            checkIndices(child, column + "." + child.getName(), what);
         }
     }
 

@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
@@ -408,6 +409,67 @@ class ArrowFileStoreTest {
                 root.setRowCount(rows);
                 writer.writeBatch();
             }
+            writer.end();
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void batchesAreValidatedWholeBeforeAnythingIsWritten() throws IOException {
+        byte[] plain = stream(0, 2, 1000, null);
+        int offsets = FailedUploadsHoldNoMemoryTest.firstBatch(plain).bufferStart(3);
+        byte[] brokenOffsets = plain.clone();
+        ByteBuffer.wrap(brokenOffsets, offsets + 4 * 500, Integer.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(Integer.MAX_VALUE);
+        byte[] twice = new byte[plain.length * 2];
+        System.arraycopy(plain, 0, twice, 0, plain.length);
+        System.arraycopy(plain, 0, twice, plain.length, plain.length);
+        Map<String, byte[]> cases = new LinkedHashMap<>();
+        cases.put(
+                "Column 'id' of record batch 1 of the upload has 1000 values, but the batch declares 1100 rows",
+                moreRowsThanValues());
+        cases.put(
+                "Column 'id' of record batch 1 of the upload has a length of -5",
+                FailedUploadsHoldNoMemoryTest.node(plain, 0, -5, 0));
+        cases.put(
+                "Column 'name' of record batch 1 of the upload has 2000 nulls in 1000 values",
+                FailedUploadsHoldNoMemoryTest.node(plain, 1, 1000, 2000));
+        cases.put(
+                "Column 'id' of record batch 1 of the upload is not valid Arrow data",
+                FailedUploadsHoldNoMemoryTest.bufferLength(plain, 1, 800));
+        cases.put("Column 'name' of record batch 1 of the upload is not valid Arrow data", brokenOffsets);
+        cases.put("bytes after its Arrow stream's end-of-stream marker", twice);
+        for (Map.Entry<String, byte[]> invalid : cases.entrySet()) {
+            HttpURLConnection put = send("PUT", "/datasets/invalid", invalid.getValue(), ARROW);
+            assertEquals(400, put.getResponseCode(), invalid.getKey());
+            assertEquals("application/problem+json", put.getContentType());
+            String problem = text(put.getErrorStream());
+            assertTrue(problem.contains(invalid.getKey()), problem);
+            assertTrue(problem.contains("Nothing was written."), problem);
+        }
+        assertEquals(404, get("invalid").getResponseCode());
+        assertEquals(0, server.allocator().getAllocatedMemory());
+    }
+
+    /** One batch declaring 1,100 rows over columns of 1,000 values. */
+    private static byte[] moreRowsThanValues() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (BufferAllocator writing = new RootAllocator();
+                VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, writing);
+                ArrowStreamWriter writer = new ArrowStreamWriter(root, null, Channels.newChannel(out))) {
+            writer.start();
+            BigIntVector id = (BigIntVector) root.getVector("id");
+            VarCharVector name = (VarCharVector) root.getVector("name");
+            id.allocateNew(1000);
+            name.allocateNew(1000);
+            for (int i = 0; i < 1000; i++) {
+                id.set(i, i);
+            }
+            root.setRowCount(1100);
+            id.setValueCount(1000);
+            name.setValueCount(1000);
+            writer.writeBatch();
             writer.end();
         }
         return out.toByteArray();

@@ -86,6 +86,7 @@ class FailedUploadsHoldNoMemoryTest {
         server = TestServer.withFeature(builder -> builder.responseMemoryLimit(MEMORY)
                 .maxUploadRows(MAX_ROWS)
                 .maxUploadBytes(MAX_BYTES)
+                .maxConcurrentUploads(16)
                 .uploads(new ArrowFileStore(directory), WritePermission.anyone()));
     }
 
@@ -117,6 +118,11 @@ class FailedUploadsHoldNoMemoryTest {
         }
         int requests = 0;
         for (int round = 0; round < ROUNDS; round++) {
+            // Clients that go away half-way through their body, while the other uploads run.
+            for (int i = 0; i < 4; i++) {
+                abandon(stream(0, 3, 1000, i % 2 == 0 ? IpcCodec.ZSTD : null), i * 0.2 + 0.2);
+                requests++;
+            }
             for (Failure failure : failures) {
                 for (String coding : codings) {
                     String method = failure.what().startsWith("append") ? "POST" : "PUT";
@@ -141,16 +147,15 @@ class FailedUploadsHoldNoMemoryTest {
                 cut.getErrorStream().close();
                 requests++;
             }
-            // Clients that go away half-way through their body.
-            for (int i = 0; i < 4; i++) {
-                abandon(stream(0, 3, 1000, i % 2 == 0 ? IpcCodec.ZSTD : null), i * 0.2 + 0.2);
-                requests++;
-            }
         }
 
+        // An abandoned upload ends when the server sees its connection close: the baseline must
+        // hold for half a second in a row.
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while ((allocator.getAllocatedMemory() != bytesBefore || allocators(allocator) != allocatorsBefore)
-                && System.nanoTime() < deadline) {
+        for (int steady = 0; steady < 25 && System.nanoTime() < deadline; ) {
+            boolean atBaseline =
+                    allocator.getAllocatedMemory() == bytesBefore && allocators(allocator) == allocatorsBefore;
+            steady = atBaseline ? steady + 1 : 0;
             Thread.sleep(20);
         }
         assertEquals(
@@ -158,7 +163,10 @@ class FailedUploadsHoldNoMemoryTest {
                 allocator.getAllocatedMemory(),
                 "Arrow bytes held after " + requests + " failed uploads, " + allocators(allocator)
                         + " allocators open (" + allocatorsBefore + " before)");
-        assertEquals(allocatorsBefore, allocators(allocator), "allocators open after " + requests + " failed uploads");
+        assertEquals(
+                allocatorsBefore,
+                allocators(allocator),
+                "allocators open after " + requests + " failed uploads: " + allocator.toVerboseString());
         try (BufferAllocator reading = new RootAllocator()) {
             assertEquals(
                     100,
@@ -169,6 +177,7 @@ class FailedUploadsHoldNoMemoryTest {
                 404, ((HttpURLConnection) server.uri("/datasets/failed").toURL().openConnection()).getResponseCode());
         try (Stream<Path> files = Files.list(directory)) {
             assertTrue(files.noneMatch(file -> file.getFileName().toString().contains("failed")
+                    || file.getFileName().toString().contains("abandoned")
                     || file.getFileName().toString().endsWith(".uploading")));
         }
     }
@@ -194,6 +203,12 @@ class FailedUploadsHoldNoMemoryTest {
         failures.add(new Failure("buffer before its body", bufferOffset(plain, 2, -64), ARROW, 400));
         failures.add(new Failure("without its end", Arrays.copyOf(plain, plain.length - 8), ARROW, 400));
         failures.add(new Failure("cut in a batch", Arrays.copyOf(plain, plain.length / 2), ARROW, 400));
+        failures.add(new Failure("a negative length", node(plain, 0, -5, 0), ARROW, 400));
+        failures.add(new Failure("more nulls than values", node(plain, 1, 1000, 2000), ARROW, 400));
+        failures.add(new Failure("a buffer too short", bufferLength(plain, 1, 800), ARROW, 400));
+        byte[] twice = Arrays.copyOf(plain, plain.length * 2);
+        System.arraycopy(plain, 0, twice, plain.length, plain.length);
+        failures.add(new Failure("a second stream", twice, ARROW, 400));
         failures.add(new Failure("not Arrow", "hello, world".getBytes(StandardCharsets.UTF_8), ARROW, 400));
         failures.add(new Failure("too many rows", stream(0, 3, 8000, null), ARROW, 413));
         failures.add(new Failure("too many bytes", padded(12, 2000), ARROW, 413));
@@ -229,7 +244,7 @@ class FailedUploadsHoldNoMemoryTest {
     private static void abandon(byte[] body, double sent) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             OutputStream out = socket.getOutputStream();
-            out.write(("PUT /datasets/failed HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + ARROW
+            out.write(("PUT /datasets/abandoned HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + ARROW
                             + "\r\nContent-Length: " + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.write(body, 0, (int) (body.length * sent));
