@@ -5,6 +5,7 @@ import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.internal.BufferCodecs;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,8 +23,11 @@ import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseIntVector;
 import org.apache.arrow.vector.BaseVariableWidthViewVector;
+import org.apache.arrow.vector.Decimal256Vector;
+import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.TypeLayout;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -35,10 +39,12 @@ import org.apache.arrow.vector.ipc.ReadChannel;
 import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.apache.arrow.vector.util.ValueVectorUtility;
 import org.apache.arrow.vector.util.VectorBatchAppender;
+import org.apache.arrow.vector.validate.ValidateVectorDataVisitor;
 
 /**
  * The Arrow IPC stream of an upload, read message by message into a root, every batch checked
@@ -255,7 +261,8 @@ final class UploadReader extends ArrowReader {
         }
         for (FieldVector vector : vectors) {
             try {
-                ValueVectorUtility.validateFull(vector);
+                ValueVectorUtility.validate(vector);
+                vector.accept(new DataChecks(), null);
             } catch (RuntimeException e) {
                 throw ArrowHttpException.invalidArgument("Column " + ClientText.quote(vector.getName()) + " of "
                         + lower(what) + " is not valid Arrow data ("
@@ -348,6 +355,28 @@ final class UploadReader extends ArrowReader {
         }
         for (FieldVector child : vector.getChildrenFromFields()) {
             checkIndices(child, column + "." + child.getName(), what);
+        }
+    }
+
+    /**
+     * Arrow's checks of a vector's data (offsets, type ids, scalars), except that a decimal may
+     * have as many digits as its type's precision: Arrow's own check refuses those too.
+     */
+    private static final class DataChecks extends ValidateVectorDataVisitor {
+
+        @Override
+        public Void visit(BaseFixedWidthVector vector, Void value) {
+            if (!(vector instanceof DecimalVector) && !(vector instanceof Decimal256Vector)) {
+                return super.visit(vector, value);
+            }
+            int precision = ((ArrowType.Decimal) vector.getField().getType()).getPrecision();
+            for (int i = 0; i < vector.getValueCount(); i++) {
+                if (!vector.isNull(i) && ((BigDecimal) vector.getObject(i)).precision() > precision) {
+                    throw new IllegalArgumentException(
+                            "row " + i + " has more digits than its precision, " + precision);
+                }
+            }
+            return null;
         }
     }
 

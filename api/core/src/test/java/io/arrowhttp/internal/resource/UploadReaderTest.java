@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.DecimalVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -26,9 +27,10 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.DictionaryEncoding;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
 
-/** What the upload reader checks that a store could not: here, dictionary indices. */
+/** What the upload reader checks that a store could not: dictionary indices, decimals' digits. */
 class UploadReaderTest {
 
     @Test
@@ -52,6 +54,50 @@ class UploadReaderTest {
             }
             assertEquals(0, allocator.getAllocatedMemory());
         }
+    }
+
+    @Test
+    void decimalsMayUseTheirWholePrecisionAndNoMore() throws IOException {
+        try (BufferAllocator allocator = new RootAllocator()) {
+            try (UploadReader reader = reader(decimalStream(12_345L, -99_999L), allocator)) {
+                assertTrue(reader.loadNextBatch());
+                assertEquals(
+                        "-999.99",
+                        reader.getVectorSchemaRoot()
+                                .getVector("amount")
+                                .getObject(1)
+                                .toString());
+            }
+            try (UploadReader reader = reader(decimalStream(12_345L, 123_456L), allocator)) {
+                ArrowHttpException refused = assertThrows(ArrowHttpException.class, reader::loadNextBatch);
+                assertTrue(
+                        refused.getMessage()
+                                .contains("Column 'amount' of record batch 1 of the upload is not valid Arrow data"
+                                        + " ('row 1 has more digits than its precision, 5')"),
+                        refused.getMessage());
+            }
+            assertEquals(0, allocator.getAllocatedMemory());
+        }
+    }
+
+    /** One column, "amount", of decimal(5, 2), holding these unscaled values. */
+    private static byte[] decimalStream(long... unscaled) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Field field = Field.nullable("amount", new ArrowType.Decimal(5, 2, 128));
+        try (BufferAllocator writing = new RootAllocator();
+                VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(List.of(field)), writing);
+                ArrowStreamWriter writer = new ArrowStreamWriter(root, null, Channels.newChannel(out))) {
+            DecimalVector amount = (DecimalVector) root.getVector("amount");
+            amount.allocateNew(unscaled.length);
+            for (int i = 0; i < unscaled.length; i++) {
+                amount.set(i, unscaled[i]);
+            }
+            root.setRowCount(unscaled.length);
+            writer.start();
+            writer.writeBatch();
+            writer.end();
+        }
+        return out.toByteArray();
     }
 
     private static UploadReader reader(byte[] stream, BufferAllocator allocator) {
