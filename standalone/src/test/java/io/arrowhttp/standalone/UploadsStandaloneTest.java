@@ -195,6 +195,19 @@ class UploadsStandaloneTest {
         }
     }
 
+    @Test
+    void aDeclaredBodyOverTheLimitIsRefusedInsteadOfContinued() throws Exception {
+        Path catalog = folder.resolve("small.yaml");
+        Files.writeString(catalog, "uploads:\n  directory: small\n  writable: true\n  max_body_bytes: 1KiB\n");
+        try (StandaloneServer server = StandaloneServer.start(
+                        "127.0.0.1", 0, ServerSettings.defaults().withCatalogFile(catalog));
+                Socket refused = expecting(server, "/datasets/small", 4096)) {
+            String answer = head(refused.getInputStream());
+            assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+            assertFalse(answer.contains("100 Continue"), answer);
+        }
+    }
+
     /** A response's status line and headers. */
     private static String head(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();

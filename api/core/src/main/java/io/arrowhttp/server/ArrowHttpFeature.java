@@ -98,6 +98,18 @@ public final class ArrowHttpFeature implements Feature {
     /** Uploads taken at once unless {@link Builder#maxConcurrentUploads} says otherwise. */
     public static final int DEFAULT_MAX_CONCURRENT_UPLOADS = 4;
 
+    /**
+     * The Arrow bytes one upload may store, decompressed, unless {@link Builder#maxUploadBytes}
+     * says otherwise: 1 GiB.
+     */
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 1L << 30;
+
+    /**
+     * The bytes of one upload's body as received unless {@link Builder#maxUploadBodyBytes} says
+     * otherwise: 1 GiB.
+     */
+    public static final long DEFAULT_MAX_UPLOAD_BODY_BYTES = 1L << 30;
+
     /** The most Arrow memory one response may hold unless {@link Builder#responseMemoryLimit} says otherwise. */
     public static final long DEFAULT_RESPONSE_MEMORY_LIMIT = 64L << 20;
 
@@ -141,6 +153,7 @@ public final class ArrowHttpFeature implements Feature {
         this.stores = List.copyOf(builder.stores);
         this.uploadLimits = new UploadLimits(
                 builder.maxUploadBytes,
+                builder.maxUploadBodyBytes,
                 builder.maxUploadRows,
                 builder.responseMemoryLimit,
                 builder.maxConcurrentUploads);
@@ -295,7 +308,8 @@ public final class ArrowHttpFeature implements Feature {
         private final Set<String> corsOrigins = new LinkedHashSet<>();
         private Authenticator authenticator;
         private final List<DatasetUploads.Writable> stores = new ArrayList<>();
-        private long maxUploadBytes = Long.MAX_VALUE;
+        private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
+        private long maxUploadBodyBytes = DEFAULT_MAX_UPLOAD_BODY_BYTES;
         private long maxUploadRows = Long.MAX_VALUE;
         private int maxConcurrentUploads = DEFAULT_MAX_CONCURRENT_UPLOADS;
 
@@ -330,11 +344,26 @@ public final class ArrowHttpFeature implements Feature {
         }
 
         /**
-         * The most bytes one upload's body may have (unbounded unless set); beyond them the upload
-         * is refused with {@link ErrorCode#TOO_LARGE} and nothing is written.
+         * The most Arrow bytes one upload may store ({@value ArrowHttpFeature#DEFAULT_MAX_UPLOAD_BYTES}
+         * unless set): its Arrow stream with every buffer decompressed, counted as its record
+         * batches are decoded, so that a small compressed body cannot store more. Beyond them the
+         * upload is refused with {@link ErrorCode#TOO_LARGE} as soon as it passes them, and nothing
+         * is written.
          */
         public Builder maxUploadBytes(long bytes) {
             this.maxUploadBytes = positive(bytes, "maxUploadBytes");
+            return this;
+        }
+
+        /**
+         * The most bytes one upload's body may have as it is received, before any content
+         * decoding ({@value ArrowHttpFeature#DEFAULT_MAX_UPLOAD_BODY_BYTES} unless set). A
+         * {@code Content-Length} above it is refused with {@link ErrorCode#TOO_LARGE} before the
+         * body is read (and {@code Expect: 100-continue} is answered with that refusal); a body
+         * sent without one is refused when it passes the limit. Nothing is written.
+         */
+        public Builder maxUploadBodyBytes(long bytes) {
+            this.maxUploadBodyBytes = positive(bytes, "maxUploadBodyBytes");
             return this;
         }
 

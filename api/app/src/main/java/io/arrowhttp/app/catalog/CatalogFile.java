@@ -59,7 +59,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  *   directory: uploads             # the folder uploaded datasets are written to
  *   writers: [etl]                 # with authentication: who may upload
  *   writable: true                 # without authentication: needed, as anyone may then upload
- *   max_bytes: 10GB                # optional limits per upload: bytes, rows, uploads at once
+ *   max_bytes: 10GB                # optional limits per upload: Arrow bytes stored (decompressed),
+ *   max_body_bytes: 1GB            #   bytes of the body as received, rows, uploads at once
  *   max_rows: 100000000
  *   max_concurrent: 4
  *   max_description_bytes: 1KiB    # optional limits on what is kept (defaults: ArrowFileStore.Limits.DEFAULTS)
@@ -90,7 +91,14 @@ final class CatalogFile {
             "max_total_bytes",
             "min_free_disk");
     private static final Set<String> UPLOAD_KEYS = Stream.concat(
-                    Stream.of("directory", "writable", "writers", "max_bytes", "max_rows", "max_concurrent"),
+                    Stream.of(
+                            "directory",
+                            "writable",
+                            "writers",
+                            "max_bytes",
+                            "max_body_bytes",
+                            "max_rows",
+                            "max_concurrent"),
                     STORE_KEYS.stream())
             .collect(Collectors.toUnmodifiableSet());
     private static final Set<String> DATASET_KEYS = Set.of(
@@ -160,6 +168,7 @@ final class CatalogFile {
             Path directory,
             Writes writes,
             Long maxBytes,
+            Long maxBodyBytes,
             Long maxRows,
             Integer maxConcurrent,
             int line,
@@ -393,6 +402,7 @@ final class CatalogFile {
                 resolve(scalar(keys.get("directory"), "directory")),
                 readWrites(keys, node),
                 size(keys.get("max_bytes"), "max_bytes"),
+                size(keys.get("max_body_bytes"), "max_body_bytes"),
                 wholeNumber(keys.get("max_rows"), "max_rows"),
                 positive(keys.get("max_concurrent"), "max_concurrent"),
                 line(node),

@@ -85,6 +85,9 @@ final class UploadPolicy {
         if (uploads.maxBytes() != null) {
             feature.maxUploadBytes(uploads.maxBytes());
         }
+        if (uploads.maxBodyBytes() != null) {
+            feature.maxUploadBodyBytes(uploads.maxBodyBytes());
+        }
         if (uploads.maxRows() != null) {
             feature.maxUploadRows(uploads.maxRows());
         }

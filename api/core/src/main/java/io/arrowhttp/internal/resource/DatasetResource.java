@@ -109,6 +109,7 @@ public final class DatasetResource {
         DatasetUploads.Body body = new DatasetUploads.Body(
                 headers.getMediaType(),
                 headers.getHeaderString(HttpHeaders.CONTENT_ENCODING),
+                headers.getLength(),
                 content,
                 request.getProperty(ContinueAfterChecks.PROPERTY) instanceof Runnable send ? send : null);
         DatasetUploads.Outcome outcome =

@@ -54,7 +54,8 @@ public final class DatasetUploads {
      * @param store where uploads go, or null when no dataset takes them; its datasets are added to
      *     {@code catalog} here
      * @param allocator the application's allocator; each upload reads into a child of it, limited
-     *     to the limits' memory, closed when the upload ends
+     *     to the limits' memory, which the upload closes when it ends, after everything read into
+     *     it has been freed, whether it succeeded or failed
      * @param stores where uploads go, each with who may write there; empty when no dataset takes
      *     uploads. Their datasets are added to {@code catalog} here.
      */
@@ -80,10 +81,12 @@ public final class DatasetUploads {
      * A request body as it arrived, read only after the upload has passed every check.
      *
      * @param contentEncoding null for none
+     * @param length the body's {@code Content-Length}, or -1 when it has none
      * @param sendContinue sends {@code 100 Continue} (see {@code ContinueAfterChecks}), or null when
      *     the container sends it on its own
      */
-    public record Body(MediaType type, String contentEncoding, InputStream content, Runnable sendContinue) {}
+    public record Body(
+            MediaType type, String contentEncoding, long length, InputStream content, Runnable sendContinue) {}
 
     /** What an upload did: the answer's body, and whether it made the dataset. */
     public record Outcome(UploadResult result, boolean created) {}
@@ -133,6 +136,12 @@ public final class DatasetUploads {
                     .header(HttpHeaders.ACCEPT_ENCODING, ContentDecoding.decodable())
                     .build());
         }
+        if (body.length() > limits.maxBodyBytes()) {
+            throw new ArrowHttpException(
+                    ErrorCode.TOO_LARGE,
+                    "The body's Content-Length, " + body.length() + " bytes, is more than the " + limits.maxBodyBytes()
+                            + " bytes this server receives in one upload; send it in parts. Nothing was written.");
+        }
         if (!running.tryAcquire()) {
             throw new ArrowHttpException(
                     ErrorCode.RESOURCE_EXHAUSTED,
@@ -174,7 +183,7 @@ public final class DatasetUploads {
                     StreamUpload reading = new StreamUpload(
                             name,
                             mode,
-                            UploadBody.open(body.type(), body.contentEncoding(), body.content()),
+                            UploadBody.open(body.type(), body.contentEncoding(), body.content(), limits.maxBodyBytes()),
                             uploadAllocator,
                             limits)) {
                 upload = reading;

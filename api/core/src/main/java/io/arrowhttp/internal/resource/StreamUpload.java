@@ -14,8 +14,6 @@ import java.nio.channels.Channels;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.ipc.ArrowStreamReader;
-import org.apache.arrow.vector.ipc.message.MessageChannelReader;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@link UploadBody} for the body's forms.
  *
  * <p>Message metadata is bounded by {@link BoundedReadChannel}; record batch bodies come from the
- * upload's allocator, which is bounded.
+ * upload's allocator, which is bounded; {@link UploadReader} checks each batch whole, and counts
+ * the Arrow bytes it decodes against the upload's {@code maxBytes}.
  *
  * <p>Arrow's reader takes a body that stops between two messages for a complete stream. An
  * upload is complete only when its body ends with the end-of-stream marker, so a client that
@@ -33,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Ownership</h2>
  * Reads into a root of its own, allocated from the allocator it is given; {@link #close()} frees
- * it. The caller owns the allocator and the body.
+ * it and everything else the reader allocated, whether the upload succeeded or failed, so that the
+ * caller can then close the allocator. The caller owns the allocator and the body.
  */
 final class StreamUpload implements Upload, Closeable {
 
@@ -43,24 +43,21 @@ final class StreamUpload implements Upload, Closeable {
     private final Mode mode;
     private final Body body;
     private final UploadBody upload;
-    private final ArrowStreamReader reader;
+    private final UploadReader reader;
     private final BufferAllocator allocator;
     private long rows;
     private long batches;
 
     private final UploadLimits limits;
-    private final UploadCodecs codecs = new UploadCodecs();
 
     StreamUpload(String name, Mode mode, UploadBody body, BufferAllocator allocator, UploadLimits limits) {
         this.name = name;
         this.mode = mode;
         this.limits = limits;
         this.upload = body;
-        this.body = new Body(body.arrow(), limits.maxBytes());
-        this.reader = new ArrowStreamReader(
-                new MessageChannelReader(new BoundedReadChannel(Channels.newChannel(this.body)), allocator),
-                allocator,
-                codecs);
+        this.body = new Body(body.arrow());
+        this.reader =
+                new UploadReader(new BoundedReadChannel(Channels.newChannel(this.body)), allocator, limits.maxBytes());
         this.allocator = allocator;
     }
 
@@ -106,13 +103,6 @@ final class StreamUpload implements Upload, Closeable {
         } catch (IOException | RuntimeException e) {
             throw unreadable(e);
         }
-        if (loaded && codecs.failure() != null) {
-            if (causedBy(codecs.failure(), OutOfMemoryException.class)) {
-                throw unreadable(codecs.failure());
-            }
-            throw ArrowHttpException.invalidArgument("Record batch " + (batches + 1)
-                    + " of the upload has a compressed buffer that cannot be decompressed. Nothing was written.");
-        }
         if (loaded) {
             batches++;
             rows += root().getRowCount();
@@ -134,20 +124,16 @@ final class StreamUpload implements Upload, Closeable {
 
     /** The body's failure as the client's: the stream was not Arrow, or it broke off. */
     private ArrowHttpException unreadable(Exception e) {
-        if (e instanceof ArrowHttpException known) {
-            return known;
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ArrowHttpException known) {
+                return known;
+            }
         }
         if (causedBy(e, OutOfMemoryException.class)) {
             return new ArrowHttpException(
                     ErrorCode.TOO_LARGE,
                     "A record batch of the upload needs more than the " + allocator.getLimit()
                             + " bytes of memory this server gives an upload; send smaller batches. Nothing was written.");
-        }
-        if (causedBy(e, TooManyBytes.class)) {
-            return new ArrowHttpException(
-                    ErrorCode.TOO_LARGE,
-                    "The upload is larger than the " + limits.maxBytes()
-                            + " bytes this server takes in one request; send it in parts. Nothing was written.");
         }
         LOG.debug("Upload to {} unreadable after {} batches: {}", name, batches, e.toString());
         return ArrowHttpException.invalidArgument("The upload is not an Arrow IPC stream, or it broke off, after "
@@ -180,23 +166,14 @@ final class StreamUpload implements Upload, Closeable {
         reader.close(false);
     }
 
-    /** The body went past the upload's bytes: an IOException, so that Arrow's reader passes it on. */
-    private static final class TooManyBytes extends IOException {
-        TooManyBytes() {
-            super("The upload is larger than this server takes");
-        }
-    }
-
-    /** Counts the body's bytes, refuses those past the limit, and keeps the last eight. */
+    /** Counts the Arrow stream's bytes and keeps the last eight. */
     private static final class Body extends FilterInputStream {
 
         private final byte[] last = new byte[EndOfStreamMarker.length()];
-        private final long maxBytes;
         private long count;
 
-        Body(InputStream in, long maxBytes) {
+        Body(InputStream in) {
             super(in);
-            this.maxBytes = maxBytes;
         }
 
         @Override
@@ -225,11 +202,8 @@ final class StreamUpload implements Upload, Closeable {
             return Math.max(read, 0);
         }
 
-        private void keep(byte[] buffer, int offset, int n) throws TooManyBytes {
+        private void keep(byte[] buffer, int offset, int n) {
             count += n;
-            if (count > maxBytes) {
-                throw new TooManyBytes();
-            }
             int fresh = Math.min(n, last.length);
             System.arraycopy(last, fresh, last, 0, last.length - fresh);
             System.arraycopy(buffer, offset + n - fresh, last, last.length - fresh, fresh);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ClientText;
+import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.UploadMetadata;
 import io.arrowhttp.protocol.internal.ContentDecoding;
@@ -13,6 +14,7 @@ import io.arrowhttp.protocol.internal.MultipartReader;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
@@ -21,7 +23,8 @@ import java.util.Map;
  * The Arrow stream of an upload's body, decoded from its {@code Content-Encoding}: the whole body,
  * or the second part of a multipart body ({@code multipart/mixed} or {@code multipart/form-data})
  * whose first part is the {@link UploadMetadata} as JSON. Read as it arrives; only the JSON part
- * is held, up to {@link UploadMetadata#MAX_BYTES}.
+ * is held, up to {@link UploadMetadata#MAX_BYTES}. The body as received, before decoding, is
+ * refused past its limit of bytes.
  *
  * <h2>Ownership</h2>
  * The caller owns the request body; this only reads it.
@@ -43,13 +46,15 @@ final class UploadBody {
     /**
      * Starts reading {@code body}: decodes it, and reads a multipart body up to its Arrow part.
      *
+     * @param maxBodyBytes the most bytes of {@code body} read, before decoding; reading past them
+     *     throws {@link ArrowHttpException} {@code TOO_LARGE}
      * @throws ArrowHttpException {@code INVALID_ARGUMENT} for a body not coded as it says, or a
      *     multipart body without the JSON and Arrow parts in that order
      */
-    static UploadBody open(MediaType type, String contentEncoding, InputStream body) {
+    static UploadBody open(MediaType type, String contentEncoding, InputStream body, long maxBodyBytes) {
         InputStream decoded;
         try {
-            decoded = ContentDecoding.decode(contentEncoding, body);
+            decoded = ContentDecoding.decode(contentEncoding, new Received(body, maxBodyBytes));
         } catch (IOException e) {
             throw ArrowHttpException.invalidArgument("The body does not start as its Content-Encoding "
                     + ClientText.quote(contentEncoding) + " says. Nothing was written.");
@@ -92,11 +97,23 @@ final class UploadBody {
     }
 
     /**
-     * After the Arrow stream's end-of-stream marker: checks that a multipart body ends with the
-     * Arrow part.
+     * After the Arrow stream's end-of-stream marker: checks that the body ends there, or, for a
+     * multipart body, with the Arrow part's close delimiter.
      */
     void finish() {
         if (parts == null) {
+            int next;
+            try {
+                next = arrow.read();
+            } catch (IOException e) {
+                throw ArrowHttpException.invalidArgument("The upload's body cannot be read after its Arrow stream's"
+                        + " end-of-stream marker (" + ClientText.quote(e.getMessage()) + "). Nothing was written.");
+            }
+            if (next >= 0) {
+                throw ArrowHttpException.invalidArgument("The upload has bytes after its Arrow stream's end-of-stream"
+                        + " marker; send one Arrow stream per request, each batch of it before the marker."
+                        + " Nothing was written.");
+            }
             return;
         }
         try {
@@ -108,6 +125,55 @@ final class UploadBody {
         if (!parts.finished()) {
             throw ArrowHttpException.invalidArgument("The multipart upload has parts after its Arrow stream; send"
                     + " the JSON part and the Arrow part only. Nothing was written.");
+        }
+    }
+
+    /**
+     * The body as it arrives, refused past {@code maxBytes}: with {@link ArrowHttpException}, which
+     * the decoders and Arrow's reader pass on as it is.
+     */
+    private static final class Received extends FilterInputStream {
+
+        private final long maxBytes;
+        private long count;
+
+        Received(InputStream in, long maxBytes) {
+            super(in);
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                counted(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = in.read(buffer, offset, length);
+            if (n > 0) {
+                counted(n);
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] skipped = new byte[(int) Math.min(Math.max(n, 0), 8192)];
+            return Math.max(read(skipped, 0, skipped.length), 0);
+        }
+
+        private void counted(int n) {
+            count += n;
+            if (count > maxBytes) {
+                throw new ArrowHttpException(
+                        ErrorCode.TOO_LARGE,
+                        "The upload's body is larger than the " + maxBytes
+                                + " bytes this server receives in one upload; send it in parts. Nothing was written.");
+            }
         }
     }
 

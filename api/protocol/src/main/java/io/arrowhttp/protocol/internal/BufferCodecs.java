@@ -82,14 +82,17 @@ public final class BufferCodecs implements CompressionCodec.Factory {
             byte[] frame = new byte[checkedLength(compressed.writerIndex() - PREFIX)];
             compressed.getBytes(PREFIX, frame);
             byte[] plain;
+            boolean more;
             try (InputStream lz4 = frameReader(frame)) {
                 plain = lz4.readNBytes(uncompressedLength);
+                more = lz4.read() >= 0;
             } catch (IOException corrupt) {
                 throw new UncheckedIOException("An LZ4-compressed Arrow buffer cannot be decompressed", corrupt);
             }
-            if (plain.length != uncompressedLength) {
-                throw new IllegalStateException("An LZ4-compressed Arrow buffer holds " + plain.length
-                        + " bytes, not the " + uncompressedLength + " its header says");
+            if (plain.length != uncompressedLength || more) {
+                throw new IllegalStateException("An LZ4-compressed Arrow buffer holds "
+                        + (more ? "more than " + plain.length : plain.length) + " bytes, not the "
+                        + uncompressedLength + " its header says");
             }
             ArrowBuf result = allocator.buffer(uncompressedLength);
             result.setBytes(0, plain);

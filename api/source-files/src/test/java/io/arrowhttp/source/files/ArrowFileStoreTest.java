@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
@@ -318,7 +319,8 @@ class ArrowFileStoreTest {
             // without names (about 12 bytes a row) stay under 1 MiB.
             HttpURLConnection bytes = send(small, "PUT", "/datasets/big", stream(0, 3, 20_000, null), ARROW);
             assertEquals(413, bytes.getResponseCode());
-            assertTrue(text(bytes.getErrorStream()).contains("bytes this server takes in one request"));
+            String tooMany = text(bytes.getErrorStream());
+            assertTrue(tooMany.contains("bytes this server takes in one request"), tooMany);
             HttpURLConnection rows = send(small, "PUT", "/datasets/big", unnamedStream(60_000), ARROW);
             assertEquals(413, rows.getResponseCode());
             assertTrue(text(rows.getErrorStream()).contains("rows this server takes in one request"));
@@ -330,6 +332,147 @@ class ArrowFileStoreTest {
         try (Stream<Path> files = Files.list(limited)) {
             assertEquals(0, files.count());
         }
+    }
+
+    @Test
+    void compressedUploadsCountTheArrowBytesTheyWouldStoreAndTheBodyHasALimitOfItsOwn() throws IOException {
+        Path limited = temporary.resolve("decoded");
+        try (TestServer small = TestServer.withFeature(builder -> builder.maxUploadBytes(1 << 20)
+                .maxUploadBodyBytes(256 << 10)
+                .uploads(new ArrowFileStore(limited), WritePermission.anyone()))) {
+            // Ten batches of 50,000 zeros: 6 MB of Arrow data in a body of a few KB.
+            byte[] packed = zeros(10, 50_000, IpcCodec.ZSTD);
+            assertTrue(packed.length < 64 << 10, "a body of " + packed.length + " bytes");
+            for (String codecs : List.of("", ";codecs=zstd")) {
+                HttpURLConnection amplified = send(small, "PUT", "/datasets/packed", packed, ARROW + codecs);
+                assertEquals(413, amplified.getResponseCode());
+                String problem = text(amplified.getErrorStream());
+                assertTrue(
+                        problem.contains("1048576 bytes this server takes in one request, counting its Arrow"
+                                + " data decompressed (record batch 2 of the upload passes that)"),
+                        problem);
+            }
+            // The body as received: refused from its Content-Length, or once it passes the limit.
+            byte[] plain = zeros(1, 40_000, null);
+            assertTrue(plain.length > 256 << 10 && plain.length < 1 << 20, "a body of " + plain.length + " bytes");
+            HttpURLConnection declared = send(small, "PUT", "/datasets/plain", plain, ARROW);
+            assertEquals(413, declared.getResponseCode());
+            assertTrue(text(declared.getErrorStream()).contains("is more than the 262144 bytes this server receives"));
+            HttpURLConnection chunked =
+                    (HttpURLConnection) small.uri("/datasets/plain").toURL().openConnection();
+            chunked.setRequestMethod("PUT");
+            chunked.setDoOutput(true);
+            chunked.setRequestProperty("Content-Type", ARROW);
+            chunked.setChunkedStreamingMode(8192);
+            try (OutputStream out = chunked.getOutputStream()) {
+                out.write(plain);
+            } catch (IOException refusedEarly) {
+                // The answer may come before the whole body is sent.
+            }
+            assertEquals(413, chunked.getResponseCode());
+            assertTrue(text(chunked.getErrorStream()).contains("larger than the 262144 bytes this server receives"));
+
+            assertEquals(
+                    201,
+                    send(small, "PUT", "/datasets/fits", zeros(2, 20_000, IpcCodec.ZSTD), ARROW)
+                            .getResponseCode());
+            assertEquals(0, small.allocator().getAllocatedMemory());
+        }
+        try (Stream<Path> files = Files.list(limited)) {
+            assertTrue(files.allMatch(file -> file.getFileName().toString().startsWith("fits.")));
+        }
+    }
+
+    /** Batches of ids that are all 0 and names that are all null, buffers compressed with {@code codec}. */
+    static byte[] zeros(int batches, int rows, IpcCodec codec) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (BufferAllocator writing = new RootAllocator();
+                VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, writing);
+                ArrowStreamWriter writer = codec == null
+                        ? new ArrowStreamWriter(root, null, Channels.newChannel(out))
+                        : new ArrowStreamWriter(
+                                root,
+                                null,
+                                Channels.newChannel(out),
+                                IpcOption.DEFAULT,
+                                BufferCodecs.INSTANCE,
+                                codec.codecType())) {
+            writer.start();
+            for (int b = 0; b < batches; b++) {
+                BigIntVector id = (BigIntVector) root.getVector("id");
+                VarCharVector name = (VarCharVector) root.getVector("name");
+                id.allocateNew(rows);
+                name.allocateNew(rows);
+                for (int i = 0; i < rows; i++) {
+                    id.set(i, 0);
+                }
+                root.setRowCount(rows);
+                writer.writeBatch();
+            }
+            writer.end();
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void batchesAreValidatedWholeBeforeAnythingIsWritten() throws IOException {
+        byte[] plain = stream(0, 2, 1000, null);
+        int offsets = FailedUploadsHoldNoMemoryTest.firstBatch(plain).bufferStart(3);
+        byte[] brokenOffsets = plain.clone();
+        ByteBuffer.wrap(brokenOffsets, offsets + 4 * 500, Integer.BYTES)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(Integer.MAX_VALUE);
+        byte[] twice = new byte[plain.length * 2];
+        System.arraycopy(plain, 0, twice, 0, plain.length);
+        System.arraycopy(plain, 0, twice, plain.length, plain.length);
+        Map<String, byte[]> cases = new LinkedHashMap<>();
+        cases.put(
+                "Column 'id' of record batch 1 of the upload has 1000 values, but the batch declares 1100 rows",
+                moreRowsThanValues());
+        cases.put(
+                "Column 'id' of record batch 1 of the upload has a length of -5",
+                FailedUploadsHoldNoMemoryTest.node(plain, 0, -5, 0));
+        cases.put(
+                "Column 'name' of record batch 1 of the upload has 2000 nulls in 1000 values",
+                FailedUploadsHoldNoMemoryTest.node(plain, 1, 1000, 2000));
+        cases.put(
+                "Column 'id' of record batch 1 of the upload is not valid Arrow data",
+                FailedUploadsHoldNoMemoryTest.bufferLength(plain, 1, 800));
+        cases.put("Column 'name' of record batch 1 of the upload is not valid Arrow data", brokenOffsets);
+        cases.put("bytes after its Arrow stream's end-of-stream marker", twice);
+        for (Map.Entry<String, byte[]> invalid : cases.entrySet()) {
+            HttpURLConnection put = send("PUT", "/datasets/invalid", invalid.getValue(), ARROW);
+            assertEquals(400, put.getResponseCode(), invalid.getKey());
+            assertEquals("application/problem+json", put.getContentType());
+            String problem = text(put.getErrorStream());
+            assertTrue(problem.contains(invalid.getKey()), problem);
+            assertTrue(problem.contains("Nothing was written."), problem);
+        }
+        assertEquals(404, get("invalid").getResponseCode());
+        assertEquals(0, server.allocator().getAllocatedMemory());
+    }
+
+    /** One batch declaring 1,100 rows over columns of 1,000 values. */
+    private static byte[] moreRowsThanValues() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (BufferAllocator writing = new RootAllocator();
+                VectorSchemaRoot root = VectorSchemaRoot.create(SCHEMA, writing);
+                ArrowStreamWriter writer = new ArrowStreamWriter(root, null, Channels.newChannel(out))) {
+            writer.start();
+            BigIntVector id = (BigIntVector) root.getVector("id");
+            VarCharVector name = (VarCharVector) root.getVector("name");
+            id.allocateNew(1000);
+            name.allocateNew(1000);
+            for (int i = 0; i < 1000; i++) {
+                id.set(i, i);
+            }
+            root.setRowCount(1100);
+            id.setValueCount(1000);
+            name.setValueCount(1000);
+            writer.writeBatch();
+            writer.end();
+        }
+        return out.toByteArray();
     }
 
     @Test
@@ -402,7 +545,7 @@ class ArrowFileStoreTest {
         // in that column are decompressed by then.
         ByteBuffer.wrap(mislabelled, lastBufferOfFirstBatch(mislabelled), Long.BYTES)
                 .order(ByteOrder.LITTLE_ENDIAN)
-                .putLong(1L << 30);
+                .putLong(1L << 20);
         HttpURLConnection wrongLength = send("PUT", "/datasets/corrupt", mislabelled, ARROW);
         assertEquals(400, wrongLength.getResponseCode());
         byte[] garbled = stream(0, 2, 2000, IpcCodec.LZ4);
