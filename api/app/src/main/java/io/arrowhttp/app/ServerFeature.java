@@ -19,6 +19,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.server.spi.AbstractContainerLifecycleListener;
 import org.glassfish.jersey.server.spi.Container;
 import org.slf4j.Logger;
@@ -136,7 +137,10 @@ final class ServerFeature implements Feature {
                 .build();
         context.register(arrow);
         context.register(WebPageResource.class);
-        context.register(BrowserRedirectFilter.class);
+        context.register(new BrowserRedirectFilter(settings.publicBaseUrl()));
+        // A relative Location stays relative: JAX-RS would otherwise make it absolute from the
+        // request's Host, which any client chooses (the redirect to the web page is one).
+        context.property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
         context.register(new AbstractContainerLifecycleListener() {
             @Override
             public void onShutdown(Container container) {

@@ -8,6 +8,7 @@ import io.arrowhttp.app.ServerSettings;
 import io.arrowhttp.server.auth.PasswordHash;
 import io.arrowhttp.standalone.StandaloneServer;
 import io.arrowhttp.standalone.TlsOptions;
+import io.arrowhttp.testing.RawHttp;
 import io.arrowhttp.testing.TestPki;
 import io.arrowhttp.testing.web.ForeignOrigin;
 import io.arrowhttp.testing.web.WebPage;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
@@ -60,7 +62,15 @@ class WebPageTest {
     void aBrowserOpeningTheServerGetsThePageAndOtherClientsTheData() throws IOException {
         HttpURLConnection browser = get(server.baseUri(), "text/html,application/xhtml+xml,*/*;q=0.8");
         assertEquals(303, browser.getResponseCode());
-        assertEquals(server.baseUri().resolve("ui/").toString(), browser.getHeaderField("Location"));
+        assertEquals("/ui/", browser.getHeaderField("Location"));
+        // A Host of the client's choosing never reaches the Location.
+        RawHttp.Exchange forged = RawHttp.send(
+                server.baseUri().getPort(),
+                "GET",
+                "/",
+                "1.1",
+                Map.of("Host", "evil.example", "Accept", "text/html,application/xhtml+xml,*/*;q=0.8"));
+        assertEquals("/ui/", forged.header("Location"));
         // curl's Accept, and Java's own default (text/html first, without XHTML), keep getting the data.
         for (String accept : Arrays.asList("*/*", null)) {
             HttpURLConnection program = get(server.baseUri().resolve("?rows=10"), accept);

@@ -11,6 +11,7 @@ import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import java.util.List;
 
 /**
@@ -19,10 +20,22 @@ import java.util.List;
  * Every other client of {@code /} (no {@code Accept}, {@code *}{@code /*}, {@code multipart/mixed},
  * the Arrow stream) gets the dataset as before. Runs before authentication, since the page signs
  * the user in.
+ *
+ * <p>The {@code Location} never comes from the request's {@code Host}, which any client chooses:
+ * it is the configured public base URL's {@code ui/} when there is one, else a path without a
+ * host ({@code /ui/}, or under the application's context path), which the browser resolves
+ * against the address it asked.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
 public final class BrowserRedirectFilter implements ContainerRequestFilter {
+
+    private final URI publicBase;
+
+    /** @param publicBase the address clients reach the application at, or null when not configured */
+    public BrowserRedirectFilter(URI publicBase) {
+        this.publicBase = publicBase;
+    }
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -30,13 +43,21 @@ public final class BrowserRedirectFilter implements ContainerRequestFilter {
         if (HttpMethod.GET.equals(request.getMethod())
                 && (path.isEmpty() || path.equals("/"))
                 && prefersHtml(request)) {
-            request.abortWith(Response.seeOther(request.getUriInfo()
-                            .getBaseUriBuilder()
-                            .path(ResourcePaths.UI + "/")
-                            .build())
+            request.abortWith(Response.seeOther(page(request.getUriInfo().getBaseUri()))
                     .header(HttpHeaders.VARY, HttpHeaders.ACCEPT)
                     .build());
         }
+    }
+
+    private URI page(URI requestBase) {
+        String ui = ResourcePaths.UI + "/";
+        if (publicBase != null) {
+            String base = publicBase.toString();
+            return URI.create(base.endsWith("/") ? base : base + "/").resolve(ui);
+        }
+        String path =
+                requestBase.getRawPath() == null || requestBase.getRawPath().isEmpty() ? "/" : requestBase.getRawPath();
+        return URI.create((path.endsWith("/") ? path : path + "/") + ui);
     }
 
     /**
