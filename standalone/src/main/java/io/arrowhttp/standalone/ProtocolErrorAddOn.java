@@ -18,7 +18,10 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.glassfish.grizzly.Buffer;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.EmptyCompletionHandler;
 import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.WriteResult;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
@@ -40,7 +43,11 @@ import org.glassfish.grizzly.memory.Buffers;
  *       {@code X-Request-Id}, and one access-log line;
  *   <li>an HTTP/0.9 request (a request line without a version), which Grizzly would hold open
  *       until the idle timeout waiting for headers, is closed at once. Only the bytes that start a
- *       request are checked: a request body may hold anything.
+ *       request are checked: a request body may hold anything;
+ *   <li>a request with both {@code Transfer-Encoding} and {@code Content-Length}, which Grizzly
+ *       reads as chunked and forgets the length of, while a proxy in front may read the length
+ *       (request smuggling, RFC 9112 section 6.1), is answered {@code 400} and the connection
+ *       closed before Grizzly sees the end of its head: no byte after it is read as a request.
  * </ul>
  *
  * It sits just before Grizzly's HTTP filter, on the plain-text side of TLS.
@@ -53,6 +60,15 @@ final class ProtocolErrorAddOn implements AddOn {
      */
     private static final Attribute<Boolean> AWAITING_REQUEST_LINE =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute("arrowhttp.awaitingRequestLine", Boolean.TRUE);
+
+    /** The head of the request being read, as far as it has come, until its blank line; else null. */
+    private static final Attribute<StringBuilder> HEAD_SO_FAR =
+            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute("arrowhttp.headSoFar");
+
+    /** Heads longer than this are Grizzly's to refuse (431); the framing check stops there. */
+    private static final int LONGEST_HEAD = 64 * 1024;
+
+    private static final Pattern FRAMING_HEADER = Pattern.compile("(?im)^(content-length|transfer-encoding)[ \\t]*:");
 
     @Override
     public void setup(NetworkListener listener, FilterChainBuilder builder) {
@@ -83,12 +99,29 @@ final class ProtocolErrorAddOn implements AddOn {
         @Override
         public NextAction handleRead(FilterChainContext ctx) throws IOException {
             Object message = ctx.getMessage();
-            if (message instanceof Buffer buffer && AWAITING_REQUEST_LINE.get(ctx.getConnection())) {
+            if (!(message instanceof Buffer buffer)) {
+                return ctx.getInvokeAction();
+            }
+            Connection<?> connection = ctx.getConnection();
+            if (AWAITING_REQUEST_LINE.get(connection)) {
                 if (isHttp09(buffer)) {
-                    ctx.getConnection().closeSilently();
+                    connection.closeSilently();
                     return ctx.getStopAction();
                 }
-                AWAITING_REQUEST_LINE.set(ctx.getConnection(), Boolean.FALSE);
+                AWAITING_REQUEST_LINE.set(connection, Boolean.FALSE);
+                HEAD_SO_FAR.set(connection, new StringBuilder());
+            }
+            StringBuilder head = HEAD_SO_FAR.get(connection);
+            if (head != null) {
+                head.append(buffer.toStringContent(StandardCharsets.ISO_8859_1));
+                int end = head.indexOf("\r\n\r\n");
+                if (end >= 0 || head.length() > LONGEST_HEAD) {
+                    HEAD_SO_FAR.remove(connection);
+                    if (end >= 0 && smuggles(head.substring(0, end))) {
+                        refuseAndClose(ctx);
+                        return ctx.getStopAction();
+                    }
+                }
             }
             return ctx.getInvokeAction();
         }
@@ -106,6 +139,41 @@ final class ProtocolErrorAddOn implements AddOn {
             return ctx.getInvokeAction();
         }
 
+        /** Whether a head names both Content-Length and Transfer-Encoding, however spelled. */
+        private static boolean smuggles(String head) {
+            Matcher names = FRAMING_HEADER.matcher(head);
+            boolean length = false;
+            boolean coding = false;
+            while (names.find()) {
+                boolean isLength = names.group(1).equalsIgnoreCase("content-length");
+                length |= isLength;
+                coding |= !isLength;
+            }
+            return length && coding;
+        }
+
+        /** Answers 400 with a problem, then closes the connection once the answer is written. */
+        @SuppressWarnings("rawtypes") // Grizzly's FilterChainContext.write takes a handler of raw WriteResult
+        private static void refuseAndClose(FilterChainContext ctx) {
+            Connection<?> connection = ctx.getConnection();
+            byte[] response = problemResponse(
+                    HttpStatus.BAD_REQUEST,
+                    "Connection: close",
+                    "The request has both Transfer-Encoding and Content-Length, which proxies may read"
+                            + " differently; send one of them (RFC 9112, section 6.1)");
+            ctx.write(Buffers.wrap(ctx.getMemoryManager(), response), new EmptyCompletionHandler<>() {
+                @Override
+                public void completed(WriteResult result) {
+                    connection.closeSilently();
+                }
+
+                @Override
+                public void failed(Throwable throwable) {
+                    connection.closeSilently();
+                }
+            });
+        }
+
         /** A first line that ends without an HTTP version: "GET /path" then a line break. */
         private static boolean isHttp09(Buffer buffer) {
             int limit = Math.min(buffer.remaining(), 8192);
@@ -121,8 +189,12 @@ final class ProtocolErrorAddOn implements AddOn {
         }
 
         private static byte[] problemResponse(int status, String headers) {
+            return problemResponse(status, headers, detail(status));
+        }
+
+        private static byte[] problemResponse(int status, String headers, String detail) {
             ErrorCode code = ErrorCode.forStatus(status);
-            Problem problem = Problem.of(status, code, detail(status));
+            Problem problem = Problem.of(status, code, detail);
             byte[] body = ProtocolJson.toBytes(problem);
             String requestId = RequestIds.newId();
             StringBuilder response = new StringBuilder("HTTP/1.1 ")

@@ -10,6 +10,7 @@ import io.arrowhttp.app.ServerSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +78,32 @@ class MalformedRequestsTest {
                         requestId,
                         log.events().get(0).getMDCPropertyMap().get("requestId"),
                         "the line carries the request id for the log's pattern");
+            }
+        }
+    }
+
+    @Test
+    void aRequestWithBothContentLengthAndChunkedIsRefusedAndNothingAfterItIsRead() throws Exception {
+        String smuggling = "PUT /datasets/sm HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+                + "Transfer-Encoding: chunked\r\nContent-Type: application/vnd.apache.arrow.stream\r\n\r\n"
+                + "0\r\n\r\nGET /datasets/smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+        // Whole, and cut inside its head as a client may send it.
+        for (int cut : new int[] {smuggling.length(), 30, 70}) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+                socket.setSoTimeout(10_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(smuggling.substring(0, cut).getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                if (cut < smuggling.length()) {
+                    Thread.sleep(100); // usually a read of its own for the server; the answer is the same either way
+                    out.write(smuggling.substring(cut).getBytes(StandardCharsets.ISO_8859_1));
+                }
+                String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertTrue(response.startsWith("HTTP/1.1 400 "), cut + ": " + response);
+                assertTrue(response.contains("Connection: close"), response);
+                assertTrue(response.contains("both Transfer-Encoding and Content-Length"), response);
+                assertEquals(1, response.split("HTTP/1.1 ", -1).length - 1, "one answer only: " + response);
             }
         }
     }
