@@ -133,6 +133,7 @@ final class ServerFeature implements Feature {
                 .maxConcurrentStreamsPerCaller(settings.streaming().maxStreamsPerCaller())
                 .statusEndpoint()
                 .corsOrigins(settings.corsOrigins())
+                .trustedProxies(settings.trustedProxies())
                 .build();
         context.register(arrow);
         context.register(WebPageResource.class);
