@@ -44,6 +44,7 @@ public final class HandshakeGuard {
     static final int USER_BUDGET = 20;
     static final int ADDRESS_BUDGET = 50;
     static final int TRICKLE_SECONDS = 5;
+    private static final int KEY_LENGTH = 128;
     private static final Duration WINDOW = Duration.ofMinutes(1);
     private static final Duration TRICKLE = Duration.ofSeconds(TRICKLE_SECONDS);
     private static final Duration KNOWN_FOR = Duration.ofDays(1);
@@ -79,8 +80,9 @@ public final class HandshakeGuard {
      */
     public <T> T guard(String address, String user, Supplier<T> check, Predicate<T> succeeded) {
         long now = System.nanoTime();
-        String from = address == null ? "" : address;
-        String pair = pair(user, from);
+        String key = key(user);
+        String from = address == null ? "" : key(address);
+        String pair = pair(key, from);
         Duration blocked = byPair.blockedFor(pair, now);
         if (!blocked.isZero()) {
             throw new ArrowHttpException(
@@ -90,9 +92,9 @@ public final class HandshakeGuard {
                     blocked);
         }
         if (!known.contains(pair, now)) {
-            Duration userAttacked = byUser.blockedFor(user, now);
+            Duration userAttacked = byUser.blockedFor(key, now);
             if (!userAttacked.isZero()) {
-                Duration wait = userTrickle.take(user, now);
+                Duration wait = userTrickle.take(key, now);
                 if (!wait.isZero()) {
                     throw new ArrowHttpException(
                             ErrorCode.RESOURCE_EXHAUSTED,
@@ -143,16 +145,16 @@ public final class HandshakeGuard {
                             + " address for the rest of the window",
                     PAIR_LIMIT,
                     WINDOW.toSeconds(),
-                    ClientText.quote(user),
+                    ClientText.quote(key),
                     ClientText.quote(from));
         }
-        if (byUser.fail(user, after)) {
+        if (byUser.fail(key, after)) {
             LOG.warn(
                     "{} failed handshakes in {} s for user {} from all addresses: only addresses it signed in"
                             + " from lately may try freely for the rest of the window",
                     USER_BUDGET,
                     WINDOW.toSeconds(),
-                    ClientText.quote(user));
+                    ClientText.quote(key));
         }
         if (address != null && byAddress.fail(from, after)) {
             LOG.warn(
@@ -162,8 +164,19 @@ public final class HandshakeGuard {
                     WINDOW.toSeconds(),
                     ClientText.quote(from));
         }
-        LOG.debug("Failed handshake for user {} from {}", ClientText.quote(user), ClientText.quote(address));
+        LOG.debug("Failed handshake for user {} from {}", ClientText.quote(key), ClientText.quote(address));
         return result;
+    }
+
+    /**
+     * A name or address as a key of the guard's maps, at most {@value #KEY_LENGTH} characters: the
+     * client chooses them, and up to {@link FailureWindows#MAX_KEYS} of each are kept, so long ones
+     * are cut and told apart by a hash.
+     */
+    private static String key(String text) {
+        return text.length() <= KEY_LENGTH
+                ? text
+                : text.substring(0, KEY_LENGTH - 12) + '#' + Integer.toHexString(text.hashCode());
     }
 
     /** A key for a user name at an address; a NUL cannot occur in either. */
