@@ -48,6 +48,19 @@ class AuthenticationStartupTest {
     }
 
     @Test
+    void aTrustedProxyThatIsNotAnAddressIsRefusedAtStartUpNamingTheSetting() {
+        ServerSettings settings = ServerSettings.defaults().withTrustedProxies(List.of("10.0.0.0/8", "proxy.local"));
+        RuntimeException refused =
+                assertThrows(RuntimeException.class, () -> StandaloneServer.start("127.0.0.1", 0, settings));
+        StringBuilder messages = new StringBuilder();
+        for (Throwable cause = refused; cause != null; cause = cause.getCause()) {
+            messages.append(cause.getMessage()).append('\n');
+        }
+        assertTrue(messages.toString().contains("arrowhttp.trusted-proxies"), messages.toString());
+        assertTrue(messages.toString().contains("proxy.local"), messages.toString());
+    }
+
+    @Test
     void aUserHandshakesOverHttpsAndReadsTheDataset() throws Exception {
         TestPki pki = TestPki.create(Path.of("target", "auth-test", "pki"));
         ServerSettings settings = ServerSettings.defaults().withAuth(new AuthSettings(users, List.of(), key, false));

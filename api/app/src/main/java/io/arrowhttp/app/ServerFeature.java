@@ -126,6 +126,11 @@ final class ServerFeature implements Feature {
         } else {
             LOG.info("The catalog names a dataset '{}': the example dataset is not served", TickersDataset.NAME);
         }
+        try {
+            feature.trustedProxies(settings.trustedProxies());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Setting arrowhttp.trusted-proxies: " + e.getMessage(), e);
+        }
         ArrowHttpFeature arrow = feature.rootDataset(served.defaultDataset().orElse(TickersDataset.NAME))
                 .responseMemoryLimit(settings.responseMemoryLimit())
                 .responseTimeout(Duration.ofSeconds(settings.responseTimeoutSeconds()))

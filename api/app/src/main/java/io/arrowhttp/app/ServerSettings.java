@@ -29,6 +29,9 @@ import java.util.function.Function;
  *     ({@code arrowhttp.response-timeout-seconds})
  * @param corsOrigins origins whose browser pages may fetch, comma-separated
  *     ({@code arrowhttp.cors-origins}); none by default
+ * @param trustedProxies the reverse proxies whose {@code X-Forwarded-For} names the client for
+ *     the handshake's failure limits, addresses or CIDR ranges, comma-separated
+ *     ({@code arrowhttp.trusted-proxies}); none by default, when the header is never read
  * @param auth authentication, off by default; see {@link AuthSettings}
  * @param streaming limits on concurrent streams and stalled clients; see {@link Streaming}
  * @param publicBaseUrl the address clients reach the application at, the base of the catalog's
@@ -52,6 +55,7 @@ public record ServerSettings(
         long responseMemoryLimit,
         long responseTimeoutSeconds,
         List<String> corsOrigins,
+        List<String> trustedProxies,
         AuthSettings auth,
         Streaming streaming,
         URI publicBaseUrl,
@@ -119,6 +123,7 @@ public record ServerSettings(
         requirePositive("arrowhttp.response-memory-limit", responseMemoryLimit);
         requirePositive("arrowhttp.response-timeout-seconds", responseTimeoutSeconds);
         corsOrigins = List.copyOf(corsOrigins);
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
         group = group == null ? List.of() : List.copyOf(group);
         auth = auth == null ? AuthSettings.OFF : auth;
         streaming = streaming == null ? Streaming.DEFAULTS : streaming;
@@ -130,6 +135,7 @@ public record ServerSettings(
                 DEFAULT_MEMORY_LIMIT,
                 DEFAULT_RESPONSE_MEMORY_LIMIT,
                 DEFAULT_RESPONSE_TIMEOUT_SECONDS,
+                List.of(),
                 List.of(),
                 AuthSettings.OFF,
                 Streaming.DEFAULTS,
@@ -170,6 +176,7 @@ public record ServerSettings(
                 number(lookup, "arrowhttp.response-memory-limit", defaults.responseMemoryLimit()),
                 number(lookup, "arrowhttp.response-timeout-seconds", defaults.responseTimeoutSeconds()),
                 list(lookup, "arrowhttp.cors-origins"),
+                list(lookup, "arrowhttp.trusted-proxies"),
                 new AuthSettings(
                         path(lookup, "arrowhttp.auth.users"),
                         list(lookup, "arrowhttp.auth.api-tokens"),
@@ -216,6 +223,10 @@ public record ServerSettings(
         return with(copy -> copy.corsOrigins = origins);
     }
 
+    public ServerSettings withTrustedProxies(List<String> proxies) {
+        return with(copy -> copy.trustedProxies = proxies);
+    }
+
     public ServerSettings withStreaming(Streaming limits) {
         return with(copy -> copy.streaming = limits);
     }
@@ -234,6 +245,7 @@ public record ServerSettings(
         long responseMemoryLimit;
         long responseTimeoutSeconds;
         List<String> corsOrigins;
+        List<String> trustedProxies;
         AuthSettings auth;
         Streaming streaming;
         URI publicBaseUrl;
@@ -248,6 +260,7 @@ public record ServerSettings(
             responseMemoryLimit = settings.responseMemoryLimit;
             responseTimeoutSeconds = settings.responseTimeoutSeconds;
             corsOrigins = settings.corsOrigins;
+            trustedProxies = settings.trustedProxies;
             auth = settings.auth;
             streaming = settings.streaming;
             publicBaseUrl = settings.publicBaseUrl;
@@ -264,6 +277,7 @@ public record ServerSettings(
                     responseMemoryLimit,
                     responseTimeoutSeconds,
                     corsOrigins,
+                    trustedProxies,
                     auth,
                     streaming,
                     publicBaseUrl,

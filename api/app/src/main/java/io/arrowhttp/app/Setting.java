@@ -37,6 +37,12 @@ public enum Setting {
             "--cors-origins",
             "none",
             "Comma-separated origins whose browser pages may fetch."),
+    TRUSTED_PROXIES(
+            "arrowhttp.trusted-proxies",
+            null,
+            "none",
+            "Comma-separated addresses or CIDR ranges of the reverse proxies in front of the server: only"
+                    + " from them is X-Forwarded-For read, for the handshake's failure limits."),
     MAX_STREAMS(
             "arrowhttp.max-streams",
             null,

@@ -34,6 +34,7 @@ import io.arrowhttp.internal.resource.RootDatasetResource;
 import io.arrowhttp.internal.resource.StatusResource;
 import io.arrowhttp.internal.resource.StreamLimits;
 import io.arrowhttp.internal.resource.StreamMetrics;
+import io.arrowhttp.internal.resource.TrustedProxies;
 import io.arrowhttp.internal.resource.UploadLimits;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.internal.ArrowRuntimeCheck;
@@ -146,6 +147,7 @@ public final class ArrowHttpFeature implements Feature {
     private final Authenticator authenticator;
     private final List<DatasetUploads.Writable> stores;
     private final UploadLimits uploadLimits;
+    private final TrustedProxies trustedProxies;
 
     private ArrowHttpFeature(Builder builder) {
         this.allocator = builder.allocator;
@@ -178,6 +180,7 @@ public final class ArrowHttpFeature implements Feature {
         this.middleware = List.copyOf(all);
         this.corsOrigins = Set.copyOf(builder.corsOrigins);
         this.authenticator = builder.authenticator;
+        this.trustedProxies = builder.trustedProxies;
     }
 
     /** The default of {@link #stop(Duration)}'s grace: how long running streams may take to finish. */
@@ -282,7 +285,7 @@ public final class ArrowHttpFeature implements Feature {
         if (authenticator != null) {
             context.register(new AuthenticationFilter(authenticator));
             context.register(ClientAddressFilter.class);
-            context.register(new HandshakeResource(authenticator, new HandshakeGuard(), metrics));
+            context.register(new HandshakeResource(authenticator, new HandshakeGuard(), metrics, trustedProxies));
         }
         return true;
     }
@@ -307,6 +310,7 @@ public final class ArrowHttpFeature implements Feature {
         private final List<ServerMiddleware.Factory> middleware = new ArrayList<>();
         private final Set<String> corsOrigins = new LinkedHashSet<>();
         private Authenticator authenticator;
+        private TrustedProxies trustedProxies = TrustedProxies.none();
         private final List<DatasetUploads.Writable> stores = new ArrayList<>();
         private long maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES;
         private long maxUploadBodyBytes = DEFAULT_MAX_UPLOAD_BODY_BYTES;
@@ -580,6 +584,21 @@ public final class ArrowHttpFeature implements Feature {
          */
         public Builder authentication(Authenticator authenticator) {
             this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+            return this;
+        }
+
+        /**
+         * The reverse proxies in front of the application, as addresses ({@code 10.0.0.5}) or CIDR
+         * ranges ({@code 10.0.0.0/8}); none by default. The handshake's failure limits count per
+         * client address; behind a proxy every client has the proxy's address, so for requests
+         * whose direct peer is one of these, the client is the rightmost address in
+         * {@code X-Forwarded-For} that is not one of these. The header is never read from anyone
+         * else, since any client can send it.
+         *
+         * @throws IllegalArgumentException naming an entry that is neither an address nor a range
+         */
+        public Builder trustedProxies(Collection<String> proxies) {
+            this.trustedProxies = TrustedProxies.of(proxies);
             return this;
         }
 

@@ -27,23 +27,28 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /auth/handshake}: HTTP Basic credentials in, a {@link HandshakeResponse} out, like
  * Flight's handshake, behind a {@link HandshakeGuard}: bounded concurrent password checks and
- * failure limits per client address and user name. Failures are logged by the guard, never with
- * the password.
+ * failure limits per user name and client address. The client's address is the direct peer's,
+ * or, when that peer is one of the {@link TrustedProxies}, the one its {@code X-Forwarded-For}
+ * names. Failures are logged by the guard, never with the password.
  */
 @Path(ResourcePaths.HANDSHAKE)
 public final class HandshakeResource {
 
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeResource.class);
     private static final String BASIC = "Basic ";
+    private static final String FORWARDED_FOR = "X-Forwarded-For";
 
     private final Authenticator authenticator;
     private final HandshakeGuard guard;
     private final StreamMetrics metrics;
+    private final TrustedProxies proxies;
 
-    public HandshakeResource(Authenticator authenticator, HandshakeGuard guard, StreamMetrics metrics) {
+    public HandshakeResource(
+            Authenticator authenticator, HandshakeGuard guard, StreamMetrics metrics, TrustedProxies proxies) {
         this.authenticator = authenticator;
         this.guard = guard;
         this.metrics = metrics;
+        this.proxies = proxies;
     }
 
     @POST
@@ -71,14 +76,12 @@ public final class HandshakeResource {
         int colon = decoded.indexOf(':');
         String user = colon < 0 ? decoded : decoded.substring(0, colon);
         char[] password = colon < 0 ? new char[0] : decoded.substring(colon + 1).toCharArray();
-        Object address = request.getProperty(ClientAddressFilter.PROPERTY);
+        Object peer = request.getProperty(ClientAddressFilter.PROPERTY);
+        String address = proxies.clientAddress(
+                peer == null ? null : peer.toString(), request.getHeaders().get(FORWARDED_FOR));
         Optional<HandshakeResponse> token;
         try {
-            token = guard.guard(
-                    address == null ? null : address.toString(),
-                    user,
-                    () -> authenticator.handshake(user, password),
-                    Optional::isPresent);
+            token = guard.guard(address, user, () -> authenticator.handshake(user, password), Optional::isPresent);
         } catch (RuntimeException throttled) {
             metrics.handshakeRefused();
             throw throttled;

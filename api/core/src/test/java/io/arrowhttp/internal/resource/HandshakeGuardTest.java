@@ -20,10 +20,10 @@ class HandshakeGuardTest {
     private final AtomicInteger checks = new AtomicInteger();
 
     @Test
-    void anAddressWithTenFailuresIsRefusedWithoutCheckingAPassword() {
+    void aUserWithTenFailuresFromOneAddressIsRefusedThereWithoutCheckingAPassword() {
         HandshakeGuard guard = new HandshakeGuard();
-        for (int i = 0; i < HandshakeGuard.ADDRESS_LIMIT; i++) {
-            assertEquals(false, attempt(guard, "127.0.0.2", "user" + i, false));
+        for (int i = 0; i < HandshakeGuard.PAIR_LIMIT; i++) {
+            assertEquals(false, attempt(guard, "127.0.0.2", "alice", false));
         }
         int before = checks.get();
         ArrowHttpException refused =
@@ -31,32 +31,54 @@ class HandshakeGuardTest {
         assertEquals(ErrorCode.RESOURCE_EXHAUSTED, refused.code());
         assertTrue(refused.retryAfter().orElseThrow().toSeconds() > 0);
         assertEquals(before, checks.get(), "no password was checked");
-        assertEquals(true, attempt(guard, "127.0.0.3", "alice", true), "another address may still try");
+        assertEquals(true, attempt(guard, "127.0.0.3", "alice", true), "the user at another address may still try");
+        assertEquals(true, attempt(guard, "127.0.0.2", "bob", true), "another user at that address may still try");
     }
 
     @Test
-    void aUserNameWithTwentyFailuresFromAnywhereIsRefusedForItsWindowOnly() {
+    void aUserUnderAttackFromRotatingAddressesStillSignsInFromAKnownAddress() {
         HandshakeGuard guard = new HandshakeGuard();
-        for (int i = 0; i < HandshakeGuard.USER_LIMIT; i++) {
+        assertEquals(true, attempt(guard, "10.0.0.1", "alice", true));
+        for (int i = 0; i < HandshakeGuard.USER_BUDGET; i++) {
             attempt(guard, "127.0.1." + i, "alice", false);
         }
-        ArrowHttpException refused =
-                assertThrows(ArrowHttpException.class, () -> attempt(guard, "127.0.2.1", "alice", true));
-        assertEquals(ErrorCode.RESOURCE_EXHAUSTED, refused.code());
-        assertTrue(
-                refused.retryAfter().orElseThrow().compareTo(Duration.ofSeconds(30)) <= 0, "not locked out for long");
+        int refused = 0;
+        for (int i = 0; i < 20; i++) {
+            try {
+                attempt(guard, "127.0.2." + i, "alice", false);
+            } catch (ArrowHttpException e) {
+                assertEquals(ErrorCode.RESOURCE_EXHAUSTED, e.code());
+                assertTrue(e.retryAfter().orElseThrow().compareTo(Duration.ofSeconds(HandshakeGuard.TRICKLE_SECONDS))
+                        <= 0);
+                refused++;
+            }
+            assertEquals(true, attempt(guard, "10.0.0.1", "alice", true), "the known address is never refused");
+        }
+        assertTrue(refused >= 19, "new addresses get a trickle of checks, got " + (20 - refused));
         assertEquals(true, attempt(guard, "127.0.2.1", "bob", true), "other users are not affected");
     }
 
     @Test
-    void aSuccessForgetsTheAddressesFailures() {
+    void aSuccessForgetsThePairsFailures() {
         HandshakeGuard guard = new HandshakeGuard();
         for (int round = 0; round < 3; round++) {
-            for (int i = 0; i < HandshakeGuard.ADDRESS_LIMIT - 1; i++) {
-                attempt(guard, "127.0.0.4", "typo" + round + i, false);
+            for (int i = 0; i < HandshakeGuard.PAIR_LIMIT - 1; i++) {
+                attempt(guard, "127.0.0.4", "alice", false);
             }
             assertEquals(true, attempt(guard, "127.0.0.4", "alice", true));
         }
+    }
+
+    @Test
+    void anAddressGuessingManyNamesStillLetsItsKnownUsersIn() {
+        HandshakeGuard guard = new HandshakeGuard();
+        assertEquals(true, attempt(guard, "127.0.0.7", "bob", true));
+        for (int i = 0; i < HandshakeGuard.ADDRESS_BUDGET; i++) {
+            attempt(guard, "127.0.0.7", "user" + i, false);
+        }
+        attempt(guard, "127.0.0.7", "carol", false); // the address's one check for this interval
+        assertThrows(ArrowHttpException.class, () -> attempt(guard, "127.0.0.7", "dave", true));
+        assertEquals(true, attempt(guard, "127.0.0.7", "bob", true));
     }
 
     @Test
