@@ -37,7 +37,6 @@ import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -269,7 +268,7 @@ class ArrowFileStoreTest {
         assertEquals(
                 201,
                 send("PUT", "/datasets/typed", stream(0, 1, 100, null), ARROW).getResponseCode());
-        HttpURLConnection post = send("POST", "/datasets/typed", intStream(), ARROW);
+        HttpURLConnection post = send("POST", "/datasets/typed", OtherSchemaStreams.intIds(), ARROW);
         assertEquals(400, post.getResponseCode());
         String problem = text(post.getErrorStream());
         assertTrue(problem.contains("column 1: the dataset has 'id' Int(64, true) not null, the upload 'id'"), problem);
@@ -699,25 +698,6 @@ class ArrowFileStoreTest {
                 root.setRowCount(batch);
                 writer.writeBatch();
             }
-            writer.end();
-        }
-        return out.toByteArray();
-    }
-
-    /** A stream whose id column is a 32-bit integer. */
-    private static byte[] intStream() throws IOException {
-        Schema other = new Schema(List.of(
-                Field.notNullable("id", new ArrowType.Int(32, true)), Field.nullable("name", ArrowType.Utf8.INSTANCE)));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (BufferAllocator writing = new RootAllocator();
-                VectorSchemaRoot root = VectorSchemaRoot.create(other, writing);
-                ArrowStreamWriter writer = new ArrowStreamWriter(root, null, Channels.newChannel(out))) {
-            writer.start();
-            IntVector id = (IntVector) root.getVector("id");
-            id.allocateNew(1);
-            id.set(0, 1);
-            root.setRowCount(1);
-            writer.writeBatch();
             writer.end();
         }
         return out.toByteArray();

@@ -214,7 +214,7 @@ class FailedUploadsHoldNoMemoryTest {
         failures.add(new Failure("too many bytes", padded(12, 2000), ARROW, 413));
         failures.add(new Failure("a batch past the memory", stream(0, 1, 60_000, null), ARROW, 413));
         failures.add(new Failure("a dictionary column", dictionaryStream(), ARROW, 400));
-        failures.add(new Failure("append of another schema", intStream(), ARROW, 400));
+        failures.add(new Failure("append of another schema", OtherSchemaStreams.intIds(), ARROW, 400));
         failures.add(new Failure(
                 "multipart without its close", multipart(stream(0, 2, 500, IpcCodec.ZSTD)), MULTIPART, 400));
         return failures;
@@ -431,25 +431,6 @@ class FailedUploadsHoldNoMemoryTest {
                     writer.end();
                 }
             }
-        }
-        return out.toByteArray();
-    }
-
-    /** A stream whose id column is a 32-bit integer. */
-    private static byte[] intStream() throws IOException {
-        Schema other = new Schema(List.of(
-                Field.notNullable("id", new ArrowType.Int(32, true)), Field.nullable("name", ArrowType.Utf8.INSTANCE)));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (BufferAllocator writing = new RootAllocator();
-                VectorSchemaRoot root = VectorSchemaRoot.create(other, writing);
-                ArrowStreamWriter writer = new ArrowStreamWriter(root, null, Channels.newChannel(out))) {
-            writer.start();
-            IntVector id = (IntVector) root.getVector("id");
-            id.allocateNew(1);
-            id.set(0, 1);
-            root.setRowCount(1);
-            writer.writeBatch();
-            writer.end();
         }
         return out.toByteArray();
     }
