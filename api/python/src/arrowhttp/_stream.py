@@ -39,8 +39,14 @@ class ResponseBody:
 
     def __init__(self, response: Any, content_encoding: Optional[str] = None) -> None:
         self._response = response
-        raw = response.read
-        self._raw_read: Callable[[int], bytes] = lambda n: raw(n, decode_content=False)
+        # Straight from http.client's response, as pyarrow over urllib reads: urllib3's own read()
+        # adds a buffer and a copy per call. urllib3's response when that is not there.
+        fp = getattr(response, "_fp", None)
+        if fp is not None and hasattr(fp, "read"):
+            self._raw_read: Callable[[int], bytes] = fp.read
+        else:
+            raw = response.read
+            self._raw_read = lambda n: raw(n, decode_content=False)
         decode = decoder(content_encoding)
         if decode is not None:
             self._raw_read = DecodedReader(self._raw_read, decode).read
@@ -99,6 +105,23 @@ class ResponseBody:
             got += len(more)
         self.bytes_read += got
         return b"".join(chunks)
+
+    def drain(self, limit: int) -> bytes:
+        """What is left of the body, up to ``limit`` bytes, however it ends: the bytes that came
+        before a connection was dropped included."""
+        rest = bytearray(self._pending)
+        self._pending = b""
+        while len(rest) < limit:
+            try:
+                data = self._raw_read(8192)
+            except Exception as cut:
+                rest += getattr(cut, "partial", b"") or b""
+                break
+            if not data:
+                break
+            rest += data
+        self.bytes_read += len(rest)
+        return bytes(rest)
 
     def unread(self, data: bytes) -> None:
         self._pending = data + self._pending
@@ -313,15 +336,7 @@ class DatasetStream:
         if isinstance(cause, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise cause
         # After the failure marker the server sends the status part, then drops the connection.
-        rest = bytearray()
-        try:
-            while len(rest) < _SMALL_PART_LIMIT:
-                data = self._body.read(8192)
-                if not data:
-                    break
-                rest += data
-        except Exception:
-            pass
+        rest = self._body.drain(_SMALL_PART_LIMIT)
         marker = b"--" + self._boundary.encode("ascii") + b"\r\n"
         at = rest.find(marker)
         while at >= 0:
