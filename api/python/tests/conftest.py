@@ -28,7 +28,7 @@ import arrowhttp
 REPOSITORY = Path(__file__).resolve().parents[3]
 JAR = Path(os.environ.get("ARROWHTTP_SERVER_JAR", REPOSITORY / "standalone" / "target" / "arrowhttp-server.jar"))
 CI = os.environ.get("CI") == "true"
-LISTENING = re.compile(r"arrowhttp listening on (http://127\.0\.0\.1:\d+/)")
+LISTENING = re.compile(r"arrowhttp listening on (https?://127\.0\.0\.1:\d+/)")
 
 PASSWORDS = {"alice": "alice-password-of-the-tests", "bob": "bob-password-of-the-tests"}
 API_TOKEN = "etl-api-token-" + "x" * 40

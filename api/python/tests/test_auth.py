@@ -65,3 +65,35 @@ def test_an_api_token_needs_no_handshake(auth_server):
     client.delete(name)
     with pytest.raises(arrowhttp.Unauthenticated):
         arrowhttp.connect(auth_server.url, token=API_TOKEN[:-1] + "y").datasets()
+
+
+def test_over_tls_a_user_signs_in_and_reads_trusting_the_servers_ca(tmp_path):
+    import shutil
+    import ssl
+    import subprocess
+
+    from conftest import Server, password_hash
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl makes the test certificate")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+         "-keyout", str(tmp_path / "key.pem"), "-out", str(tmp_path / "cert.pem"), "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )
+    (tmp_path / "users.properties").write_text(f"alice={password_hash(PASSWORDS['alice'])}\n")
+    # No allow-insecure-http: the server takes credentials over HTTPS only.
+    server = Server(tmp_path, "--tls-cert", str(tmp_path / "cert.pem"), "--tls-key", str(tmp_path / "key.pem"),
+                    env={"ARROWHTTP_AUTH_USERS": str(tmp_path / "users.properties")})
+    try:
+        url = server.await_listening()
+        assert url.startswith("https://")
+        client = arrowhttp.connect(url, user="alice", password=PASSWORDS["alice"], tls=str(tmp_path / "cert.pem"))
+        assert client.read_table("tickers", params={"rows": 10_000}).num_rows == 10_000
+        context = ssl.create_default_context(cafile=str(tmp_path / "cert.pem"))
+        assert arrowhttp.connect(url, token=None, user="alice", password=PASSWORDS["alice"], tls=context).datasets()
+        with pytest.raises(arrowhttp.Unavailable, match="CERTIFICATE_VERIFY_FAILED|certificate verify failed"):
+            arrowhttp.connect(url, user="alice", password=PASSWORDS["alice"]).datasets()
+    finally:
+        server.stop()
