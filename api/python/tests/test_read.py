@@ -48,7 +48,7 @@ def test_polars_and_pandas_get_the_same_rows(client):
 
 def test_duckdb_queries_a_dataset_in_one_line(client):
     assert client.duckdb("parts").aggregate("sum(id)").fetchone()[0] == sum(range(PARTS * ROWS_PER_PART))
-    reader = client.read("small")
+    reader = client.read("small")  # noqa: F841 (DuckDB finds it by its name)
     assert duckdb.sql("SELECT count(*), max(id) FROM reader").fetchone() == (1000, 999)
 
 

@@ -10,7 +10,7 @@ import ssl
 import threading
 import urllib.parse
 import uuid
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 import pyarrow as pa
 import pyarrow.ipc

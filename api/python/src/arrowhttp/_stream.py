@@ -158,23 +158,22 @@ class ResponseBody:
 
     def abort(self) -> None:
         """Drops the connection, whatever is left of the body: a read in progress fails."""
-        if not self.closed:
-            self.closed = True
+        if self.closed:
+            return
+        self.closed = True
+        connection = getattr(self._response, "connection", None)
+        for step in (
+            getattr(self._response, "shutdown", None),  # urllib3 2.3+: unblocks a read in another thread
+            self._response.close,
+            getattr(connection, "close", None),
+            self._response.release_conn,  # the pool gets the closed connection back, to reconnect
+        ):
+            if step is None:
+                continue
             try:
-                self._response.shutdown() if hasattr(self._response, "shutdown") else None
+                step()
             except Exception:
-                pass
-            try:
-                conn = getattr(self._response, "connection", None)
-                self._response.close()
-                if conn is not None:
-                    conn.close()
-            except Exception:
-                pass
-            try:
-                self._response.release_conn()
-            except Exception:
-                pass
+                pass  # already closed
 
     def close(self) -> None:
         if self.closed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import zlib
-from typing import Any, Callable, Iterator, List, Mapping, Optional
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional
 
 import pyarrow as pa
 import pyarrow.ipc
@@ -126,7 +126,7 @@ class UploadBody:
                 raise ValueError(f"compression must be one of {sorted(_IPC) + sorted(_CODINGS)}, got {compression!r}")
         self._meta: Optional[bytes] = None
         if description is not None or metadata is not None:
-            part = {}
+            part: Dict[str, Any] = {}
             if description is not None:
                 part["description"] = description
             if metadata is not None:
@@ -157,7 +157,7 @@ class UploadBody:
                 yield tail
 
     def _plain_chunks(self) -> Iterator[bytes]:
-        if self._boundary is not None:
+        if self._boundary is not None and self._meta is not None:
             yield (
                 f"--{self._boundary}\r\nContent-Type: {p.JSON}\r\n\r\n".encode("ascii")
                 + self._meta
