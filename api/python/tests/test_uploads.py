@@ -95,3 +95,25 @@ def test_configured_datasets_cannot_be_deleted_or_overwritten(client):
         client.put("small", ids_table(0, 1))
     with pytest.raises(arrowhttp.NotFound):
         client.append(unique("absent"), ids_table(0, 1))
+
+
+def test_the_upload_body_is_written_one_batch_at_a_time_as_it_is_sent():
+    from arrowhttp._upload import UploadBody
+
+    taken = []
+
+    def batches():
+        for index, batch in enumerate(ids_table(0, 100_000).to_batches(max_chunksize=10_000)):
+            taken.append(index)
+            yield batch
+
+    body = UploadBody(pa.RecordBatchReader.from_batches(ids_table(0, 1).schema, batches()))
+    chunks = body.chunks()
+    first = next(chunks)
+    assert first.startswith(b"\xff\xff\xff\xff"), "the schema message, then the first batch"
+    assert len(taken) == 1, "one batch read for the first chunk, not the whole source"
+    rest = list(chunks)
+    assert len(taken) == 10 and len(rest) == 10
+    assert rest[-1].endswith(b"\xff\xff\xff\xff\x00\x00\x00\x00"), "the end-of-stream marker comes last"
+    assert sum(map(len, rest[:-1])) < 2 * len(first) * 10
+    assert pa.ipc.open_stream(first + b"".join(rest)).read_all().equals(ids_table(0, 100_000))
