@@ -24,6 +24,7 @@ import urllib.request
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401
 import pyarrow.flight as flight
 import pyarrow.parquet as pq
 

@@ -174,7 +174,8 @@ class UploadBody:
             except BaseException as e:
                 # Not closed: closing the writer would end the stream as if it were whole.
                 self.failure = e
-                e.add_note(f"Reading record batch {self.batches + 1} to upload failed; the server wrote nothing")
+                if hasattr(e, "add_note"):  # Python 3.11 and later
+                    e.add_note(f"Reading record batch {self.batches + 1} to upload failed; the server wrote nothing")
                 raise _SourceFailed() from e
             writer.write_batch(batch)
             self.rows += batch.num_rows
