@@ -28,5 +28,5 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import pyarrow, urlli
 fi
 
 # The package as a user installs it from the repository, editable so the tests see this checkout.
-"$VENV/bin/pip" install -q --no-index --find-links "$WHEELS" --no-deps -e . >/dev/null
+"$VENV/bin/pip" install -q --no-index --find-links "$WHEELS" --no-deps --no-build-isolation -e . >/dev/null
 exec "$VENV/bin/python" -m pytest -q -p no:cacheprovider --durations=5 "$@" tests

@@ -73,3 +73,12 @@ def test_connect_refuses_what_cannot_work():
         arrowhttp.connect("ftp://example.org/")
     with pytest.raises(ValueError):
         arrowhttp.connect("http://127.0.0.1:1/", user="alice")
+
+
+def test_headers_given_to_connect_go_with_every_request(server):
+    # The server takes a sensible X-Request-Id from the request and echoes it, in errors too.
+    client = arrowhttp.connect(server.url, headers={"X-Request-Id": "python-client-test-0001"})
+    with pytest.raises(arrowhttp.NotFound) as raised:
+        client.info("nope")
+    assert raised.value.request_id == "python-client-test-0001"
+    assert "id=python-client-test-0001" in server.log_text()
