@@ -80,7 +80,7 @@ def test_an_unknown_compression_is_refused_before_the_request(client):
 
 
 def test_a_deadline_that_passes_mid_stream_is_a_stream_error_with_the_servers_code(client):
-    reader = client.read("tickers", params={"rows": 1_000_000_000}, deadline=0.5)
+    reader = client.read("tickers", params={"rows": 1_000_000_000}, deadline=1.0)
     rows = 0
     with pytest.raises(arrowhttp.StreamError) as raised:
         for batch in reader:
@@ -94,7 +94,7 @@ def test_a_deadline_that_passes_mid_stream_is_a_stream_error_with_the_servers_co
 def test_the_failure_marker_alone_is_a_stream_error_not_a_shorter_dataset(client):
     # Without the status part, the failure marker is all the client gets.
     with client.open_url(client._dataset_url("tickers"), {"rows": 1_000_000_000, "include_status": "false"},
-                         deadline=0.5) as stream:
+                         deadline=1.0) as stream:
         with pytest.raises(arrowhttp.StreamError) as raised:
             stream.read_all()
     assert raised.value.code == "UNAVAILABLE"
