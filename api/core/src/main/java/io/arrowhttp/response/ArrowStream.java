@@ -401,6 +401,10 @@ public final class ArrowStream implements Closeable {
         if (closeFailure != null) {
             if (failure != null) {
                 failure.addSuppressed(closeFailure);
+            } else if (deferredFailure != null) {
+                // A source that failed in band often fails to close as well (a database connection
+                // that went away): the status part still has to go out and report the first failure.
+                deferredFailure.addSuppressed(closeFailure);
             } else {
                 throw closeFailure;
             }

@@ -54,6 +54,7 @@ class CallLifecycleTest {
         ArrowHttpFeature.Builder builder = ArrowHttpFeature.builder(allocator)
                 .dataset(ScriptedDataset.of("small", 4, 1000))
                 .dataset(ScriptedDataset.failing("failing", 10, 1000, 2))
+                .dataset(ScriptedDataset.failingAndUnclosable("unclosable", 10, 1000, 2))
                 .dataset(ScriptedDataset.of("large", 5000, 10_000))
                 .dataset(paced)
                 .dataset(new ThrowingDataset("unexpected", () -> new IllegalStateException("secret internal detail")))
@@ -130,6 +131,23 @@ class CallLifecycleTest {
         assertEquals(2000, status.get("rows").asLong());
         assertTrue(status.get("errorId").asText().matches("[0-9a-f]{16}"), status.toString());
         assertFalse(status.toString().contains("scripted producer failure"), "internals stay in the log");
+    }
+
+    @Test
+    void aSourceThatAlsoFailsToCloseStillEndsWithTheMarkerAndTheStatusPart() throws IOException {
+        RawHttp.Exchange exchange = RawHttp.get(server.port(), "/datasets/unclosable?include_status", "1.1");
+
+        assertFalse(exchange.endedProperly(), "the response must still look broken over HTTP");
+        byte[] body = exchange.body();
+        List<IpcMessages.Located> messages =
+                IpcMessages.locate(body, MultipartBody.partBodyStart(body, MultipartBody.ARROW_PART_HEADER));
+        assertEquals(
+                IpcMessages.FAILURE_MARKER,
+                messages.get(messages.size() - 1).type(),
+                "the failure marker goes out though closing the source failed");
+        JsonNode status = lastPart(exchange);
+        assertEquals("INTERNAL", status.get("code").asText());
+        assertEquals(2000, status.get("rows").asLong());
     }
 
     @Test

@@ -31,6 +31,7 @@ public final class ScriptedDataset implements Dataset {
     private final int failBeforeBatch;
     private final int holdBeforeBatch;
     private final CountDownLatch release;
+    private final boolean closeFails;
     private final AtomicInteger produced = new AtomicInteger();
     private final AtomicInteger opened = new AtomicInteger();
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -41,28 +42,38 @@ public final class ScriptedDataset implements Dataset {
             int rowsPerBatch,
             int failBeforeBatch,
             int holdBeforeBatch,
-            CountDownLatch release) {
+            CountDownLatch release,
+            boolean closeFails) {
         this.name = name;
         this.batches = batches;
         this.rowsPerBatch = rowsPerBatch;
         this.failBeforeBatch = failBeforeBatch;
         this.holdBeforeBatch = holdBeforeBatch;
         this.release = release;
+        this.closeFails = closeFails;
     }
 
     public static ScriptedDataset of(String name, int batches, int rowsPerBatch) {
-        return new ScriptedDataset(name, batches, rowsPerBatch, -1, -1, null);
+        return new ScriptedDataset(name, batches, rowsPerBatch, -1, -1, null, false);
     }
 
     /** Throws a producer failure instead of producing batch {@code index} (0-based). */
     public static ScriptedDataset failing(String name, int batches, int rowsPerBatch, int index) {
-        return new ScriptedDataset(name, batches, rowsPerBatch, index, -1, null);
+        return new ScriptedDataset(name, batches, rowsPerBatch, index, -1, null, false);
+    }
+
+    /**
+     * As {@link #failing}, and closing the reader then fails too, as a database connection that
+     * went away does.
+     */
+    public static ScriptedDataset failingAndUnclosable(String name, int batches, int rowsPerBatch, int index) {
+        return new ScriptedDataset(name, batches, rowsPerBatch, index, -1, null, true);
     }
 
     /** Waits for {@code release} before producing batch {@code index} (0-based); at most 30 s. */
     public static ScriptedDataset holding(
             String name, int batches, int rowsPerBatch, int index, CountDownLatch release) {
-        return new ScriptedDataset(name, batches, rowsPerBatch, -1, index, release);
+        return new ScriptedDataset(name, batches, rowsPerBatch, -1, index, release, false);
     }
 
     /** Readers opened so far. */
@@ -135,6 +146,13 @@ public final class ScriptedDataset implements Dataset {
             next++;
             produced.incrementAndGet();
             return true;
+        }
+
+        @Override
+        protected void closeSource() throws IOException {
+            if (closeFails) {
+                throw new IOException("scripted close failure: the connection is closed");
+            }
         }
     }
 }
