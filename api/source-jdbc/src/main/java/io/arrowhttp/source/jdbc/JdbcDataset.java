@@ -9,6 +9,7 @@ import io.arrowhttp.dataset.SourceFailures;
 import io.arrowhttp.internal.sql.SqlIdentifiers;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
+import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.QueryParameters;
 import io.arrowhttp.source.jdbc.internal.ArrowTypes;
@@ -164,7 +165,15 @@ public final class JdbcDataset extends DescribedDataset {
                 schema = schemaOf(metadata, enums);
             }
             return new JdbcDataset(
-                    description, schema, source, named, Map.copyOf(declared), batchRows, identifiers, null, enums);
+                    description,
+                    schema,
+                    source,
+                    named,
+                    Collections.unmodifiableMap(declared),
+                    batchRows,
+                    identifiers,
+                    null,
+                    enums);
         } catch (SQLException e) {
             throw new IllegalArgumentException(
                     "the database refuses the query of " + description + ": " + SourceFailures.firstLine(e), e);
@@ -278,8 +287,17 @@ public final class JdbcDataset extends DescribedDataset {
         return Set.copyOf(names);
     }
 
+    /** The declared parameters, in the catalog's form. */
+    @Override
+    public List<DatasetInfo.Parameter> parameters() {
+        return parameters.values().stream()
+                .map(parameter -> new DatasetInfo.Parameter(
+                        parameter.name(), parameter.type().yamlName(), parameter.defaultValue(), parameter.required()))
+                .toList();
+    }
+
     /** The declared parameters, by name. */
-    public Map<String, QueryParameter> parameters() {
+    public Map<String, QueryParameter> declaredParameters() {
         return parameters;
     }
 
