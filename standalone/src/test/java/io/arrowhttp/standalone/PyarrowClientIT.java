@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.arrowhttp.testing.PythonWithPyarrow;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

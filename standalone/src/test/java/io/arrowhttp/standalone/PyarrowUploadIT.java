@@ -3,6 +3,7 @@ package io.arrowhttp.standalone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.arrowhttp.testing.PythonWithPyarrow;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

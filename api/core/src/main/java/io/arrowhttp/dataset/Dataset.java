@@ -1,6 +1,8 @@
 package io.arrowhttp.dataset;
 
+import io.arrowhttp.protocol.DatasetInfo;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.ipc.ArrowReader;
@@ -47,6 +49,23 @@ public interface Dataset extends AutoCloseable {
      *     {@link io.arrowhttp.protocol.ErrorCode#INVALID_ARGUMENT} for a parameter out of range
      */
     ArrowReader open(DatasetRequest request, BufferAllocator allocator);
+
+    /**
+     * The query parameters the dataset declares, beyond those of every dataset: shown in the
+     * catalog ({@code parameters}) so that a client knows what to give before its first request.
+     * None by default.
+     */
+    default List<DatasetInfo.Parameter> parameters() {
+        return List.of();
+    }
+
+    /**
+     * What the catalog says of the dataset beyond its description ({@code metadata} of {@code
+     * /datasets} and {@code /info}): the extra entries of its JSON part. None by default.
+     */
+    default Map<String, Object> catalogMetadata() {
+        return Map.of();
+    }
 
     /**
      * Rows a request without parameters returns, when known without reading the data: shown in the

@@ -1,5 +1,6 @@
 package io.arrowhttp.dataset;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -47,6 +48,12 @@ public abstract class DescribedDataset implements Dataset {
     }
 
     /** The configured description, with {@link #selection}'s columns and the row count when known. */
+    /** The metadata the dataset was made with. */
+    @Override
+    public Map<String, Object> catalogMetadata() {
+        return description.metadata();
+    }
+
     @Override
     public Object metadata(DatasetRequest request) {
         return description.metadataPart(selection(request), totalRecords);

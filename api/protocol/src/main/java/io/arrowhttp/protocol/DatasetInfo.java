@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -36,6 +37,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * @param batchOffsets for a dataset whose bare stream is served as stored bytes, with byte ranges:
  *     where each record batch's message starts in that stream, so that a client can fetch
  *     batches by range; null otherwise
+ * @param parameters the query parameters the dataset declares, beyond those of every dataset
+ *     ({@code columns}, {@code limit}...): empty when none; null from a server that does not say
+ * @param metadata what the operator or an upload says of the dataset beyond its description (the
+ *     extra entries of the JSON part): empty when nothing; null from a server that does not say
  */
 public record DatasetInfo(
         String name,
@@ -50,13 +55,34 @@ public record DatasetInfo(
         Compression compression,
         URI location,
         Boolean ordered,
-        List<Long> batchOffsets) {
+        List<Long> batchOffsets,
+        List<Parameter> parameters,
+        Map<String, Object> metadata) {
 
     public DatasetInfo {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(schema, "schema");
         endpoints = List.copyOf(endpoints);
         batchOffsets = batchOffsets == null ? null : List.copyOf(batchOffsets);
+        parameters = parameters == null ? null : List.copyOf(parameters);
+    }
+
+    /**
+     * A query parameter a dataset declares, given as the URL query parameter of the same name.
+     *
+     * @param name the name, in the URL
+     * @param type how the value is read: {@code string}, {@code long}, {@code double}, {@code
+     *     boolean}, {@code date} or {@code timestamp}
+     * @param defaultValue the value when a request gives none, as a URL would give it; null when
+     *     the parameter is required
+     * @param required whether a request must give it
+     */
+    public record Parameter(String name, String type, String defaultValue, boolean required) {
+
+        public Parameter {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(type, "type");
+        }
     }
 
     /**

@@ -134,7 +134,9 @@ public final class DatasetCatalog {
                 OfferedCompression.INFO,
                 location,
                 partitions.isEmpty() ? null : dataset.partitionsInOrder(),
-                stored.map(StoredStream.Bytes::batchOffsets).orElse(null));
+                stored.map(StoredStream.Bytes::batchOffsets).orElse(null),
+                dataset.parameters(),
+                dataset.catalogMetadata());
     }
 
     private static URI location(URI base, Dataset dataset) {

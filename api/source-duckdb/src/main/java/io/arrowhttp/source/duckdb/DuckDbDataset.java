@@ -9,6 +9,8 @@ import io.arrowhttp.protocol.QueryParameters;
 import io.arrowhttp.source.duckdb.internal.QueryReader;
 import io.arrowhttp.source.duckdb.internal.SelectStatement;
 import io.arrowhttp.source.duckdb.internal.SqlText;
+import io.arrowhttp.source.duckdb.internal.StoredArrowSchema;
+import io.arrowhttp.source.duckdb.internal.StoredTypes;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -40,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * reads only Parquet footers and a CSV's first rows; the row count of Parquet files comes from
  * their footers.
  *
+ * <p>Parquet files that store an Arrow schema ({@code ARROW:schema}, as pyarrow, Arrow C++ and
+ * arrow-rs write) are served with the types that schema names, as Arrow's own Parquet readers
+ * restore them: dictionaries, time zones and units, durations, fixed-size binary, large and view
+ * types, child names and field metadata (see {@code docs/types.md}). DuckDB's batches are converted
+ * vector by vector. Files that store none are served with DuckDB's types.
+ *
  * <p>A client that goes away, or a passed deadline, cancels the running query. Errors never show
  * the server's paths or DuckDB's messages, which name them: the client gets the dataset's name and
  * the operator a log line.
@@ -54,6 +63,7 @@ public final class DuckDbDataset extends DescribedDataset {
     private final DuckDbEngine engine;
     private final String query;
     private final List<Partition> partitions;
+    private final StoredTypes storedTypes;
 
     /** One file of a glob: the query of that file alone, and its rows when known. */
     private record Partition(String query, OptionalLong rows) {}
@@ -64,11 +74,13 @@ public final class DuckDbDataset extends DescribedDataset {
             String query,
             Schema schema,
             OptionalLong rows,
-            List<Partition> partitions) {
+            List<Partition> partitions,
+            StoredTypes storedTypes) {
         super(description, schema, rows);
         this.engine = engine;
         this.query = query;
         this.partitions = List.copyOf(partitions);
+        this.storedTypes = storedTypes;
     }
 
     /** The file formats DuckDB reads for this source, by file name extension. */
@@ -118,7 +130,14 @@ public final class DuckDbDataset extends DescribedDataset {
         List<Partition> partitions = filePartitions(engine, format, pathOrGlob);
         return partitions.size() < 2
                 ? whole
-                : new DuckDbDataset(engine, description, query, whole.schema(), whole.totalRecords(), partitions);
+                : new DuckDbDataset(
+                        engine,
+                        description,
+                        query,
+                        whole.schema(),
+                        whole.totalRecords(),
+                        partitions,
+                        whole.storedTypes);
     }
 
     /**
@@ -248,11 +267,36 @@ public final class DuckDbDataset extends DescribedDataset {
                 schema = reader.getVectorSchemaRoot().getSchema();
             }
             OptionalLong rows = parquetFiles == null ? OptionalLong.empty() : parquetRows(connection, parquetFiles);
-            return new DuckDbDataset(engine, description, query, schema, rows, List.of());
+            StoredTypes stored =
+                    parquetFiles == null ? null : storedTypes(connection, description, parquetFiles, schema);
+            return new DuckDbDataset(
+                    engine, description, query, stored == null ? schema : stored.served(), rows, List.of(), stored);
         } catch (SQLException | IOException e) {
             throw new IllegalArgumentException(
                     "DuckDB cannot read " + description + ": " + SourceFailures.firstLine(e), e);
         }
+    }
+
+    /**
+     * How DuckDB's batches become the Arrow types the files store, or null when they store none
+     * (or different ones): then DuckDB's types are served.
+     */
+    private static StoredTypes storedTypes(
+            Connection connection, DatasetDescription description, String files, Schema duckdb) throws SQLException {
+        Optional<Schema> stored;
+        try {
+            stored = StoredArrowSchema.read(connection, files);
+        } catch (IOException e) {
+            LOG.warn(
+                    "Dataset {}: its Parquet files' {} is unreadable, DuckDB's types are served: {}",
+                    description.name(),
+                    StoredArrowSchema.KEY,
+                    e.getMessage());
+            return null;
+        }
+        return stored.map(schema -> StoredTypes.plan(
+                        duckdb, schema, warning -> LOG.warn("Dataset {}: {}", description.name(), warning)))
+                .orElse(null);
     }
 
     private static OptionalLong parquetRows(Connection connection, String files) throws SQLException {
@@ -302,7 +346,14 @@ public final class DuckDbDataset extends DescribedDataset {
             result = statement.executeQuery();
             ArrowReader imported = exportArrow(result, allocator, engine.batchRows());
             Schema selected = new Schema(selection.fields(), schema.getCustomMetadata());
-            return new QueryReader(allocator, selected, connection, statement, result, imported);
+            return new QueryReader(
+                    allocator,
+                    selected,
+                    connection,
+                    statement,
+                    result,
+                    imported,
+                    storedTypes == null ? null : storedTypes.start(allocator));
         } catch (SQLException | RuntimeException e) {
             SourceFailures.closeQuietly(result, statement, connection);
             throw SourceFailures.openFailed(request, name(), e);

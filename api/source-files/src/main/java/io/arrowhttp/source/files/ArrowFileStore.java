@@ -36,9 +36,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowFileWriter;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
@@ -287,14 +291,18 @@ public final class ArrowFileStore implements DatasetStore {
             boolean append = upload.mode() == Upload.Mode.APPEND
                     && old != null
                     && !old.parts().isEmpty();
+            Schema storeAs = null;
             if (append) {
-                refuseOtherSchema(partSchema(directory.resolve(old.parts().get(0))), upload.schema(), name);
+                Schema datasetSchema = partSchema(directory.resolve(old.parts().get(0)));
+                if (!refuseOtherSchema(datasetSchema, upload.schema(), name)) {
+                    storeAs = datasetSchema;
+                }
             }
             long kept = append ? before.parts() : 0;
             long partBytes;
             try (Room room = new Room(name, kept, before == null ? 0 : before.bytes())) {
                 room.check(0);
-                part = writePart(name, upload, room);
+                part = writePart(name, upload, room, storeAs);
                 partBytes = Files.size(part);
                 List<String> parts = new ArrayList<>(append ? old.parts() : List.of());
                 parts.add(part.getFileName().toString());
@@ -619,15 +627,27 @@ public final class ArrowFileStore implements DatasetStore {
         return dataset;
     }
 
-    /** The upload's batches as one new part, forced to the disk, under its final name. */
-    private Path writePart(String name, Upload upload, Room room) throws IOException {
+    /**
+     * The upload's batches as one new part, forced to the disk, under its final name; with the
+     * schema {@code storeAs} (the dataset's, whose buffers are laid out as the upload's) when not
+     * null. The root of that schema is the method's, on the upload's allocator, and closed by it.
+     */
+    private Path writePart(String name, Upload upload, Room room, Schema storeAs) throws IOException {
         Path temporary = Files.createTempFile(directory, "." + name + ".", TEMPORARY);
         try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE);
-                    ArrowFileWriter writer = new ArrowFileWriter(upload.root(), null, channel);
+            try (VectorSchemaRoot renamed =
+                            storeAs == null ? null : VectorSchemaRoot.create(storeAs, upload.allocator());
+                    FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE);
+                    ArrowFileWriter writer =
+                            new ArrowFileWriter(renamed == null ? upload.root() : renamed, null, channel);
                     FlushBehind flush = new FlushBehind(channel)) {
                 writer.start();
                 while (upload.loadNextBatch()) {
+                    if (renamed != null) {
+                        try (ArrowRecordBatch batch = new VectorUnloader(upload.root()).getRecordBatch()) {
+                            new VectorLoader(renamed).load(batch);
+                        }
+                    }
                     room.check(channel.position() + batchBytes(upload.root()));
                     writer.writeBatch();
                     room.written(channel.position());
@@ -687,23 +707,75 @@ public final class ArrowFileStore implements DatasetStore {
         }
     }
 
-    private static void refuseOtherSchema(Schema stored, Schema uploaded, String name) {
+    /**
+     * Refuses an upload whose schema differs from the dataset's as Arrow compares schemas: names
+     * of the columns, types, nullability, all the way down. Child names of lists and maps (
+     * {@code item} or {@code element}) and field metadata may differ: such an upload is stored with
+     * the dataset's schema.
+     *
+     * @return whether the upload's schema is the dataset's exactly
+     */
+    private static boolean refuseOtherSchema(Schema stored, Schema uploaded, String name) {
         if (stored.getFields().equals(uploaded.getFields())) {
-            return;
+            return true;
         }
         List<String> differences = new ArrayList<>();
         int count = Math.max(stored.getFields().size(), uploaded.getFields().size());
         for (int i = 0; i < count; i++) {
             Field expected = i < stored.getFields().size() ? stored.getFields().get(i) : null;
             Field given = i < uploaded.getFields().size() ? uploaded.getFields().get(i) : null;
-            if (!Objects.equals(expected, given)) {
-                differences.add("column " + (i + 1) + ": the dataset has " + describe(expected) + ", the upload "
-                        + describe(given));
+            String difference =
+                    expected == null || given == null || !expected.getName().equals(given.getName())
+                            ? "the dataset has " + describe(expected) + ", the upload " + describe(given)
+                            : difference(expected, given, null, false);
+            if (difference != null) {
+                differences.add("column " + (i + 1) + ": " + difference);
             }
+        }
+        if (differences.isEmpty()) {
+            return false;
         }
         throw ArrowHttpException.invalidArgument("The upload's schema differs from dataset "
                 + ClientText.quote(name) + "'s, so it cannot be appended: " + String.join("; ", differences)
                 + ". Nothing was written.");
+    }
+
+    /**
+     * Where {@code given} differs from {@code expected}, or null when they differ only in child
+     * names of lists and maps and in metadata. {@code path} names the field ({@code 'a'.'b'}),
+     * null for a column; {@code namesFree} says its children's names may differ.
+     */
+    private static String difference(Field expected, Field given, String path, boolean namesFree) {
+        if (!expected.getType().equals(given.getType())
+                || expected.isNullable() != given.isNullable()
+                || !Objects.equals(expected.getDictionary(), given.getDictionary())
+                || expected.getChildren().size() != given.getChildren().size()) {
+            return (path == null ? "" : path + ": ") + "the dataset has " + describe(expected) + ", the upload "
+                    + describe(given);
+        }
+        ArrowType type = expected.getType();
+        boolean listLike = type instanceof ArrowType.List
+                || type instanceof ArrowType.LargeList
+                || type instanceof ArrowType.FixedSizeList
+                || type instanceof ArrowType.Map;
+        String base = path == null ? ClientText.quote(expected.getName()) : path;
+        for (int i = 0; i < expected.getChildren().size(); i++) {
+            Field expectedChild = expected.getChildren().get(i);
+            Field givenChild = given.getChildren().get(i);
+            if (!namesFree && !listLike && !expectedChild.getName().equals(givenChild.getName())) {
+                return base + ": the dataset's field " + (i + 1) + " is " + describe(expectedChild) + ", the upload's "
+                        + describe(givenChild);
+            }
+            String difference = difference(
+                    expectedChild,
+                    givenChild,
+                    base + "." + ClientText.quote(expectedChild.getName()),
+                    type instanceof ArrowType.Map);
+            if (difference != null) {
+                return difference;
+            }
+        }
+        return null;
     }
 
     private static String describe(Field field) {

@@ -23,9 +23,11 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -39,6 +41,8 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.ipc.ArrowFileReader;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
@@ -274,6 +278,77 @@ class ArrowFileStoreTest {
         assertTrue(problem.contains("column 1: the dataset has 'id' Int(64, true) not null, the upload 'id'"), problem);
         assertTrue(problem.contains("Nothing was written."), problem);
         assertEquals(range(0, 100), ids("typed"));
+    }
+
+    @Test
+    void anAppendThatDiffersOnlyInAListsChildNameAndFieldMetadataIsStoredWithTheDatasetsSchema() throws IOException {
+        ArrowType int64 = new ArrowType.Int(64, true);
+        assertEquals(
+                201,
+                send(
+                                "PUT",
+                                "/datasets/tagged",
+                                OtherSchemaStreams.tags(0, 3, "element", int64, Map.of("unit", "tag")),
+                                ARROW)
+                        .getResponseCode());
+        HttpURLConnection post =
+                send("POST", "/datasets/tagged", OtherSchemaStreams.tags(10, 2, "item", int64, null), ARROW);
+        int status = post.getResponseCode();
+        assertEquals(200, status, status == 200 ? "" : text(post.getErrorStream()));
+        HttpURLConnection connection = get("tagged");
+        assertEquals(200, connection.getResponseCode());
+        List<Object> values = new ArrayList<>();
+        try (InputStream in = connection.getInputStream();
+                ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
+            Field tags = reader.getVectorSchemaRoot().getSchema().findField("tags");
+            assertEquals("element", tags.getChildren().get(0).getName());
+            assertEquals(Map.of("unit", "tag"), tags.getMetadata());
+            while (reader.loadNextBatch()) {
+                ListVector vector = (ListVector) reader.getVectorSchemaRoot().getVector("tags");
+                for (int i = 0; i < vector.getValueCount(); i++) {
+                    values.add(vector.getObject(i).toString());
+                }
+            }
+        }
+        assertEquals(List.of("[0,1]", "[1,2]", "[2,3]", "[10,11]", "[11,12]"), values);
+        List<Path> parts;
+        try (Stream<Path> files = Files.list(uploads)) {
+            parts = files.filter(file -> file.getFileName().toString().startsWith("tagged.")
+                            && file.getFileName().toString().endsWith(".part.arrow"))
+                    .toList();
+        }
+        assertEquals(2, parts.size());
+        for (Path part : parts) {
+            try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ);
+                    ArrowFileReader reader = new ArrowFileReader(channel, allocator)) {
+                Field tags = reader.getVectorSchemaRoot().getSchema().findField("tags");
+                assertEquals("element", tags.getChildren().get(0).getName(), part.toString());
+                assertEquals(Map.of("unit", "tag"), tags.getMetadata(), part.toString());
+            }
+        }
+    }
+
+    @Test
+    void anAppendWhoseListHoldsAnotherTypeIsRefusedNamingTheNestedField() throws IOException {
+        assertEquals(
+                201,
+                send(
+                                "PUT",
+                                "/datasets/nested",
+                                OtherSchemaStreams.tags(0, 1, "element", new ArrowType.Int(64, true), null),
+                                ARROW)
+                        .getResponseCode());
+        HttpURLConnection post = send(
+                "POST",
+                "/datasets/nested",
+                OtherSchemaStreams.tags(0, 1, "item", new ArrowType.Int(32, true), null),
+                ARROW);
+        assertEquals(400, post.getResponseCode());
+        String problem = text(post.getErrorStream());
+        assertTrue(
+                problem.contains("column 1: 'tags'.'element': the dataset has 'element' Int(64, true),"
+                        + " the upload 'item' Int(32, true)"),
+                problem);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.arrowhttp.source.jdbc;
 
+import io.arrowhttp.call.ErrorIds;
 import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.dataset.DescribedDataset;
@@ -8,6 +9,8 @@ import io.arrowhttp.dataset.SourceFailures;
 import io.arrowhttp.internal.sql.SqlIdentifiers;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
+import io.arrowhttp.protocol.DatasetInfo;
+import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.QueryParameters;
 import io.arrowhttp.source.jdbc.internal.ArrowTypes;
 import io.arrowhttp.source.jdbc.internal.ColumnRanges;
@@ -22,11 +25,14 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.apache.arrow.adapter.jdbc.ArrowVectorIterator;
 import org.apache.arrow.adapter.jdbc.JdbcFieldInfo;
@@ -34,9 +40,9 @@ import org.apache.arrow.adapter.jdbc.JdbcToArrow;
 import org.apache.arrow.adapter.jdbc.JdbcToArrowConfig;
 import org.apache.arrow.adapter.jdbc.JdbcToArrowConfigBuilder;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Field;
-import org.apache.arrow.vector.types.pojo.FieldType;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +85,8 @@ public final class JdbcDataset extends DescribedDataset {
     private final SqlIdentifiers identifiers;
 
     private final ColumnRanges ranges;
+    /** The database's enum types, served as their labels. */
+    private final Set<String> enums;
 
     private JdbcDataset(
             DatasetDescription description,
@@ -88,8 +96,10 @@ public final class JdbcDataset extends DescribedDataset {
             Map<String, QueryParameter> parameters,
             int batchRows,
             SqlIdentifiers identifiers,
-            ColumnRanges ranges) {
+            ColumnRanges ranges,
+            Set<String> enums) {
         super(description, schema, OptionalLong.empty());
+        this.enums = enums;
         this.source = source;
         this.sql = sql;
         this.parameters = parameters;
@@ -145,16 +155,25 @@ public final class JdbcDataset extends DescribedDataset {
             SqlIdentifiers identifiers =
                     SqlIdentifiers.quotedWith(connection.getMetaData().getIdentifierQuoteString());
             Schema schema;
+            Set<String> enums = enumTypes(connection);
             try (PreparedStatement statement = connection.prepareStatement(named.jdbcSql())) {
                 ResultSetMetaData metadata = statement.getMetaData();
                 if (metadata == null) {
                     throw new IllegalArgumentException("the driver does not describe the query's columns before it"
                             + " runs; this source needs a driver that does");
                 }
-                schema = schemaOf(metadata);
+                schema = schemaOf(metadata, enums);
             }
             return new JdbcDataset(
-                    description, schema, source, named, Map.copyOf(declared), batchRows, identifiers, null);
+                    description,
+                    schema,
+                    source,
+                    named,
+                    Collections.unmodifiableMap(declared),
+                    batchRows,
+                    identifiers,
+                    null,
+                    enums);
         } catch (SQLException e) {
             throw new IllegalArgumentException(
                     "the database refuses the query of " + description + ": " + SourceFailures.firstLine(e), e);
@@ -195,7 +214,7 @@ public final class JdbcDataset extends DescribedDataset {
         try (Connection connection = source.getConnection()) {
             ColumnRanges read = ColumnRanges.read(connection, sql.jdbcSql(), identifiers.quote(column), count);
             return new JdbcDataset(
-                    datasetDescription(), schema(), source, sql, parameters, batchRows, identifiers, read);
+                    datasetDescription(), schema(), source, sql, parameters, batchRows, identifiers, read, enums);
         } catch (SQLException e) {
             throw new IllegalStateException(
                     "the database cannot split the query on '" + column + "': " + SourceFailures.firstLine(e), e);
@@ -229,23 +248,56 @@ public final class JdbcDataset extends DescribedDataset {
         return false;
     }
 
-    private static Schema schemaOf(ResultSetMetaData metadata) throws SQLException {
+    /**
+     * The schema of the query's columns; every column without an Arrow type is named at once, each
+     * with the cast that serves it.
+     */
+    private static Schema schemaOf(ResultSetMetaData metadata, Set<String> enums) throws SQLException {
         List<Field> fields = new ArrayList<>();
+        List<String> unmapped = new ArrayList<>();
         for (int column = 1; column <= metadata.getColumnCount(); column++) {
             String name = metadata.getColumnLabel(column);
             JdbcFieldInfo info = new JdbcFieldInfo(metadata, column);
+            boolean nullable = metadata.isNullable(column) != ResultSetMetaData.columnNoNulls;
             try {
-                boolean nullable = metadata.isNullable(column) != ResultSetMetaData.columnNoNulls;
-                fields.add(new Field(name, new FieldType(nullable, ArrowTypes.of(info), null), null));
+                fields.add(ArrowTypes.withEnums(enums, () -> ArrowTypes.field(name, nullable, info)));
             } catch (UnsupportedOperationException e) {
-                throw new IllegalArgumentException("column '" + name + "' has no Arrow type: " + e.getMessage(), e);
+                unmapped.add("column '" + name + "' has no Arrow type: " + e.getMessage());
             }
+        }
+        if (!unmapped.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", unmapped));
         }
         return new Schema(fields);
     }
 
+    /** The names of PostgreSQL's enum types, lower-case; none on other databases. */
+    private static Set<String> enumTypes(Connection connection) throws SQLException {
+        if (!"PostgreSQL".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName())) {
+            return Set.of();
+        }
+        Set<String> names = new HashSet<>();
+        try (PreparedStatement statement =
+                        connection.prepareStatement("SELECT typname FROM pg_type WHERE typtype = 'e'");
+                ResultSet result = statement.executeQuery()) {
+            while (result.next()) {
+                names.add(result.getString(1).toLowerCase(Locale.ROOT));
+            }
+        }
+        return Set.copyOf(names);
+    }
+
+    /** The declared parameters, in the catalog's form. */
+    @Override
+    public List<DatasetInfo.Parameter> parameters() {
+        return parameters.values().stream()
+                .map(parameter -> new DatasetInfo.Parameter(
+                        parameter.name(), parameter.type().yamlName(), parameter.defaultValue(), parameter.required()))
+                .toList();
+    }
+
     /** The declared parameters, by name. */
-    public Map<String, QueryParameter> parameters() {
+    public Map<String, QueryParameter> declaredParameters() {
         return parameters;
     }
 
@@ -274,6 +326,7 @@ public final class JdbcDataset extends DescribedDataset {
         Connection connection = null;
         PreparedStatement statement = null;
         ResultSet result = null;
+        ArrowVectorIterator batches = null;
         try {
             connection = source.getConnection();
             markReadOnly(connection);
@@ -286,19 +339,56 @@ public final class JdbcDataset extends DescribedDataset {
             PreparedStatement running = statement;
             request.call().onCancel(() -> cancel(running));
             result = statement.executeQuery();
+            ResultSetMetaData columns = result.getMetaData();
+            List<String> labels = new ArrayList<>();
+            for (int column = 1; column <= columns.getColumnCount(); column++) {
+                labels.add(columns.getColumnLabel(column));
+            }
             JdbcToArrowConfig config = new JdbcToArrowConfigBuilder(allocator, ArrowTypes.calendar())
                     .setTargetBatchSize(batchRows)
                     .setReuseVectorSchemaRoot(true)
                     .setJdbcToArrowTypeConverter(ArrowTypes::of)
-                    .setJdbcConsumerGetter(ArrowTypes::consumer)
+                    .setArraySubTypeByColumnIndexMap(ArrowTypes.arrayElements(columns))
+                    .setJdbcConsumerGetter((type, column, nullable, vector, settings) -> ArrowTypes.located(
+                            ArrowTypes.consumer(type, column, nullable, vector, settings), labels.get(column - 1)))
                     .build();
-            ArrowVectorIterator batches = JdbcToArrow.sqlToArrowVectorIterator(result, config);
+            ResultSet read = result;
+            batches = ArrowTypes.withEnums(enums, () -> iterator(read, config));
             Schema selected = new Schema(selection.fields(), schema().getCustomMetadata());
-            return new JdbcBatchReader(allocator, selected, connection, statement, result, batches);
-        } catch (SQLException | RuntimeException | IOException e) {
-            SourceFailures.closeQuietly(result, statement, connection);
+            VectorSchemaRoot first = batches.hasNext() ? batches.next() : null;
+            return new JdbcBatchReader(allocator, selected, connection, statement, result, batches, first);
+        } catch (SQLException | RuntimeException e) {
+            SourceFailures.closeQuietly(batches, result, statement, connection);
+            ArrowTypes.ValueReadFailure value = valueFailure(e);
+            if (value != null && request.call().cancellation().isEmpty()) {
+                String id = ErrorIds.next();
+                LOG.warn("Dataset '{}' cannot be read [{}]: {}", name(), id, SourceFailures.firstLine(value));
+                throw ArrowHttpException.logged(
+                        ErrorCode.UNAVAILABLE,
+                        "Dataset " + ClientText.quote(name()) + " cannot serve " + value.getMessage()
+                                + "; tell the server's operators, quoting " + id,
+                        id);
+            }
             throw SourceFailures.openFailed(request, name(), e);
         }
+    }
+
+    private static ArrowVectorIterator iterator(ResultSet result, JdbcToArrowConfig config) {
+        try {
+            return JdbcToArrow.sqlToArrowVectorIterator(result, config);
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException(SourceFailures.firstLine(e), e);
+        }
+    }
+
+    /** The value that could not be read, among the causes of {@code failure}; null if none. */
+    private static ArrowTypes.ValueReadFailure valueFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ArrowTypes.ValueReadFailure value) {
+                return value;
+            }
+        }
+        return null;
     }
 
     /**

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.arrowhttp.client.ArrowHttpClient;
@@ -18,6 +20,7 @@ import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.testing.PostgresCluster;
 import io.arrowhttp.testing.TestServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.HttpURLConnection;
 import java.time.Duration;
@@ -317,7 +320,7 @@ class PostgresDatasetTest {
 
     @Test
     @Order(6)
-    void aColumnWithoutANaturalArrowTypeStopsTheStartNamingIt() {
+    void aColumnWithoutANaturalArrowTypeStopsTheStartNamingItAndItsCast() {
         IllegalArgumentException refused = assertThrows(
                 IllegalArgumentException.class,
                 () -> JdbcDataset.of(
@@ -327,16 +330,27 @@ class PostgresDatasetTest {
                         List.of(),
                         1000));
         assertTrue(refused.getMessage().contains("column 'spot'"), refused.getMessage());
-        IllegalArgumentException unbounded = assertThrows(
-                IllegalArgumentException.class,
-                () -> JdbcDataset.of(
-                        pool,
-                        DatasetDescription.of("ratio", ""),
-                        "SELECT id / 3.0 AS ratio FROM trades",
-                        List.of(),
-                        1000));
-        assertTrue(unbounded.getMessage().contains("column 'ratio'"), unbounded.getMessage());
-        assertTrue(unbounded.getMessage().contains("numeric(18, 4)"), unbounded.getMessage());
+        assertTrue(refused.getMessage().contains("x::text"), refused.getMessage());
+        // A numeric without a precision is served as its exact text (docs/types.md), not refused.
+        JdbcDataset unbounded = JdbcDataset.of(
+                pool, DatasetDescription.of("ratio", ""), "SELECT id / 3.0 AS ratio FROM trades", List.of(), 1000);
+        assertEquals(
+                ArrowType.Utf8.INSTANCE, unbounded.schema().findField("ratio").getType());
+    }
+
+    @Test
+    @Order(6)
+    void theCatalogSaysWhichParametersAQueryTakesBeforeItIsRun() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        JsonNode info;
+        try (InputStream in = server.uri("/datasets/window/info").toURL().openStream()) {
+            info = json.readTree(in);
+        }
+        assertEquals(
+                json.readTree("[{\"name\":\"from\",\"type\":\"long\",\"defaultValue\":null,\"required\":true},"
+                        + "{\"name\":\"until\",\"type\":\"date\",\"defaultValue\":\"2034-01-01\",\"required\":false},"
+                        + "{\"name\":\"skip\",\"type\":\"string\",\"defaultValue\":\"none\",\"required\":false}]"),
+                info.get("parameters"));
     }
 
     @Test

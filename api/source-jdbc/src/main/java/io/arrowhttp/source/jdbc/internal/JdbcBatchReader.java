@@ -30,6 +30,8 @@ public final class JdbcBatchReader extends GeneratingReader {
     private final PreparedStatement statement;
     private final ResultSet result;
     private final ArrowVectorIterator batches;
+    /** The first batch, read when the query was opened so that a value it cannot read fails the request; null once sent. */
+    private VectorSchemaRoot first;
 
     public JdbcBatchReader(
             BufferAllocator allocator,
@@ -37,8 +39,10 @@ public final class JdbcBatchReader extends GeneratingReader {
             Connection connection,
             PreparedStatement statement,
             ResultSet result,
-            ArrowVectorIterator batches) {
+            ArrowVectorIterator batches,
+            VectorSchemaRoot first) {
         super(allocator, schema);
+        this.first = first;
         this.connection = connection;
         this.statement = statement;
         this.result = result;
@@ -47,11 +51,15 @@ public final class JdbcBatchReader extends GeneratingReader {
 
     @Override
     protected boolean fill(VectorSchemaRoot root) throws IOException {
-        if (!batches.hasNext()) {
-            return false;
+        VectorSchemaRoot batch = first;
+        first = null;
+        if (batch == null) {
+            if (!batches.hasNext()) {
+                return false;
+            }
+            // The adapter's own root, refilled by every call and closed with the iterator.
+            batch = batches.next();
         }
-        // The adapter's own root, refilled by every call and closed with the iterator.
-        VectorSchemaRoot batch = batches.next();
         if (batch.getRowCount() == 0 && !batches.hasNext()) {
             return false;
         }

@@ -1,4 +1,4 @@
-package io.arrowhttp.standalone;
+package io.arrowhttp.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,13 +12,14 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Python with pyarrow (Arrow C++), a client that shares no code with the server: taken from
  * {@code ARROWHTTP_PYTHON}, else from the virtual environment {@code .ci/run} makes in
  * {@code ~/.m2/arrowhttp-pyarrow}.
  */
-final class PythonWithPyarrow {
+public final class PythonWithPyarrow {
 
     private final Path python;
     private final Path script;
@@ -32,7 +33,7 @@ final class PythonWithPyarrow {
      * The interpreter, ready to run the test resource {@code /pyarrow/NAME}; null when there is no
      * Python with pyarrow.
      */
-    static PythonWithPyarrow find(String scriptName) throws IOException, InterruptedException {
+    public static PythonWithPyarrow find(String scriptName) throws IOException, InterruptedException {
         Path python = interpreter();
         if (python == null) {
             return null;
@@ -45,8 +46,24 @@ final class PythonWithPyarrow {
         return new PythonWithPyarrow(python, script);
     }
 
+    /**
+     * As {@link #find}, but a test without Python with pyarrow is skipped, saying so; under CI
+     * ({@code CI=true}), where {@code .ci/run} makes the virtual environment, it fails instead.
+     */
+    public static PythonWithPyarrow require(String scriptName) throws IOException, InterruptedException {
+        PythonWithPyarrow python = find(scriptName);
+        if (python == null) {
+            String missing = "No Python with pyarrow: set ARROWHTTP_PYTHON, or run .ci/run to make one";
+            if ("true".equals(System.getenv("CI"))) {
+                throw new IllegalStateException(missing);
+            }
+            Assumptions.abort(missing);
+        }
+        return python;
+    }
+
     /** Runs the script, at most 120 s; its non-blank output lines, after checking it succeeded. */
-    List<String> run(String... arguments) throws IOException, InterruptedException {
+    public List<String> run(String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(python.toString(), script.toString()));
         command.addAll(List.of(arguments));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
