@@ -22,6 +22,7 @@ import io.arrowhttp.internal.provider.RequestsInFlight;
 import io.arrowhttp.internal.provider.StreamingResponseInterceptor;
 import io.arrowhttp.internal.provider.UnexpectedExceptionMapper;
 import io.arrowhttp.internal.provider.WebApplicationExceptionMapper;
+import io.arrowhttp.internal.resource.DatasetCache;
 import io.arrowhttp.internal.resource.DatasetCatalog;
 import io.arrowhttp.internal.resource.DatasetResource;
 import io.arrowhttp.internal.resource.DatasetResponder;
@@ -49,6 +50,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -139,6 +141,7 @@ public final class ArrowHttpFeature implements Feature {
     private final URI publicBaseUri;
     private final List<URI> group;
     private final MeterRegistry meterRegistry;
+    private final DatasetCache cache;
     private volatile DatasetResponder responder;
     private final RequestsInFlight requestsInFlight = new RequestsInFlight();
     private final boolean statusEndpoint;
@@ -168,6 +171,8 @@ public final class ArrowHttpFeature implements Feature {
         this.publicBaseUri = builder.publicBaseUri;
         this.group = List.copyOf(builder.group);
         this.meterRegistry = builder.meterRegistry;
+        this.cache =
+                builder.cacheDirectory == null ? null : new DatasetCache(builder.cacheDirectory, builder.cacheMaxBytes);
         this.statusEndpoint = builder.statusEndpoint;
         List<ServerMiddleware.Factory> all = new ArrayList<>();
         if (builder.requestIds) {
@@ -241,6 +246,9 @@ public final class ArrowHttpFeature implements Feature {
         StreamMetrics metrics = new StreamMetrics();
         if (meterRegistry != null) {
             metrics.bind(meterRegistry, allocator);
+            if (cache != null) {
+                cache.bind(meterRegistry);
+            }
             context.register(new RequestMetricsFilter(meterRegistry));
         }
         ServerTimer timer = new ServerTimer();
@@ -261,7 +269,8 @@ public final class ArrowHttpFeature implements Feature {
                     new StreamLimits(maxStreams, maxStreamsPerCaller),
                     publicBaseUri,
                     group,
-                    metrics);
+                    metrics,
+                    cache);
             context.register(new DatasetResource(responder, uploads));
             if (rootDataset != null) {
                 context.register(new RootDatasetResource(responder, rootDataset));
@@ -316,6 +325,8 @@ public final class ArrowHttpFeature implements Feature {
         private long maxUploadBodyBytes = DEFAULT_MAX_UPLOAD_BODY_BYTES;
         private long maxUploadRows = Long.MAX_VALUE;
         private int maxConcurrentUploads = DEFAULT_MAX_CONCURRENT_UPLOADS;
+        private Path cacheDirectory;
+        private long cacheMaxBytes;
 
         private Builder(BufferAllocator allocator) {
             this.allocator = allocator;
@@ -599,6 +610,25 @@ public final class ArrowHttpFeature implements Feature {
          */
         public Builder trustedProxies(Collection<String> proxies) {
             this.trustedProxies = TrustedProxies.of(proxies);
+            return this;
+        }
+
+        /**
+         * Keeps the bare Arrow streams of {@link io.arrowhttp.dataset.Cacheable} datasets (Parquet,
+         * CSV, queries) in {@code directory} (made if missing), at most {@code maxBytes} of them,
+         * the least recently used deleted first: the first response for a given dataset, source
+         * version and query parameters is written there while it streams, and later ones are sent
+         * from there with {@code Content-Length}, {@code ETag} and byte ranges, without reading
+         * the source. Responses say what the cache did in {@code X-Arrowhttp-Cache}; a client's
+         * {@code Cache-Control: no-cache} reads the source. Entries written before a restart are
+         * used again. Off unless called.
+         */
+        public Builder cache(Path directory, long maxBytes) {
+            if (maxBytes <= 0) {
+                throw new IllegalArgumentException("The cache's maxBytes must be positive; got " + maxBytes);
+            }
+            this.cacheDirectory = Objects.requireNonNull(directory, "directory");
+            this.cacheMaxBytes = maxBytes;
             return this;
         }
 
