@@ -256,6 +256,9 @@ public final class ArrowHttpFeature implements Feature {
             @Override
             public void onShutdown(Container container) {
                 timer.stop();
+                if (cache != null) {
+                    cache.close();
+                }
             }
         });
         context.property(StalledWrites.PROPERTY, new StalledWrites(writeTimeout, timer));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arrowhttp.dataset.Cacheable;
@@ -114,7 +115,9 @@ class ArrowCacheTest {
 
     private List<Path> files() throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
-            return files.sorted().toList();
+            return files.filter(file -> !file.getFileName().toString().equals(".lock"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -329,6 +332,21 @@ class ArrowCacheTest {
                     2.0,
                     meters.get("arrowhttp.cache.evictions").functionCounter().count());
             assertEquals(held, meters.get("arrowhttp.cache.size").gauge().value());
+        }
+    }
+
+    @Test
+    void aFolderServesOneServerAtATime() {
+        VersionedDataset dataset = new VersionedDataset(ScriptedDataset.of("numbers", 1, 10), null);
+        try (TestServer server =
+                TestServer.withFeature(feature -> feature.dataset(dataset).cache(folder, 1 << 20))) {
+            IllegalStateException refused = assertThrows(
+                    IllegalStateException.class,
+                    () -> ArrowHttpFeature.builder(server.allocator())
+                            .dataset(dataset)
+                            .cache(folder, 1 << 20)
+                            .build());
+            assertTrue(refused.getMessage().contains("used by another server"), refused.getMessage());
         }
     }
 

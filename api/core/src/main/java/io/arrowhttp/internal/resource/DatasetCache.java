@@ -11,7 +11,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -59,12 +61,13 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * A deleted entry being sent stays readable to that response (the file is open). Thread-safe.
  */
-public final class DatasetCache {
+public final class DatasetCache implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatasetCache.class);
 
     static final String ENTRY_SUFFIX = ".arrows";
     static final String TEMPORARY_SUFFIX = ".tmp";
+    static final String LOCK_FILE = ".lock";
 
     /** Parameters that do not change the Arrow stream. */
     private static final Set<String> PRESENTATION =
@@ -74,6 +77,8 @@ public final class DatasetCache {
     private final long maxBytes;
     private final Map<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
     private final Set<String> filling = ConcurrentHashMap.newKeySet();
+    private final FileChannel lockChannel;
+    private final FileLock lock;
     private long totalBytes;
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
@@ -100,7 +105,10 @@ public final class DatasetCache {
     /**
      * The cache in {@code directory}, made if missing, holding at most {@code maxBytes}.
      *
+     * The folder is locked for this cache's life ({@link #close()}): two processes never share it.
+     *
      * @throws UncheckedIOException when the folder cannot be made or read
+     * @throws IllegalStateException when another cache, of this process or another, uses the folder
      */
     public DatasetCache(Path directory, long maxBytes) {
         if (maxBytes <= 0) {
@@ -108,12 +116,52 @@ public final class DatasetCache {
         }
         this.directory = directory.toAbsolutePath();
         this.maxBytes = maxBytes;
+        FileChannel channel = null;
         try {
             Files.createDirectories(this.directory);
+            channel = FileChannel.open(
+                    this.directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock acquired;
+            try {
+                acquired = channel.tryLock();
+            } catch (OverlappingFileLockException inThisProcess) {
+                acquired = null;
+            }
+            if (acquired == null) {
+                throw new IllegalStateException("The cache folder " + this.directory
+                        + " is used by another server; give each server a folder of its own");
+            }
+            this.lockChannel = channel;
+            this.lock = acquired;
             index();
         } catch (IOException e) {
+            closeQuietly(channel);
             throw new UncheckedIOException("The cache folder " + this.directory + " cannot be used", e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
         }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // Nothing else holds it.
+            }
+        }
+    }
+
+    /** Releases the folder's lock; entries stay for the next start. Fills still running are abandoned by their responses. */
+    @Override
+    public void close() {
+        try {
+            lock.release();
+        } catch (IOException ignored) {
+            // Closing the channel releases it too.
+        }
+        closeQuietly(lockChannel);
     }
 
     private void index() throws IOException {
