@@ -57,6 +57,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
@@ -211,6 +212,11 @@ public final class ArrowHttpFeature implements Feature {
             LOG.warn("Stopped after ending {} stream(s) still running after {} s", cut, grace.toSeconds());
         }
         return cut;
+    }
+
+    /** The Arrow cache's folder, when it has one; see {@link Builder#cache}. */
+    public Optional<Path> cacheDirectory() {
+        return cache == null ? Optional.empty() : Optional.of(cache.directory());
     }
 
     /**
@@ -632,6 +638,12 @@ public final class ArrowHttpFeature implements Feature {
             }
             this.cacheDirectory = Objects.requireNonNull(directory, "directory");
             this.cacheMaxBytes = maxBytes;
+            return this;
+        }
+
+        /** Turns the Arrow cache off again; see {@link #cache}. */
+        public Builder noCache() {
+            this.cacheDirectory = null;
             return this;
         }
 

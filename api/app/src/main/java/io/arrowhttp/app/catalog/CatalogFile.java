@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -464,10 +465,11 @@ final class CatalogFile {
             }
         }
         long factor = unit;
-        return WholeNumbers.parseSetting(number.trim(), 1, Long.MAX_VALUE / factor)
-                .map(value -> value * factor)
-                .orElseThrow(() -> error(
-                        node, "'" + what + "' is a duration such as 300, 90s, 15m, 2h or 1d; got '" + text + "'"));
+        OptionalLong value = WholeNumbers.parseSetting(number.trim(), 1, Long.MAX_VALUE / factor);
+        if (value.isEmpty()) {
+            throw error(node, "'" + what + "' is a duration such as 300, 90s, 15m, 2h or 1d; got '" + text + "'");
+        }
+        return value.getAsLong() * factor;
     }
 
     private Partition readPartition(Node node) {
