@@ -24,6 +24,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
@@ -127,7 +128,19 @@ public final class DatasetResponder {
         }
         DatasetCache.Lookup lookup = cache.lookup(dataset, request.parameters(), CacheBypass.asked(headers));
         if (lookup instanceof DatasetCache.Hit hit) {
-            return Response.fromResponse(StoredStreamRanges.respond(dataset, hit.bytes(), request, headers, streams))
+            Response sent;
+            try {
+                sent = StoredStreamRanges.respond(dataset, hit.bytes(), request, headers, streams);
+            } catch (ArrowHttpException evicted) {
+                if (Files.exists(hit.bytes().file())) {
+                    throw evicted;
+                }
+                // Evicted between the look-up and the opening of its file: read the source.
+                return Response.ok(open(dataset, request))
+                        .header(HeaderNames.CACHE, HeaderNames.CACHE_BYPASS)
+                        .build();
+            }
+            return Response.fromResponse(sent)
                     .header(HeaderNames.CACHE, HeaderNames.CACHE_HIT)
                     .build();
         }
