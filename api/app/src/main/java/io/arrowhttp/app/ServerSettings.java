@@ -141,6 +141,11 @@ public record ServerSettings(
         cache = cache == null ? CacheSettings.OFF : cache;
     }
 
+    /**
+     * Every setting at its default, except the Arrow cache, which is off: settings read from the
+     * system ({@link #from}) put it in the user's home unless told otherwise, but settings made in
+     * code choose their folder ({@link #withCache}).
+     */
     public static ServerSettings defaults() {
         return new ServerSettings(
                 TickersDataset.DEFAULT_MAX_ROWS,
