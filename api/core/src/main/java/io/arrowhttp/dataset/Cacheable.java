@@ -9,6 +9,10 @@ import java.util.Optional;
  * streams, and later ones are sent from there as a stored stream is (with {@code Content-Length},
  * {@code ETag} and byte ranges), until the dataset's source changes or the entry expires. For
  * sources that decode (Parquet, CSV, queries), not for Arrow files, which are sent as stored.
+ *
+ * <p>An entry is shared by every caller and answers without {@link Dataset#open}: only a dataset
+ * whose stream depends on nothing but its query parameters (not on who asks, nor on headers) may
+ * implement this.
  */
 public interface Cacheable {
 
