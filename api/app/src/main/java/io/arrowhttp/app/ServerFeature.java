@@ -1,5 +1,6 @@
 package io.arrowhttp.app;
 
+import io.arrowhttp.app.catalog.CacheSettings;
 import io.arrowhttp.app.catalog.ConfiguredDatasets;
 import io.arrowhttp.app.example.TickersDataset;
 import io.arrowhttp.app.web.BrowserRedirectFilter;
@@ -13,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -98,7 +100,8 @@ final class ServerFeature implements Feature {
         }
         ConfiguredDatasets configured = null;
         try {
-            configured = ConfiguredDatasets.load(settings.catalogFile(), settings.dataDirectory(), System.getenv());
+            configured = ConfiguredDatasets.load(
+                    settings.catalogFile(), settings.dataDirectory(), System.getenv(), settings.cache());
             configured.datasets().forEach(feature::dataset);
             configured.configureUploads(feature, settings.auth().enabled());
         } catch (RuntimeException e) {
@@ -131,15 +134,36 @@ final class ServerFeature implements Feature {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Setting arrowhttp.trusted-proxies: " + e.getMessage(), e);
         }
-        ArrowHttpFeature arrow = feature.rootDataset(served.defaultDataset().orElse(TickersDataset.NAME))
+        feature.rootDataset(served.defaultDataset().orElse(TickersDataset.NAME))
                 .responseMemoryLimit(settings.responseMemoryLimit())
                 .responseTimeout(Duration.ofSeconds(settings.responseTimeoutSeconds()))
                 .writeTimeout(Duration.ofSeconds(settings.streaming().writeTimeoutSeconds()))
                 .maxConcurrentStreams(settings.streaming().maxStreams())
                 .maxConcurrentStreamsPerCaller(settings.streaming().maxStreamsPerCaller())
                 .statusEndpoint()
-                .corsOrigins(settings.corsOrigins())
-                .build();
+                .corsOrigins(settings.corsOrigins());
+        CacheSettings cache = served.cache();
+        if (cache.directory() != null) {
+            feature.cache(cache.directory(), cache.maxBytes());
+        }
+        ArrowHttpFeature built;
+        try {
+            built = feature.build();
+        } catch (IllegalStateException | UncheckedIOException cacheRefused) {
+            if (cache.directory() == null || !cache.defaultDirectory()) {
+                throw cacheRefused;
+            }
+            // The default folder is a convenience: without it the server serves as it would without a cache.
+            LOG.warn("The Arrow cache is off: {}", cacheRefused.getMessage());
+            built = feature.noCache().build();
+        }
+        ArrowHttpFeature arrow = built;
+        if (cache.directory() != null && arrow.cacheDirectory().isPresent()) {
+            LOG.info(
+                    "Arrow cache in {}, at most {} bytes (arrowhttp.cache.directory, arrowhttp.cache.max-bytes)",
+                    cache.directory(),
+                    cache.maxBytes());
+        }
         context.register(arrow);
         context.register(WebPageResource.class);
         context.register(new BrowserRedirectFilter(settings.publicBaseUrl()));

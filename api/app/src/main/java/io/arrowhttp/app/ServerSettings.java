@@ -1,5 +1,6 @@
 package io.arrowhttp.app;
 
+import io.arrowhttp.app.catalog.CacheSettings;
 import io.arrowhttp.app.example.TickersDataset;
 import io.arrowhttp.protocol.internal.WholeNumbers;
 import io.arrowhttp.server.ArrowHttpFeature;
@@ -48,6 +49,9 @@ import java.util.function.Function;
  *     after them ({@code arrowhttp.data-dir}, {@code --data}); null for none
  * @param catalogFile a YAML catalog of datasets ({@code arrowhttp.config}, {@code --config}); null
  *     for none
+ * @param cache the Arrow cache of datasets that decode ({@code arrowhttp.cache.directory},
+ *     {@code arrowhttp.cache.max-bytes}, {@code arrowhttp.cache.ttl-seconds}); on by default in
+ *     {@link #DEFAULT_CACHE_FOLDER} of the user's home
  */
 public record ServerSettings(
         long maxRows,
@@ -62,7 +66,8 @@ public record ServerSettings(
         List<URI> group,
         boolean metrics,
         Path dataDirectory,
-        Path catalogFile) {
+        Path catalogFile,
+        CacheSettings cache) {
 
     /**
      * What keeps slow and stalled clients from taking the server: see
@@ -112,6 +117,12 @@ public record ServerSettings(
     public static final int RESERVED_THREADS = 16;
 
     public static final long DEFAULT_MEMORY_LIMIT = 1L << 30;
+
+    /** Where the Arrow cache is by default, in the user's home: a folder only that user may write. */
+    public static final String DEFAULT_CACHE_FOLDER = ".cache/arrowhttp";
+
+    /** The Arrow cache's bound by default. */
+    public static final long DEFAULT_CACHE_MAX_BYTES = 2L << 30;
     /** The library's own defaults, never repeated here: see {@link ArrowHttpFeature}. */
     public static final long DEFAULT_RESPONSE_MEMORY_LIMIT = ArrowHttpFeature.DEFAULT_RESPONSE_MEMORY_LIMIT;
 
@@ -127,8 +138,14 @@ public record ServerSettings(
         group = group == null ? List.of() : List.copyOf(group);
         auth = auth == null ? AuthSettings.OFF : auth;
         streaming = streaming == null ? Streaming.DEFAULTS : streaming;
+        cache = cache == null ? CacheSettings.OFF : cache;
     }
 
+    /**
+     * Every setting at its default, except the Arrow cache, which is off: settings read from the
+     * system ({@link #from}) put it in the user's home unless told otherwise, but settings made in
+     * code choose their folder ({@link #withCache}).
+     */
     public static ServerSettings defaults() {
         return new ServerSettings(
                 TickersDataset.DEFAULT_MAX_ROWS,
@@ -143,7 +160,8 @@ public record ServerSettings(
                 List.of(),
                 false,
                 null,
-                null);
+                null,
+                CacheSettings.OFF);
     }
 
     /** Settings from this JVM's system properties and environment, defaults for the rest. */
@@ -196,7 +214,33 @@ public record ServerSettings(
                 Boolean.parseBoolean(
                         String.valueOf(lookup.apply("arrowhttp.metrics")).trim()),
                 path(lookup, "arrowhttp.data-dir"),
-                path(lookup, "arrowhttp.config"));
+                path(lookup, "arrowhttp.config"),
+                cache(lookup, properties));
+    }
+
+    /**
+     * The Arrow cache: {@code arrowhttp.cache.directory} ({@code none} for no cache; by default
+     * {@link #DEFAULT_CACHE_FOLDER} in the home folder), its bound and the ttl of SQL datasets.
+     */
+    private static CacheSettings cache(Function<String, String> lookup, Properties properties) {
+        String folder = lookup.apply("arrowhttp.cache.directory");
+        long maxBytes = number(lookup, "arrowhttp.cache.max-bytes", DEFAULT_CACHE_MAX_BYTES);
+        long ttlSeconds = number(lookup, "arrowhttp.cache.ttl-seconds", 0);
+        requirePositive("arrowhttp.cache.max-bytes", maxBytes);
+        if (ttlSeconds < 0) {
+            throw new IllegalArgumentException(
+                    "Setting arrowhttp.cache.ttl-seconds must be 0 or more, got " + ttlSeconds);
+        }
+        if (folder != null && folder.trim().equals("none")) {
+            return new CacheSettings(null, maxBytes, ttlSeconds, false);
+        }
+        if (folder != null && !folder.isBlank()) {
+            return new CacheSettings(Path.of(folder.trim()), maxBytes, ttlSeconds, false);
+        }
+        String home = properties.getProperty("user.home", System.getProperty("user.home"));
+        return home == null || home.isBlank()
+                ? new CacheSettings(null, maxBytes, ttlSeconds, true)
+                : new CacheSettings(Path.of(home, DEFAULT_CACHE_FOLDER), maxBytes, ttlSeconds, true);
     }
 
     public ServerSettings withMaxRows(long rows) {
@@ -227,6 +271,10 @@ public record ServerSettings(
         return with(copy -> copy.trustedProxies = proxies);
     }
 
+    public ServerSettings withCache(CacheSettings arrowCache) {
+        return with(copy -> copy.cache = arrowCache);
+    }
+
     public ServerSettings withStreaming(Streaming limits) {
         return with(copy -> copy.streaming = limits);
     }
@@ -253,6 +301,7 @@ public record ServerSettings(
         boolean metrics;
         Path dataDirectory;
         Path catalogFile;
+        CacheSettings cache;
 
         Values(ServerSettings settings) {
             maxRows = settings.maxRows;
@@ -268,6 +317,7 @@ public record ServerSettings(
             metrics = settings.metrics;
             dataDirectory = settings.dataDirectory;
             catalogFile = settings.catalogFile;
+            cache = settings.cache;
         }
 
         ServerSettings settings() {
@@ -284,7 +334,8 @@ public record ServerSettings(
                     group,
                     metrics,
                     dataDirectory,
-                    catalogFile);
+                    catalogFile,
+                    cache);
         }
     }
 

@@ -113,6 +113,24 @@ public enum Setting {
             null,
             "false",
             "true lets credentials travel over plain HTTP; for local tests only."),
+    CACHE_DIRECTORY(
+            "arrowhttp.cache.directory",
+            null,
+            "~/" + ServerSettings.DEFAULT_CACHE_FOLDER,
+            "The Arrow cache's folder: datasets that decode (Parquet, CSV, JSON lines, SQL) are kept there as"
+                    + " Arrow streams after their first read and sent from there until their files change;"
+                    + " none turns it off. The default folder, when it cannot be used, leaves the cache off."),
+    CACHE_MAX_BYTES(
+            "arrowhttp.cache.max-bytes",
+            null,
+            bytes(ServerSettings.DEFAULT_CACHE_MAX_BYTES),
+            "Bytes the Arrow cache keeps at most; the least recently used entries leave first."),
+    CACHE_TTL_SECONDS(
+            "arrowhttp.cache.ttl-seconds",
+            null,
+            "0",
+            "How long entries of SQL datasets (and JDBC ones whose catalog entry says cache: true) are"
+                    + " served; 0 keeps them out of the cache."),
     DRIVERS(
             "arrowhttp.drivers",
             "--drivers",

@@ -22,6 +22,7 @@ import io.arrowhttp.internal.provider.RequestsInFlight;
 import io.arrowhttp.internal.provider.StreamingResponseInterceptor;
 import io.arrowhttp.internal.provider.UnexpectedExceptionMapper;
 import io.arrowhttp.internal.provider.WebApplicationExceptionMapper;
+import io.arrowhttp.internal.resource.DatasetCache;
 import io.arrowhttp.internal.resource.DatasetCatalog;
 import io.arrowhttp.internal.resource.DatasetResource;
 import io.arrowhttp.internal.resource.DatasetResponder;
@@ -49,12 +50,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.core.Feature;
 import jakarta.ws.rs.core.FeatureContext;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
@@ -139,6 +142,7 @@ public final class ArrowHttpFeature implements Feature {
     private final URI publicBaseUri;
     private final List<URI> group;
     private final MeterRegistry meterRegistry;
+    private final DatasetCache cache;
     private volatile DatasetResponder responder;
     private final RequestsInFlight requestsInFlight = new RequestsInFlight();
     private final boolean statusEndpoint;
@@ -168,6 +172,8 @@ public final class ArrowHttpFeature implements Feature {
         this.publicBaseUri = builder.publicBaseUri;
         this.group = List.copyOf(builder.group);
         this.meterRegistry = builder.meterRegistry;
+        this.cache =
+                builder.cacheDirectory == null ? null : new DatasetCache(builder.cacheDirectory, builder.cacheMaxBytes);
         this.statusEndpoint = builder.statusEndpoint;
         List<ServerMiddleware.Factory> all = new ArrayList<>();
         if (builder.requestIds) {
@@ -208,6 +214,11 @@ public final class ArrowHttpFeature implements Feature {
         return cut;
     }
 
+    /** The Arrow cache's folder, when it has one; see {@link Builder#cache}. */
+    public Optional<Path> cacheDirectory() {
+        return cache == null ? Optional.empty() : Optional.of(cache.directory());
+    }
+
     /**
      * @param allocator the parent of every response's allocator; the caller keeps ownership and
      *     closes it after the application has stopped
@@ -241,6 +252,9 @@ public final class ArrowHttpFeature implements Feature {
         StreamMetrics metrics = new StreamMetrics();
         if (meterRegistry != null) {
             metrics.bind(meterRegistry, allocator);
+            if (cache != null) {
+                cache.bind(meterRegistry);
+            }
             context.register(new RequestMetricsFilter(meterRegistry));
         }
         ServerTimer timer = new ServerTimer();
@@ -248,6 +262,9 @@ public final class ArrowHttpFeature implements Feature {
             @Override
             public void onShutdown(Container container) {
                 timer.stop();
+                if (cache != null) {
+                    cache.close();
+                }
             }
         });
         context.property(StalledWrites.PROPERTY, new StalledWrites(writeTimeout, timer));
@@ -261,7 +278,8 @@ public final class ArrowHttpFeature implements Feature {
                     new StreamLimits(maxStreams, maxStreamsPerCaller),
                     publicBaseUri,
                     group,
-                    metrics);
+                    metrics,
+                    cache);
             context.register(new DatasetResource(responder, uploads));
             if (rootDataset != null) {
                 context.register(new RootDatasetResource(responder, rootDataset));
@@ -316,6 +334,8 @@ public final class ArrowHttpFeature implements Feature {
         private long maxUploadBodyBytes = DEFAULT_MAX_UPLOAD_BODY_BYTES;
         private long maxUploadRows = Long.MAX_VALUE;
         private int maxConcurrentUploads = DEFAULT_MAX_CONCURRENT_UPLOADS;
+        private Path cacheDirectory;
+        private long cacheMaxBytes;
 
         private Builder(BufferAllocator allocator) {
             this.allocator = allocator;
@@ -599,6 +619,31 @@ public final class ArrowHttpFeature implements Feature {
          */
         public Builder trustedProxies(Collection<String> proxies) {
             this.trustedProxies = TrustedProxies.of(proxies);
+            return this;
+        }
+
+        /**
+         * Keeps the bare Arrow streams of {@link io.arrowhttp.dataset.Cacheable} datasets (Parquet,
+         * CSV, queries) in {@code directory} (made if missing), at most {@code maxBytes} of them,
+         * the least recently used deleted first: the first response for a given dataset, source
+         * version and query parameters is written there while it streams, and later ones are sent
+         * from there with {@code Content-Length}, {@code ETag} and byte ranges, without reading
+         * the source. Responses say what the cache did in {@code X-Arrowhttp-Cache}; a client's
+         * {@code Cache-Control: no-cache} reads the source. Entries written before a restart are
+         * used again. Off unless called.
+         */
+        public Builder cache(Path directory, long maxBytes) {
+            if (maxBytes <= 0) {
+                throw new IllegalArgumentException("The cache's maxBytes must be positive; got " + maxBytes);
+            }
+            this.cacheDirectory = Objects.requireNonNull(directory, "directory");
+            this.cacheMaxBytes = maxBytes;
+            return this;
+        }
+
+        /** Turns the Arrow cache off again; see {@link #cache}. */
+        public Builder noCache() {
+            this.cacheDirectory = null;
             return this;
         }
 

@@ -22,4 +22,20 @@ public final class HeaderNames {
     public static final String SEC_FETCH_MODE = "Sec-Fetch-Mode";
 
     private HeaderNames() {}
+
+    /**
+     * On a dataset's bare Arrow stream: whether the server's Arrow cache answered ({@code hit}), the
+     * response was read from the source and kept ({@code miss}), or the cache was not used
+     * ({@code bypass}: asked with {@code Cache-Control: no-cache}, or the entry was being filled).
+     */
+    public static final String CACHE = "X-Arrowhttp-Cache";
+
+    /** {@link #CACHE}: sent from the cache. */
+    public static final String CACHE_HIT = "hit";
+
+    /** {@link #CACHE}: read from the source and kept for the next requests. */
+    public static final String CACHE_MISS = "miss";
+
+    /** {@link #CACHE}: read from the source, the cache not used. */
+    public static final String CACHE_BYPASS = "bypass";
 }

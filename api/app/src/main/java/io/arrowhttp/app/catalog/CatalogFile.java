@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -71,7 +72,14 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  *   max_dataset_bytes: 10GiB
  *   max_total_bytes: 100GiB
  *   min_free_disk: 1GiB
+ * cache:                          # optional: the Arrow cache of decoded datasets (see docs/catalog.md)
+ *   directory: /var/cache/arrowhttp
+ *   max_bytes: 4GiB
+ *   ttl: 5m                        # entries of SQL over files; none by default (not cached)
  * </pre>
+ *
+ * <p>A dataset's {@code cache: false} keeps it out of the Arrow cache; {@code cache: {ttl: 10m}}
+ * puts a SQL or JDBC dataset in it, its entries served for that long.
  *
  * <p>Relative paths, in {@code file} and in SQL, resolve against the catalog file's folder. Any
  * value may hold {@code ${env:NAME}} or {@code ${file:PATH}}, replaced by that environment variable
@@ -80,7 +88,10 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  */
 final class CatalogFile {
 
-    private static final Set<String> TOP_KEYS = Set.of("default", "data_directories", "duckdb", "datasets", "uploads");
+    private static final Set<String> TOP_KEYS =
+            Set.of("default", "data_directories", "duckdb", "datasets", "uploads", "cache");
+    private static final Set<String> CACHE_KEYS = Set.of("directory", "max_bytes", "ttl");
+    private static final Set<String> DATASET_CACHE_KEYS = Set.of("ttl");
     private static final Set<String> STORE_KEYS = Set.of(
             "max_description_bytes",
             "max_metadata_bytes",
@@ -114,7 +125,8 @@ final class CatalogFile {
             "writers",
             "writable",
             "upload_method",
-            "partition");
+            "partition",
+            "cache");
     private static final Set<String> JDBC_KEYS = Set.of("url", "user", "password", "pool");
     private static final Set<String> POOL_KEYS = Set.of("max", "connection_timeout_seconds");
     private static final Set<String> PARAMETER_KEYS = Set.of("type", "default");
@@ -139,7 +151,20 @@ final class CatalogFile {
             Integer batchRows,
             Writes writes,
             Partition partition,
-            int line) {}
+            int line,
+            DatasetCaching cache) {}
+
+    /**
+     * A dataset's {@code cache}: {@code false} (off), {@code true} (the server's default), or
+     * {@code {ttl: SECONDS}}; null when not given.
+     *
+     * @param enabled whether its bare streams may be kept in the Arrow cache
+     * @param ttlSeconds how long an entry is served, null for the server's default
+     */
+    record DatasetCaching(boolean enabled, Long ttlSeconds) {}
+
+    /** The catalog's {@code cache} section; null where not given. */
+    record CacheSection(Path directory, Long maxBytes, Long ttlSeconds) {}
 
     /** A JDBC dataset's {@code partition}: ranges of {@code column}, at most {@code count}. */
     record Partition(String column, int count, int line) {}
@@ -185,6 +210,7 @@ final class CatalogFile {
     private DuckDbSettings duckdb = new DuckDbSettings(null, null, null);
     private final List<Entry> entries = new ArrayList<>();
     private Uploads uploads;
+    private CacheSection cache;
 
     private CatalogFile(Path path, ValueReferences references) {
         this.path = path;
@@ -256,6 +282,11 @@ final class CatalogFile {
         return entries;
     }
 
+    /** The {@code cache} section, if there is one. */
+    Optional<CacheSection> cache() {
+        return Optional.ofNullable(cache);
+    }
+
     Optional<Uploads> uploads() {
         return Optional.ofNullable(uploads);
     }
@@ -288,6 +319,13 @@ final class CatalogFile {
         }
         if (top.containsKey("uploads")) {
             uploads = readUploads(top.get("uploads"));
+        }
+        if (top.containsKey("cache")) {
+            Map<String, Node> keys = mapping(top.get("cache"), "cache", CACHE_KEYS);
+            cache = new CacheSection(
+                    keys.containsKey("directory") ? resolve(scalar(keys.get("directory"), "directory")) : null,
+                    size(keys.get("max_bytes"), "max_bytes"),
+                    seconds(keys.get("ttl"), "ttl"));
         }
         Node datasets = top.get("datasets");
         if (datasets == null) {
@@ -382,7 +420,56 @@ final class CatalogFile {
                 positive(keys.get("batch_rows"), "batch_rows"),
                 writes,
                 keys.containsKey("partition") ? readPartition(keys.get("partition")) : null,
-                line(item));
+                line(item),
+                keys.containsKey("cache") ? readCaching(keys.get("cache")) : null);
+    }
+
+    private DatasetCaching readCaching(Node node) {
+        if (node instanceof ScalarNode) {
+            String text = scalar(node, "cache").trim();
+            if (!text.equals("true") && !text.equals("false")) {
+                throw error(node, "'cache' is true, false or {ttl: SECONDS}; got '" + text + "'");
+            }
+            return new DatasetCaching(Boolean.parseBoolean(text), null);
+        }
+        Map<String, Node> keys = mapping(node, "cache", DATASET_CACHE_KEYS);
+        return new DatasetCaching(true, seconds(keys.get("ttl"), "ttl"));
+    }
+
+    /** A duration in whole seconds, or with a unit: 90, 90s, 15m, 2h, 1d. */
+    private Long seconds(Node node, String what) {
+        if (node == null) {
+            return null;
+        }
+        String text = scalar(node, what).trim();
+        long unit = 1;
+        String number = text;
+        if (!text.isEmpty()) {
+            switch (text.charAt(text.length() - 1)) {
+                case 's' -> number = text.substring(0, text.length() - 1);
+                case 'm' -> {
+                    unit = 60;
+                    number = text.substring(0, text.length() - 1);
+                }
+                case 'h' -> {
+                    unit = 3600;
+                    number = text.substring(0, text.length() - 1);
+                }
+                case 'd' -> {
+                    unit = 86_400;
+                    number = text.substring(0, text.length() - 1);
+                }
+                default -> {
+                    // Seconds without a unit.
+                }
+            }
+        }
+        long factor = unit;
+        OptionalLong value = WholeNumbers.parseSetting(number.trim(), 1, Long.MAX_VALUE / factor);
+        if (value.isEmpty()) {
+            throw error(node, "'" + what + "' is a duration such as 300, 90s, 15m, 2h or 1d; got '" + text + "'");
+        }
+        return value.getAsLong() * factor;
     }
 
     private Partition readPartition(Node node) {

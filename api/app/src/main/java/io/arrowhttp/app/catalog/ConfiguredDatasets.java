@@ -3,6 +3,7 @@ package io.arrowhttp.app.catalog;
 import com.zaxxer.hikari.HikariDataSource;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetDescription;
+import io.arrowhttp.dataset.StoredStream;
 import io.arrowhttp.protocol.ResourcePaths;
 import io.arrowhttp.server.ArrowHttpFeature;
 import io.arrowhttp.source.duckdb.DuckDbEngine;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -47,8 +49,10 @@ public final class ConfiguredDatasets implements AutoCloseable {
     private final String defaultDataset;
     private final SourceResources resources;
     private final UploadPolicy uploads;
+    private final CacheSettings cache;
 
     private ConfiguredDatasets(Assembly assembly, String defaultDataset) {
+        this.cache = assembly.cached ? assembly.cache : CacheSettings.OFF;
         this.datasets = List.copyOf(assembly.datasets.values());
         this.defaultDataset = defaultDataset;
         this.resources = assembly.resources;
@@ -64,9 +68,19 @@ public final class ConfiguredDatasets implements AutoCloseable {
      *     prepare, a default that names no dataset
      */
     public static ConfiguredDatasets load(Path catalogFile, Path dataFolder, Map<String, String> environment) {
+        return load(catalogFile, dataFolder, environment, CacheSettings.OFF);
+    }
+
+    /**
+     * As {@link #load(Path, Path, Map)}, offering the datasets that decode to the Arrow cache of
+     * {@code cacheSettings}, as overridden by the catalog's {@code cache} section (see
+     * {@link #cache()}).
+     */
+    public static ConfiguredDatasets load(
+            Path catalogFile, Path dataFolder, Map<String, String> environment, CacheSettings cacheSettings) {
         CatalogFile catalog = catalogFile == null ? null : CatalogFile.read(catalogFile, environment);
         List<Path> folderFiles = dataFolder == null ? List.of() : supportedFiles(dataFolder);
-        Assembly assembly = new Assembly(catalog, dataFolder);
+        Assembly assembly = new Assembly(catalog, dataFolder, withSection(cacheSettings, catalog));
         try {
             if (catalog != null) {
                 for (CatalogFile.Entry entry : catalog.entries()) {
@@ -100,6 +114,26 @@ public final class ConfiguredDatasets implements AutoCloseable {
      */
     public List<Dataset> datasets() {
         return datasets;
+    }
+
+    /**
+     * The Arrow cache the datasets are offered to: its folder null when there is none, or when no
+     * dataset may use it.
+     */
+    public CacheSettings cache() {
+        return cache;
+    }
+
+    private static CacheSettings withSection(CacheSettings settings, CatalogFile catalog) {
+        if (catalog == null || catalog.cache().isEmpty()) {
+            return settings;
+        }
+        CatalogFile.CacheSection section = catalog.cache().get();
+        return new CacheSettings(
+                section.directory() != null ? section.directory() : settings.directory(),
+                section.maxBytes() != null ? section.maxBytes() : settings.maxBytes(),
+                section.ttlSeconds() != null ? section.ttlSeconds() : settings.ttlSeconds(),
+                section.directory() == null && settings.defaultDirectory());
     }
 
     /** The dataset the catalog names for {@code GET /}, if it names one. */
@@ -196,9 +230,12 @@ public final class ConfiguredDatasets implements AutoCloseable {
         private final DatasetFactory factory;
         private final Map<String, Dataset> datasets = new LinkedHashMap<>();
         private final List<UploadPolicy.WritableTable> tables = new ArrayList<>();
+        private final CacheSettings cache;
+        private boolean cached;
 
-        Assembly(CatalogFile catalog, Path dataFolder) {
+        Assembly(CatalogFile catalog, Path dataFolder, CacheSettings cache) {
             this.catalog = catalog;
+            this.cache = cache;
             this.resources = SourceResources.ofApplication(engineSettings(catalog, dataFolder));
             this.factory = new DatasetFactory(resources);
         }
@@ -216,7 +253,7 @@ public final class ConfiguredDatasets implements AutoCloseable {
                     addTable(entry);
                     return;
                 }
-                datasets.put(entry.name(), factory.entry(catalog, entry));
+                datasets.put(entry.name(), cached(entry, factory.entry(catalog, entry)));
                 LOG.info("Serving dataset '{}' from the catalog, line {}", entry.name(), entry.line());
             } catch (ConfigurationException e) {
                 throw e;
@@ -224,6 +261,38 @@ public final class ConfiguredDatasets implements AutoCloseable {
                 throw catalog.error(
                         entry.line(), "dataset '" + entry.name() + "': " + e.getMessage() + remedy(entry), e);
             }
+        }
+
+        /**
+         * The entry's dataset, offered to the cache when there is one and the dataset decodes:
+         * files unless the entry says {@code cache: false}; queries when a ttl applies (the
+         * entry's, or for SQL over files and {@code cache: true} the server's).
+         */
+        private Dataset cached(CatalogFile.Entry entry, Dataset dataset) {
+            CatalogFile.DatasetCaching caching = entry.cache();
+            if (cache.directory() == null || (caching != null && !caching.enabled())) {
+                return dataset;
+            }
+            Long entryTtl = caching == null ? null : caching.ttlSeconds();
+            if (entry.file() != null) {
+                return cachedFile(dataset, catalog.resolve(entry.file()), entryTtl);
+            }
+            long ttl = entryTtl != null ? entryTtl : entry.jdbc() != null && caching == null ? 0 : cache.ttlSeconds();
+            if (ttl <= 0) {
+                return dataset;
+            }
+            cached = true;
+            return CachedDataset.ofQuery(dataset, Duration.ofSeconds(ttl));
+        }
+
+        /** A file's dataset, offered to the cache when there is one and it decodes (not Arrow files). */
+        private Dataset cachedFile(Dataset dataset, Path fileOrGlob, Long ttlSeconds) {
+            if (cache.directory() == null || dataset instanceof StoredStream) {
+                return dataset;
+            }
+            cached = true;
+            return CachedDataset.ofFiles(
+                    dataset, fileOrGlob, ttlSeconds == null ? null : Duration.ofSeconds(ttlSeconds));
         }
 
         /** A table's dataset; with {@code writes}, a pool that may write it too, for its store. */
@@ -263,7 +332,7 @@ public final class ConfiguredDatasets implements AutoCloseable {
                 return;
             }
             try {
-                datasets.put(name, factory.file(DatasetDescription.of(name, fileName), file));
+                datasets.put(name, cachedFile(factory.file(DatasetDescription.of(name, fileName), file), file, null));
                 LOG.info("Serving dataset '{}' from {}", name, file);
             } catch (IllegalArgumentException e) {
                 throw new ConfigurationException(

@@ -150,7 +150,7 @@ class ConfiguredDatasetsTest {
                 "datasets:\n  - name: a\n    file: data/trades.parquet\n    colour: red\n",
                 4,
                 "unknown key 'colour'",
-                "the keys are: batch_rows, description, file, jdbc, metadata, name, parameters, partition, sql, table, upload_method,"
+                "the keys are: batch_rows, cache, description, file, jdbc, metadata, name, parameters, partition, sql, table, upload_method,"
                         + " writable, writers");
         assertRefused("datasets:\n  - name: a\n    file: data/missing.parquet\n", 2, "does not exist", "fix the path");
         assertRefused("datasets:\n  - name: a\n    file: data/nothing-*.parquet\n", 2, "dataset 'a'", "fix the path");

@@ -1,5 +1,6 @@
 package io.arrowhttp.app.catalog;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,7 +13,9 @@ import io.arrowhttp.client.UploadOptions;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.protocol.HeaderNames;
 import io.arrowhttp.server.auth.TokenAuthenticator;
 import io.arrowhttp.testing.PostgresCluster;
 import io.arrowhttp.testing.TestServer;
@@ -20,6 +23,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,6 +132,61 @@ class JdbcCatalogTest {
                 total += rows(byDay, Map.of("partition", List.of(Integer.toString(partition))));
             }
             assertEquals(count("SELECT count(*) FROM orders"), total);
+        }
+    }
+
+    @Test
+    void aJdbcQueryIsCachedOnlyWithATtlOfItsOwnAndThenEachParameterIsAnEntry() throws Exception {
+        Path catalog = write("cached.yaml", """
+                cache: {directory: jdbc-cache}
+                datasets:
+                  - name: cached_orders
+                    jdbc: {url: %s, user: %s, password: "${env:SHOP_PASSWORD}"}
+                    sql: "SELECT id, amount FROM orders WHERE id <= :upto ORDER BY id"
+                    parameters:
+                      upto: {type: long, default: "100"}
+                    cache: {ttl: 1h}
+                  - name: live_orders
+                    jdbc: {url: %s, user: %s, password: "${env:SHOP_PASSWORD}"}
+                    sql: "SELECT id FROM orders ORDER BY id"
+                """.formatted(
+                        postgres.jdbcUrl("postgres"),
+                        PostgresCluster.USER,
+                        postgres.jdbcUrl("postgres"),
+                        PostgresCluster.USER));
+        HttpClient http = HttpClient.newHttpClient();
+        try (ConfiguredDatasets configured = ConfiguredDatasets.load(
+                        catalog,
+                        null,
+                        Map.of("SHOP_PASSWORD", postgres.password()),
+                        new CacheSettings(null, 1L << 30, 0, false));
+                TestServer server = TestServer.withFeature(feature -> {
+                    configured.datasets().forEach(feature::dataset);
+                    return feature.cache(
+                            configured.cache().directory(), configured.cache().maxBytes());
+                })) {
+            List<String> results = new ArrayList<>();
+            byte[] first = null;
+            for (String path : List.of(
+                    "/datasets/cached_orders",
+                    "/datasets/cached_orders",
+                    "/datasets/cached_orders?upto=10",
+                    "/datasets/cached_orders?upto=10",
+                    "/datasets/live_orders")) {
+                HttpResponse<byte[]> response = http.send(
+                        HttpRequest.newBuilder(server.uri(path))
+                                .header("Accept", ArrowMediaTypes.ARROW_STREAM)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, response.statusCode());
+                results.add(response.headers().firstValue(HeaderNames.CACHE).orElse("none"));
+                if (first == null) {
+                    first = response.body();
+                } else if (results.size() == 2) {
+                    assertArrayEquals(first, response.body());
+                }
+            }
+            assertEquals(List.of("miss", "hit", "miss", "hit", "none"), results);
         }
     }
 

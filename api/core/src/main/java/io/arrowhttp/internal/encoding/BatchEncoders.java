@@ -13,6 +13,8 @@ import org.apache.arrow.vector.ipc.ArrowReader;
  *   <li>bytes of a stored stream ({@link StoredRangeReader}): sent as they are;</li>
  *   <li>batches stored already encoded with the response's codec ({@link EncodedBatches}): their
  *       messages copied as stored;</li>
+ *   <li>batches whose stream is copied while sent ({@link CopiedReader}, uncompressed only): encoded
+ *       again, each batch's bytes written to the copy before they are sent;</li>
  *   <li>anything else: decoded and encoded again, compressed with the codec if there is one.</li>
  * </ul>
  */
@@ -38,6 +40,17 @@ public final class BatchEncoders {
                 && ReaderSteps.read(stored::bufferCodec).orElse(null) == codec) {
             // Stored messages may be read into a reused buffer: copied, never referenced.
             return new StoredBatchEncoder(stored, new BatchStagingChannel(INITIAL_STAGING_BYTES, false));
+        }
+        if (reader instanceof CopiedReader copied) {
+            if (codec != null) {
+                // The copy is of the uncompressed stream only: nothing is kept of this response.
+                copied.copy().abandon();
+            } else {
+                return new CopyingEncoder(
+                        new ReencodingBatchEncoder(
+                                reader, new BatchStagingChannel(INITIAL_STAGING_BYTES, gatheringOutput), null),
+                        copied.copy());
+            }
         }
         // Only the vectors of an uncompressed batch stay valid until the batch is sent; compressed
         // buffers are freed by Arrow's writer as soon as it has written them.

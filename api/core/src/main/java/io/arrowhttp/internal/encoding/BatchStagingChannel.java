@@ -104,7 +104,28 @@ public final class BatchStagingChannel implements WritableByteChannel {
         referencedBytes = 0;
     }
 
-    private void gather(GatheringByteChannel out) throws IOException {
+    /**
+     * Writes a copy of the staged bytes to {@code target}, leaving them staged; returns how many.
+     * The buffers kept by reference are read, not consumed.
+     */
+    public long copyTo(GatheringByteChannel target) throws IOException {
+        if (discarded) {
+            return 0;
+        }
+        ByteBuffer[] all = pieces();
+        long expected = size + referencedBytes;
+        long written = 0;
+        while (written < expected) {
+            long moved = target.write(all);
+            if (moved < 0) {
+                throw new IOException("The copy took no more bytes");
+            }
+            written += moved;
+        }
+        return written;
+    }
+
+    private ByteBuffer[] pieces() {
         List<ByteBuffer> pieces = new ArrayList<>(2 * referenced.size() + 1);
         int copiedFrom = 0;
         for (int i = 0; i < referenced.size(); i++) {
@@ -112,14 +133,17 @@ public final class BatchStagingChannel implements WritableByteChannel {
                 pieces.add(ByteBuffer.wrap(bytes, copiedFrom, copiedBefore[i] - copiedFrom));
                 copiedFrom = copiedBefore[i];
             }
-            pieces.add(referenced.get(i));
+            pieces.add(referenced.get(i).duplicate());
         }
         if (size > copiedFrom) {
             pieces.add(ByteBuffer.wrap(bytes, copiedFrom, size - copiedFrom));
         }
-        ByteBuffer[] all = pieces.toArray(ByteBuffer[]::new);
+        return pieces.toArray(ByteBuffer[]::new);
+    }
+
+    private void gather(GatheringByteChannel out) throws IOException {
         long expected = size + referencedBytes;
-        long written = out.write(all);
+        long written = out.write(pieces());
         if (written != expected) {
             throw new IOException("The response took " + written + " of a batch's " + expected + " bytes");
         }

@@ -1,11 +1,13 @@
 package io.arrowhttp.internal.resource;
 
 import io.arrowhttp.call.RequestHeaders;
+import io.arrowhttp.dataset.Cacheable;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.dataset.GeneratingReader;
 import io.arrowhttp.dataset.StoredStream;
 import io.arrowhttp.internal.compression.ResponseCompression;
+import io.arrowhttp.internal.encoding.CopiedReader;
 import io.arrowhttp.internal.wire.Footnotes;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ArrowMediaTypes;
@@ -22,6 +24,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
@@ -46,7 +49,9 @@ public final class DatasetResponder {
     private final URI publicBase;
     private final List<URI> group;
     private final RunningStreams streams;
+    private final DatasetCache cache;
 
+    /** @param cache the Arrow cache of bare streams, or null for none */
     public DatasetResponder(
             DatasetCatalog catalog,
             BufferAllocator allocator,
@@ -55,8 +60,10 @@ public final class DatasetResponder {
             StreamLimits limits,
             URI publicBase,
             List<URI> group,
-            StreamMetrics metrics) {
+            StreamMetrics metrics,
+            DatasetCache cache) {
         this.catalog = catalog;
+        this.cache = cache;
         this.deadlines = deadlines;
         this.publicBase = publicBase;
         this.group = List.copyOf(group);
@@ -113,10 +120,38 @@ public final class DatasetResponder {
         Dataset dataset = catalog.get(name);
         DatasetRequest request = request(uri, headers, security);
         Optional<StoredStream.Bytes> stored = storedBytes(dataset, uri, compressed);
-        if (stored.isEmpty()) {
+        if (stored.isPresent()) {
+            return StoredStreamRanges.respond(dataset, stored.get(), request, headers, streams);
+        }
+        if (cache == null || compressed) {
             return Response.ok(open(dataset, request)).build();
         }
-        return StoredStreamRanges.respond(dataset, stored.get(), request, headers, streams);
+        DatasetCache.Lookup lookup = cache.lookup(dataset, request.parameters(), CacheBypass.asked(headers));
+        if (lookup instanceof DatasetCache.Hit hit) {
+            Response sent;
+            try {
+                sent = StoredStreamRanges.respond(dataset, hit.bytes(), request, headers, streams);
+            } catch (ArrowHttpException evicted) {
+                if (Files.exists(hit.bytes().file())) {
+                    throw evicted;
+                }
+                // Evicted between the look-up and the opening of its file: read the source.
+                return Response.ok(open(dataset, request))
+                        .header(HeaderNames.CACHE, HeaderNames.CACHE_BYPASS)
+                        .build();
+            }
+            return Response.fromResponse(sent)
+                    .header(HeaderNames.CACHE, HeaderNames.CACHE_HIT)
+                    .build();
+        }
+        if (lookup instanceof DatasetCache.Miss miss) {
+            return Response.ok(open(dataset, request, miss.fill()))
+                    .header(HeaderNames.CACHE, HeaderNames.CACHE_MISS)
+                    .build();
+        }
+        return Response.ok(open(dataset, request))
+                .header(HeaderNames.CACHE, dataset instanceof Cacheable ? HeaderNames.CACHE_BYPASS : null)
+                .build();
     }
 
     /**
@@ -130,6 +165,14 @@ public final class DatasetResponder {
             Optional<StoredStream.Bytes> stored = storedBytes(dataset, uri, compressed);
             if (stored.isPresent()) {
                 return StoredStreamRanges.head(stored.get(), headers);
+            }
+            Optional<StoredStream.Bytes> kept = cache == null || compressed || CacheBypass.asked(headers)
+                    ? Optional.empty()
+                    : cache.peek(dataset, uri.getQueryParameters());
+            if (kept.isPresent()) {
+                return Response.fromResponse(StoredStreamRanges.head(kept.get(), headers))
+                        .header(HeaderNames.CACHE, HeaderNames.CACHE_HIT)
+                        .build();
             }
         }
         return HeadResponses.of(catalog, name, type);
@@ -192,10 +235,33 @@ public final class DatasetResponder {
     }
 
     private ArrowStream open(Dataset dataset, DatasetRequest request) {
+        return open(dataset, request, null);
+    }
+
+    /**
+     * The dataset's stream for {@code request}; with a {@code fill}, its bytes are copied to the
+     * cache while they are sent (the fill is abandoned when opening fails).
+     */
+    private ArrowStream open(Dataset dataset, DatasetRequest request, DatasetCache.Fill fill) {
+        if (fill == null) {
+            return openSource(dataset, request, null);
+        }
+        try {
+            return openSource(dataset, request, fill);
+        } catch (RuntimeException | Error e) {
+            fill.abandon();
+            throw e;
+        }
+    }
+
+    private ArrowStream openSource(Dataset dataset, DatasetRequest request, DatasetCache.Fill fill) {
         checkPartition(dataset, request);
         long startBatch = request.longParameter(QueryParameters.START_BATCH, 0, 0, Long.MAX_VALUE);
         return streams.open(dataset, request, responseAllocator -> {
             ArrowReader reader = dataset.open(request, responseAllocator);
+            if (fill != null) {
+                reader = CopiedReader.of(reader, responseAllocator, fill);
+            }
             return ArrowStream.of(
                     startBatch > 0 ? ResumedReader.from(reader, responseAllocator, startBatch) : reader,
                     responseAllocator,
