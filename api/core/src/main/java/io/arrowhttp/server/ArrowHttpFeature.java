@@ -126,6 +126,15 @@ public final class ArrowHttpFeature implements Feature {
     /** The most streams one authenticated caller may run at once; see {@link Builder#maxConcurrentStreamsPerCaller}. */
     public static final int DEFAULT_MAX_STREAMS_PER_CALLER = 16;
 
+    /**
+     * The most streams one client address may run at once unless
+     * {@link Builder#maxConcurrentStreamsPerAddress} says otherwise: a quarter of the streams
+     * allowed in all, at least 1.
+     */
+    public static int defaultMaxStreamsPerAddress(int maxStreams) {
+        return Math.max(1, maxStreams / 4);
+    }
+
     private final BufferAllocator allocator;
     private final DatasetCatalog catalog;
     private final String rootDataset;
@@ -134,6 +143,7 @@ public final class ArrowHttpFeature implements Feature {
     private final Duration writeTimeout;
     private final int maxStreams;
     private final int maxStreamsPerCaller;
+    private final int maxStreamsPerAddress;
     private static final Logger LOG = LoggerFactory.getLogger(ArrowHttpFeature.class);
 
     private final URI publicBaseUri;
@@ -165,6 +175,9 @@ public final class ArrowHttpFeature implements Feature {
         this.writeTimeout = builder.writeTimeout;
         this.maxStreams = builder.maxStreams;
         this.maxStreamsPerCaller = builder.maxStreamsPerCaller;
+        this.maxStreamsPerAddress = builder.maxStreamsPerAddress >= 0
+                ? builder.maxStreamsPerAddress
+                : defaultMaxStreamsPerAddress(builder.maxStreams);
         this.publicBaseUri = builder.publicBaseUri;
         this.group = List.copyOf(builder.group);
         this.meterRegistry = builder.meterRegistry;
@@ -258,15 +271,17 @@ public final class ArrowHttpFeature implements Feature {
                     allocator,
                     responseMemoryLimit,
                     new Deadlines(responseTimeout, timer),
-                    new StreamLimits(maxStreams, maxStreamsPerCaller),
+                    new StreamLimits(maxStreams, maxStreamsPerCaller, maxStreamsPerAddress),
                     publicBaseUri,
                     group,
-                    metrics);
+                    metrics,
+                    trustedProxies);
             context.register(new DatasetResource(responder, uploads));
             if (rootDataset != null) {
                 context.register(new RootDatasetResource(responder, rootDataset));
             }
         }
+        context.register(ClientAddressFilter.class);
         context.register(new HealthResource(catalog, () -> {
             DatasetResponder serving = responder;
             return serving != null && serving.stopping();
@@ -284,7 +299,6 @@ public final class ArrowHttpFeature implements Feature {
         }
         if (authenticator != null) {
             context.register(new AuthenticationFilter(authenticator));
-            context.register(ClientAddressFilter.class);
             context.register(new HandshakeResource(authenticator, new HandshakeGuard(), metrics, trustedProxies));
         }
         return true;
@@ -301,6 +315,7 @@ public final class ArrowHttpFeature implements Feature {
         private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
         private int maxStreams = DEFAULT_MAX_STREAMS;
         private int maxStreamsPerCaller = DEFAULT_MAX_STREAMS_PER_CALLER;
+        private int maxStreamsPerAddress = -1;
         private URI publicBaseUri;
         private List<URI> group = List.of();
         private MeterRegistry meterRegistry;
@@ -588,10 +603,26 @@ public final class ArrowHttpFeature implements Feature {
         }
 
         /**
+         * The most streams one client address may run at once; beyond it {@code 429} and
+         * {@code Retry-After}, while other addresses are still served. The address is the
+         * connection's peer, or behind a {@link #trustedProxies trusted proxy} the client it names.
+         * A quarter of {@link #maxConcurrentStreams} by default (see
+         * {@link ArrowHttpFeature#defaultMaxStreamsPerAddress}); 0 for no bound of its own, as for a
+         * server whose only client is a proxy that is not trusted.
+         */
+        public Builder maxConcurrentStreamsPerAddress(int streams) {
+            if (streams < 0) {
+                throw new IllegalArgumentException("maxConcurrentStreamsPerAddress must be 0 or more, got " + streams);
+            }
+            this.maxStreamsPerAddress = streams;
+            return this;
+        }
+
+        /**
          * The reverse proxies in front of the application, as addresses ({@code 10.0.0.5}) or CIDR
-         * ranges ({@code 10.0.0.0/8}); none by default. The handshake's failure limits count per
-         * client address; behind a proxy every client has the proxy's address, so for requests
-         * whose direct peer is one of these, the client is the rightmost address in
+         * ranges ({@code 10.0.0.0/8}); none by default. The handshake's failure limits and the
+         * stream limits per address count per client address; behind a proxy every client has
+         * the proxy's address, so for requests whose direct peer is one of these, the client is the rightmost address in
          * {@code X-Forwarded-For} that is not one of these. The header is never read from anyone
          * else, since any client can send it.
          *

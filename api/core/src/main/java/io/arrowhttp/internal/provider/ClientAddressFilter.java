@@ -10,14 +10,15 @@ import jakarta.ws.rs.container.PreMatching;
 import org.glassfish.jersey.internal.inject.InjectionManager;
 
 /**
- * Puts the client's address in a request property, for the handshake's failure limits: JAX-RS
- * itself does not give it, so it is asked of the server underneath. Only handshakes need it.
+ * Puts the address of the connection's peer in a request property, for the handshake's failure
+ * limits and the stream limits per address: JAX-RS itself does not give it, so it is asked of
+ * the server underneath.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
 public final class ClientAddressFilter implements ContainerRequestFilter {
 
-    /** The request property holding the client's address, or absent when the server does not say. */
+    /** The request property holding the peer's address, or absent when the server does not say. */
     public static final String PROPERTY = "io.arrowhttp.clientAddress";
 
     private final InjectionManager injectionManager;
@@ -29,11 +30,9 @@ public final class ClientAddressFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (AuthenticationFilter.isHandshake(request.getUriInfo().getPath())) {
-            String address = ServerConnection.current(injectionManager).remoteAddress();
-            if (address != null) {
-                request.setProperty(PROPERTY, address);
-            }
+        String address = ServerConnection.current(injectionManager).remoteAddress();
+        if (address != null) {
+            request.setProperty(PROPERTY, address);
         }
     }
 }

@@ -156,8 +156,9 @@ public final class DatasetResource {
             @PathParam("name") String name,
             @Context UriInfo uri,
             @Context HttpHeaders headers,
-            @Context SecurityContext security) {
-        return responder.respond(name, uri, headers, security);
+            @Context SecurityContext security,
+            @Context ContainerRequestContext request) {
+        return responder.respond(name, uri, headers, security, responder.clientAddress(request));
     }
 
     @GET
@@ -169,7 +170,13 @@ public final class DatasetResource {
             @Context HttpHeaders headers,
             @Context SecurityContext security,
             @Context ContainerRequestContext request) {
-        return responder.respondArrowOnly(name, uri, headers, security, DatasetResponder.compressionAsked(request));
+        return responder.respondArrowOnly(
+                name,
+                uri,
+                headers,
+                security,
+                DatasetResponder.compressionAsked(request),
+                responder.clientAddress(request));
     }
 
     @HEAD

@@ -46,6 +46,7 @@ public final class DatasetResponder {
     private final URI publicBase;
     private final List<URI> group;
     private final RunningStreams streams;
+    private final TrustedProxies proxies;
 
     public DatasetResponder(
             DatasetCatalog catalog,
@@ -55,20 +56,32 @@ public final class DatasetResponder {
             StreamLimits limits,
             URI publicBase,
             List<URI> group,
-            StreamMetrics metrics) {
+            StreamMetrics metrics,
+            TrustedProxies proxies) {
         this.catalog = catalog;
         this.deadlines = deadlines;
         this.publicBase = publicBase;
         this.group = List.copyOf(group);
         this.streams = new RunningStreams(allocator, responseMemoryLimit, deadlines, limits, metrics);
+        this.proxies = proxies;
     }
 
-    /** The multipart response: JSON metadata, the Arrow stream, footnotes and status when asked for. */
-    public MultiPart respond(String name, UriInfo uri, HttpHeaders headers, SecurityContext security) {
+    /** The address of {@code request}'s client, as the {@link TrustedProxies} resolve it; null when unknown. */
+    String clientAddress(ContainerRequestContext request) {
+        return proxies.clientAddress(request);
+    }
+
+    /**
+     * The multipart response: JSON metadata, the Arrow stream, footnotes and status when asked for.
+     *
+     * @param clientAddress the client's address, for the stream limits per address; null when unknown
+     */
+    public MultiPart respond(
+            String name, UriInfo uri, HttpHeaders headers, SecurityContext security, String clientAddress) {
         Dataset dataset = catalog.get(name);
         DatasetRequest request = request(uri, headers, security);
         Object metadata = dataset.metadata(request);
-        ArrowStream arrow = open(dataset, request);
+        ArrowStream arrow = open(dataset, request, clientAddress);
         try {
             ArrowMultipart.Builder builder = ArrowMultipart.builder(metadata, arrow);
             if (QueryParameters.isSet(request.parameters().get(QueryParameters.INCLUDE_FOOTNOTES))) {
@@ -107,16 +120,22 @@ public final class DatasetResponder {
      * byte ranges.
      *
      * @param compressed whether the response's buffers or body are to be compressed
+     * @param clientAddress the client's address, for the stream limits per address; null when unknown
      */
     public Response respondArrowOnly(
-            String name, UriInfo uri, HttpHeaders headers, SecurityContext security, boolean compressed) {
+            String name,
+            UriInfo uri,
+            HttpHeaders headers,
+            SecurityContext security,
+            boolean compressed,
+            String clientAddress) {
         Dataset dataset = catalog.get(name);
         DatasetRequest request = request(uri, headers, security);
         Optional<StoredStream.Bytes> stored = storedBytes(dataset, uri, compressed);
         if (stored.isEmpty()) {
-            return Response.ok(open(dataset, request)).build();
+            return Response.ok(open(dataset, request, clientAddress)).build();
         }
-        return StoredStreamRanges.respond(dataset, stored.get(), request, headers, streams);
+        return StoredStreamRanges.respond(dataset, stored.get(), request, headers, clientAddress, streams);
     }
 
     /**
@@ -191,10 +210,10 @@ public final class DatasetResponder {
         return catalog;
     }
 
-    private ArrowStream open(Dataset dataset, DatasetRequest request) {
+    private ArrowStream open(Dataset dataset, DatasetRequest request, String clientAddress) {
         checkPartition(dataset, request);
         long startBatch = request.longParameter(QueryParameters.START_BATCH, 0, 0, Long.MAX_VALUE);
-        return streams.open(dataset, request, responseAllocator -> {
+        return streams.open(dataset, request, clientAddress, responseAllocator -> {
             ArrowReader reader = dataset.open(request, responseAllocator);
             return ArrowStream.of(
                     startBatch > 0 ? ResumedReader.from(reader, responseAllocator, startBatch) : reader,
