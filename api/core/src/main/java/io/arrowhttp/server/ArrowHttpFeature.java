@@ -36,6 +36,7 @@ import io.arrowhttp.internal.resource.StreamLimits;
 import io.arrowhttp.internal.resource.StreamMetrics;
 import io.arrowhttp.internal.resource.TrustedProxies;
 import io.arrowhttp.internal.resource.UploadLimits;
+import io.arrowhttp.internal.resource.UploadPace;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.internal.ArrowRuntimeCheck;
 import io.arrowhttp.response.ArrowMultipart;
@@ -95,6 +96,12 @@ import org.slf4j.LoggerFactory;
  * closed after the application has stopped (datasets first).
  */
 public final class ArrowHttpFeature implements Feature {
+
+    /** The least pace of an upload's body unless {@link Builder#minUploadRate} says otherwise: 1 KiB/s. */
+    public static final long DEFAULT_MIN_UPLOAD_BYTES_PER_SECOND = 1024;
+
+    /** What the pace of an upload's body is measured over unless {@link Builder#minUploadRate} says otherwise. */
+    public static final Duration DEFAULT_UPLOAD_RATE_WINDOW = Duration.ofSeconds(10);
 
     /** Uploads taken at once unless {@link Builder#maxConcurrentUploads} says otherwise. */
     public static final int DEFAULT_MAX_CONCURRENT_UPLOADS = 4;
@@ -158,8 +165,12 @@ public final class ArrowHttpFeature implements Feature {
     private final List<DatasetUploads.Writable> stores;
     private final UploadLimits uploadLimits;
     private final TrustedProxies trustedProxies;
+    private final long minUploadBytesPerSecond;
+    private final Duration uploadRateWindow;
 
     private ArrowHttpFeature(Builder builder) {
+        this.minUploadBytesPerSecond = builder.minUploadBytesPerSecond;
+        this.uploadRateWindow = builder.uploadRateWindow;
         this.allocator = builder.allocator;
         this.catalog = builder.catalog;
         this.stores = List.copyOf(builder.stores);
@@ -264,7 +275,12 @@ public final class ArrowHttpFeature implements Feature {
             }
         });
         context.property(StalledWrites.PROPERTY, new StalledWrites(writeTimeout, timer));
-        DatasetUploads uploads = new DatasetUploads(catalog, allocator, uploadLimits, stores);
+        DatasetUploads uploads = new DatasetUploads(
+                catalog,
+                allocator,
+                uploadLimits,
+                new UploadPace(minUploadBytesPerSecond, uploadRateWindow, timer),
+                stores);
         if (!catalog.isEmpty() || !stores.isEmpty()) {
             responder = new DatasetResponder(
                     catalog,
@@ -331,6 +347,8 @@ public final class ArrowHttpFeature implements Feature {
         private long maxUploadBodyBytes = DEFAULT_MAX_UPLOAD_BODY_BYTES;
         private long maxUploadRows = Long.MAX_VALUE;
         private int maxConcurrentUploads = DEFAULT_MAX_CONCURRENT_UPLOADS;
+        private long minUploadBytesPerSecond = DEFAULT_MIN_UPLOAD_BYTES_PER_SECOND;
+        private Duration uploadRateWindow = DEFAULT_UPLOAD_RATE_WINDOW;
 
         private Builder(BufferAllocator allocator) {
             this.allocator = allocator;
@@ -389,6 +407,29 @@ public final class ArrowHttpFeature implements Feature {
         /** The most rows one upload may have (unbounded unless set); see {@link #maxUploadBytes}. */
         public Builder maxUploadRows(long rows) {
             this.maxUploadRows = positive(rows, "maxUploadRows");
+            return this;
+        }
+
+        /**
+         * The least pace of an upload's body: at least {@code bytesPerSecond} in every
+         * {@code window} from its start. An upload holds one of the {@link #maxConcurrentUploads}
+         * places for as long as its body takes, so without a pace a client trickling a byte a
+         * second could hold them all. A slower upload ends with {@code 408} and nothing written,
+         * at most {@code window} plus a second after it fell below the pace (a body that sends
+         * nothing at all has its connection dropped then, on Grizzly; a servlet container's own
+         * read timeout applies to it there). {@link #DEFAULT_MIN_UPLOAD_BYTES_PER_SECOND} over
+         * {@link #DEFAULT_UPLOAD_RATE_WINDOW} by default; 0 bytes per second for no least pace.
+         */
+        public Builder minUploadRate(long bytesPerSecond, Duration window) {
+            if (bytesPerSecond < 0) {
+                throw new IllegalArgumentException(
+                        "minUploadRate must be 0 or more bytes per second, got " + bytesPerSecond);
+            }
+            if (window.isNegative() || window.toMillis() < 1000) {
+                throw new IllegalArgumentException("The window of minUploadRate must be at least 1 s, got " + window);
+            }
+            this.minUploadBytesPerSecond = bytesPerSecond;
+            this.uploadRateWindow = window;
             return this;
         }
 
