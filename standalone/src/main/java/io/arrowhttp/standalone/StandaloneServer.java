@@ -95,10 +95,7 @@ public final class StandaloneServer implements AutoCloseable {
         HttpServer server = tls == null
                 ? GrizzlyHttpServerFactory.createHttpServer(uri, application, false)
                 : GrizzlyHttpServerFactory.createHttpServer(uri, application, true, serverTls(tls), false);
-        configureListeners(
-                server,
-                settings.streaming().workerThreads(),
-                settings.streaming().writeTimeoutSeconds());
+        configureListeners(server, settings.streaming().workerThreads());
         answerContainerErrors(server);
         try {
             server.start();
@@ -149,14 +146,8 @@ public final class StandaloneServer implements AutoCloseable {
      * the catalog, {@code /status} and handshakes (Grizzly's default, two per core, lets four
      * stalled clients on two cores take every thread); and {@link ProtocolErrorAddOn} for what
      * Grizzly's HTTP parser refuses on its own.
-     *
-     * <p>Grizzly's own timeout of a blocked write is set past the application's write timeout
-     * ({@code arrowhttp.write-timeout-seconds}), so that the application's, which drops the
-     * connection at once, is the one that ends a stalled client. Grizzly's (30 s by default) used to
-     * fire first at the default of 30 s, and the graceful close after it blocked for another 30 s
-     * on the same client: stalled clients were dropped after about twice the documented timeout.
      */
-    private static void configureListeners(HttpServer server, int threads, long writeTimeoutSeconds) {
+    private static void configureListeners(HttpServer server, int threads) {
         for (NetworkListener listener : server.getListeners()) {
             listener.registerAddOn(new ProtocolErrorAddOn());
             listener.getTransport()
@@ -164,13 +155,8 @@ public final class StandaloneServer implements AutoCloseable {
                             .setPoolName("arrowhttp-worker")
                             .setCorePoolSize(threads)
                             .setMaxPoolSize(threads));
-            listener.getTransport()
-                    .setWriteTimeout(writeTimeoutSeconds + GRIZZLY_WRITE_TIMEOUT_MARGIN_SECONDS, TimeUnit.SECONDS);
         }
     }
-
-    /** How much longer than the application's write timeout Grizzly's own waits. */
-    static final long GRIZZLY_WRITE_TIMEOUT_MARGIN_SECONDS = 30;
 
     /**
      * Puts {@link ContainerErrorHandler} and {@link DeferredContinueHandler} in front of Jersey's

@@ -54,10 +54,9 @@ public class ResponseOutput extends OutputStream {
     /**
      * Stops writing to a connection the client has closed, or whose write failed (the server's
      * own write timeout): later writes are dropped, so the rest of the body and Jersey's own close
-     * neither fail nor log. The connection is dropped first where the server allows it: a graceful
-     * close would try to send the rest of what is buffered, and block for another write timeout
-     * on a client that reads nothing. The client is gone, so what it would have seen no longer
-     * matters.
+     * neither fail nor log. The connection is dropped first where the server allows it, so that
+     * the close does not try to send what is still buffered to a client that reads nothing. The
+     * client is gone, so what it would have seen no longer matters.
      */
     public void abandon() {
         aborted = true;
