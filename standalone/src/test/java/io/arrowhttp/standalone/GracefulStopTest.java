@@ -30,7 +30,7 @@ class GracefulStopTest {
     @Test
     void aStopRefusesNewStreamsAndEndsTheOnesThatOutlastTheGraceVisibly() throws Exception {
         StandaloneServer server = StandaloneServer.start(
-                "127.0.0.1", 0, ServerSettings.defaults().withStreaming(new ServerSettings.Streaming(8, 0, 30, 2)));
+                "127.0.0.1", 0, ServerSettings.defaults().withStreaming(new ServerSettings.Streaming(8, 0, 0, 30, 2)));
         URI base = server.baseUri();
         CompletableFuture<Void> stopped = null;
         try (ArrowHttpClient client = ArrowHttpClient.builder(base)

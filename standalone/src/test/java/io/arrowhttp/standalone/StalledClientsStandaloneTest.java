@@ -31,7 +31,7 @@ class StalledClientsStandaloneTest {
         server = StandaloneServer.start(
                 "127.0.0.1",
                 0,
-                ServerSettings.defaults().withStreaming(new ServerSettings.Streaming(MAX_STREAMS, 0, 60, 30)));
+                ServerSettings.defaults().withStreaming(new ServerSettings.Streaming(MAX_STREAMS, 0, 0, 60, 30)));
     }
 
     @AfterAll

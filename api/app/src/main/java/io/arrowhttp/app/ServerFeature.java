@@ -140,6 +140,7 @@ final class ServerFeature implements Feature {
                 .writeTimeout(Duration.ofSeconds(settings.streaming().writeTimeoutSeconds()))
                 .maxConcurrentStreams(settings.streaming().maxStreams())
                 .maxConcurrentStreamsPerCaller(settings.streaming().maxStreamsPerCaller())
+                .maxConcurrentStreamsPerAddress(settings.streaming().maxStreamsPerAddress())
                 .statusEndpoint()
                 .corsOrigins(settings.corsOrigins());
         CacheSettings cache = served.cache();

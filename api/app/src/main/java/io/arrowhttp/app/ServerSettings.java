@@ -76,17 +76,26 @@ public record ServerSettings(
      * @param maxStreams dataset streams at once ({@code arrowhttp.max-streams}, 64)
      * @param maxStreamsPerCaller streams at once per authenticated caller
      *     ({@code arrowhttp.max-streams-per-caller}, 16; 0 for no bound of its own)
+     * @param maxStreamsPerAddress streams at once per client address
+     *     ({@code arrowhttp.max-streams-per-address}, a quarter of {@code maxStreams}; 0 for no
+     *     bound of its own)
      * @param writeTimeoutSeconds how long a client may take no data before its response ends
      *     ({@code arrowhttp.write-timeout-seconds}, 30)
      * @param stopGraceSeconds how long running streams may take to finish when the standalone
      *     server stops or the war is undeployed, before they are ended
      *     ({@code arrowhttp.stop-grace-seconds}, 30)
      */
-    public record Streaming(int maxStreams, int maxStreamsPerCaller, long writeTimeoutSeconds, long stopGraceSeconds) {
+    public record Streaming(
+            int maxStreams,
+            int maxStreamsPerCaller,
+            int maxStreamsPerAddress,
+            long writeTimeoutSeconds,
+            long stopGraceSeconds) {
 
         public static final Streaming DEFAULTS = new Streaming(
                 ArrowHttpFeature.DEFAULT_MAX_STREAMS,
                 ArrowHttpFeature.DEFAULT_MAX_STREAMS_PER_CALLER,
+                ArrowHttpFeature.defaultMaxStreamsPerAddress(ArrowHttpFeature.DEFAULT_MAX_STREAMS),
                 ArrowHttpFeature.DEFAULT_WRITE_TIMEOUT.toSeconds(),
                 ArrowHttpFeature.DEFAULT_STOP_GRACE.toSeconds());
 
@@ -95,6 +104,10 @@ public record ServerSettings(
             if (maxStreamsPerCaller < 0) {
                 throw new IllegalArgumentException(
                         "Setting arrowhttp.max-streams-per-caller must be 0 or more, got " + maxStreamsPerCaller);
+            }
+            if (maxStreamsPerAddress < 0) {
+                throw new IllegalArgumentException(
+                        "Setting arrowhttp.max-streams-per-address must be 0 or more, got " + maxStreamsPerAddress);
             }
             requirePositive("arrowhttp.write-timeout-seconds", writeTimeoutSeconds);
             if (stopGraceSeconds < 0) {
@@ -201,12 +214,7 @@ public record ServerSettings(
                         lookup.apply("arrowhttp.auth.token-key"),
                         Boolean.parseBoolean(String.valueOf(lookup.apply("arrowhttp.auth.allow-insecure-http"))
                                 .trim())),
-                new Streaming(
-                        Math.toIntExact(number(lookup, "arrowhttp.max-streams", Streaming.DEFAULTS.maxStreams())),
-                        Math.toIntExact(number(
-                                lookup, "arrowhttp.max-streams-per-caller", Streaming.DEFAULTS.maxStreamsPerCaller())),
-                        number(lookup, "arrowhttp.write-timeout-seconds", Streaming.DEFAULTS.writeTimeoutSeconds()),
-                        number(lookup, "arrowhttp.stop-grace-seconds", Streaming.DEFAULTS.stopGraceSeconds())),
+                streaming(lookup),
                 uri(lookup, "arrowhttp.public-base-url"),
                 list(lookup, "arrowhttp.group").stream()
                         .map(member -> uri(name -> member, "arrowhttp.group"))
@@ -370,6 +378,21 @@ public record ServerSettings(
                 .map(String::trim)
                 .filter(v -> !v.isEmpty())
                 .toList();
+    }
+
+    /** The stream limits; the bound per address follows {@code arrowhttp.max-streams} unless set. */
+    private static Streaming streaming(Function<String, String> lookup) {
+        int maxStreams = Math.toIntExact(number(lookup, "arrowhttp.max-streams", Streaming.DEFAULTS.maxStreams()));
+        return new Streaming(
+                maxStreams,
+                Math.toIntExact(
+                        number(lookup, "arrowhttp.max-streams-per-caller", Streaming.DEFAULTS.maxStreamsPerCaller())),
+                Math.toIntExact(number(
+                        lookup,
+                        "arrowhttp.max-streams-per-address",
+                        ArrowHttpFeature.defaultMaxStreamsPerAddress(Math.max(1, maxStreams)))),
+                number(lookup, "arrowhttp.write-timeout-seconds", Streaming.DEFAULTS.writeTimeoutSeconds()),
+                number(lookup, "arrowhttp.stop-grace-seconds", Streaming.DEFAULTS.stopGraceSeconds()));
     }
 
     private static long number(Function<String, String> lookup, String name, long defaultValue) {

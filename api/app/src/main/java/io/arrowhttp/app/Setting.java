@@ -42,7 +42,8 @@ public enum Setting {
             null,
             "none",
             "Comma-separated addresses or CIDR ranges of the reverse proxies in front of the server: only"
-                    + " from them is X-Forwarded-For read, for the handshake's failure limits."),
+                    + " from them is X-Forwarded-For read, for the handshake's failure limits and the"
+                    + " streams per address."),
     MAX_STREAMS(
             "arrowhttp.max-streams",
             null,
@@ -54,6 +55,13 @@ public enum Setting {
             null,
             Integer.toString(ServerSettings.Streaming.DEFAULTS.maxStreamsPerCaller()),
             "Streams at once per authenticated caller; beyond it 429 with Retry-After; 0 for no bound of"
+                    + " its own."),
+    MAX_STREAMS_PER_ADDRESS(
+            "arrowhttp.max-streams-per-address",
+            null,
+            "a quarter of arrowhttp.max-streams (" + ServerSettings.Streaming.DEFAULTS.maxStreamsPerAddress() + ")",
+            "Streams at once per client address (behind a trusted proxy, the address it forwards for);"
+                    + " beyond it 429 with Retry-After while other addresses are served; 0 for no bound of"
                     + " its own."),
     WRITE_TIMEOUT_SECONDS(
             "arrowhttp.write-timeout-seconds",

@@ -37,6 +37,7 @@ import io.arrowhttp.internal.resource.StreamLimits;
 import io.arrowhttp.internal.resource.StreamMetrics;
 import io.arrowhttp.internal.resource.TrustedProxies;
 import io.arrowhttp.internal.resource.UploadLimits;
+import io.arrowhttp.internal.resource.UploadPace;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.internal.ArrowRuntimeCheck;
 import io.arrowhttp.response.ArrowMultipart;
@@ -99,6 +100,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ArrowHttpFeature implements Feature {
 
+    /** The least pace of an upload's body unless {@link Builder#minUploadRate} says otherwise: 1 KiB/s. */
+    public static final long DEFAULT_MIN_UPLOAD_BYTES_PER_SECOND = 1024;
+
+    /** What the pace of an upload's body is measured over unless {@link Builder#minUploadRate} says otherwise. */
+    public static final Duration DEFAULT_UPLOAD_RATE_WINDOW = Duration.ofSeconds(10);
+
     /** Uploads taken at once unless {@link Builder#maxConcurrentUploads} says otherwise. */
     public static final int DEFAULT_MAX_CONCURRENT_UPLOADS = 4;
 
@@ -129,6 +136,15 @@ public final class ArrowHttpFeature implements Feature {
     /** The most streams one authenticated caller may run at once; see {@link Builder#maxConcurrentStreamsPerCaller}. */
     public static final int DEFAULT_MAX_STREAMS_PER_CALLER = 16;
 
+    /**
+     * The most streams one client address may run at once unless
+     * {@link Builder#maxConcurrentStreamsPerAddress} says otherwise: a quarter of the streams
+     * allowed in all, at least 1.
+     */
+    public static int defaultMaxStreamsPerAddress(int maxStreams) {
+        return Math.max(1, maxStreams / 4);
+    }
+
     private final BufferAllocator allocator;
     private final DatasetCatalog catalog;
     private final String rootDataset;
@@ -137,6 +153,7 @@ public final class ArrowHttpFeature implements Feature {
     private final Duration writeTimeout;
     private final int maxStreams;
     private final int maxStreamsPerCaller;
+    private final int maxStreamsPerAddress;
     private static final Logger LOG = LoggerFactory.getLogger(ArrowHttpFeature.class);
 
     private final URI publicBaseUri;
@@ -152,8 +169,12 @@ public final class ArrowHttpFeature implements Feature {
     private final List<DatasetUploads.Writable> stores;
     private final UploadLimits uploadLimits;
     private final TrustedProxies trustedProxies;
+    private final long minUploadBytesPerSecond;
+    private final Duration uploadRateWindow;
 
     private ArrowHttpFeature(Builder builder) {
+        this.minUploadBytesPerSecond = builder.minUploadBytesPerSecond;
+        this.uploadRateWindow = builder.uploadRateWindow;
         this.allocator = builder.allocator;
         this.catalog = builder.catalog;
         this.stores = List.copyOf(builder.stores);
@@ -169,6 +190,9 @@ public final class ArrowHttpFeature implements Feature {
         this.writeTimeout = builder.writeTimeout;
         this.maxStreams = builder.maxStreams;
         this.maxStreamsPerCaller = builder.maxStreamsPerCaller;
+        this.maxStreamsPerAddress = builder.maxStreamsPerAddress >= 0
+                ? builder.maxStreamsPerAddress
+                : defaultMaxStreamsPerAddress(builder.maxStreams);
         this.publicBaseUri = builder.publicBaseUri;
         this.group = List.copyOf(builder.group);
         this.meterRegistry = builder.meterRegistry;
@@ -268,23 +292,30 @@ public final class ArrowHttpFeature implements Feature {
             }
         });
         context.property(StalledWrites.PROPERTY, new StalledWrites(writeTimeout, timer));
-        DatasetUploads uploads = new DatasetUploads(catalog, allocator, uploadLimits, stores);
+        DatasetUploads uploads = new DatasetUploads(
+                catalog,
+                allocator,
+                uploadLimits,
+                new UploadPace(minUploadBytesPerSecond, uploadRateWindow, timer),
+                stores);
         if (!catalog.isEmpty() || !stores.isEmpty()) {
             responder = new DatasetResponder(
                     catalog,
                     allocator,
                     responseMemoryLimit,
                     new Deadlines(responseTimeout, timer),
-                    new StreamLimits(maxStreams, maxStreamsPerCaller),
+                    new StreamLimits(maxStreams, maxStreamsPerCaller, maxStreamsPerAddress),
                     publicBaseUri,
                     group,
                     metrics,
+                    trustedProxies,
                     cache);
             context.register(new DatasetResource(responder, uploads));
             if (rootDataset != null) {
                 context.register(new RootDatasetResource(responder, rootDataset));
             }
         }
+        context.register(ClientAddressFilter.class);
         context.register(new HealthResource(catalog, () -> {
             DatasetResponder serving = responder;
             return serving != null && serving.stopping();
@@ -302,7 +333,6 @@ public final class ArrowHttpFeature implements Feature {
         }
         if (authenticator != null) {
             context.register(new AuthenticationFilter(authenticator));
-            context.register(ClientAddressFilter.class);
             context.register(new HandshakeResource(authenticator, new HandshakeGuard(), metrics, trustedProxies));
         }
         return true;
@@ -319,6 +349,7 @@ public final class ArrowHttpFeature implements Feature {
         private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
         private int maxStreams = DEFAULT_MAX_STREAMS;
         private int maxStreamsPerCaller = DEFAULT_MAX_STREAMS_PER_CALLER;
+        private int maxStreamsPerAddress = -1;
         private URI publicBaseUri;
         private List<URI> group = List.of();
         private MeterRegistry meterRegistry;
@@ -336,6 +367,8 @@ public final class ArrowHttpFeature implements Feature {
         private int maxConcurrentUploads = DEFAULT_MAX_CONCURRENT_UPLOADS;
         private Path cacheDirectory;
         private long cacheMaxBytes;
+        private long minUploadBytesPerSecond = DEFAULT_MIN_UPLOAD_BYTES_PER_SECOND;
+        private Duration uploadRateWindow = DEFAULT_UPLOAD_RATE_WINDOW;
 
         private Builder(BufferAllocator allocator) {
             this.allocator = allocator;
@@ -394,6 +427,29 @@ public final class ArrowHttpFeature implements Feature {
         /** The most rows one upload may have (unbounded unless set); see {@link #maxUploadBytes}. */
         public Builder maxUploadRows(long rows) {
             this.maxUploadRows = positive(rows, "maxUploadRows");
+            return this;
+        }
+
+        /**
+         * The least pace of an upload's body: at least {@code bytesPerSecond} in every
+         * {@code window} from its start. An upload holds one of the {@link #maxConcurrentUploads}
+         * places for as long as its body takes, so without a pace a client trickling a byte a
+         * second could hold them all. A slower upload ends with {@code 408} and nothing written,
+         * at most {@code window} plus a second after it fell below the pace (a body that sends
+         * nothing at all has its connection dropped then, on Grizzly; a servlet container's own
+         * read timeout applies to it there). {@link #DEFAULT_MIN_UPLOAD_BYTES_PER_SECOND} over
+         * {@link #DEFAULT_UPLOAD_RATE_WINDOW} by default; 0 bytes per second for no least pace.
+         */
+        public Builder minUploadRate(long bytesPerSecond, Duration window) {
+            if (bytesPerSecond < 0) {
+                throw new IllegalArgumentException(
+                        "minUploadRate must be 0 or more bytes per second, got " + bytesPerSecond);
+            }
+            if (window.isNegative() || window.toMillis() < 1000) {
+                throw new IllegalArgumentException("The window of minUploadRate must be at least 1 s, got " + window);
+            }
+            this.minUploadBytesPerSecond = bytesPerSecond;
+            this.uploadRateWindow = window;
             return this;
         }
 
@@ -608,10 +664,26 @@ public final class ArrowHttpFeature implements Feature {
         }
 
         /**
+         * The most streams one client address may run at once; beyond it {@code 429} and
+         * {@code Retry-After}, while other addresses are still served. The address is the
+         * connection's peer, or behind a {@link #trustedProxies trusted proxy} the client it names.
+         * A quarter of {@link #maxConcurrentStreams} by default (see
+         * {@link ArrowHttpFeature#defaultMaxStreamsPerAddress}); 0 for no bound of its own, as for a
+         * server whose only client is a proxy that is not trusted.
+         */
+        public Builder maxConcurrentStreamsPerAddress(int streams) {
+            if (streams < 0) {
+                throw new IllegalArgumentException("maxConcurrentStreamsPerAddress must be 0 or more, got " + streams);
+            }
+            this.maxStreamsPerAddress = streams;
+            return this;
+        }
+
+        /**
          * The reverse proxies in front of the application, as addresses ({@code 10.0.0.5}) or CIDR
-         * ranges ({@code 10.0.0.0/8}); none by default. The handshake's failure limits count per
-         * client address; behind a proxy every client has the proxy's address, so for requests
-         * whose direct peer is one of these, the client is the rightmost address in
+         * ranges ({@code 10.0.0.0/8}); none by default. The handshake's failure limits and the
+         * stream limits per address count per client address; behind a proxy every client has
+         * the proxy's address, so for requests whose direct peer is one of these, the client is the rightmost address in
          * {@code X-Forwarded-For} that is not one of these. The header is never read from anyone
          * else, since any client can send it.
          *

@@ -43,6 +43,7 @@ class StreamLimitsTest {
                 .dataset(ScriptedDataset.of("small", 3, 100))
                 .maxConcurrentStreams(3)
                 .maxConcurrentStreamsPerCaller(2)
+                .maxConcurrentStreamsPerAddress(0)
                 .authentication(TokenAuthenticator.builder(key)
                         .apiTokens(Map.of("alice", ALICE, "bob", BOB))
                         .allowInsecureHttp()

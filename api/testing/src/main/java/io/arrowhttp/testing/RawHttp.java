@@ -44,7 +44,25 @@ public final class RawHttp {
     public static Exchange send(
             int port, String method, String path, String version, Map<String, String> requestHeaders)
             throws IOException {
+        return sendFrom(null, port, method, path, version, requestHeaders);
+    }
+
+    /**
+     * As {@link #send}, from the local address {@code localAddress} (such as {@code 127.0.0.2},
+     * another client to the server), or the system's choice when null.
+     */
+    public static Exchange sendFrom(
+            String localAddress,
+            int port,
+            String method,
+            String path,
+            String version,
+            Map<String, String> requestHeaders)
+            throws IOException {
         try (Socket socket = new Socket()) {
+            if (localAddress != null) {
+                socket.bind(new InetSocketAddress(localAddress, 0));
+            }
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
             socket.setSoTimeout(30_000);
             StringBuilder extra = new StringBuilder();

@@ -30,7 +30,19 @@ public final class StalledClient implements AutoCloseable {
 
     /** As {@link #request(int, String)}, with extra header lines, each ending in CRLF. */
     public static StalledClient request(int port, String path, String headerLines) throws IOException {
+        return requestFrom(null, port, path, headerLines);
+    }
+
+    /**
+     * As {@link #request(int, String, String)}, from the local address {@code localAddress}
+     * (such as {@code 127.0.0.2}, another client to the server), or the system's choice when null.
+     */
+    public static StalledClient requestFrom(String localAddress, int port, String path, String headerLines)
+            throws IOException {
         Socket socket = new Socket();
+        if (localAddress != null) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+        }
         socket.setReceiveBufferSize(RECEIVE_BUFFER);
         socket.setSoTimeout(10_000);
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);

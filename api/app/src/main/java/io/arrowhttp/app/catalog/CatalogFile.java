@@ -64,6 +64,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  *   max_body_bytes: 1GB            #   bytes of the body as received, rows, uploads at once
  *   max_rows: 100000000
  *   max_concurrent: 4
+ *   min_bytes_per_second: 1KiB     # optional: the least pace of every upload's body, over
+ *   rate_window_seconds: 10        #   each window of this many seconds (0 bytes: no least pace)
  *   max_description_bytes: 1KiB    # optional limits on what is kept (defaults: ArrowFileStore.Limits.DEFAULTS)
  *   max_metadata_bytes: 8KiB
  *   max_schema_bytes: 64KiB
@@ -109,7 +111,9 @@ final class CatalogFile {
                             "max_bytes",
                             "max_body_bytes",
                             "max_rows",
-                            "max_concurrent"),
+                            "max_concurrent",
+                            "min_bytes_per_second",
+                            "rate_window_seconds"),
                     STORE_KEYS.stream())
             .collect(Collectors.toUnmodifiableSet());
     private static final Set<String> DATASET_KEYS = Set.of(
@@ -197,7 +201,9 @@ final class CatalogFile {
             Long maxRows,
             Integer maxConcurrent,
             int line,
-            ArrowFileStore.Limits stored) {}
+            ArrowFileStore.Limits stored,
+            Long minBytesPerSecond,
+            Integer rateWindowSeconds) {}
 
     /** The {@code duckdb} settings; null where not given. */
     record DuckDbSettings(String memoryLimit, Integer threads, Integer batchRows) {}
@@ -493,7 +499,9 @@ final class CatalogFile {
                 wholeNumber(keys.get("max_rows"), "max_rows"),
                 positive(keys.get("max_concurrent"), "max_concurrent"),
                 line(node),
-                readStoreLimits(keys));
+                readStoreLimits(keys),
+                size(keys.get("min_bytes_per_second"), "min_bytes_per_second", 0),
+                positive(keys.get("rate_window_seconds"), "rate_window_seconds"));
     }
 
     /** What the uploads directory keeps at most (and the disk at least), the defaults where not given. */

@@ -7,6 +7,7 @@ import io.arrowhttp.server.auth.WritePermission;
 import io.arrowhttp.source.files.ArrowFileStore;
 import io.arrowhttp.source.jdbc.JdbcTableStore;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -93,6 +94,15 @@ final class UploadPolicy {
         }
         if (uploads.maxConcurrent() != null) {
             feature.maxConcurrentUploads(uploads.maxConcurrent());
+        }
+        if (uploads.minBytesPerSecond() != null || uploads.rateWindowSeconds() != null) {
+            feature.minUploadRate(
+                    uploads.minBytesPerSecond() != null
+                            ? uploads.minBytesPerSecond()
+                            : ArrowHttpFeature.DEFAULT_MIN_UPLOAD_BYTES_PER_SECOND,
+                    uploads.rateWindowSeconds() != null
+                            ? Duration.ofSeconds(uploads.rateWindowSeconds())
+                            : ArrowHttpFeature.DEFAULT_UPLOAD_RATE_WINDOW);
         }
         ArrowFileStore.Limits kept = uploads.stored();
         LOG.info(

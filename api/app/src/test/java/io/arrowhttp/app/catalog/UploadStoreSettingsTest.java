@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.Socket;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -102,12 +103,70 @@ class UploadStoreSettingsTest {
     }
 
     @Test
+    void theCatalogsLeastPaceEndsATrickledBodyWith408() throws Exception {
+        Path catalog = Files.writeString(folder.resolve("catalog.yaml"), """
+                uploads:
+                  directory: uploads
+                  writable: true
+                  min_bytes_per_second: 1MiB
+                  rate_window_seconds: 1
+                """, StandardCharsets.UTF_8);
+        try (ConfiguredDatasets configured = ConfiguredDatasets.load(catalog, null, Map.of());
+                TestServer server = TestServer.withFeature(feature -> {
+                    configured.configureUploads(feature, false);
+                    return feature;
+                });
+                Socket socket = new Socket("127.0.0.1", server.port())) {
+            byte[] body = ids(400_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT /datasets/slow HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + ARROW
+                            + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            // 100 KiB a second, a tenth of the pace asked for.
+            long start = System.nanoTime();
+            for (int sent = 0; sent < body.length && System.nanoTime() - start < 3_000_000_000L; sent += 1024) {
+                try {
+                    out.write(body, sent, Math.min(1024, body.length - sent));
+                    out.flush();
+                } catch (IOException answeredAndClosed) {
+                    break;
+                }
+                Thread.sleep(10);
+                if (socket.getInputStream().available() > 0) {
+                    break;
+                }
+            }
+            socket.setSoTimeout(5_000);
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            try {
+                for (int n = socket.getInputStream().read(buffer);
+                        n >= 0;
+                        n = socket.getInputStream().read(buffer)) {
+                    received.write(buffer, 0, n);
+                    if (received.toString(StandardCharsets.ISO_8859_1).contains("Nothing was written")) {
+                        break;
+                    }
+                }
+            } catch (IOException closed) {
+                // What came before the connection ended is the answer.
+            }
+            String answer = received.toString(StandardCharsets.ISO_8859_1);
+            assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
+            assertTrue(answer.contains("1048576 bytes per second"), answer);
+            assertEquals(404, open(server, "GET", "/datasets/slow/info").getResponseCode());
+        }
+    }
+
+    @Test
     void limitsOutOfRangeStopTheStartNamingTheLineAndTheRemedy() throws IOException {
         String open = "uploads:\n  directory: uploads\n  writable: true\n";
         assertRefused(open + "  max_metadata_bytes: 2MiB\n", 4, "'max_metadata_bytes' is a size from 1 to 1MiB");
         assertRefused(open + "  max_datasets: 0\n", 4, "'max_datasets' must be a whole number greater than 0");
         assertRefused(open + "  max_total_bytes: lots\n", 4, "'max_total_bytes' is a size such as");
         assertRefused(open + "  min_free_disk: -1\n", 4, "'min_free_disk' is a size such as");
+        assertRefused(
+                open + "  rate_window_seconds: 0\n", 4, "'rate_window_seconds' must be a whole number greater than 0");
     }
 
     private void assertRefused(String yaml, int line, String problem) throws IOException {

@@ -52,12 +52,15 @@ public class ResponseOutput extends OutputStream {
     }
 
     /**
-     * Stops writing to a connection the client has closed: later writes are dropped, so the
-     * rest of the body and Jersey's own close neither fail nor log. The client is gone, so what it
-     * would have seen no longer matters.
+     * Stops writing to a connection the client has closed, or whose write failed (the server's
+     * own write timeout): later writes are dropped, so the rest of the body and Jersey's own close
+     * neither fail nor log. The connection is dropped first where the server allows it, so that
+     * the close does not try to send what is still buffered to a client that reads nothing. The
+     * client is gone, so what it would have seen no longer matters.
      */
     public void abandon() {
         aborted = true;
+        connection.abort();
         closeQuietly();
     }
 

@@ -10,15 +10,19 @@ import jakarta.ws.rs.container.PreMatching;
 import org.glassfish.jersey.internal.inject.InjectionManager;
 
 /**
- * Puts the client's address in a request property, for the handshake's failure limits: JAX-RS
- * itself does not give it, so it is asked of the server underneath. Only handshakes need it.
+ * Puts the address of the connection's peer in a request property, for the handshake's failure
+ * limits and the stream limits per address, and the connection itself, for uploads that must be
+ * dropped: JAX-RS itself does not give them, so they are asked of the server underneath.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
 public final class ClientAddressFilter implements ContainerRequestFilter {
 
-    /** The request property holding the client's address, or absent when the server does not say. */
+    /** The request property holding the peer's address, or absent when the server does not say. */
     public static final String PROPERTY = "io.arrowhttp.clientAddress";
+
+    /** The request property holding the request's {@link ServerConnection}. */
+    public static final String CONNECTION = "io.arrowhttp.connection";
 
     private final InjectionManager injectionManager;
 
@@ -29,11 +33,21 @@ public final class ClientAddressFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (AuthenticationFilter.isHandshake(request.getUriInfo().getPath())) {
-            String address = ServerConnection.current(injectionManager).remoteAddress();
-            if (address != null) {
-                request.setProperty(PROPERTY, address);
-            }
+        ServerConnection connection = ServerConnection.current(injectionManager);
+        request.setProperty(CONNECTION, connection);
+        String address = connection.remoteAddress();
+        if (address != null) {
+            request.setProperty(PROPERTY, address);
         }
+    }
+
+    /**
+     * Drops the connection of {@code request} from another thread, where the server can.
+     *
+     * @return false when it cannot
+     */
+    public static boolean abortFromAnotherThread(ContainerRequestContext request) {
+        return request.getProperty(CONNECTION) instanceof ServerConnection connection
+                && connection.abortFromAnotherThread();
     }
 }

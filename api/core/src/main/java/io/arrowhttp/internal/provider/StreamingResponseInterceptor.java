@@ -94,6 +94,11 @@ public final class StreamingResponseInterceptor implements WriterInterceptor {
         Runnable stopWatching = connection.onClientGone(() -> arrow.call().cancel(ErrorCode.CANCELLED));
         Runnable stopWatchingWrites =
                 stalledWrites == null ? () -> {} : stalledWrites.watch(output, () -> endStalled(arrow, connection));
+        if (stalledWrites != null) {
+            // A deadline (or the server's stop) cancels the call from the timer; a write blocked on
+            // a client that reads nothing would only see it once the write timeout passed.
+            arrow.call().onCancel(() -> stalledWrites.abortIfBlocked(output, connection::abortFromAnotherThread));
+        }
         try {
             Optional<ResponseCompression> compression = ResponseCompression.of(context::getProperty);
             if (compression.isPresent()) {

@@ -2,6 +2,7 @@ package io.arrowhttp.internal.resource;
 
 import io.arrowhttp.call.ContinueAfterChecks;
 import io.arrowhttp.dataset.Upload;
+import io.arrowhttp.internal.provider.ClientAddressFilter;
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.Catalog;
 import io.arrowhttp.protocol.DatasetInfo;
@@ -111,7 +112,8 @@ public final class DatasetResource {
                 headers.getHeaderString(HttpHeaders.CONTENT_ENCODING),
                 headers.getLength(),
                 content,
-                request.getProperty(ContinueAfterChecks.PROPERTY) instanceof Runnable send ? send : null);
+                request.getProperty(ContinueAfterChecks.PROPERTY) instanceof Runnable send ? send : null,
+                () -> ClientAddressFilter.abortFromAnotherThread(request));
         DatasetUploads.Outcome outcome =
                 uploads.upload(name, mode, body, caller == null ? null : caller.getName(), base);
         Response.ResponseBuilder answer =
@@ -156,8 +158,9 @@ public final class DatasetResource {
             @PathParam("name") String name,
             @Context UriInfo uri,
             @Context HttpHeaders headers,
-            @Context SecurityContext security) {
-        return responder.respond(name, uri, headers, security);
+            @Context SecurityContext security,
+            @Context ContainerRequestContext request) {
+        return responder.respond(name, uri, headers, security, responder.clientAddress(request));
     }
 
     @GET
@@ -169,7 +172,13 @@ public final class DatasetResource {
             @Context HttpHeaders headers,
             @Context SecurityContext security,
             @Context ContainerRequestContext request) {
-        return responder.respondArrowOnly(name, uri, headers, security, DatasetResponder.compressionAsked(request));
+        return responder.respondArrowOnly(
+                name,
+                uri,
+                headers,
+                security,
+                DatasetResponder.compressionAsked(request),
+                responder.clientAddress(request));
     }
 
     @HEAD

@@ -50,6 +50,7 @@ public final class DatasetResponder {
     private final List<URI> group;
     private final RunningStreams streams;
     private final DatasetCache cache;
+    private final TrustedProxies proxies;
 
     /** @param cache the Arrow cache of bare streams, or null for none */
     public DatasetResponder(
@@ -61,6 +62,7 @@ public final class DatasetResponder {
             URI publicBase,
             List<URI> group,
             StreamMetrics metrics,
+            TrustedProxies proxies,
             DatasetCache cache) {
         this.catalog = catalog;
         this.cache = cache;
@@ -68,14 +70,25 @@ public final class DatasetResponder {
         this.publicBase = publicBase;
         this.group = List.copyOf(group);
         this.streams = new RunningStreams(allocator, responseMemoryLimit, deadlines, limits, metrics);
+        this.proxies = proxies;
     }
 
-    /** The multipart response: JSON metadata, the Arrow stream, footnotes and status when asked for. */
-    public MultiPart respond(String name, UriInfo uri, HttpHeaders headers, SecurityContext security) {
+    /** The address of {@code request}'s client, as the {@link TrustedProxies} resolve it; null when unknown. */
+    String clientAddress(ContainerRequestContext request) {
+        return proxies.clientAddress(request);
+    }
+
+    /**
+     * The multipart response: JSON metadata, the Arrow stream, footnotes and status when asked for.
+     *
+     * @param clientAddress the client's address, for the stream limits per address; null when unknown
+     */
+    public MultiPart respond(
+            String name, UriInfo uri, HttpHeaders headers, SecurityContext security, String clientAddress) {
         Dataset dataset = catalog.get(name);
         DatasetRequest request = request(uri, headers, security);
         Object metadata = dataset.metadata(request);
-        ArrowStream arrow = open(dataset, request);
+        ArrowStream arrow = open(dataset, request, clientAddress);
         try {
             ArrowMultipart.Builder builder = ArrowMultipart.builder(metadata, arrow);
             if (QueryParameters.isSet(request.parameters().get(QueryParameters.INCLUDE_FOOTNOTES))) {
@@ -114,29 +127,35 @@ public final class DatasetResponder {
      * byte ranges.
      *
      * @param compressed whether the response's buffers or body are to be compressed
+     * @param clientAddress the client's address, for the stream limits per address; null when unknown
      */
     public Response respondArrowOnly(
-            String name, UriInfo uri, HttpHeaders headers, SecurityContext security, boolean compressed) {
+            String name,
+            UriInfo uri,
+            HttpHeaders headers,
+            SecurityContext security,
+            boolean compressed,
+            String clientAddress) {
         Dataset dataset = catalog.get(name);
         DatasetRequest request = request(uri, headers, security);
         Optional<StoredStream.Bytes> stored = storedBytes(dataset, uri, compressed);
         if (stored.isPresent()) {
-            return StoredStreamRanges.respond(dataset, stored.get(), request, headers, streams);
+            return StoredStreamRanges.respond(dataset, stored.get(), request, headers, clientAddress, streams);
         }
         if (cache == null || compressed) {
-            return Response.ok(open(dataset, request)).build();
+            return Response.ok(open(dataset, request, clientAddress)).build();
         }
         DatasetCache.Lookup lookup = cache.lookup(dataset, request.parameters(), CacheBypass.asked(headers));
         if (lookup instanceof DatasetCache.Hit hit) {
             Response sent;
             try {
-                sent = StoredStreamRanges.respond(dataset, hit.bytes(), request, headers, streams);
+                sent = StoredStreamRanges.respond(dataset, hit.bytes(), request, headers, clientAddress, streams);
             } catch (ArrowHttpException evicted) {
                 if (Files.exists(hit.bytes().file())) {
                     throw evicted;
                 }
                 // Evicted between the look-up and the opening of its file: read the source.
-                return Response.ok(open(dataset, request))
+                return Response.ok(open(dataset, request, clientAddress))
                         .header(HeaderNames.CACHE, HeaderNames.CACHE_BYPASS)
                         .build();
             }
@@ -145,11 +164,11 @@ public final class DatasetResponder {
                     .build();
         }
         if (lookup instanceof DatasetCache.Miss miss) {
-            return Response.ok(open(dataset, request, miss.fill()))
+            return Response.ok(open(dataset, request, clientAddress, miss.fill()))
                     .header(HeaderNames.CACHE, HeaderNames.CACHE_MISS)
                     .build();
         }
-        return Response.ok(open(dataset, request))
+        return Response.ok(open(dataset, request, clientAddress))
                 .header(HeaderNames.CACHE, dataset instanceof Cacheable ? HeaderNames.CACHE_BYPASS : null)
                 .build();
     }
@@ -234,30 +253,31 @@ public final class DatasetResponder {
         return catalog;
     }
 
-    private ArrowStream open(Dataset dataset, DatasetRequest request) {
-        return open(dataset, request, null);
+    private ArrowStream open(Dataset dataset, DatasetRequest request, String clientAddress) {
+        return open(dataset, request, clientAddress, null);
     }
 
     /**
      * The dataset's stream for {@code request}; with a {@code fill}, its bytes are copied to the
      * cache while they are sent (the fill is abandoned when opening fails).
      */
-    private ArrowStream open(Dataset dataset, DatasetRequest request, DatasetCache.Fill fill) {
+    private ArrowStream open(Dataset dataset, DatasetRequest request, String clientAddress, DatasetCache.Fill fill) {
         if (fill == null) {
-            return openSource(dataset, request, null);
+            return openSource(dataset, request, clientAddress, null);
         }
         try {
-            return openSource(dataset, request, fill);
+            return openSource(dataset, request, clientAddress, fill);
         } catch (RuntimeException | Error e) {
             fill.abandon();
             throw e;
         }
     }
 
-    private ArrowStream openSource(Dataset dataset, DatasetRequest request, DatasetCache.Fill fill) {
+    private ArrowStream openSource(
+            Dataset dataset, DatasetRequest request, String clientAddress, DatasetCache.Fill fill) {
         checkPartition(dataset, request);
         long startBatch = request.longParameter(QueryParameters.START_BATCH, 0, 0, Long.MAX_VALUE);
-        return streams.open(dataset, request, responseAllocator -> {
+        return streams.open(dataset, request, clientAddress, responseAllocator -> {
             ArrowReader reader = dataset.open(request, responseAllocator);
             if (fill != null) {
                 reader = CopiedReader.of(reader, responseAllocator, fill);

@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -43,6 +44,7 @@ public final class DatasetUploads {
     private final DatasetCatalog catalog;
     private final BufferAllocator allocator;
     private final UploadLimits limits;
+    private final UploadPace pace;
     private final Semaphore running;
     private final List<Writable> stores;
     /** The store of each dataset a store serves, by name: its datasets at start, then those uploads made. */
@@ -60,8 +62,13 @@ public final class DatasetUploads {
      *     uploads. Their datasets are added to {@code catalog} here.
      */
     public DatasetUploads(
-            DatasetCatalog catalog, BufferAllocator allocator, UploadLimits limits, List<Writable> stores) {
+            DatasetCatalog catalog,
+            BufferAllocator allocator,
+            UploadLimits limits,
+            UploadPace pace,
+            List<Writable> stores) {
         this.catalog = catalog;
+        this.pace = pace;
         this.allocator = allocator;
         this.limits = limits;
         this.running = new Semaphore(limits.concurrent());
@@ -84,9 +91,16 @@ public final class DatasetUploads {
      * @param length the body's {@code Content-Length}, or -1 when it has none
      * @param sendContinue sends {@code 100 Continue} (see {@code ContinueAfterChecks}), or null when
      *     the container sends it on its own
+     * @param drop drops the client's connection from another thread, for a body slower than the
+     *     {@link UploadPace}; false when the server cannot
      */
     public record Body(
-            MediaType type, String contentEncoding, long length, InputStream content, Runnable sendContinue) {}
+            MediaType type,
+            String contentEncoding,
+            long length,
+            InputStream content,
+            Runnable sendContinue,
+            BooleanSupplier drop) {}
 
     /** What an upload did: the answer's body, and whether it made the dataset. */
     public record Outcome(UploadResult result, boolean created) {}
@@ -178,18 +192,21 @@ public final class DatasetUploads {
             }
             StreamUpload upload;
             Dataset written;
+            UploadPace.Paced paced = pace.watch(body.content(), body.drop());
             try (BufferAllocator uploadAllocator =
                             allocator.newChildAllocator("upload to " + name, 0, limits.memory());
                     StreamUpload reading = new StreamUpload(
                             name,
                             mode,
-                            UploadBody.open(body.type(), body.contentEncoding(), body.content(), limits.maxBodyBytes()),
+                            UploadBody.open(body.type(), body.contentEncoding(), paced, limits.maxBodyBytes()),
                             uploadAllocator,
                             limits)) {
                 upload = reading;
                 written = target.store().write(new Sent(reading, writer), current);
             } catch (IOException e) {
                 throw new UncheckedIOException("Closing an upload failed", e);
+            } finally {
+                paced.stop();
             }
             if (written == null || !written.name().equals(name)) {
                 throw new IllegalStateException("The dataset store returned no dataset named '" + name + "'");

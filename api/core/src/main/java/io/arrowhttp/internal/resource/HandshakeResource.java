@@ -1,6 +1,5 @@
 package io.arrowhttp.internal.resource;
 
-import io.arrowhttp.internal.provider.ClientAddressFilter;
 import io.arrowhttp.internal.provider.ProblemResponses;
 import io.arrowhttp.protocol.HandshakeResponse;
 import io.arrowhttp.protocol.HeaderNames;
@@ -36,7 +35,6 @@ public final class HandshakeResource {
 
     private static final Logger LOG = LoggerFactory.getLogger(HandshakeResource.class);
     private static final String BASIC = "Basic ";
-    private static final String FORWARDED_FOR = "X-Forwarded-For";
 
     private final Authenticator authenticator;
     private final HandshakeGuard guard;
@@ -76,9 +74,7 @@ public final class HandshakeResource {
         int colon = decoded.indexOf(':');
         String user = colon < 0 ? decoded : decoded.substring(0, colon);
         char[] password = colon < 0 ? new char[0] : decoded.substring(colon + 1).toCharArray();
-        Object peer = request.getProperty(ClientAddressFilter.PROPERTY);
-        String address = proxies.clientAddress(
-                peer == null ? null : peer.toString(), request.getHeaders().get(FORWARDED_FOR));
+        String address = proxies.clientAddress(request);
         Optional<HandshakeResponse> token;
         try {
             token = guard.guard(address, user, () -> authenticator.handshake(user, password), Optional::isPresent);

@@ -30,8 +30,12 @@ public final class RootDatasetResource {
 
     @GET
     @Produces(DatasetResource.MULTIPART_PREFERRED)
-    public MultiPart get(@Context UriInfo uri, @Context HttpHeaders headers, @Context SecurityContext security) {
-        return responder.respond(datasetName, uri, headers, security);
+    public MultiPart get(
+            @Context UriInfo uri,
+            @Context HttpHeaders headers,
+            @Context SecurityContext security,
+            @Context ContainerRequestContext request) {
+        return responder.respond(datasetName, uri, headers, security, responder.clientAddress(request));
     }
 
     @HEAD
@@ -60,6 +64,11 @@ public final class RootDatasetResource {
             @Context SecurityContext security,
             @Context ContainerRequestContext request) {
         return responder.respondArrowOnly(
-                datasetName, uri, headers, security, DatasetResponder.compressionAsked(request));
+                datasetName,
+                uri,
+                headers,
+                security,
+                DatasetResponder.compressionAsked(request),
+                responder.clientAddress(request));
     }
 }

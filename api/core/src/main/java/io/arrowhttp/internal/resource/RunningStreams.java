@@ -52,17 +52,22 @@ final class RunningStreams {
 
     /**
      * The stream {@code opener} makes with a response allocator of its own, within the stream
-     * limits and the call's deadline; on failure the allocator is closed.
+     * limits (for {@code clientAddress}, null when unknown) and the call's deadline; on failure
+     * the allocator is closed.
      *
      * @throws ArrowHttpException {@code UNAVAILABLE} once the server is stopping,
      *     {@code RESOURCE_EXHAUSTED} over the stream limits, or the opener's failure
      */
-    ArrowStream open(Dataset dataset, DatasetRequest request, Function<BufferAllocator, ArrowStream> opener) {
+    ArrowStream open(
+            Dataset dataset,
+            DatasetRequest request,
+            String clientAddress,
+            Function<BufferAllocator, ArrowStream> opener) {
         if (stopping) {
             throw new ArrowHttpException(
                     ErrorCode.UNAVAILABLE, "The server is stopping; fetch again from another server, or later");
         }
-        Runnable release = limits.acquire(request.principal().orElse(null));
+        Runnable release = limits.acquire(request.principal().orElse(null), clientAddress);
         // Watched from before open: a query that runs long before its first batch must hear of
         // the deadline too.
         Future<?> deadline = deadlines.watch(request.call());

@@ -32,18 +32,19 @@ final class StoredStreamRanges {
 
     private StoredStreamRanges() {}
 
-    /** The whole stored stream, or the range {@code headers} ask for, opened within {@code streams}' limits. */
+    /** The whole stored stream, or the range {@code headers} ask for, opened within {@code streams}' limits for {@code clientAddress}. */
     static Response respond(
             Dataset dataset,
             StoredStream.Bytes bytes,
             DatasetRequest request,
             HttpHeaders headers,
+            String clientAddress,
             RunningStreams streams) {
         ByteRange range = ByteRange.of(headers.getHeaderString(RANGE), headers.getHeaderString(IF_RANGE), bytes);
         if (range.unsatisfiable()) {
             return unsatisfiable(bytes);
         }
-        ArrowStream arrow = streams.open(dataset, request, responseAllocator -> {
+        ArrowStream arrow = streams.open(dataset, request, clientAddress, responseAllocator -> {
             try {
                 FileChannel file = FileChannel.open(bytes.file(), StandardOpenOption.READ);
                 return ArrowStream.ofStoredBytes(

@@ -1,5 +1,7 @@
 package io.arrowhttp.internal.resource;
 
+import io.arrowhttp.internal.provider.ClientAddressFilter;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -8,9 +10,10 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The reverse proxies whose {@code X-Forwarded-For} the handshake believes, configured
- * explicitly as addresses or CIDR ranges. Behind a proxy every client arrives from the proxy's
- * address, so the handshake's failure limits need the address the proxy saw; but anyone can
+ * The reverse proxies whose {@code X-Forwarded-For} the server believes, configured explicitly as
+ * addresses or CIDR ranges. Behind a proxy every client arrives from the proxy's address, so the
+ * handshake's failure limits and the stream limits per address need the address the proxy saw;
+ * but anyone can
  * send the header, so it is read only when the direct peer is one of these proxies, and then
  * from the right: the rightmost hop that is not a trusted proxy is the client, since everything
  * to its left was written by the client itself. Without trusted proxies the header is ignored.
@@ -21,6 +24,8 @@ public final class TrustedProxies {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+    private static final String FORWARDED_FOR = "X-Forwarded-For";
 
     private static final TrustedProxies NONE = new TrustedProxies(List.of());
 
@@ -94,6 +99,16 @@ public final class TrustedProxies {
             }
         }
         return client;
+    }
+
+    /**
+     * The address of {@code request}'s client: its direct peer, as {@link ClientAddressFilter}
+     * kept it, or the client a trusted proxy names; null when the server does not say.
+     */
+    public String clientAddress(ContainerRequestContext request) {
+        Object peer = request.getProperty(ClientAddressFilter.PROPERTY);
+        return clientAddress(
+                peer == null ? null : peer.toString(), request.getHeaders().get(FORWARDED_FOR));
     }
 
     /** The bytes of a literal IPv4 or IPv6 address, or null for anything else. */
