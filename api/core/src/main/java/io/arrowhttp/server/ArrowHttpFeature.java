@@ -22,6 +22,7 @@ import io.arrowhttp.internal.provider.RequestsInFlight;
 import io.arrowhttp.internal.provider.StreamingResponseInterceptor;
 import io.arrowhttp.internal.provider.UnexpectedExceptionMapper;
 import io.arrowhttp.internal.provider.WebApplicationExceptionMapper;
+import io.arrowhttp.internal.resource.BareStreamPathFilter;
 import io.arrowhttp.internal.resource.DatasetCatalog;
 import io.arrowhttp.internal.resource.DatasetResource;
 import io.arrowhttp.internal.resource.DatasetResponder;
@@ -84,7 +85,8 @@ import org.slf4j.LoggerFactory;
  *       the Arrow memory of every response when its request ends;</li>
  *   <li>exception mappers that answer every error with an {@code application/problem+json} body;</li>
  *   <li>when datasets were added, the catalog {@code GET /datasets}, {@code /datasets/{name}/info}
- *       and {@code /schema}, each dataset at {@code GET /datasets/{name}}, and {@code GET /} for
+ *       and {@code /schema}, each dataset at {@code GET /datasets/{name}} (and as a bare Arrow
+ *       stream whatever {@code Accept} says at {@code GET /datasets/{name}.arrows}), and {@code GET /} for
  *       the root dataset if one was chosen; {@code GET /status} when asked for.</li>
  * </ul>
  *
@@ -263,6 +265,7 @@ public final class ArrowHttpFeature implements Feature {
                     group,
                     metrics);
             context.register(new DatasetResource(responder, uploads));
+            context.register(new BareStreamPathFilter(catalog));
             if (rootDataset != null) {
                 context.register(new RootDatasetResource(responder, rootDataset));
             }

@@ -36,6 +36,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * @param batchOffsets for a dataset whose bare stream is served as stored bytes, with byte ranges:
  *     where each record batch's message starts in that stream, so that a client can fetch
  *     batches by range; null otherwise
+ * @param streamLocation the whole dataset as a bare Arrow stream whatever the request's
+ *     {@code Accept} says ({@code datasets/{name}.arrows}, see
+ *     {@link ResourcePaths#ARROW_STREAM_SUFFIX}), for clients that cannot set headers; null from a
+ *     server that does not say, or when another dataset's name takes that URL
  */
 public record DatasetInfo(
         String name,
@@ -50,7 +54,8 @@ public record DatasetInfo(
         Compression compression,
         URI location,
         Boolean ordered,
-        List<Long> batchOffsets) {
+        List<Long> batchOffsets,
+        URI streamLocation) {
 
     public DatasetInfo {
         Objects.requireNonNull(name, "name");
@@ -59,21 +64,56 @@ public record DatasetInfo(
         batchOffsets = batchOffsets == null ? null : List.copyOf(batchOffsets);
     }
 
+    /** An entry without a bare-stream URL, as from a server that does not give one. */
+    public DatasetInfo(
+            String name,
+            String description,
+            Schema schema,
+            Long totalRecords,
+            Long totalBytes,
+            List<Endpoint> endpoints,
+            Compression compression,
+            URI location,
+            Boolean ordered,
+            List<Long> batchOffsets) {
+        this(
+                name,
+                description,
+                schema,
+                totalRecords,
+                totalBytes,
+                endpoints,
+                compression,
+                location,
+                ordered,
+                batchOffsets,
+                null);
+    }
+
     /**
      * A part of the dataset, like Flight's {@code FlightEndpoint}: each location serves the same
      * rows, so a client may fetch from any of them and try the next when one fails.
      *
      * @param totalRecords rows of this part, or null when not known
+     * @param streamLocations the same rows as a bare Arrow stream whatever {@code Accept} says, one
+     *     per location and in the same order ({@code datasets/{name}.arrows...}); null from a
+     *     server that does not say, or when another dataset's name takes those URLs
      */
-    public record Endpoint(List<URI> locations, Long totalRecords) {
+    public record Endpoint(List<URI> locations, Long totalRecords, List<URI> streamLocations) {
 
         public Endpoint {
             locations = List.copyOf(locations);
+            streamLocations = streamLocations == null ? null : List.copyOf(streamLocations);
+        }
+
+        /** An endpoint without bare-stream URLs. */
+        public Endpoint(List<URI> locations, Long totalRecords) {
+            this(locations, totalRecords, null);
         }
 
         /** An endpoint of unknown size. */
         public Endpoint(List<URI> locations) {
-            this(locations, null);
+            this(locations, null, null);
         }
     }
 

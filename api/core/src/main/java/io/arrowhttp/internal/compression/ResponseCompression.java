@@ -1,5 +1,6 @@
 package io.arrowhttp.internal.compression;
 
+import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ContentCoding;
 import io.arrowhttp.protocol.IpcCodec;
 import io.arrowhttp.response.ArrowStream;
@@ -70,6 +71,20 @@ public record ResponseCompression(List<IpcCodec> ipcCodecs, ContentCoding conten
             return new ResponseCompression(codecs, null);
         }
         return new ResponseCompression(List.of(), encoding.choose().orElse(null));
+    }
+
+    /**
+     * The {@code Accept} value that asks for the bare Arrow stream with the IPC codecs that
+     * {@code accept} lists for it, if any: what a bare-stream URL ({@code .arrows}) answers
+     * whatever else the client's {@code Accept} says.
+     */
+    public static String bareStreamAccept(List<String> accept) {
+        List<String> codecs = ArrowCodecs.fromAccept(accept == null ? List.of() : accept);
+        if (codecs.isEmpty()) {
+            return ArrowMediaTypes.ARROW_STREAM;
+        }
+        return ArrowMediaTypes.ARROW_STREAM + "; " + ArrowMediaTypes.CODECS + "=\""
+                + codecs.get(0).replace("\\", "").replace("\"", "") + "\"";
     }
 
     /**
