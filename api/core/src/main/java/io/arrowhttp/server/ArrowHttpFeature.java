@@ -41,6 +41,7 @@ import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.internal.ArrowRuntimeCheck;
 import io.arrowhttp.response.ArrowMultipart;
 import io.arrowhttp.response.ArrowStream;
+import io.arrowhttp.response.CompressionPolicy;
 import io.arrowhttp.server.auth.Authenticator;
 import io.arrowhttp.server.auth.WritePermission;
 import io.arrowhttp.server.middleware.AccessLog;
@@ -134,6 +135,7 @@ public final class ArrowHttpFeature implements Feature {
     private final long responseMemoryLimit;
     private final Duration responseTimeout;
     private final Duration writeTimeout;
+    private final CompressionPolicy compression;
     private final int maxStreams;
     private final int maxStreamsPerCaller;
     private static final Logger LOG = LoggerFactory.getLogger(ArrowHttpFeature.class);
@@ -165,6 +167,7 @@ public final class ArrowHttpFeature implements Feature {
         this.responseMemoryLimit = builder.responseMemoryLimit;
         this.responseTimeout = builder.responseTimeout;
         this.writeTimeout = builder.writeTimeout;
+        this.compression = builder.compression;
         this.maxStreams = builder.maxStreams;
         this.maxStreamsPerCaller = builder.maxStreamsPerCaller;
         this.publicBaseUri = builder.publicBaseUri;
@@ -253,6 +256,7 @@ public final class ArrowHttpFeature implements Feature {
             }
         });
         context.property(StalledWrites.PROPERTY, new StalledWrites(writeTimeout, timer));
+        context.property(CompressionFilter.POLICY, compression);
         DatasetUploads uploads = new DatasetUploads(catalog, allocator, uploadLimits, stores);
         if (!catalog.isEmpty() || !stores.isEmpty()) {
             responder = new DatasetResponder(
@@ -302,6 +306,7 @@ public final class ArrowHttpFeature implements Feature {
         private long responseMemoryLimit = DEFAULT_RESPONSE_MEMORY_LIMIT;
         private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
         private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+        private CompressionPolicy compression = CompressionPolicy.AUTO;
         private int maxStreams = DEFAULT_MAX_STREAMS;
         private int maxStreamsPerCaller = DEFAULT_MAX_STREAMS_PER_CALLER;
         private URI publicBaseUri;
@@ -427,6 +432,15 @@ public final class ArrowHttpFeature implements Feature {
                 throw new IllegalArgumentException("responseTimeout must be positive, got " + timeout);
             }
             this.responseTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * When a content coding the client offers is applied: {@link CompressionPolicy#AUTO} by
+         * default (uncompressed unless the client insists, or offers zstd from another host).
+         */
+        public Builder compression(CompressionPolicy policy) {
+            this.compression = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

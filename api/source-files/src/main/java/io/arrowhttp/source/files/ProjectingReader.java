@@ -12,7 +12,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * The batches of another reader with only some of its columns, and at most so many rows. The
  * chosen vectors' buffers are handed over to this reader's root (transferred, not copied); the
  * last batch under a limit is a slice of the source's, made valid Arrow by
- * {@link #handOver(org.apache.arrow.vector.FieldVector, org.apache.arrow.vector.FieldVector, int, int)}.
+ * {@code handOver}.
  *
  * <h2>Ownership</h2>
  * As every {@link DerivedReader}: owns {@code source}, and allocates from the response's allocator.
