@@ -7,6 +7,7 @@ pointed at an arrowhttp server: each command prints one JSON line per check for 
   compressed BASE  get_compressed's client strategies: four content codings, two IPC codec lists
   indirect BASE    get_indirect's client: requests, a JSON listing of .arrows URIs, then GETs
   polars BASE      polars.read_ipc_stream on the .arrows URL
+  decode FILE CODING  the rows of a saved body (get_compressed's curl client), decoded as it says
 """
 import datetime
 import decimal
@@ -158,6 +159,13 @@ def polars(base):
     emit(check="polars", rows=frame.height, columns=frame.columns)
 
 
+def decode(path, coding):
+    source = pa.OSFile(path)
+    if coding not in ("", "identity"):
+        source = pa.CompressedInputStream(source, "brotli" if coding == "br" else coding)
+    emit(check="decode", rows=ipc.open_stream(source).read_all().num_rows)
+
+
 if __name__ == "__main__":
     {"write": write, "validate": validate, "simple": simple, "compressed": compressed,
-     "indirect": indirect, "polars": polars}[sys.argv[1]](sys.argv[2])
+     "indirect": indirect, "polars": polars, "decode": decode}[sys.argv[1]](*sys.argv[2:])

@@ -1,6 +1,7 @@
 package io.arrowhttp.standalone;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -8,10 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,6 +124,87 @@ class ArrowHttpExamplesIT {
         assertEquals(5, checks.get(0).get("columns").size());
     }
 
+    /**
+     * get_compressed's curl client, over HTTP/1.0 and 1.1: no header, each coding insisted on, and
+     * IPC codecs in {@code Accept}; each saved body decodes, by its {@code Content-Encoding}, to the
+     * whole dataset. HTTP/1.0 bodies are not chunked; over HTTP/1.1 the stored stream asked for without
+     * compression comes with its length, the rest chunked.
+     */
+    @Test
+    void getCompressedsCurlClientOverHttp10And11() throws Exception {
+        Path curl = Path.of("/usr/bin/curl");
+        if (!Files.isExecutable(curl)) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new IllegalStateException("curl is missing: .ci/run installs Debian's curl package");
+            }
+            assumeTrue(false, "curl is not installed; skipping get_compressed's curl client");
+        }
+        Path folder = Files.createDirectories(Path.of("target", "arrow-http-examples", "curl"));
+        String url = base + "datasets/types.arrows";
+        List<String> seen = new ArrayList<>();
+        for (String version : new String[] {"--http1.0", "--http1.1"}) {
+            for (String header : new String[] {
+                "",
+                "Accept-Encoding: identity",
+                "Accept-Encoding: gzip, *;q=0",
+                "Accept-Encoding: zstd, *;q=0",
+                "Accept-Encoding: br, *;q=0",
+                "Accept: " + ARROW + "; codecs=\"zstd, lz4\"",
+                "Accept: " + ARROW + "; codecs=lz4"
+            }) {
+                Path body = folder.resolve("body");
+                Path headers = folder.resolve("headers");
+                List<String> command = new ArrayList<>(List.of(
+                        curl.toString(),
+                        "--silent",
+                        "--show-error",
+                        version,
+                        "-D",
+                        headers.toString(),
+                        "-o",
+                        body.toString()));
+                if (!header.isEmpty()) {
+                    command.addAll(List.of("-H", header));
+                }
+                command.add(url);
+                Process process =
+                        new ProcessBuilder(command).redirectErrorStream(true).start();
+                String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertEquals(0, process.waitFor(), output);
+                String coding = "";
+                String type = "";
+                boolean chunked = false;
+                for (String line : Files.readAllLines(headers)) {
+                    String lower = line.toLowerCase(Locale.ROOT);
+                    if (lower.startsWith("content-encoding:")) {
+                        coding = line.substring(line.indexOf(':') + 1).trim();
+                    } else if (lower.startsWith("content-type:")) {
+                        type = line.substring(line.indexOf(':') + 1).trim();
+                    } else if (lower.startsWith("transfer-encoding:")) {
+                        chunked = lower.contains("chunked");
+                    }
+                }
+                assertEquals(
+                        900,
+                        run("decode", body.toString(), coding)
+                                .get(0)
+                                .get("rows")
+                                .asLong(),
+                        header);
+                if (version.equals("--http1.0")) {
+                    assertFalse(chunked, "HTTP/1.0 has no chunked bodies: " + header);
+                }
+                seen.add(version + " [" + header + "] " + type + " " + coding);
+            }
+        }
+        assertTrue(seen.contains("--http1.0 [Accept-Encoding: gzip, *;q=0] " + ARROW + " gzip"), seen.toString());
+        assertTrue(seen.contains("--http1.1 [Accept-Encoding: br, *;q=0] " + ARROW + " br"), seen.toString());
+        assertTrue(seen.contains("--http1.1 [] " + ARROW + " "), "no header, no coding: " + seen);
+        assertTrue(
+                seen.contains("--http1.0 [Accept: " + ARROW + "; codecs=lz4] " + ARROW + ";codecs=lz4 "),
+                seen.toString());
+    }
+
     /** Whether the script said the module is missing: a skip, except under CI, where it fails. */
     private static boolean skipped(List<JsonNode> checks, String module) {
         boolean missing = checks.size() == 1 && checks.get(0).has("missing");
@@ -132,8 +216,12 @@ class ArrowHttpExamplesIT {
     }
 
     private List<JsonNode> run(String command) throws IOException, InterruptedException {
+        return run(command, base.toString());
+    }
+
+    private List<JsonNode> run(String... arguments) throws IOException, InterruptedException {
         List<JsonNode> checks = new ArrayList<>();
-        for (String line : python.run(command, base.toString())) {
+        for (String line : python.run(arguments)) {
             checks.add(JSON.readTree(line));
         }
         return checks;
