@@ -58,10 +58,11 @@ export function datasetUrl(url, options = {}) {
 /** Request headers for the options. */
 export function requestHeaders(options, accept) {
   // Node's fetch offers gzip on its own, and gzip costs the server far more CPU than the network
-  // saves on fast links; so only the codings asked for. Browsers ignore this header (they choose
-  // the codings, zstd among them in current ones, and decode them natively).
+  // saves on fast links; so only the codings asked for, and those insisted on (identity;q=0), since
+  // the server may leave a mere offer unanswered. Browsers ignore this header (they choose the
+  // codings, zstd among them in current ones, and decode them natively).
   const codings = Array.isArray(options.contentCodings) ? options.contentCodings.join(', ') : options.contentCodings;
-  const headers = { Accept: accept, 'Accept-Encoding': codings || 'identity' };
+  const headers = { Accept: accept, 'Accept-Encoding': codings ? `${codings}, identity;q=0` : 'identity' };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.timeoutSeconds) headers[HEADER_REQUEST_TIMEOUT] = String(options.timeoutSeconds);
   return headers;

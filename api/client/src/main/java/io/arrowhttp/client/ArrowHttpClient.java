@@ -176,8 +176,9 @@ public final class ArrowHttpClient implements AutoCloseable {
             accept += ", " + ArrowMediaTypes.ARROW_STREAM + "; " + ArrowMediaTypes.CODECS + "=\""
                     + compression.ipcCodec().token() + "\"; q=0.5";
         } else if (compression != null) {
+            // Refusing identity says the coding is meant: a server may leave an offer unanswered.
             extra.putSingle(
-                    HttpHeaders.ACCEPT_ENCODING, compression.contentCoding().token());
+                    HttpHeaders.ACCEPT_ENCODING, compression.contentCoding().token() + ", identity;q=0");
         }
         HttpExchange exchange = send(uri, "GET", accept, extra, null);
         // The server ends a late response itself and says so in the status part; the local timer,

@@ -22,6 +22,7 @@ import io.arrowhttp.internal.provider.RequestsInFlight;
 import io.arrowhttp.internal.provider.StreamingResponseInterceptor;
 import io.arrowhttp.internal.provider.UnexpectedExceptionMapper;
 import io.arrowhttp.internal.provider.WebApplicationExceptionMapper;
+import io.arrowhttp.internal.resource.BareStreamPathFilter;
 import io.arrowhttp.internal.resource.DatasetCache;
 import io.arrowhttp.internal.resource.DatasetCatalog;
 import io.arrowhttp.internal.resource.DatasetResource;
@@ -42,6 +43,7 @@ import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.internal.ArrowRuntimeCheck;
 import io.arrowhttp.response.ArrowMultipart;
 import io.arrowhttp.response.ArrowStream;
+import io.arrowhttp.response.CompressionPolicy;
 import io.arrowhttp.server.auth.Authenticator;
 import io.arrowhttp.server.auth.WritePermission;
 import io.arrowhttp.server.middleware.AccessLog;
@@ -88,7 +90,8 @@ import org.slf4j.LoggerFactory;
  *       the Arrow memory of every response when its request ends;</li>
  *   <li>exception mappers that answer every error with an {@code application/problem+json} body;</li>
  *   <li>when datasets were added, the catalog {@code GET /datasets}, {@code /datasets/{name}/info}
- *       and {@code /schema}, each dataset at {@code GET /datasets/{name}}, and {@code GET /} for
+ *       and {@code /schema}, each dataset at {@code GET /datasets/{name}} (and as a bare Arrow
+ *       stream whatever {@code Accept} says at {@code GET /datasets/{name}.arrows}), and {@code GET /} for
  *       the root dataset if one was chosen; {@code GET /status} when asked for.</li>
  * </ul>
  *
@@ -151,6 +154,7 @@ public final class ArrowHttpFeature implements Feature {
     private final long responseMemoryLimit;
     private final Duration responseTimeout;
     private final Duration writeTimeout;
+    private final CompressionPolicy compression;
     private final int maxStreams;
     private final int maxStreamsPerCaller;
     private final int maxStreamsPerAddress;
@@ -188,6 +192,7 @@ public final class ArrowHttpFeature implements Feature {
         this.responseMemoryLimit = builder.responseMemoryLimit;
         this.responseTimeout = builder.responseTimeout;
         this.writeTimeout = builder.writeTimeout;
+        this.compression = builder.compression;
         this.maxStreams = builder.maxStreams;
         this.maxStreamsPerCaller = builder.maxStreamsPerCaller;
         this.maxStreamsPerAddress = builder.maxStreamsPerAddress >= 0
@@ -292,6 +297,7 @@ public final class ArrowHttpFeature implements Feature {
             }
         });
         context.property(StalledWrites.PROPERTY, new StalledWrites(writeTimeout, timer));
+        context.property(CompressionFilter.POLICY, compression);
         DatasetUploads uploads = new DatasetUploads(
                 catalog,
                 allocator,
@@ -311,6 +317,7 @@ public final class ArrowHttpFeature implements Feature {
                     trustedProxies,
                     cache);
             context.register(new DatasetResource(responder, uploads));
+            context.register(new BareStreamPathFilter(catalog));
             if (rootDataset != null) {
                 context.register(new RootDatasetResource(responder, rootDataset));
             }
@@ -347,6 +354,7 @@ public final class ArrowHttpFeature implements Feature {
         private long responseMemoryLimit = DEFAULT_RESPONSE_MEMORY_LIMIT;
         private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
         private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
+        private CompressionPolicy compression = CompressionPolicy.AUTO;
         private int maxStreams = DEFAULT_MAX_STREAMS;
         private int maxStreamsPerCaller = DEFAULT_MAX_STREAMS_PER_CALLER;
         private int maxStreamsPerAddress = -1;
@@ -500,6 +508,15 @@ public final class ArrowHttpFeature implements Feature {
                 throw new IllegalArgumentException("responseTimeout must be positive, got " + timeout);
             }
             this.responseTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * When a content coding the client offers is applied: {@link CompressionPolicy#AUTO} by
+         * default (uncompressed unless the client insists, or offers zstd from another host).
+         */
+        public Builder compression(CompressionPolicy policy) {
+            this.compression = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

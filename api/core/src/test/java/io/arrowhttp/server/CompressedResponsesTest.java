@@ -17,6 +17,7 @@ import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
 import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.internal.BufferCodecs;
+import io.arrowhttp.response.CompressionPolicy;
 import io.arrowhttp.testing.ScriptedDataset;
 import io.arrowhttp.testing.TestServer;
 import java.io.ByteArrayInputStream;
@@ -45,7 +46,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Compression as clients ask for it over HTTP: IPC buffer codecs from {@code Accept}'s
  * {@code codecs} or the query, content codings from {@code Accept-Encoding}, never both, none
- * unless asked; each decoded and compared, batch by batch, with the uncompressed data.
+ * unless asked; each decoded and compared, batch by batch, with the uncompressed data. The server
+ * applies every coding offered ({@link CompressionPolicy#ASKED}), as this test is of the codings;
+ * the default policy is {@code CompressionPolicyTest}'s.
  */
 class CompressedResponsesTest {
 
@@ -67,6 +70,7 @@ class CompressedResponsesTest {
     static void start() {
         allocator = new RootAllocator();
         server = TestServer.withFeature(feature -> {
+            feature.compression(CompressionPolicy.ASKED);
             feature.dataset(ScriptedDataset.of("numbers", BATCHES, ROWS));
             RELEASES.forEach((name, release) -> feature.dataset(ScriptedDataset.holding(name, 3, 1000, 1, release)));
             return feature;

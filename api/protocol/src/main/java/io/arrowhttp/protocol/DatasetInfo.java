@@ -41,6 +41,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  *     ({@code columns}, {@code limit}...): empty when none; null from a server that does not say
  * @param metadata what the operator or an upload says of the dataset beyond its description (the
  *     extra entries of the JSON part): empty when nothing; null from a server that does not say
+ * @param streamLocation the whole dataset as a bare Arrow stream whatever the request's
+ *     {@code Accept} says ({@code datasets/{name}.arrows}, see
+ *     {@link ResourcePaths#ARROW_STREAM_SUFFIX}), for clients that cannot set headers; null from a
+ *     server that does not say, or when another dataset's name takes that URL
  */
 public record DatasetInfo(
         String name,
@@ -57,7 +61,8 @@ public record DatasetInfo(
         Boolean ordered,
         List<Long> batchOffsets,
         List<Parameter> parameters,
-        Map<String, Object> metadata) {
+        Map<String, Object> metadata,
+        URI streamLocation) {
 
     public DatasetInfo {
         Objects.requireNonNull(name, "name");
@@ -85,21 +90,58 @@ public record DatasetInfo(
         }
     }
 
+    /** An entry without a bare-stream URL, as from a server that does not give one. */
+    public DatasetInfo(
+            String name,
+            String description,
+            Schema schema,
+            Long totalRecords,
+            Long totalBytes,
+            List<Endpoint> endpoints,
+            Compression compression,
+            URI location,
+            Boolean ordered,
+            List<Long> batchOffsets) {
+        this(
+                name,
+                description,
+                schema,
+                totalRecords,
+                totalBytes,
+                endpoints,
+                compression,
+                location,
+                ordered,
+                batchOffsets,
+                null,
+                null,
+                null);
+    }
+
     /**
      * A part of the dataset, like Flight's {@code FlightEndpoint}: each location serves the same
      * rows, so a client may fetch from any of them and try the next when one fails.
      *
      * @param totalRecords rows of this part, or null when not known
+     * @param streamLocations the same rows as a bare Arrow stream whatever {@code Accept} says, one
+     *     per location and in the same order ({@code datasets/{name}.arrows...}); null from a
+     *     server that does not say, or when another dataset's name takes those URLs
      */
-    public record Endpoint(List<URI> locations, Long totalRecords) {
+    public record Endpoint(List<URI> locations, Long totalRecords, List<URI> streamLocations) {
 
         public Endpoint {
             locations = List.copyOf(locations);
+            streamLocations = streamLocations == null ? null : List.copyOf(streamLocations);
+        }
+
+        /** An endpoint without bare-stream URLs. */
+        public Endpoint(List<URI> locations, Long totalRecords) {
+            this(locations, totalRecords, null);
         }
 
         /** An endpoint of unknown size. */
         public Endpoint(List<URI> locations) {
-            this(locations, null);
+            this(locations, null, null);
         }
     }
 

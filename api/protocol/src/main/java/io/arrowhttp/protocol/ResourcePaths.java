@@ -41,6 +41,15 @@ public final class ResourcePaths {
      */
     public static final String UI = "ui";
 
+    /**
+     * The suffix of a dataset's bare-stream URL: {@code GET datasets/{name}.arrows} answers the
+     * bare Arrow stream ({@link ArrowMediaTypes#ARROW_STREAM}) whatever the request's
+     * {@code Accept} says, for clients that cannot set headers. A dataset whose own name is
+     * {@code {name}.arrows} keeps that URL (an exact name wins): its bare stream is then at
+     * {@code {name}.arrows.arrows}.
+     */
+    public static final String ARROW_STREAM_SUFFIX = ".arrows";
+
     /** What a dataset's name may hold, so that it is one path segment as it is: see {@link #isDatasetName}. */
     public static final String DATASET_NAME_RULE = "1 to 128 letters, digits, '.', '_' and '-', not '.' or '..'";
 
@@ -51,6 +60,11 @@ public final class ResourcePaths {
     /** Whether {@code name} can name a dataset: {@link #DATASET_NAME_RULE}. */
     public static boolean isDatasetName(String name) {
         return name != null && DATASET_NAME.matcher(name).matches() && !name.equals(".") && !name.equals("..");
+    }
+
+    /** {@code {name}.arrows}: the last path segment of the dataset's bare-stream URL. */
+    public static String bareStreamSegment(String name) {
+        return name + ARROW_STREAM_SUFFIX;
     }
 
     /** {@code datasets/{name}}, for a URI builder's {@code path}. */

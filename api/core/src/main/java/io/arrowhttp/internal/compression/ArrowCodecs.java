@@ -41,7 +41,7 @@ final class ArrowCodecs {
     }
 
     /** The {@code codecs} value of the most specific Arrow range that has one, as a one-element list. */
-    private static List<String> fromAccept(List<String> acceptValues) {
+    static List<String> fromAccept(List<String> acceptValues) {
         String best = null;
         int bestSpecificity = -1;
         for (HeaderSyntax.Element range : HeaderSyntax.elements(acceptValues)) {

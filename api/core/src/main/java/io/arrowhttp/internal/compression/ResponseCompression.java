@@ -1,12 +1,15 @@
 package io.arrowhttp.internal.compression;
 
+import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ContentCoding;
 import io.arrowhttp.protocol.IpcCodec;
 import io.arrowhttp.response.ArrowStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -53,6 +56,24 @@ public record ResponseCompression(List<IpcCodec> ipcCodecs, ContentCoding conten
      */
     public static ResponseCompression negotiate(
             List<String> accept, List<String> acceptEncoding, List<String> codecsQuery) {
+        return negotiate(accept, acceptEncoding, codecsQuery, EnumSet.allOf(ContentCoding.class), false);
+    }
+
+    /**
+     * The compression a request asks for, under a server's policy: a content coding the client
+     * offers but does not insist on (it accepts identity) is applied only if it is among
+     * {@code unasked}; one the client insists on is applied unless {@code never}, which refuses it.
+     *
+     * @param unasked the codings to apply when the client offers them and accepts identity too
+     * @param never whether no content coding is ever applied (a client refusing identity gets a 406)
+     * @throws NotAcceptableException when {@code Accept-Encoding} is malformed or accepts nothing offered
+     */
+    public static ResponseCompression negotiate(
+            List<String> accept,
+            List<String> acceptEncoding,
+            List<String> codecsQuery,
+            Set<ContentCoding> unasked,
+            boolean never) {
         AcceptEncoding encoding;
         try {
             encoding = AcceptEncoding.parse(acceptEncoding == null ? List.of() : acceptEncoding);
@@ -69,7 +90,30 @@ public record ResponseCompression(List<IpcCodec> ipcCodecs, ContentCoding conten
         if (!codecs.isEmpty() && !encoding.refusesIdentity()) {
             return new ResponseCompression(codecs, null);
         }
-        return new ResponseCompression(List.of(), encoding.choose().orElse(null));
+        if (encoding.refusesIdentity()) {
+            if (never) {
+                throw new NotAcceptableException("The Accept-Encoding header refuses an uncompressed body, and this"
+                        + " server sends no content coding; accept identity, or ask for IPC codecs (the codecs"
+                        + " parameter of application/vnd.apache.arrow.stream in Accept)");
+            }
+            return new ResponseCompression(List.of(), encoding.choose().orElse(null));
+        }
+        ContentCoding chosen = never ? null : encoding.choose().orElse(null);
+        return new ResponseCompression(List.of(), chosen != null && unasked.contains(chosen) ? chosen : null);
+    }
+
+    /**
+     * The {@code Accept} value that asks for the bare Arrow stream with the IPC codecs that
+     * {@code accept} lists for it, if any: what a bare-stream URL ({@code .arrows}) answers
+     * whatever else the client's {@code Accept} says.
+     */
+    public static String bareStreamAccept(List<String> accept) {
+        List<String> codecs = ArrowCodecs.fromAccept(accept == null ? List.of() : accept);
+        if (codecs.isEmpty()) {
+            return ArrowMediaTypes.ARROW_STREAM;
+        }
+        return ArrowMediaTypes.ARROW_STREAM + "; " + ArrowMediaTypes.CODECS + "=\""
+                + codecs.get(0).replace("\\", "").replace("\"", "") + "\"";
     }
 
     /**

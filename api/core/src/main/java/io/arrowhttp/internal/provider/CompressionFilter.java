@@ -1,15 +1,19 @@
 package io.arrowhttp.internal.provider;
 
 import io.arrowhttp.internal.compression.ResponseCompression;
+import io.arrowhttp.internal.container.ServerConnection;
 import io.arrowhttp.internal.wire.UnsizedEmptyBody;
 import io.arrowhttp.protocol.ArrowMediaTypes;
+import io.arrowhttp.protocol.ContentCoding;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.HttpStatus;
 import io.arrowhttp.protocol.IpcCodec;
 import io.arrowhttp.protocol.QueryParameters;
 import io.arrowhttp.protocol.internal.HeaderSyntax;
 import io.arrowhttp.response.ArrowStream;
+import io.arrowhttp.response.CompressionPolicy;
 import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -17,11 +21,15 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Configuration;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.lang.reflect.Method;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+import org.glassfish.jersey.internal.inject.InjectionManager;
 import org.glassfish.jersey.media.multipart.BodyPart;
 import org.glassfish.jersey.media.multipart.MultiPart;
 
@@ -40,8 +48,21 @@ public final class CompressionFilter implements ContainerRequestFilter, Containe
 
     static final String VARY = "Vary";
 
+    /** The configuration property holding the application's {@link CompressionPolicy}. */
+    public static final String POLICY = "io.arrowhttp.compressionPolicy";
+
     @Context
     private ResourceInfo resource;
+
+    @Context
+    private Configuration configuration;
+
+    private final InjectionManager injectionManager;
+
+    @Inject
+    public CompressionFilter(InjectionManager injectionManager) {
+        this.injectionManager = injectionManager;
+    }
 
     @Override
     public void filter(ContainerRequestContext request) {
@@ -54,7 +75,9 @@ public final class CompressionFilter implements ContainerRequestFilter, Containe
                     ResponseCompression.negotiate(
                             request.getHeaders().get(HttpHeaders.ACCEPT),
                             request.getHeaders().get(HttpHeaders.ACCEPT_ENCODING),
-                            request.getUriInfo().getQueryParameters().get(QueryParameters.CODECS)));
+                            request.getUriInfo().getQueryParameters().get(QueryParameters.CODECS),
+                            unasked(policy()),
+                            policy() == CompressionPolicy.NEVER));
         } catch (ResponseCompression.NotAcceptableException refused) {
             request.abortWith(
                     ProblemResponses.of(HttpStatus.NOT_ACCEPTABLE, ErrorCode.INVALID_ARGUMENT, refused.getMessage()));
@@ -96,6 +119,34 @@ public final class CompressionFilter implements ContainerRequestFilter, Containe
                             HttpHeaders.CONTENT_ENCODING,
                             compression.contentCoding().token());
         }
+    }
+
+    private CompressionPolicy policy() {
+        Object policy = configuration == null ? null : configuration.getProperty(POLICY);
+        return policy instanceof CompressionPolicy configured ? configured : CompressionPolicy.AUTO;
+    }
+
+    /** The content codings applied when the client offers them but accepts an uncompressed body too. */
+    private Set<ContentCoding> unasked(CompressionPolicy policy) {
+        return switch (policy) {
+            case ASKED -> EnumSet.allOf(ContentCoding.class);
+            case NEVER -> EnumSet.noneOf(ContentCoding.class);
+            default -> sameHost() ? EnumSet.noneOf(ContentCoding.class) : EnumSet.of(ContentCoding.ZSTD);
+        };
+    }
+
+    /** Whether the client connects from a loopback address, where no coding is faster than none. */
+    private boolean sameHost() {
+        String address = ServerConnection.current(injectionManager).remoteAddress();
+        if (address == null) {
+            return false;
+        }
+        String bare =
+                address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
+        return bare.startsWith("127.")
+                || bare.equals("::1")
+                || bare.equals("0:0:0:0:0:0:0:1")
+                || bare.startsWith("::ffff:127.");
     }
 
     /** Whether the matched method says it produces an Arrow stream or a multipart response. */

@@ -99,26 +99,41 @@ public final class DatasetCatalog {
         return byName.values().stream().map(dataset -> entry(dataset, bases)).toList();
     }
 
-    private static DatasetInfo entry(Dataset dataset, LocationBases bases) {
-        URI location = location(bases.own(), dataset);
+    private DatasetInfo entry(Dataset dataset, LocationBases bases) {
+        URI location = location(bases.own(), dataset.name());
+        // An exact name wins: when another dataset is named "{name}.arrows", that URL is its.
+        String bareStream = bareStreamName(dataset.name()).orElse(null);
         List<OptionalLong> partitions = dataset.partitions();
         List<DatasetInfo.Endpoint> endpoints = new ArrayList<>();
         if (partitions.isEmpty()) {
             List<URI> locations = new ArrayList<>();
+            List<URI> streamLocations = new ArrayList<>();
             for (URI base : bases.forEndpoint(0)) {
-                locations.add(location(base, dataset));
+                locations.add(location(base, dataset.name()));
+                if (bareStream != null) {
+                    streamLocations.add(location(base, bareStream));
+                }
             }
-            endpoints.add(new DatasetInfo.Endpoint(locations));
+            endpoints.add(new DatasetInfo.Endpoint(locations, null, bareStream == null ? null : streamLocations));
         }
         for (int partition = 0; partition < partitions.size(); partition++) {
             List<URI> locations = new ArrayList<>();
+            List<URI> streamLocations = new ArrayList<>();
             for (URI base : bases.forEndpoint(partition)) {
-                locations.add(UriBuilder.fromUri(location(base, dataset))
+                locations.add(UriBuilder.fromUri(location(base, dataset.name()))
                         .queryParam(QueryParameters.PARTITION, partition)
                         .build());
+                if (bareStream != null) {
+                    streamLocations.add(UriBuilder.fromUri(location(base, bareStream))
+                            .queryParam(QueryParameters.PARTITION, partition)
+                            .build());
+                }
             }
             OptionalLong rows = partitions.get(partition);
-            endpoints.add(new DatasetInfo.Endpoint(locations, rows.isPresent() ? rows.getAsLong() : null));
+            endpoints.add(new DatasetInfo.Endpoint(
+                    locations,
+                    rows.isPresent() ? rows.getAsLong() : null,
+                    bareStream == null ? null : streamLocations));
         }
         Optional<StoredStream.Bytes> stored =
                 dataset instanceof StoredStream storedStream ? storedStream.storedBytes() : Optional.empty();
@@ -136,13 +151,36 @@ public final class DatasetCatalog {
                 partitions.isEmpty() ? null : dataset.partitionsInOrder(),
                 stored.map(StoredStream.Bytes::batchOffsets).orElse(null),
                 dataset.parameters(),
-                dataset.catalogMetadata());
+                dataset.catalogMetadata(),
+                bareStream == null ? null : location(bases.own(), bareStream));
     }
 
-    private static URI location(URI base, Dataset dataset) {
+    /**
+     * The last path segment of dataset {@code name}'s bare-stream URL, {@code {name}.arrows}; empty
+     * when another dataset has that name, which then wins.
+     */
+    Optional<String> bareStreamName(String name) {
+        String segment = ResourcePaths.bareStreamSegment(name);
+        return byName.containsKey(segment) ? Optional.empty() : Optional.of(segment);
+    }
+
+    /**
+     * The dataset that the path segment {@code segment} names as a bare stream: {@code x} for
+     * {@code x.arrows} when {@code x} is served and no dataset is named {@code x.arrows} itself.
+     */
+    public Optional<String> bareStreamOf(String segment) {
+        Map<String, Dataset> current = byName;
+        if (!segment.endsWith(ResourcePaths.ARROW_STREAM_SUFFIX) || current.containsKey(segment)) {
+            return Optional.empty();
+        }
+        String name = segment.substring(0, segment.length() - ResourcePaths.ARROW_STREAM_SUFFIX.length());
+        return current.containsKey(name) ? Optional.of(name) : Optional.empty();
+    }
+
+    private static URI location(URI base, String segment) {
         return UriBuilder.fromUri(base)
                 .path(ResourcePaths.DATASETS)
-                .path(dataset.name())
+                .path(segment)
                 .build();
     }
 

@@ -1,12 +1,15 @@
 package io.arrowhttp.internal.compression;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arrowhttp.protocol.ContentCoding;
 import io.arrowhttp.protocol.IpcCodec;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The negotiation rules, header by header, as clients write them. */
@@ -133,5 +136,25 @@ class ResponseCompressionTest {
                     refused.getMessage());
             assertTrue(refused.getMessage().contains("this server offers"), refused.getMessage());
         }
+    }
+
+    @Test
+    void underAPolicyOnlyTheCodingsItAllowsAreAppliedToAClientThatAcceptsIdentity() {
+        Set<ContentCoding> zstdOnly = EnumSet.of(ContentCoding.ZSTD);
+        assertEquals(
+                ContentCoding.ZSTD,
+                ResponseCompression.negotiate(null, List.of("gzip, deflate, br, zstd"), null, zstdOnly, false)
+                        .contentCoding());
+        assertNull(ResponseCompression.negotiate(null, List.of("gzip, deflate"), null, zstdOnly, false)
+                .contentCoding());
+        assertEquals(
+                ContentCoding.GZIP,
+                ResponseCompression.negotiate(null, List.of("gzip, *;q=0"), null, zstdOnly, false)
+                        .contentCoding());
+        assertNull(ResponseCompression.negotiate(null, List.of("zstd"), null, EnumSet.allOf(ContentCoding.class), true)
+                .contentCoding());
+        assertThrows(
+                ResponseCompression.NotAcceptableException.class,
+                () -> ResponseCompression.negotiate(null, List.of("zstd, *;q=0"), null, zstdOnly, true));
     }
 }

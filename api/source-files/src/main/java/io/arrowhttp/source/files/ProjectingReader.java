@@ -4,16 +4,15 @@ import io.arrowhttp.dataset.DerivedReader;
 import java.io.IOException;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.arrow.vector.util.TransferPair;
 
 /**
  * The batches of another reader with only some of its columns, and at most so many rows. The
  * chosen vectors' buffers are handed over to this reader's root (transferred, not copied); the
- * last batch under a limit is a slice of the source's.
+ * last batch under a limit is a slice of the source's, made valid Arrow by
+ * {@code handOver}.
  *
  * <h2>Ownership</h2>
  * As every {@link DerivedReader}: owns {@code source}, and allocates from the response's allocator.
@@ -37,13 +36,7 @@ final class ProjectingReader extends DerivedReader {
         VectorSchemaRoot batch = source.getVectorSchemaRoot();
         int rows = (int) Math.min(batch.getRowCount(), rowsLeft);
         for (int i = 0; i < columns.size(); i++) {
-            FieldVector from = batch.getVector(columns.get(i));
-            TransferPair transfer = from.makeTransferPair(root.getVector(i));
-            if (rows == batch.getRowCount()) {
-                transfer.transfer();
-            } else {
-                transfer.splitAndTransfer(0, rows);
-            }
+            handOver(batch.getVector(columns.get(i)), root.getVector(i), 0, rows);
         }
         root.setRowCount(rows);
         rowsLeft -= rows;

@@ -189,7 +189,8 @@ class StoredStreamRangesTest {
         assertEquals(200, columns.getResponseCode());
         assertNull(columns.getHeaderField("Accept-Ranges"));
         assertEquals(5, rows(body(columns)));
-        HttpURLConnection compressed = get("/datasets/ids", Map.of("Range", "bytes=0-9", "Accept-Encoding", "gzip"));
+        HttpURLConnection compressed =
+                get("/datasets/ids", Map.of("Range", "bytes=0-9", "Accept-Encoding", "gzip, *;q=0"));
         assertEquals(200, compressed.getResponseCode());
         assertNull(compressed.getHeaderField("Accept-Ranges"));
         assertEquals("gzip", compressed.getHeaderField("Content-Encoding"));
@@ -226,6 +227,97 @@ class StoredStreamRangesTest {
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, process.exitValue(), output);
         assertArrayEquals(stream, Files.readAllBytes(download));
+    }
+
+    @Test
+    void theArrowsUrlIsTheStoredStreamWithLengthValidatorsAndRangesWhateverAcceptSays() throws IOException {
+        for (String accept : new String[] {null, "*/*", "text/html,*/*;q=0.8"}) {
+            HttpURLConnection whole = plainGet("/datasets/ids.arrows", accept, Map.of());
+            assertEquals(200, whole.getResponseCode(), "Accept: " + accept);
+            assertEquals(ARROW, whole.getContentType());
+            assertEquals(Long.toString(stream.length), whole.getHeaderField("Content-Length"));
+            assertEquals("bytes", whole.getHeaderField("Accept-Ranges"));
+            assertTrue(whole.getHeaderField("ETag").startsWith("\""), whole.getHeaderField("ETag"));
+            assertArrayEquals(stream, body(whole));
+        }
+        HttpURLConnection middle = plainGet("/datasets/ids.arrows", null, Map.of("Range", "bytes=100-199"));
+        assertEquals(206, middle.getResponseCode());
+        assertEquals("bytes 100-199/" + stream.length, middle.getHeaderField("Content-Range"));
+        assertArrayEquals(Arrays.copyOfRange(stream, 100, 200), body(middle));
+        HttpURLConnection beyond =
+                plainGet("/datasets/ids.arrows", null, Map.of("Range", "bytes=" + stream.length + "-"));
+        assertEquals(416, beyond.getResponseCode());
+        assertEquals("bytes */" + stream.length, beyond.getHeaderField("Content-Range"));
+    }
+
+    @Test
+    void aRangeOfAStreamMadeForTheRequestIsAnsweredWithTheWholeStream() throws IOException {
+        HttpURLConnection limited = plainGet("/datasets/ids.arrows?limit=5", null, Map.of("Range", "bytes=10-19"));
+        assertEquals(200, limited.getResponseCode());
+        assertNull(limited.getHeaderField("Accept-Ranges"));
+        assertNull(limited.getHeaderField("Content-Range"));
+        assertEquals(5, rows(body(limited)));
+    }
+
+    @Test
+    void curlLearnsTheLengthFetchesTwoHalvesAndResumesOnTheArrowsUrlWithoutHeaders() throws Exception {
+        Path curl = curl();
+        String url = server.uri("/datasets/ids.arrows").toString();
+        String head = run(curl.toString(), "--silent", "--show-error", "--head", url);
+        assertTrue(head.contains("Content-Length: " + stream.length), head);
+        assertTrue(head.contains("Accept-Ranges: bytes"), head);
+        int half = stream.length / 2;
+        Path first = temporary.resolve("half1.arrows");
+        Path second = temporary.resolve("half2.arrows");
+        run(curl.toString(), "--silent", "--show-error", "-r", "0-" + (half - 1), "-o", first.toString(), url);
+        run(
+                curl.toString(),
+                "--silent",
+                "--show-error",
+                "-r",
+                half + "-" + (stream.length - 1),
+                "-o",
+                second.toString(),
+                url);
+        assertArrayEquals(stream, concat(Files.readAllBytes(first), Files.readAllBytes(second)));
+        Path resumed = temporary.resolve("resumed.arrows");
+        Files.write(resumed, Arrays.copyOf(stream, 4_321));
+        run(curl.toString(), "--silent", "--show-error", "-C", "-", "-o", resumed.toString(), url);
+        assertArrayEquals(stream, Files.readAllBytes(resumed));
+    }
+
+    private static Path curl() {
+        Path curl = Path.of("/usr/bin/curl");
+        if (!Files.isExecutable(curl)) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new IllegalStateException("curl is missing: .ci/run installs Debian's curl package");
+            }
+            Assumptions.abort("curl is not installed; skipping the curl test");
+        }
+        return curl;
+    }
+
+    /** Runs the command, at most 60 s, and returns its output after checking that it succeeded. */
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), output);
+        return output;
+    }
+
+    /** A GET with Java's own Accept (accept null) or the one given, and the other headers given. */
+    private static HttpURLConnection plainGet(String path, String accept, Map<String, String> headers)
+            throws IOException {
+        HttpURLConnection connection =
+                (HttpURLConnection) server.uri(path).toURL().openConnection();
+        connection.setConnectTimeout(5_000);
+        connection.setReadTimeout(20_000);
+        if (accept != null) {
+            connection.setRequestProperty("Accept", accept);
+        }
+        headers.forEach(connection::setRequestProperty);
+        return connection;
     }
 
     private static HttpURLConnection get(String path, Map<String, String> headers) throws IOException {
