@@ -247,7 +247,9 @@ class Client:
                         f"compression {compression!r} needs a package this Python lacks: "
                         f"{'zstandard' if coding == 'zstd' else 'brotli'}; it decodes {content_codings()}"
                     )
-                extra["Accept-Encoding"] = coding
+                # Refusing identity makes the server apply the coding even where it would not
+                # choose to on its own (a client on the same host).
+                extra["Accept-Encoding"] = f"{coding}, identity;q=0"
             else:
                 raise ValueError(
                     f"compression must be one of {sorted(IPC_COMPRESSION) + sorted(CONTENT_COMPRESSION)}, "

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.arrowhttp.testing.PythonWithPyarrow;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
