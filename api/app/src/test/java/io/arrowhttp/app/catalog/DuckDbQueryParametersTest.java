@@ -21,6 +21,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -159,10 +161,7 @@ class DuckDbQueryParametersTest {
         assertEquals(
                 expected(
                         "SELECT id FROM '%s' WHERE day >= ? AND placed_at < ? AND (volume > ? OR ?) ORDER BY id",
-                        java.time.LocalDate.parse("2024-01-20"),
-                        java.time.LocalDateTime.parse("2024-01-02T05:00:00"),
-                        990.5,
-                        false),
+                        LocalDate.parse("2024-01-20"), LocalDateTime.parse("2024-01-02T05:00:00"), 990.5, false),
                 ids(
                         "window",
                         GetOptions.defaults()
@@ -172,7 +171,7 @@ class DuckDbQueryParametersTest {
         assertEquals(
                 expected(
                         "SELECT id FROM '%s' WHERE day >= ? AND placed_at < ? ORDER BY id",
-                        java.time.LocalDate.parse("2024-01-20"), java.time.LocalDateTime.parse("2024-01-02T05:00:00")),
+                        LocalDate.parse("2024-01-20"), LocalDateTime.parse("2024-01-02T05:00:00")),
                 ids(
                         "window",
                         GetOptions.defaults()
@@ -251,6 +250,15 @@ class DuckDbQueryParametersTest {
         assertTrue(
                 missing.getMessage().contains(":who, which is not declared under 'parameters'"), missing.getMessage());
         assertFalse(missing.getMessage().contains("CAST(?"), missing.getMessage());
+        Path positional = Files.writeString(folder.resolve("positional.yaml"), """
+                datasets:
+                  - name: some
+                    sql: "SELECT id FROM 'trades.parquet' WHERE symbol = ? AND volume > :least"
+                    parameters: {least: {type: long}}
+                """, StandardCharsets.UTF_8);
+        ConfigurationException own =
+                assertThrows(ConfigurationException.class, () -> ConfiguredDatasets.load(positional, null, Map.of()));
+        assertTrue(own.getMessage().contains("a parameter of DuckDB's own (? or $1)"), own.getMessage());
     }
 
     /** The ids DuckDB itself returns for {@code sql} on the file, with {@code values} bound. */

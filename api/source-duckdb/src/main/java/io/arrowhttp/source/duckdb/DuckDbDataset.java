@@ -338,6 +338,11 @@ public final class DuckDbDataset extends DescribedDataset {
             try (BufferAllocator allocator = new RootAllocator();
                     PreparedStatement statement = connection.prepareStatement(
                             "SELECT * FROM (" + query + "\n) AS arrowhttp_source LIMIT 0")) {
+                if (statement.getParameterMetaData().getParameterCount()
+                        != parameters.positions().size()) {
+                    throw new IllegalArgumentException("the query has a parameter of DuckDB's own (? or $1);"
+                            + " write it as :name and declare it under 'parameters'");
+                }
                 // Each parameter is a NULL of its declared type (the query casts it): the columns
                 // are DuckDB's for any value.
                 for (int i = 1; i <= parameters.positions().size(); i++) {
