@@ -44,7 +44,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  *     file: /data/trades/*.parquet  # an Arrow, Parquet, CSV or JSON-lines file, or a glob
  *     metadata: {source: exchange}  # optional: extra content of the JSON part
  *   - name: big_trades
- *     sql: "SELECT * FROM '/data/trades/*.parquet' WHERE volume > 1000"
+ *     sql: "SELECT * FROM '/data/trades/*.parquet' WHERE volume > :least"
+ *     parameters: {least: {type: long, default: "1000"}}   # optional, as for JDBC queries
  *   - name: orders
  *     jdbc: {url: "jdbc:postgresql://127.0.0.1:5432/shop", user: shop, password: "${env:SHOP_PASSWORD}",
  *            pool: {max: 8}}
@@ -139,7 +140,8 @@ final class CatalogFile {
 
     /**
      * One entry of {@code datasets}. {@code file}, {@code sql} and {@code table}: exactly one is
-     * set; {@code jdbc} (with {@code parameters} and {@code batchRows}) makes {@code sql} a query on
+     * set; {@code parameters} go with {@code sql}, through DuckDB or JDBC; {@code jdbc} (with
+     * {@code batchRows}) makes {@code sql} a query on
      * that database instead of DuckDB's, and is needed by {@code table}, whose {@code writes} say
      * who may upload to it (null: nobody).
      */
@@ -388,7 +390,12 @@ final class CatalogFile {
                         keys.get("upload_method"), "'upload_method' is copy or inserts; got '" + writes.method() + "'");
             }
         }
-        for (String jdbcOnly : List.of("parameters", "batch_rows", "partition")) {
+        if (sql == null && keys.containsKey("parameters")) {
+            throw error(
+                    keys.get("parameters"),
+                    "dataset '" + name + "': 'parameters' goes with 'sql', the query that uses them");
+        }
+        for (String jdbcOnly : List.of("batch_rows", "partition")) {
             if (jdbc == null && keys.containsKey(jdbcOnly)) {
                 throw error(keys.get(jdbcOnly), "dataset '" + name + "': '" + jdbcOnly + "' needs 'jdbc'");
             }

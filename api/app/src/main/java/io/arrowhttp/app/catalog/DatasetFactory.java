@@ -4,12 +4,12 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetDescription;
+import io.arrowhttp.dataset.ParameterType;
+import io.arrowhttp.dataset.QueryParameter;
 import io.arrowhttp.dataset.SourceFailures;
 import io.arrowhttp.source.duckdb.DuckDbDataset;
 import io.arrowhttp.source.files.ArrowFileDataset;
 import io.arrowhttp.source.jdbc.JdbcDataset;
-import io.arrowhttp.source.jdbc.ParameterType;
-import io.arrowhttp.source.jdbc.QueryParameter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -125,7 +125,7 @@ public final class DatasetFactory {
         } else if (entry.jdbc() != null) {
             return jdbc(entry, description, entry.sql());
         } else if (entry.sql() != null) {
-            return DuckDbDataset.ofQuery(resources.engine(), description, entry.sql());
+            return DuckDbDataset.ofQuery(resources.engine(), description, entry.sql(), parameters(entry));
         }
         return fileOrGlob(description, catalog.resolve(entry.file()));
     }
@@ -137,16 +137,11 @@ public final class DatasetFactory {
      * @throws IllegalArgumentException or IllegalStateException naming what to fix
      */
     Dataset jdbc(CatalogFile.Entry entry, DatasetDescription description, String sql) {
-        List<QueryParameter> parameters = new ArrayList<>();
-        for (CatalogFile.Parameter parameter : entry.parameters()) {
-            parameters.add(new QueryParameter(
-                    parameter.name(), ParameterType.named(parameter.type()), parameter.defaultValue()));
-        }
         JdbcDataset dataset = JdbcDataset.of(
                 pool(entry, "", true),
                 description,
                 sql,
-                parameters,
+                parameters(entry),
                 entry.batchRows() == null ? JdbcDataset.DEFAULT_BATCH_ROWS : entry.batchRows());
         CatalogFile.Partition partition = entry.partition();
         if (partition == null) {
@@ -159,6 +154,16 @@ public final class DatasetFactory {
                 partitioned.partitions().size(),
                 partition.column());
         return partitioned;
+    }
+
+    /** The entry's declared parameters, for a JDBC or DuckDB query. */
+    private static List<QueryParameter> parameters(CatalogFile.Entry entry) {
+        List<QueryParameter> parameters = new ArrayList<>();
+        for (CatalogFile.Parameter parameter : entry.parameters()) {
+            parameters.add(new QueryParameter(
+                    parameter.name(), ParameterType.named(parameter.type()), parameter.defaultValue()));
+        }
+        return parameters;
     }
 
     /**

@@ -2,9 +2,14 @@ package io.arrowhttp.source.duckdb;
 
 import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.dataset.DatasetRequest;
+import io.arrowhttp.dataset.DeclaredParameters;
 import io.arrowhttp.dataset.DescribedDataset;
+import io.arrowhttp.dataset.ParameterType;
+import io.arrowhttp.dataset.QueryParameter;
 import io.arrowhttp.dataset.Selection;
 import io.arrowhttp.dataset.SourceFailures;
+import io.arrowhttp.internal.sql.NamedSql;
+import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.QueryParameters;
 import io.arrowhttp.source.duckdb.internal.QueryReader;
 import io.arrowhttp.source.duckdb.internal.SelectStatement;
@@ -16,6 +21,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +56,13 @@ import org.slf4j.LoggerFactory;
  * types, child names and field metadata (see {@code docs/types.md}). DuckDB's batches are converted
  * vector by vector. Files that store none are served with DuckDB's types.
  *
+ * <p>A query may take named parameters ({@code WHERE day >= :since}), declared with a type and an
+ * optional default as for JDBC datasets ({@link DeclaredParameters}); a request gives them as URL
+ * query parameters of the same names. Each becomes {@code CAST(? AS type)} in the query and its
+ * value is bound as a prepared-statement parameter, never written into the SQL; the schema comes
+ * from a run under {@code LIMIT 0} with every parameter NULL of its type, since DuckDB does not
+ * describe the columns of a statement with untyped parameters.
+ *
  * <p>A client that goes away, or a passed deadline, cancels the running query. Errors never show
  * the server's paths or DuckDB's messages, which name them: the client gets the dataset's name and
  * the operator a log line.
@@ -64,6 +78,7 @@ public final class DuckDbDataset extends DescribedDataset {
     private final String query;
     private final List<Partition> partitions;
     private final StoredTypes storedTypes;
+    private final DeclaredParameters parameters;
 
     /** One file of a glob: the query of that file alone, and its rows when known. */
     private record Partition(String query, OptionalLong rows) {}
@@ -75,8 +90,10 @@ public final class DuckDbDataset extends DescribedDataset {
             Schema schema,
             OptionalLong rows,
             List<Partition> partitions,
-            StoredTypes storedTypes) {
+            StoredTypes storedTypes,
+            DeclaredParameters parameters) {
         super(description, schema, rows);
+        this.parameters = parameters;
         this.engine = engine;
         this.query = query;
         this.partitions = List.copyOf(partitions);
@@ -126,7 +143,12 @@ public final class DuckDbDataset extends DescribedDataset {
                     "DuckDB reads .parquet, .csv, .jsonl and .ndjson files; " + pathOrGlob + " is none of these");
         }
         String query = "SELECT * FROM " + String.format(format.reader, SqlText.literal(pathOrGlob));
-        DuckDbDataset whole = make(engine, description, query, format == FileFormat.PARQUET ? pathOrGlob : null);
+        DuckDbDataset whole = make(
+                engine,
+                description,
+                query,
+                format == FileFormat.PARQUET ? pathOrGlob : null,
+                DeclaredParameters.of(List.of(), List.of()));
         List<Partition> partitions = filePartitions(engine, format, pathOrGlob);
         return partitions.size() < 2
                 ? whole
@@ -137,7 +159,8 @@ public final class DuckDbDataset extends DescribedDataset {
                         whole.schema(),
                         whole.totalRecords(),
                         partitions,
-                        whole.storedTypes);
+                        whole.storedTypes,
+                        whole.parameters);
     }
 
     /**
@@ -228,49 +251,120 @@ public final class DuckDbDataset extends DescribedDataset {
     }
 
     /**
+     * The dataset of a DuckDB query without parameters; see {@link #ofQuery(DuckDbEngine,
+     * DatasetDescription, String, List)}.
+     */
+    public static DuckDbDataset ofQuery(DuckDbEngine engine, DatasetDescription description, String sql) {
+        return ofQuery(engine, description, sql, List.of());
+    }
+
+    /**
      * The dataset of a DuckDB query, such as {@code SELECT * FROM 'trades/*.parquet' WHERE volume >
-     * 1000}. It must be one {@code SELECT}. Relative paths of the files it reads resolve against
+     * :least}. It must be one {@code SELECT}. Relative paths of the files it reads resolve against
      * the engine's {@linkplain DuckDbEngine.Builder#searchPath search path}, or else the server's
      * working directory.
      *
-     * @throws IllegalArgumentException when the query is not one {@code SELECT} or does not
-     *     prepare, with DuckDB's reason (for the operator, at start-up)
+     * @param parameters the named parameters {@code sql} uses, each declared once
+     * @throws IllegalArgumentException when the query is not one {@code SELECT}, does not prepare
+     *     (with DuckDB's reason), uses an undeclared parameter or declares one it does not use (for
+     *     the operator, at start-up)
      */
-    public static DuckDbDataset ofQuery(DuckDbEngine engine, DatasetDescription description, String sql) {
+    public static DuckDbDataset ofQuery(
+            DuckDbEngine engine, DatasetDescription description, String sql, List<QueryParameter> parameters) {
         String trimmed = sql.strip();
         while (trimmed.endsWith(";")) {
             trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
         }
+        DeclaredParameters declared =
+                DeclaredParameters.of(parameters, NamedSql.parse(trimmed).names());
+        String typed = NamedSql.parse(
+                        trimmed,
+                        name -> "CAST(? AS "
+                                + duckDbType(declared.byName().get(name).type()) + ")")
+                .jdbcSql();
         try (Connection connection = engine.connect()) {
-            SelectStatement select = SelectStatement.parse(connection, trimmed);
+            SelectStatement select = SelectStatement.parse(connection, typed);
             String resolved =
-                    engine.searchPath().map(select::withPathsResolvedAgainst).orElse(trimmed);
-            return make(engine, description, resolved, null);
+                    engine.searchPath().map(select::withPathsResolvedAgainst).orElse(typed);
+            return make(engine, description, resolved, null, declared);
         } catch (SQLException e) {
             throw new IllegalArgumentException(
                     "DuckDB cannot read " + description + ": " + SourceFailures.firstLine(e), e);
         }
     }
 
+    /** The DuckDB type a parameter's value is cast to. */
+    private static String duckDbType(ParameterType type) {
+        switch (type) {
+            case STRING:
+                return "VARCHAR";
+            case LONG:
+                return "BIGINT";
+            case DOUBLE:
+                return "DOUBLE";
+            case BOOLEAN:
+                return "BOOLEAN";
+            case DATE:
+                return "DATE";
+            case TIMESTAMP:
+                return "TIMESTAMP";
+            default:
+                throw new IllegalArgumentException("no DuckDB type for parameter type " + type);
+        }
+    }
+
+    /**
+     * A parsed parameter value as DuckDB's driver binds it: a timestamp with an offset becomes the
+     * UTC time of that instant (the parameter is a {@code TIMESTAMP}, as DuckDB's Arrow export of
+     * zoned timestamps is in UTC), so the result never depends on the server's time zone.
+     */
+    private static Object bindable(Object value) {
+        return value instanceof OffsetDateTime zoned
+                ? zoned.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime()
+                : value;
+    }
+
     private static DuckDbDataset make(
-            DuckDbEngine engine, DatasetDescription description, String query, String parquetFiles) {
+            DuckDbEngine engine,
+            DatasetDescription description,
+            String query,
+            String parquetFiles,
+            DeclaredParameters parameters) {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(description, "description");
         try (Connection connection = engine.connect()) {
             SelectStatement.parse(connection, query);
             Schema schema;
             try (BufferAllocator allocator = new RootAllocator();
-                    PreparedStatement statement =
-                            connection.prepareStatement("SELECT * FROM (" + query + "\n) AS arrowhttp_source LIMIT 0");
-                    ResultSet result = statement.executeQuery();
-                    ArrowReader reader = exportArrow(result, allocator, 1)) {
-                schema = reader.getVectorSchemaRoot().getSchema();
+                    PreparedStatement statement = connection.prepareStatement(
+                            "SELECT * FROM (" + query + "\n) AS arrowhttp_source LIMIT 0")) {
+                if (statement.getParameterMetaData().getParameterCount()
+                        != parameters.positions().size()) {
+                    throw new IllegalArgumentException("the query has a parameter of DuckDB's own (? or $1);"
+                            + " write it as :name and declare it under 'parameters'");
+                }
+                // Each parameter is a NULL of its declared type (the query casts it): the columns
+                // are DuckDB's for any value.
+                for (int i = 1; i <= parameters.positions().size(); i++) {
+                    statement.setObject(i, null);
+                }
+                try (ResultSet result = statement.executeQuery();
+                        ArrowReader reader = exportArrow(result, allocator, 1)) {
+                    schema = reader.getVectorSchemaRoot().getSchema();
+                }
             }
             OptionalLong rows = parquetFiles == null ? OptionalLong.empty() : parquetRows(connection, parquetFiles);
             StoredTypes stored =
                     parquetFiles == null ? null : storedTypes(connection, description, parquetFiles, schema);
             return new DuckDbDataset(
-                    engine, description, query, stored == null ? schema : stored.served(), rows, List.of(), stored);
+                    engine,
+                    description,
+                    query,
+                    stored == null ? schema : stored.served(),
+                    rows,
+                    List.of(),
+                    stored,
+                    parameters);
         } catch (SQLException | IOException e) {
             throw new IllegalArgumentException(
                     "DuckDB cannot read " + description + ": " + SourceFailures.firstLine(e), e);
@@ -319,9 +413,30 @@ public final class DuckDbDataset extends DescribedDataset {
         }
     }
 
+    /** The declared parameters, in the catalog's form. */
+    @Override
+    public List<DatasetInfo.Parameter> parameters() {
+        return parameters.catalog();
+    }
+
+    @Override
+    public Object metadata(DatasetRequest request) {
+        values(request);
+        return super.metadata(request);
+    }
+
+    /**
+     * The value of each parameter of the query, in order; none for a dataset without parameters,
+     * which ignores query parameters it does not know, as files do.
+     */
+    private List<Object> values(DatasetRequest request) {
+        return parameters.isEmpty() ? List.of() : parameters.values(request, name());
+    }
+
     @Override
     public ArrowReader open(DatasetRequest request, BufferAllocator allocator) {
         Selection selection = selection(request);
+        List<Object> values = values(request);
         Schema schema = schema();
         String source = request.has(QueryParameters.PARTITION)
                 ? partitions
@@ -338,8 +453,11 @@ public final class DuckDbDataset extends DescribedDataset {
         try {
             connection = engine.connect();
             statement = connection.prepareStatement(sql);
+            for (int i = 0; i < values.size(); i++) {
+                statement.setObject(i + 1, bindable(values.get(i)));
+            }
             if (selection.limit().isPresent()) {
-                statement.setLong(1, selection.limit().getAsLong());
+                statement.setLong(values.size() + 1, selection.limit().getAsLong());
             }
             PreparedStatement running = statement;
             request.call().onCancel(() -> cancel(running));

@@ -3,9 +3,12 @@ package io.arrowhttp.source.jdbc;
 import io.arrowhttp.call.ErrorIds;
 import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.dataset.DatasetRequest;
+import io.arrowhttp.dataset.DeclaredParameters;
 import io.arrowhttp.dataset.DescribedDataset;
+import io.arrowhttp.dataset.QueryParameter;
 import io.arrowhttp.dataset.Selection;
 import io.arrowhttp.dataset.SourceFailures;
+import io.arrowhttp.internal.sql.NamedSql;
 import io.arrowhttp.internal.sql.SqlIdentifiers;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
@@ -15,7 +18,6 @@ import io.arrowhttp.protocol.QueryParameters;
 import io.arrowhttp.source.jdbc.internal.ArrowTypes;
 import io.arrowhttp.source.jdbc.internal.ColumnRanges;
 import io.arrowhttp.source.jdbc.internal.JdbcBatchReader;
-import io.arrowhttp.source.jdbc.internal.NamedSql;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,7 +28,6 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,7 +80,7 @@ public final class JdbcDataset extends DescribedDataset {
 
     private final DataSource source;
     private final NamedSql sql;
-    private final Map<String, QueryParameter> parameters;
+    private final DeclaredParameters parameters;
     private final int batchRows;
     /** Names as this database quotes them, as its driver says. */
     private final SqlIdentifiers identifiers;
@@ -93,7 +94,7 @@ public final class JdbcDataset extends DescribedDataset {
             Schema schema,
             DataSource source,
             NamedSql sql,
-            Map<String, QueryParameter> parameters,
+            DeclaredParameters parameters,
             int batchRows,
             SqlIdentifiers identifiers,
             ColumnRanges ranges,
@@ -129,28 +130,7 @@ public final class JdbcDataset extends DescribedDataset {
             throw new IllegalArgumentException("Rows per batch must be at least 1; got " + batchRows);
         }
         NamedSql named = NamedSql.parse(stripSemicolons(sql));
-        Map<String, QueryParameter> declared = new LinkedHashMap<>();
-        for (QueryParameter parameter : parameters) {
-            if (declared.put(parameter.name(), parameter) != null) {
-                throw new IllegalArgumentException("parameter '" + parameter.name() + "' is declared twice");
-            }
-            if (QueryParameters.COMMON.contains(parameter.name())) {
-                throw new IllegalArgumentException("'" + parameter.name() + "' is a parameter of every dataset;"
-                        + " name the query's parameter otherwise");
-            }
-        }
-        for (String used : named.names()) {
-            if (!declared.containsKey(used)) {
-                throw new IllegalArgumentException(
-                        "the query uses :" + used + ", which is not declared under 'parameters'; declare it");
-            }
-        }
-        for (String name : declared.keySet()) {
-            if (!named.names().contains(name)) {
-                throw new IllegalArgumentException("parameter '" + name + "' is declared but the query does not use :"
-                        + name + "; remove it or use it");
-            }
-        }
+        DeclaredParameters declared = DeclaredParameters.of(parameters, named.names());
         try (Connection connection = source.getConnection()) {
             SqlIdentifiers identifiers =
                     SqlIdentifiers.quotedWith(connection.getMetaData().getIdentifierQuoteString());
@@ -164,16 +144,7 @@ public final class JdbcDataset extends DescribedDataset {
                 }
                 schema = schemaOf(metadata, enums);
             }
-            return new JdbcDataset(
-                    description,
-                    schema,
-                    source,
-                    named,
-                    Collections.unmodifiableMap(declared),
-                    batchRows,
-                    identifiers,
-                    null,
-                    enums);
+            return new JdbcDataset(description, schema, source, named, declared, batchRows, identifiers, null, enums);
         } catch (SQLException e) {
             throw new IllegalArgumentException(
                     "the database refuses the query of " + description + ": " + SourceFailures.firstLine(e), e);
@@ -290,15 +261,12 @@ public final class JdbcDataset extends DescribedDataset {
     /** The declared parameters, in the catalog's form. */
     @Override
     public List<DatasetInfo.Parameter> parameters() {
-        return parameters.values().stream()
-                .map(parameter -> new DatasetInfo.Parameter(
-                        parameter.name(), parameter.type().yamlName(), parameter.defaultValue(), parameter.required()))
-                .toList();
+        return parameters.catalog();
     }
 
     /** The declared parameters, by name. */
     public Map<String, QueryParameter> declaredParameters() {
-        return parameters;
+        return parameters.byName();
     }
 
     @Override
@@ -398,30 +366,7 @@ public final class JdbcDataset extends DescribedDataset {
      *     ill-typed value, or a parameter the dataset does not take
      */
     private List<Object> bindings(DatasetRequest request) {
-        for (String given : request.parameters().keySet()) {
-            if (!parameters.containsKey(given) && !QueryParameters.COMMON.contains(given)) {
-                throw ArrowHttpException.invalidArgument("Dataset " + ClientText.quote(name())
-                        + " takes no parameter " + ClientText.quote(given) + "; it takes: "
-                        + takes());
-            }
-        }
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (QueryParameter parameter : parameters.values()) {
-            String text = request.singleParameter(parameter.name()).orElse(parameter.defaultValue());
-            if (text == null) {
-                throw ArrowHttpException.invalidArgument("Dataset " + ClientText.quote(name())
-                        + " needs query parameter " + ClientText.quote(parameter.name()) + " ("
-                        + parameter.type().yamlName() + ")");
-            }
-            values.put(parameter.name(), parameter.type().parse(parameter.name(), text));
-        }
-        return sql.names().stream().map(values::get).toList();
-    }
-
-    private String takes() {
-        List<String> names = new ArrayList<>(parameters.keySet());
-        names.addAll(List.of(QueryParameters.COLUMNS, QueryParameters.LIMIT));
-        return String.join(", ", names);
+        return parameters.values(request, name());
     }
 
     /** The query wrapped to send some columns, at most some rows; the limit is a parsed number. */

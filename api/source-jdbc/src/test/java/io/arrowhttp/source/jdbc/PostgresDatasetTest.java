@@ -14,6 +14,8 @@ import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
 import io.arrowhttp.dataset.DatasetDescription;
+import io.arrowhttp.dataset.ParameterType;
+import io.arrowhttp.dataset.QueryParameter;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.ErrorCode;

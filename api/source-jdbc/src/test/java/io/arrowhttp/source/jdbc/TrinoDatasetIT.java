@@ -10,6 +10,8 @@ import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
 import io.arrowhttp.dataset.DatasetDescription;
+import io.arrowhttp.dataset.ParameterType;
+import io.arrowhttp.dataset.QueryParameter;
 import io.arrowhttp.testing.TestServer;
 import io.arrowhttp.testing.TrinoServer;
 import java.io.IOException;

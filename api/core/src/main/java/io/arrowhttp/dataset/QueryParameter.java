@@ -1,4 +1,4 @@
-package io.arrowhttp.source.jdbc;
+package io.arrowhttp.dataset;
 
 import io.arrowhttp.protocol.ArrowHttpException;
 import java.util.Objects;

@@ -1,8 +1,7 @@
-package io.arrowhttp.source.jdbc;
+package io.arrowhttp.internal.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.arrowhttp.source.jdbc.internal.NamedSql;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,7 +1,8 @@
-package io.arrowhttp.source.jdbc.internal;
+package io.arrowhttp.internal.sql;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * SQL with named parameters ({@code WHERE placed >= :since}) turned into JDBC's positional
@@ -16,6 +17,15 @@ public record NamedSql(String jdbcSql, List<String> names) {
 
     /** Parses {@code sql}. */
     public static NamedSql parse(String sql) {
+        return parse(sql, name -> "?");
+    }
+
+    /**
+     * Parses {@code sql}, writing {@code placeholder} of each parameter's name in its place: text
+     * with exactly one {@code ?}, such as {@code CAST(? AS DATE)} for a source that must know the
+     * type of each parameter before it runs.
+     */
+    public static NamedSql parse(String sql, Function<String, String> placeholder) {
         StringBuilder out = new StringBuilder(sql.length());
         List<String> names = new ArrayList<>();
         int i = 0;
@@ -51,8 +61,9 @@ public record NamedSql(String jdbcSql, List<String> names) {
                 while (end < n && Character.isJavaIdentifierPart(sql.charAt(end))) {
                     end++;
                 }
-                names.add(sql.substring(i + 1, end));
-                out.append('?');
+                String name = sql.substring(i + 1, end);
+                names.add(name);
+                out.append(placeholder.apply(name));
                 i = end;
             } else {
                 out.append(c);

@@ -1,10 +1,8 @@
-package io.arrowhttp.source.jdbc;
+package io.arrowhttp.dataset;
 
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.internal.WholeNumbers;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -16,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * The types a query parameter may be declared with. A value from a URL is parsed strictly into
- * the Java type and bound with {@link PreparedStatement#setObject}, never written into SQL text.
+ * the Java type, which a SQL source binds as a prepared-statement parameter
+ * ({@code PreparedStatement.setObject}), never writing it into SQL text.
  */
 public enum ParameterType {
     /** Any text. */
@@ -113,10 +112,5 @@ public enum ParameterType {
         }
         throw ArrowHttpException.invalidArgument("Query parameter " + ClientText.quote(parameter) + " must be "
                 + expected + "; got " + ClientText.quote(text));
-    }
-
-    /** Binds {@code value}, made by {@link #parse}, at {@code index}. */
-    void bind(PreparedStatement statement, int index, Object value) throws SQLException {
-        statement.setObject(index, value);
     }
 }
