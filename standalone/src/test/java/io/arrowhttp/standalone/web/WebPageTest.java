@@ -19,6 +19,8 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -28,6 +30,7 @@ import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.duckdb.DuckDBDriver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -202,7 +205,8 @@ class WebPageTest {
     }
 
     @Test
-    void aDatasetWithDeclaredParametersShowsThemAsFieldsBeforeTheFirstFetchAndSendsThem() throws IOException {
+    void aDatasetWithDeclaredParametersShowsThemAsFieldsBeforeTheFirstFetchAndSendsThem()
+            throws IOException, SQLException {
         Path catalog = folder.resolve("parameters.yaml");
         Files.writeString(catalog, """
                 datasets:
@@ -214,6 +218,9 @@ class WebPageTest {
                       n: {type: long}
                       label: {type: string, default: "none"}
                 """);
+        // A server that closed earlier in this JVM deregistered DuckDB's driver (as a web
+        // application must); a deployment starts one server per JVM.
+        DriverManager.registerDriver(new DuckDBDriver());
         try (StandaloneServer declared = StandaloneServer.start(
                         "127.0.0.1", 0, ServerSettings.defaults().withCatalogFile(catalog));
                 WebPage page = WebPage.open(declared.baseUri(), folder.resolve("downloads"))) {
