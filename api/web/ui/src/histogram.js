@@ -1,3 +1,5 @@
+import { Type } from 'apache-arrow';
+import { decimal } from './format.js';
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
@@ -17,9 +19,13 @@ export class StreamedHistogram {
 
   /** Counts the values of one Arrow vector. */
   add(vector) {
-    const values = vector.toArray();
+    // Decimals as their decimal values, not their unscaled integers.
+    const values = vector.type?.typeId === Type.Decimal ?
+      Array.from({ length: vector.length }, (_, i) => (vector.isValid(i) ? Number(decimal(vector.get(i), vector.type.scale)) : NaN)) :
+      vector.toArray();
     const validity = vector.nullCount > 0;
-    if (this.#width === 0) this.#width = initialWidth(values);
+    // Whole-number bins for integers: never narrower than 1.
+    if (this.#width === 0) this.#width = initialWidth(values, vector.type?.typeId === Type.Int);
     for (let i = 0; i < values.length; i++) {
       if (validity && !vector.isValid(i)) {
         this.nulls++;
@@ -64,7 +70,7 @@ export class StreamedHistogram {
   }
 }
 
-function initialWidth(values) {
+function initialWidth(values, integers) {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
@@ -75,7 +81,8 @@ function initialWidth(values) {
   const range = max - min;
   if (!Number.isFinite(range) || range <= 0) return 1;
   // A power of two, so that doubling keeps the bin edges round.
-  return 2 ** Math.ceil(Math.log2(range / (MAX_BINS / 2)));
+  const width = 2 ** Math.ceil(Math.log2(range / (MAX_BINS / 2)));
+  return integers ? Math.max(1, width) : width;
 }
 
 /** Draws histograms into one canvas, redrawing at most once per animation frame. */

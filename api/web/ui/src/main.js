@@ -1,9 +1,10 @@
 // The arrowhttp web page: the catalog, a dataset's schema and metadata, its first rows as they
 // arrive, a full fetch with live progress and a histogram, and saving as an .arrows file. It speaks
 // to the server that serves it (the page lives at <base>/ui/), through the JavaScript client.
-import { DataType } from 'apache-arrow';
+import { Type } from 'apache-arrow';
 import { ArrowHttpError, fetchCatalog, fetchStreamBytes, handshake, openDataset } from '@arrowhttp/client';
 import { $, clear, element, formatBytes, formatCount } from './dom.js';
+import { formatValue, rawTimestamp, typeName } from './format.js';
 import { HistogramChart, StreamedHistogram } from './histogram.js';
 
 const base = new URL('..', window.location.href);
@@ -92,17 +93,18 @@ function select(name) {
   const columns = clear($('columns'));
   const chartColumn = clear($('chart-column'));
   for (const field of fields) {
-    schema.append(row([field.name, typeName(field.type), field.nullable ? 'yes' : 'no']));
+    schema.append(row([field.name, typeName(field), field.nullable ? 'yes' : 'no']));
     const box = element('input', null, { type: 'checkbox', value: field.name });
     box.checked = true;
     const label = element('label');
     label.append(box, ` ${field.name}`);
     columns.append(label);
-    if (['int', 'floatingpoint', 'decimal'].includes(field.type?.name)) {
+    if (['int', 'floatingpoint', 'decimal'].includes(field.type?.name) && !field.dictionary) {
       chartColumn.append(element('option', field.name, { value: field.name }));
     }
   }
   chartColumn.append(element('option', '(none)', { value: '' }));
+  showParameters(selected.parameters || []);
   clear($('rows').tHead);
   clear($('rows').tBodies[0]);
   chart.clear();
@@ -111,12 +113,22 @@ function select(name) {
   $('status').textContent = '';
 }
 
-function typeName(type) {
-  if (!type) return '';
-  const details = Object.entries(type)
-    .filter(([key]) => key !== 'name')
-    .map(([key, value]) => `${key}=${value}`);
-  return details.length ? `${type.name}(${details.join(', ')})` : type.name;
+/** The dataset's declared parameters as form fields, with their type, default and whether required. */
+function showParameters(parameters) {
+  const form = clear($('parameters'));
+  form.hidden = parameters.length === 0;
+  for (const parameter of parameters) {
+    const input = element('input', null, { name: parameter.name, 'data-parameter': parameter.name });
+    input.type = { long: 'number', double: 'number', date: 'date', boolean: 'text' }[parameter.type] ?? 'text';
+    if (parameter.type === 'double') input.step = 'any';
+    input.required = parameter.required;
+    input.placeholder = parameter.defaultValue ?? '';
+    const label = element('label', `${parameter.name} `);
+    const note = parameter.required ? `${parameter.type}, required` :
+      `${parameter.type}${parameter.defaultValue == null ? '' : `, default ${parameter.defaultValue}`}`;
+    label.append(input, element('small', ` ${note}`));
+    form.append(label);
+  }
 }
 
 function row(values, tag = 'td') {
@@ -130,6 +142,9 @@ function request() {
   const boxes = [...$('columns').querySelectorAll('input[type=checkbox]')];
   const chosen = boxes.filter((box) => box.checked).map((box) => box.value);
   const params = Object.fromEntries(new URLSearchParams($('params').value.trim()));
+  for (const input of $('parameters').querySelectorAll('input[data-parameter]')) {
+    if (input.value !== '') params[input.dataset.parameter] = input.value;
+  }
   return { columns: chosen.length === boxes.length ? undefined : chosen, params, token };
 }
 
@@ -165,7 +180,8 @@ function showError(error) {
 async function showRows(options) {
   const limit = $('limit').value === '' ? 100 : Number($('limit').value);
   const response = await openDataset(selected.location, { ...options, limit });
-  const names = response.schema.fields.map((field) => field.name);
+  const fields = response.schema.fields;
+  const names = fields.map((field) => field.name);
   clear($('rows').tHead).append(row(names, 'th'));
   const body = clear($('rows').tBodies[0]);
   const started = performance.now();
@@ -175,7 +191,7 @@ async function showRows(options) {
     const vectors = names.map((name) => batch.getChild(name));
     const fragment = document.createDocumentFragment();
     const take = Math.min(batch.numRows, limit - shown);
-    for (let i = 0; i < take; i++) fragment.append(row(vectors.map((vector) => display(vector.get(i)))));
+    for (let i = 0; i < take; i++) fragment.append(row(vectors.map((vector, c) => display(fields[c], vector, i))));
     body.append(fragment);
     shown += take;
     report(response, expectedRows(response, limit), started);
@@ -184,11 +200,9 @@ async function showRows(options) {
   $('status').textContent = `${formatCount(shown)} rows shown.`;
 }
 
-function display(value) {
-  if (value === null || value === undefined) return '∅';
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'object' && value.toJSON) return JSON.stringify(value.toJSON());
-  return String(value);
+function display(field, vector, index) {
+  const raw = field.type.typeId === Type.Timestamp ? rawTimestamp(vector, index) : undefined;
+  return formatValue(field, vector.get(index), raw);
 }
 
 /**

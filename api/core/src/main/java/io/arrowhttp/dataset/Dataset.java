@@ -31,6 +31,18 @@ public interface Dataset extends AutoCloseable {
     Schema schema();
 
     /**
+     * The schema as the stream's schema message carries it, which the catalog shows: a
+     * dictionary-encoded column has its value type (and the value type's children), with the index
+     * type in its {@link org.apache.arrow.vector.types.pojo.DictionaryEncoding}. {@link #schema()}
+     * gives such a column its index type instead, as Arrow Java's vectors hold it. The default,
+     * {@link #schema()}, is right for datasets without dictionary-encoded columns; a dataset with
+     * some returns their value types here.
+     */
+    default Schema messageSchema() {
+        return schema();
+    }
+
+    /**
      * The content of the JSON part for this request: anything Jackson serializes.
      *
      * @throws io.arrowhttp.protocol.ArrowHttpException to refuse the request with a code

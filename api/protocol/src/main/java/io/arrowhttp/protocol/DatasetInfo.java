@@ -23,7 +23,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * @param description one line for people
  * @param schema the schema; on the wire in Arrow's JSON form, the one {@code Schema.toJson()}
  *     writes and {@code Schema.fromJSON} reads: {@code {"fields":[{"name":..., "nullable":...,
- *     "type":{"name":...}, "children":[...]}]}}
+ *     "type":{"name":...}, "children":[...]}]}}, as the schema message carries it: a
+ *     dictionary-encoded column has its value type, and its index type in its {@code
+ *     dictionary} (Arrow Java's {@code DictionaryUtility.toMessageFormat})
  * @param totalRecords rows of a request without parameters, or null when not known
  * @param totalBytes bytes of that Arrow stream, or null when not known
  * @param endpoints where to fetch it: one endpoint for the whole dataset, or one per partition of a

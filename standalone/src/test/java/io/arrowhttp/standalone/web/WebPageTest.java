@@ -8,6 +8,7 @@ import io.arrowhttp.app.ServerSettings;
 import io.arrowhttp.server.auth.PasswordHash;
 import io.arrowhttp.standalone.StandaloneServer;
 import io.arrowhttp.standalone.TlsOptions;
+import io.arrowhttp.testing.PythonWithPyarrow;
 import io.arrowhttp.testing.RawHttp;
 import io.arrowhttp.testing.TestPki;
 import io.arrowhttp.testing.web.ForeignOrigin;
@@ -18,7 +19,10 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,6 +30,7 @@ import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.duckdb.DuckDBDriver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,6 +112,126 @@ class WebPageTest {
             assertEquals(MILLION, chart[0], "the bars add up to every row");
             assertTrue(chart[1] > 10, chart[1] + " bars");
             page.screenshot(SCREENSHOTS.resolve("fetch-all.png"));
+        }
+    }
+
+    @Test
+    void aRowOfEveryTypeIsShownAsArrowUsersReadItWithTheSchemaInArrowsNotation() throws Exception {
+        PythonWithPyarrow python = PythonWithPyarrow.require("web_types.py");
+        Path data = Files.createDirectories(folder.resolve("types"));
+        python.run(data.toString());
+        try (StandaloneServer typed = WebServers.plain(data, List.of());
+                WebPage page = WebPage.open(typed.baseUri(), folder.resolve("downloads"))) {
+            assertTrue(page.datasetNames().contains("types"));
+            page.select("types");
+            assertEquals(
+                    List.of(
+                            "int8",
+                            "uint8",
+                            "int64",
+                            "uint64",
+                            "halffloat",
+                            "double",
+                            "decimal128(10, 2)",
+                            "decimal128(10, 3)",
+                            "decimal256(40, 4)",
+                            "bool",
+                            "string",
+                            "large_string",
+                            "binary",
+                            "fixed_size_binary[4]",
+                            "date32[day]",
+                            "date64[ms]",
+                            "time32[ms]",
+                            "time64[ns]",
+                            "timestamp[us, tz=UTC]",
+                            "timestamp[ms, tz=America/New_York]",
+                            "timestamp[ns]",
+                            "timestamp[s]",
+                            "duration[us]",
+                            "month_day_nano_interval",
+                            "list<int32>",
+                            "struct<a: int32, b: string>",
+                            "map<string, int64>",
+                            "dictionary<values=string, indices=int32>",
+                            "null",
+                            "extension<arrow.uuid>",
+                            "extension<arrow.json>"),
+                    page.schemaRows().stream().map(row -> row.get(1)).toList());
+            assertEquals("done", page.showRows(), page.status());
+            List<List<String>> rows = page.tableRows();
+            assertEquals(2, rows.size());
+            StringBuilder firstBytes = new StringBuilder();
+            for (int i = 0; i < 32; i++) {
+                firstBytes.append(String.format("%02x", i));
+            }
+            assertEquals(
+                    List.of(
+                            "-128",
+                            "255",
+                            "-9223372036854775808",
+                            "18446744073709551615",
+                            "1.5",
+                            "-2.25",
+                            "185.90",
+                            "-0.005",
+                            "123456789012345678901234567890.1234",
+                            "true",
+                            "héllo",
+                            "big",
+                            firstBytes + "… (40 bytes)",
+                            "deadbeef",
+                            "2024-02-29",
+                            "1969-12-31",
+                            "13:14:15.500",
+                            "01:02:03.000000123",
+                            "2024-03-10T12:30:00.123456Z",
+                            "2024-03-10T08:30:00.000-04:00[America/New_York]",
+                            "2023-11-14T22:13:20.123456789",
+                            "1969-12-31T23:59:59",
+                            "PT25H1M1.000001S",
+                            "P14M3DT4S",
+                            "[1, ∅, 3]",
+                            "{a: 1, b: \"x\"}",
+                            "{\"k\": 7}",
+                            "red",
+                            "∅",
+                            "12345678-1234-5678-1234-567812345678",
+                            "{\"a\": 1}"),
+                    rows.get(0));
+            assertEquals(Collections.nCopies(31, "∅"), rows.get(1));
+            page.screenshot(SCREENSHOTS.resolve("types.png"));
+        }
+    }
+
+    @Test
+    void aDatasetWithDeclaredParametersShowsThemAsFieldsBeforeTheFirstFetchAndSendsThem()
+            throws IOException, SQLException {
+        Path catalog = folder.resolve("parameters.yaml");
+        Files.writeString(catalog, """
+                datasets:
+                  - name: counted
+                    description: The first n numbers
+                    jdbc: {url: "jdbc:duckdb:"}
+                    sql: "SELECT range AS n FROM range(100) WHERE range < :n AND CAST(:label AS VARCHAR) <> 'hide'"
+                    parameters:
+                      n: {type: long}
+                      label: {type: string, default: "none"}
+                """);
+        // A server that closed earlier in this JVM deregistered DuckDB's driver (as a web
+        // application must); a deployment starts one server per JVM.
+        DriverManager.registerDriver(new DuckDBDriver());
+        try (StandaloneServer declared = StandaloneServer.start(
+                        "127.0.0.1", 0, ServerSettings.defaults().withCatalogFile(catalog));
+                WebPage page = WebPage.open(declared.baseUri(), folder.resolve("downloads"))) {
+            assertTrue(page.datasetNames().contains("counted"));
+            page.select("counted");
+            assertEquals(List.of("n  long, required", "label  string, default none"), page.parameterLabels());
+            page.parameter("n", "7");
+            assertEquals("done", page.showRows(), page.status());
+            assertEquals(
+                    List.of("0", "1", "2", "3", "4", "5", "6"),
+                    page.tableRows().stream().map(row -> row.get(0)).toList());
         }
     }
 

@@ -142,7 +142,7 @@ public final class DatasetCatalog {
         return new DatasetInfo(
                 dataset.name(),
                 dataset.description(),
-                dataset.schema(),
+                dataset.messageSchema(),
                 dataset.totalRecords().isPresent() ? dataset.totalRecords().getAsLong() : null,
                 totalBytes,
                 endpoints,

@@ -100,6 +100,12 @@ public final class DuckDbDataset extends DescribedDataset {
         this.storedTypes = storedTypes;
     }
 
+    /** With the value types of the dictionary-encoded columns a Parquet file stores. */
+    @Override
+    public Schema messageSchema() {
+        return storedTypes == null ? schema() : storedTypes.messageSchema();
+    }
+
     /** The file formats DuckDB reads for this source, by file name extension. */
     public enum FileFormat {
         PARQUET("read_parquet(%s)"),

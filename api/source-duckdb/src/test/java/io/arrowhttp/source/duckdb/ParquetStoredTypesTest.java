@@ -1,11 +1,18 @@
 package io.arrowhttp.source.duckdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.testing.PythonWithPyarrow;
 import io.arrowhttp.testing.TestServer;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,6 +79,37 @@ class ParquetStoredTypesTest {
                             "{\"dataset\": \"parts\", \"rows\": 5000, \"columns\": 45, \"differences\": []}",
                             "{\"dataset\": \"grouped\", \"rows\": 5000, \"columns\": 45, \"differences\": []}"),
                     lines);
+        }
+    }
+
+    @Test
+    void theCatalogGivesADictionaryColumnItsValueTypeAndItsIndexType() throws Exception {
+        try (DuckDbEngine engine =
+                        DuckDbEngine.builder().allowDirectory(data).threads(1).build();
+                TestServer server = TestServer.withFeature(feature -> feature.dataset(DuckDbDataset.ofFiles(
+                        engine,
+                        DatasetDescription.of("types", "Every type"),
+                        data.resolve("types.parquet").toString())))) {
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(server.uri("/datasets/types/info"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            JsonNode category = null;
+            for (JsonNode field : new ObjectMapper().readTree(response.body()).at("/schema/fields")) {
+                if (field.get("name").asText().equals("category")) {
+                    category = field;
+                }
+            }
+            assertNotNull(category, response.body());
+            // Arrow's JSON form of a dictionary-encoded field: the value type, and the index type in
+            // "dictionary".
+            assertEquals("{\"name\":\"utf8\"}", category.get("type").toString());
+            assertEquals(
+                    "{\"name\":\"int\",\"bitWidth\":32,\"isSigned\":true}",
+                    category.at("/dictionary/indexType").toString());
+            assertFalse(category.at("/dictionary/isOrdered").asBoolean(true));
         }
     }
 

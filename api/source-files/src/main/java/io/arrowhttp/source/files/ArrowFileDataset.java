@@ -23,11 +23,13 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.apache.arrow.flatbuf.MessageHeader;
 import org.apache.arrow.flatbuf.RecordBatch;
 import org.apache.arrow.memory.BufferAllocator;
@@ -40,6 +42,7 @@ import org.apache.arrow.vector.ipc.message.ArrowBlock;
 import org.apache.arrow.vector.ipc.message.MessageMetadataResult;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.DictionaryUtility;
 
 /**
  * A dataset served from an Arrow IPC file: the file format ({@code .arrow}, {@code .feather}
@@ -67,6 +70,7 @@ public final class ArrowFileDataset extends DescribedDataset implements StoredSt
     private static final long STREAM_START = 8;
 
     private final Path file;
+    private final Schema messageSchema;
     private final Format format;
     private final boolean storedAsStreamMessages;
     private final StoredRegion region;
@@ -82,14 +86,22 @@ public final class ArrowFileDataset extends DescribedDataset implements StoredSt
             Path file,
             Format format,
             Schema schema,
+            Schema messageSchema,
             OptionalLong totalRecords,
             boolean storedAsStreamMessages,
             StoredRegion region) {
         super(description, schema, totalRecords);
+        this.messageSchema = messageSchema;
         this.file = file;
         this.format = format;
         this.storedAsStreamMessages = storedAsStreamMessages;
         this.region = region;
+    }
+
+    /** With the value types of the file's dictionary-encoded columns. */
+    @Override
+    public Schema messageSchema() {
+        return messageSchema;
     }
 
     /** The two layouts of Arrow IPC data on disk. */
@@ -132,6 +144,12 @@ public final class ArrowFileDataset extends DescribedDataset implements StoredSt
                 FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
                 ArrowReader reader = reader(format, channel, allocator)) {
             Schema schema = reader.getVectorSchemaRoot().getSchema();
+            Set<Long> dictionaryIds = new HashSet<>();
+            Schema messageSchema = new Schema(
+                    schema.getFields().stream()
+                            .map(field -> DictionaryUtility.toMessageFormat(field, reader, dictionaryIds))
+                            .toList(),
+                    schema.getCustomMetadata());
             OptionalLong rows = OptionalLong.empty();
             boolean storedAsStreamMessages = false;
             StoredRegion region = null;
@@ -142,7 +160,8 @@ public final class ArrowFileDataset extends DescribedDataset implements StoredSt
             } else {
                 region = streamRegion(channel, file);
             }
-            return new ArrowFileDataset(description, file, format, schema, rows, storedAsStreamMessages, region);
+            return new ArrowFileDataset(
+                    description, file, format, schema, messageSchema, rows, storedAsStreamMessages, region);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("Cannot read " + file + " as Arrow IPC data: " + e.getMessage(), e);
         }

@@ -113,6 +113,20 @@ public final class WebPage implements AutoCloseable {
         params.sendKeys(query);
     }
 
+    /** The declared parameters' fields, each as its label's text (name, type, default or required). */
+    public List<String> parameterLabels() {
+        return driver.findElements(By.cssSelector("#parameters label")).stream()
+                .map(label -> label.getAttribute("textContent").trim())
+                .toList();
+    }
+
+    /** Types into the field of the declared parameter {@code name}. */
+    public void parameter(String name, String value) {
+        WebElement field = driver.findElement(By.cssSelector("#parameters input[data-parameter='" + name + "']"));
+        field.clear();
+        field.sendKeys(value);
+    }
+
     static void requireChromium() {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         if (!present && System.getenv("CI") != null) {
@@ -205,6 +219,15 @@ public final class WebPage implements AutoCloseable {
         return driver.findElements(By.cssSelector("#rows tbody tr")).stream()
                 .map(row -> row.findElements(By.tagName("td")).stream()
                         .map(WebElement::getText)
+                        .toList())
+                .toList();
+    }
+
+    /** The schema table's rows: column name, type, nullable. */
+    public List<List<String>> schemaRows() {
+        return driver.findElements(By.cssSelector("#schema tbody tr")).stream()
+                .map(row -> row.findElements(By.tagName("td")).stream()
+                        .map(cell -> cell.getAttribute("textContent"))
                         .toList())
                 .toList();
     }

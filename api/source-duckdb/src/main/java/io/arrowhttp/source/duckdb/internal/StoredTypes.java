@@ -125,6 +125,29 @@ public final class StoredTypes {
         return new StoredTypes(new Schema(fields, stored.getCustomMetadata()), copiers, dictionaryColumns);
     }
 
+    /**
+     * The served schema in message format: dictionary-encoded columns have their value type and
+     * its children, the index type in their encoding. For the catalog.
+     */
+    public Schema messageSchema() {
+        List<Field> fields = new ArrayList<>();
+        for (Field field : served.getFields()) {
+            DictionaryColumn dictionary = dictionaryColumns.get(field.getName());
+            fields.add(
+                    dictionary == null
+                            ? field
+                            : new Field(
+                                    field.getName(),
+                                    new FieldType(
+                                            field.isNullable(),
+                                            dictionary.values().getType(),
+                                            dictionary.encoding(),
+                                            field.getMetadata()),
+                                    dictionary.values().getChildren()));
+        }
+        return new Schema(fields, served.getCustomMetadata());
+    }
+
     /** The served schema, in memory format (dictionary-encoded columns have their index type). */
     public Schema served() {
         return served;
