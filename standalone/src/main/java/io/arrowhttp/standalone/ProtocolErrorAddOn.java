@@ -47,7 +47,9 @@ import org.glassfish.grizzly.memory.Buffers;
  *   <li>a request with both {@code Transfer-Encoding} and {@code Content-Length}, which Grizzly
  *       reads as chunked and forgets the length of, while a proxy in front may read the length
  *       (request smuggling, RFC 9112 section 6.1), is answered {@code 400} and the connection
- *       closed before Grizzly sees the end of its head: no byte after it is read as a request.
+ *       closed before Grizzly sees the end of its head: no byte after it is read as a request;
+ *   <li>so is a header value holding a control character (below a space but the tab, or DEL),
+ *       which Grizzly would trim or pass on (RFC 9110 section 5.5).
  * </ul>
  *
  * It sits just before Grizzly's HTTP filter, on the plain-text side of TLS.
@@ -118,7 +120,18 @@ final class ProtocolErrorAddOn implements AddOn {
                 if (end >= 0 || head.length() > LONGEST_HEAD) {
                     HEAD_SO_FAR.remove(connection);
                     if (end >= 0 && smuggles(head.substring(0, end))) {
-                        refuseAndClose(ctx);
+                        refuseAndClose(
+                                ctx,
+                                "The request has both Transfer-Encoding and Content-Length, which proxies may"
+                                        + " read differently; send one of them (RFC 9112, section 6.1)");
+                        return ctx.getStopAction();
+                    }
+                    String controlled = end >= 0 ? headerWithControlCharacter(head.substring(0, end)) : null;
+                    if (controlled != null) {
+                        refuseAndClose(
+                                ctx,
+                                "The value of header " + controlled + " holds a control character; header values"
+                                        + " may hold visible characters, spaces and tabs only (RFC 9110, section 5.5)");
                         return ctx.getStopAction();
                     }
                 }
@@ -152,15 +165,33 @@ final class ProtocolErrorAddOn implements AddOn {
             return length && coding;
         }
 
+        /**
+         * The name of the first header whose value holds a control character (any below a space but
+         * the tab, or DEL), which Grizzly would otherwise trim or pass on; else null. Names are
+         * given only as letters, digits and dashes, so that none reaches the answer or the log raw.
+         */
+        private static String headerWithControlCharacter(String head) {
+            String[] lines = head.split("\n", -1);
+            for (int i = 1; i < lines.length; i++) {
+                String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+                int colon = line.indexOf(':');
+                String value = colon < 0 ? line : line.substring(colon + 1);
+                for (int j = 0; j < value.length(); j++) {
+                    char c = value.charAt(j);
+                    if (c < ' ' && c != '\t' || c == 0x7f) {
+                        String name = colon < 0 ? "" : line.substring(0, colon).replaceAll("[^A-Za-z0-9-]", "");
+                        return name.isEmpty() ? "(unnamed)" : name;
+                    }
+                }
+            }
+            return null;
+        }
+
         /** Answers 400 with a problem, then closes the connection once the answer is written. */
         @SuppressWarnings("rawtypes") // Grizzly's FilterChainContext.write takes a handler of raw WriteResult
-        private static void refuseAndClose(FilterChainContext ctx) {
+        private static void refuseAndClose(FilterChainContext ctx, String detail) {
             Connection<?> connection = ctx.getConnection();
-            byte[] response = problemResponse(
-                    HttpStatus.BAD_REQUEST,
-                    "Connection: close",
-                    "The request has both Transfer-Encoding and Content-Length, which proxies may read"
-                            + " differently; send one of them (RFC 9112, section 6.1)");
+            byte[] response = problemResponse(HttpStatus.BAD_REQUEST, "Connection: close", detail);
             ctx.write(Buffers.wrap(ctx.getMemoryManager(), response), new EmptyCompletionHandler<>() {
                 @Override
                 public void completed(WriteResult result) {

@@ -109,6 +109,28 @@ class MalformedRequestsTest {
     }
 
     @Test
+    void aControlCharacterInAHeaderValueIsRefusedAndTheConnectionClosedWhileATabIsAccepted() throws Exception {
+        for (String value : new String[] {"abc\u0001", "abc\u007f", "a\u0000b", "\u001b[31mred", "abc\r\r"}) {
+            try (LogLines log = LogLines.of("io.arrowhttp.access")) {
+                String response = exchange("GET /status HTTP/1.1\r\nHost: x\r\nX-Note: " + value
+                        + "\r\nAccept: */*\r\n\r\n" + "GET /status HTTP/1.1\r\nHost: x\r\n\r\n");
+                String shown =
+                        value.chars().mapToObj(Integer::toHexString).toList().toString();
+                assertTrue(response.startsWith("HTTP/1.1 400 "), shown + " => " + response);
+                assertTrue(response.contains("Connection: close"), response);
+                assertTrue(response.contains("Content-Type: application/problem+json"), response);
+                assertTrue(response.contains("header X-Note holds a control character"), response);
+                assertTrue(response.matches("(?s).*X-Request-Id: [0-9a-f]{24}\r\n.*"), response);
+                assertEquals(1, response.split("HTTP/1.1 ", -1).length - 1, "one answer only: " + response);
+                awaitLine(log);
+                assertEquals(1, log.messages().size(), String.join("\n", log.messages()));
+            }
+        }
+        String tabbed = exchange("GET /status HTTP/1.1\r\nHost: x\r\nX-Note: a\tb\t\r\nConnection: close\r\n\r\n");
+        assertTrue(tabbed.startsWith("HTTP/1.1 200 "), tabbed);
+    }
+
+    @Test
     void anHttp09RequestIsClosedAtOnce() throws Exception {
         long started = System.nanoTime();
         assertEquals("", exchange("GET /status\r\n"));
