@@ -48,6 +48,11 @@ import org.glassfish.grizzly.memory.Buffers;
  *       reads as chunked and forgets the length of, while a proxy in front may read the length
  *       (request smuggling, RFC 9112 section 6.1), is answered {@code 400} and the connection
  *       closed before Grizzly sees the end of its head: no byte after it is read as a request.
+ *       Bodies of a declared length are counted, so a head pipelined after one in the same read
+ *       is checked as well (the whole read is refused then); after a chunked body, the next head
+ *       is checked from the next read on;
+ *   <li>so is a header value holding a control character (below a space but the tab, or DEL),
+ *       which Grizzly would trim or pass on (RFC 9110 section 5.5).
  * </ul>
  *
  * It sits just before Grizzly's HTTP filter, on the plain-text side of TLS.
@@ -64,6 +69,17 @@ final class ProtocolErrorAddOn implements AddOn {
     /** The head of the request being read, as far as it has come, until its blank line; else null. */
     private static final Attribute<StringBuilder> HEAD_SO_FAR =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute("arrowhttp.headSoFar");
+
+    /**
+     * Bytes of the current request's body still to come when its head gave a length, so that the
+     * head of a request pipelined after it in the same read is checked too; -1 while a chunked
+     * body runs, whose end Grizzly's parser reports ({@link RequestEndFilter}).
+     */
+    private static final Attribute<Long> BODY_LEFT =
+            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute("arrowhttp.bodyLeft", 0L);
+
+    private static final Pattern CONTENT_LENGTH =
+            Pattern.compile("(?im)^content-length[ \\t]*:[ \\t]*([0-9]{1,18})[ \\t]*\\r?$");
 
     /** Heads longer than this are Grizzly's to refuse (431); the framing check stops there. */
     private static final int LONGEST_HEAD = 64 * 1024;
@@ -82,7 +98,10 @@ final class ProtocolErrorAddOn implements AddOn {
 
         @Override
         public NextAction handleRead(FilterChainContext ctx) throws IOException {
-            if (ctx.getMessage() instanceof HttpContent content && content.isLast()) {
+            if (ctx.getMessage() instanceof HttpContent content
+                    && content.isLast()
+                    && BODY_LEFT.get(ctx.getConnection()) < 0) {
+                BODY_LEFT.set(ctx.getConnection(), 0L);
                 AWAITING_REQUEST_LINE.set(ctx.getConnection(), Boolean.TRUE);
             }
             return ctx.getInvokeAction();
@@ -103,25 +122,65 @@ final class ProtocolErrorAddOn implements AddOn {
                 return ctx.getInvokeAction();
             }
             Connection<?> connection = ctx.getConnection();
-            if (AWAITING_REQUEST_LINE.get(connection)) {
-                if (isHttp09(buffer)) {
-                    connection.closeSilently();
-                    return ctx.getStopAction();
-                }
-                AWAITING_REQUEST_LINE.set(connection, Boolean.FALSE);
-                HEAD_SO_FAR.set(connection, new StringBuilder());
-            }
-            StringBuilder head = HEAD_SO_FAR.get(connection);
-            if (head != null) {
-                head.append(buffer.toStringContent(StandardCharsets.ISO_8859_1));
-                int end = head.indexOf("\r\n\r\n");
-                if (end >= 0 || head.length() > LONGEST_HEAD) {
-                    HEAD_SO_FAR.remove(connection);
-                    if (end >= 0 && smuggles(head.substring(0, end))) {
-                        refuseAndClose(ctx);
+            String text = buffer.toStringContent(StandardCharsets.ISO_8859_1);
+            int pos = 0;
+            while (pos < text.length()) {
+                StringBuilder head = HEAD_SO_FAR.get(connection);
+                if (head == null && AWAITING_REQUEST_LINE.get(connection)) {
+                    if (isHttp09(text, pos)) {
+                        connection.closeSilently();
                         return ctx.getStopAction();
                     }
+                    AWAITING_REQUEST_LINE.set(connection, Boolean.FALSE);
+                    head = new StringBuilder();
+                    HEAD_SO_FAR.set(connection, head);
                 }
+                if (head != null) {
+                    int before = head.length();
+                    head.append(text, pos, text.length());
+                    int end = head.indexOf("\r\n\r\n");
+                    if (end < 0) {
+                        if (head.length() > LONGEST_HEAD) {
+                            HEAD_SO_FAR.remove(connection);
+                        }
+                        break;
+                    }
+                    HEAD_SO_FAR.remove(connection);
+                    String complete = head.substring(0, end);
+                    if (smuggles(complete)) {
+                        refuseAndClose(
+                                ctx,
+                                "The request has both Transfer-Encoding and Content-Length, which proxies may"
+                                        + " read differently; send one of them (RFC 9112, section 6.1)");
+                        return ctx.getStopAction();
+                    }
+                    String controlled = headerWithControlCharacter(complete);
+                    if (controlled != null) {
+                        refuseAndClose(
+                                ctx,
+                                "The value of header " + controlled + " holds a control character; header values"
+                                        + " may hold visible characters, spaces and tabs only (RFC 9110, section 5.5)");
+                        return ctx.getStopAction();
+                    }
+                    pos += end + 4 - before;
+                    long length = bodyLength(complete);
+                    if (length < 0) {
+                        // Chunked, or a length Grizzly will refuse: its end is Grizzly's to find.
+                        BODY_LEFT.set(connection, -1L);
+                        break;
+                    }
+                    BODY_LEFT.set(connection, length);
+                    AWAITING_REQUEST_LINE.set(connection, length == 0);
+                    continue;
+                }
+                long left = BODY_LEFT.get(connection);
+                if (left <= 0) {
+                    break;
+                }
+                long skipped = Math.min(left, text.length() - pos);
+                pos += (int) skipped;
+                BODY_LEFT.set(connection, left - skipped);
+                AWAITING_REQUEST_LINE.set(connection, left == skipped);
             }
             return ctx.getInvokeAction();
         }
@@ -152,15 +211,33 @@ final class ProtocolErrorAddOn implements AddOn {
             return length && coding;
         }
 
+        /**
+         * The name of the first header whose value holds a control character (any below a space but
+         * the tab, or DEL), which Grizzly would otherwise trim or pass on; else null. Names are
+         * given only as letters, digits and dashes, so that none reaches the answer or the log raw.
+         */
+        private static String headerWithControlCharacter(String head) {
+            String[] lines = head.split("\n", -1);
+            for (int i = 1; i < lines.length; i++) {
+                String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+                int colon = line.indexOf(':');
+                String value = colon < 0 ? line : line.substring(colon + 1);
+                for (int j = 0; j < value.length(); j++) {
+                    char c = value.charAt(j);
+                    if (c < ' ' && c != '\t' || c == 0x7f) {
+                        String name = colon < 0 ? "" : line.substring(0, colon).replaceAll("[^A-Za-z0-9-]", "");
+                        return name.isEmpty() ? "(unnamed)" : name;
+                    }
+                }
+            }
+            return null;
+        }
+
         /** Answers 400 with a problem, then closes the connection once the answer is written. */
         @SuppressWarnings("rawtypes") // Grizzly's FilterChainContext.write takes a handler of raw WriteResult
-        private static void refuseAndClose(FilterChainContext ctx) {
+        private static void refuseAndClose(FilterChainContext ctx, String detail) {
             Connection<?> connection = ctx.getConnection();
-            byte[] response = problemResponse(
-                    HttpStatus.BAD_REQUEST,
-                    "Connection: close",
-                    "The request has both Transfer-Encoding and Content-Length, which proxies may read"
-                            + " differently; send one of them (RFC 9112, section 6.1)");
+            byte[] response = problemResponse(HttpStatus.BAD_REQUEST, "Connection: close", detail);
             ctx.write(Buffers.wrap(ctx.getMemoryManager(), response), new EmptyCompletionHandler<>() {
                 @Override
                 public void completed(WriteResult result) {
@@ -175,17 +252,34 @@ final class ProtocolErrorAddOn implements AddOn {
         }
 
         /** A first line that ends without an HTTP version: "GET /path" then a line break. */
-        private static boolean isHttp09(Buffer buffer) {
-            int limit = Math.min(buffer.remaining(), 8192);
-            for (int i = 0; i < limit; i++) {
-                if (buffer.get(buffer.position() + i) == '\n') {
-                    String line = buffer.toStringContent(
-                                    StandardCharsets.ISO_8859_1, buffer.position(), buffer.position() + i)
-                            .trim();
+        private static boolean isHttp09(String text, int from) {
+            int limit = Math.min(text.length(), from + 8192);
+            for (int i = from; i < limit; i++) {
+                if (text.charAt(i) == '\n') {
+                    String line = text.substring(from, i).trim();
                     return !line.isEmpty() && !line.contains(" HTTP/");
                 }
             }
             return false;
+        }
+
+        /**
+         * The body length a head declares: its Content-Length, 0 without one, or -1 when chunked or
+         * when the length is not one number (Grizzly refuses those).
+         */
+        private static long bodyLength(String head) {
+            if (FRAMING_HEADER
+                    .matcher(head)
+                    .results()
+                    .anyMatch(name -> name.group(1).equalsIgnoreCase("transfer-encoding"))) {
+                return -1;
+            }
+            Matcher length = CONTENT_LENGTH.matcher(head);
+            if (length.find()) {
+                long value = Long.parseLong(length.group(1));
+                return length.find() ? -1 : value;
+            }
+            return FRAMING_HEADER.matcher(head).find() ? -1 : 0;
         }
 
         private static byte[] problemResponse(int status, String headers) {

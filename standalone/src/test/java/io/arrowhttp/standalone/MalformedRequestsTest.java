@@ -109,6 +109,55 @@ class MalformedRequestsTest {
     }
 
     @Test
+    void aControlCharacterInAHeaderValueIsRefusedAndTheConnectionClosedWhileATabIsAccepted() throws Exception {
+        for (String value : new String[] {"abc\u0001", "abc\u007f", "a\u0000b", "\u001b[31mred", "abc\r\r"}) {
+            try (LogLines log = LogLines.of("io.arrowhttp.access")) {
+                String response = exchange("GET /status HTTP/1.1\r\nHost: x\r\nX-Note: " + value
+                        + "\r\nAccept: */*\r\n\r\n" + "GET /status HTTP/1.1\r\nHost: x\r\n\r\n");
+                String shown =
+                        value.chars().mapToObj(Integer::toHexString).toList().toString();
+                assertTrue(response.startsWith("HTTP/1.1 400 "), shown + " => " + response);
+                assertTrue(response.contains("Connection: close"), response);
+                assertTrue(response.contains("Content-Type: application/problem+json"), response);
+                assertTrue(response.contains("header X-Note holds a control character"), response);
+                assertTrue(response.matches("(?s).*X-Request-Id: [0-9a-f]{24}\r\n.*"), response);
+                assertEquals(1, response.split("HTTP/1.1 ", -1).length - 1, "one answer only: " + response);
+                awaitLine(log);
+                assertEquals(1, log.messages().size(), String.join("\n", log.messages()));
+            }
+        }
+        String tabbed = exchange("GET /status HTTP/1.1\r\nHost: x\r\nX-Note: a\tb\t\r\nConnection: close\r\n\r\n");
+        assertTrue(tabbed.startsWith("HTTP/1.1 200 "), tabbed);
+    }
+
+    @Test
+    void aSmugglingHeadPipelinedInTheSameReadAsTheRequestBeforeIsRefusedWithTheWholeRead() throws Exception {
+        String smuggling = "PUT /datasets/sm HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+                + "Transfer-Encoding: chunked\r\nContent-Type: application/vnd.apache.arrow.stream\r\n\r\n"
+                + "0\r\n\r\nGET /datasets/smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+        String[] before = {
+            "GET /status HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET /status HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc",
+        };
+        for (String first : before) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write((first + smuggling).getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                String[] answers = response.split("(?=HTTP/1\\.1 )");
+                // The read holding the smuggling head is refused before the parser sees any of it:
+                // one answer, the 400, and nothing of the smuggled request.
+                assertEquals(1, answers.length, "one answer only: " + response);
+                assertTrue(answers[0].startsWith("HTTP/1.1 400 "), response);
+                assertTrue(answers[0].contains("Connection: close"), response);
+                assertTrue(answers[0].contains("both Transfer-Encoding and Content-Length"), response);
+            }
+        }
+    }
+
+    @Test
     void anHttp09RequestIsClosedAtOnce() throws Exception {
         long started = System.nanoTime();
         assertEquals("", exchange("GET /status\r\n"));

@@ -86,6 +86,11 @@ final class ServerFeature implements Feature {
         if (settings.publicBaseUrl() != null) {
             feature.publicBaseUri(settings.publicBaseUrl());
         }
+        try {
+            feature.allowedHosts(settings.allowedHosts());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Setting arrowhttp.allowed-hosts: " + e.getMessage(), e);
+        }
         if (settings.auth().enabled()) {
             feature.authentication(settings.auth().authenticator());
         }
@@ -166,7 +171,7 @@ final class ServerFeature implements Feature {
                     cache.maxBytes());
         }
         context.register(arrow);
-        context.register(WebPageResource.class);
+        context.register(new WebPageResource(settings.publicBaseUrl()));
         context.register(new BrowserRedirectFilter(settings.publicBaseUrl()));
         // A relative Location stays relative: JAX-RS would otherwise make it absolute from the
         // request's Host, which any client chooses (the redirect to the web page is one).

@@ -36,8 +36,10 @@ import java.util.function.Function;
  * @param auth authentication, off by default; see {@link AuthSettings}
  * @param streaming limits on concurrent streams and stalled clients; see {@link Streaming}
  * @param publicBaseUrl the address clients reach the application at, the base of the catalog's
- *     locations ({@code arrowhttp.public-base-url}); null to build them from each request's
- *     {@code Host} header, which any client chooses
+ *     locations and of redirects ({@code arrowhttp.public-base-url}); null to build them from
+ *     each request's {@code Host} when allowed, else from the listener's own address
+ * @param allowedHosts the {@code Host} values ({@code host} or {@code host:port}) locations may be
+ *     built from without a public base URL ({@code arrowhttp.allowed-hosts}); none by default
  * @param group the public base URLs of every server of a group serving the same datasets with
  *     the same token key, this one included, comma-separated ({@code arrowhttp.group}): every
  *     endpoint of the catalog then has a location on each; none by default
@@ -63,6 +65,7 @@ public record ServerSettings(
         AuthSettings auth,
         Streaming streaming,
         URI publicBaseUrl,
+        List<String> allowedHosts,
         List<URI> group,
         boolean metrics,
         Path dataDirectory,
@@ -148,6 +151,7 @@ public record ServerSettings(
         requirePositive("arrowhttp.response-timeout-seconds", responseTimeoutSeconds);
         corsOrigins = List.copyOf(corsOrigins);
         trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+        allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
         group = group == null ? List.of() : List.copyOf(group);
         auth = auth == null ? AuthSettings.OFF : auth;
         streaming = streaming == null ? Streaming.DEFAULTS : streaming;
@@ -170,6 +174,7 @@ public record ServerSettings(
                 AuthSettings.OFF,
                 Streaming.DEFAULTS,
                 null,
+                List.of(),
                 List.of(),
                 false,
                 null,
@@ -216,6 +221,7 @@ public record ServerSettings(
                                 .trim())),
                 streaming(lookup),
                 uri(lookup, "arrowhttp.public-base-url"),
+                list(lookup, "arrowhttp.allowed-hosts"),
                 list(lookup, "arrowhttp.group").stream()
                         .map(member -> uri(name -> member, "arrowhttp.group"))
                         .toList(),
@@ -279,6 +285,14 @@ public record ServerSettings(
         return with(copy -> copy.trustedProxies = proxies);
     }
 
+    public ServerSettings withPublicBaseUrl(URI base) {
+        return with(copy -> copy.publicBaseUrl = base);
+    }
+
+    public ServerSettings withAllowedHosts(List<String> hosts) {
+        return with(copy -> copy.allowedHosts = hosts);
+    }
+
     public ServerSettings withCache(CacheSettings arrowCache) {
         return with(copy -> copy.cache = arrowCache);
     }
@@ -305,6 +319,7 @@ public record ServerSettings(
         AuthSettings auth;
         Streaming streaming;
         URI publicBaseUrl;
+        List<String> allowedHosts;
         List<URI> group;
         boolean metrics;
         Path dataDirectory;
@@ -321,6 +336,7 @@ public record ServerSettings(
             auth = settings.auth;
             streaming = settings.streaming;
             publicBaseUrl = settings.publicBaseUrl;
+            allowedHosts = settings.allowedHosts;
             group = settings.group;
             metrics = settings.metrics;
             dataDirectory = settings.dataDirectory;
@@ -339,6 +355,7 @@ public record ServerSettings(
                     auth,
                     streaming,
                     publicBaseUrl,
+                    allowedHosts,
                     group,
                     metrics,
                     dataDirectory,

@@ -84,8 +84,15 @@ public enum Setting {
             "arrowhttp.public-base-url",
             null,
             "none",
-            "The address clients reach the server at, the base of the catalog's locations; without it"
-                    + " they follow each request's Host header."),
+            "The address clients reach the server at, the base of the catalog's locations and of"
+                    + " redirects; set it behind a reverse proxy."),
+    ALLOWED_HOSTS(
+            "arrowhttp.allowed-hosts",
+            null,
+            "none",
+            "Without a public base URL: comma-separated host or host:port values of the Host header"
+                    + " that locations and redirects may name; any other Host gets the listener's own"
+                    + " address and port."),
     GROUP(
             "arrowhttp.group",
             null,

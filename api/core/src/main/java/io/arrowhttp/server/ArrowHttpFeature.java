@@ -20,6 +20,7 @@ import io.arrowhttp.internal.provider.MultipartHeadersFilter;
 import io.arrowhttp.internal.provider.RequestMetricsFilter;
 import io.arrowhttp.internal.provider.RequestsInFlight;
 import io.arrowhttp.internal.provider.StreamingResponseInterceptor;
+import io.arrowhttp.internal.provider.TrustedHostFilter;
 import io.arrowhttp.internal.provider.UnexpectedExceptionMapper;
 import io.arrowhttp.internal.provider.WebApplicationExceptionMapper;
 import io.arrowhttp.internal.resource.BareStreamPathFilter;
@@ -169,6 +170,7 @@ public final class ArrowHttpFeature implements Feature {
     private final boolean statusEndpoint;
     private final List<ServerMiddleware.Factory> middleware;
     private final Set<String> corsOrigins;
+    private final List<String> allowedHosts;
     private final Authenticator authenticator;
     private final List<DatasetUploads.Writable> stores;
     private final UploadLimits uploadLimits;
@@ -214,6 +216,7 @@ public final class ArrowHttpFeature implements Feature {
         all.addAll(builder.middleware);
         this.middleware = List.copyOf(all);
         this.corsOrigins = Set.copyOf(builder.corsOrigins);
+        this.allowedHosts = List.copyOf(builder.allowedHosts);
         this.authenticator = builder.authenticator;
         this.trustedProxies = builder.trustedProxies;
     }
@@ -323,6 +326,7 @@ public final class ArrowHttpFeature implements Feature {
             }
         }
         context.register(ClientAddressFilter.class);
+        context.register(new TrustedHostFilter(publicBaseUri, allowedHosts));
         context.register(new HealthResource(catalog, () -> {
             DatasetResponder serving = responder;
             return serving != null && serving.stopping();
@@ -366,6 +370,7 @@ public final class ArrowHttpFeature implements Feature {
         private boolean statusEndpoint;
         private final List<ServerMiddleware.Factory> middleware = new ArrayList<>();
         private final Set<String> corsOrigins = new LinkedHashSet<>();
+        private final List<String> allowedHosts = new ArrayList<>();
         private Authenticator authenticator;
         private TrustedProxies trustedProxies = TrustedProxies.none();
         private final List<DatasetUploads.Writable> stores = new ArrayList<>();
@@ -563,9 +568,10 @@ public final class ArrowHttpFeature implements Feature {
 
         /**
          * The address clients reach the application at, such as {@code https://data.example.com/arrow/}:
-         * the base of every location in the catalog. Without it locations are built from the
-         * request, whose {@code Host} header any client chooses; set it whenever the catalog's
-         * locations are handed on to others.
+         * the base of every location in the catalog and of redirects. Without it they are built
+         * from the request's {@code Host} when it is one of the {@link #allowedHosts allowed
+         * hosts}, else from the address the connection was accepted on; set it behind a reverse
+         * proxy and whenever the catalog's locations are handed on to others.
          */
         public Builder publicBaseUri(URI base) {
             Objects.requireNonNull(base, "base");
@@ -574,6 +580,21 @@ public final class ArrowHttpFeature implements Feature {
                         "The public base URI must be absolute, such as https://data.example.com/; got " + base);
             }
             this.publicBaseUri = base.getPath().endsWith("/") ? base : URI.create(base + "/");
+            return this;
+        }
+
+        /**
+         * The values of the {@code Host} header the catalog's locations and redirects may be built
+         * from when there is no {@link #publicBaseUri public base URI}: {@code host}, on any port, or
+         * {@code host:port}. A request naming another host gets them built from the address and
+         * port its connection was accepted on instead, so that no client puts a host of its
+         * choosing in a response.
+         */
+        public Builder allowedHosts(Collection<String> hosts) {
+            for (String host : hosts) {
+                TrustedHostFilter.checkAllowedHost(host);
+                allowedHosts.add(host.trim());
+            }
             return this;
         }
 

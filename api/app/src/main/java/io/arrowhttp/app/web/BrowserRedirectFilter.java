@@ -22,9 +22,9 @@ import java.util.List;
  * the user in.
  *
  * <p>The {@code Location} never comes from the request's {@code Host}, which any client chooses:
- * it is the configured public base URL's {@code ui/} when there is one, else a path without a
- * host ({@code /ui/}, or under the application's context path), which the browser resolves
- * against the address it asked.
+ * it is the configured public base URL's {@code ui/} when there is one, else {@code /ui/} (or
+ * under the application's context path) on the request's base, whose host {@code TrustedHostFilter}
+ * has checked: an allowed {@code Host}, else the listener's own address.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
@@ -43,13 +43,18 @@ public final class BrowserRedirectFilter implements ContainerRequestFilter {
         if (HttpMethod.GET.equals(request.getMethod())
                 && (path.isEmpty() || path.equals("/"))
                 && prefersHtml(request)) {
-            request.abortWith(Response.seeOther(page(request.getUriInfo().getBaseUri()))
-                    .header(HttpHeaders.VARY, HttpHeaders.ACCEPT)
-                    .build());
+            request.abortWith(
+                    Response.seeOther(page(publicBase, request.getUriInfo().getBaseUri()))
+                            .header(HttpHeaders.VARY, HttpHeaders.ACCEPT)
+                            .build());
         }
     }
 
-    private URI page(URI requestBase) {
+    /**
+     * Where the page is: under the public base when there is one, else a path that Jersey completes
+     * with the request's base (its scheme and authority checked by {@code TrustedHostFilter}).
+     */
+    static URI page(URI publicBase, URI requestBase) {
         String ui = ResourcePaths.UI + "/";
         if (publicBase != null) {
             String base = publicBase.toString();

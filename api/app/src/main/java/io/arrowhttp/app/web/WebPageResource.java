@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
+import java.net.URI;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -20,6 +21,13 @@ import java.util.regex.Pattern;
  */
 @Path(ResourcePaths.UI)
 public final class WebPageResource {
+
+    private final URI publicBase;
+
+    /** @param publicBase the address clients reach the application at, or null when not configured */
+    public WebPageResource(URI publicBase) {
+        this.publicBase = publicBase;
+    }
 
     static final String RESOURCE_FOLDER = "io/arrowhttp/web/ui/";
 
@@ -38,8 +46,7 @@ public final class WebPageResource {
     @GET
     public Response page(@Context UriInfo uri) {
         if (!uri.getPath().endsWith("/")) {
-            return Response.seeOther(
-                            uri.getBaseUriBuilder().path(ResourcePaths.UI + "/").build())
+            return Response.seeOther(BrowserRedirectFilter.page(publicBase, uri.getBaseUri()))
                     .build();
         }
         return file("index.html");

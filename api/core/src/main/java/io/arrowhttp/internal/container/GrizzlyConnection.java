@@ -2,6 +2,7 @@ package io.arrowhttp.internal.container;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.CloseListener;
@@ -92,6 +93,13 @@ final class GrizzlyConnection implements ServerConnection {
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return false;
         }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return request.getLocalAddr() == null
+                ? null
+                : InetSocketAddress.createUnresolved(request.getLocalAddr(), request.getLocalPort());
     }
 
     @Override

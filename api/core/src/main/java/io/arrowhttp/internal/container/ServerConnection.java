@@ -1,6 +1,7 @@
 package io.arrowhttp.internal.container;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import org.glassfish.jersey.internal.inject.InjectionManager;
 
@@ -72,6 +73,14 @@ public interface ServerConnection {
 
     /** The client's address (the peer of the connection), or null when the server does not say. */
     default String remoteAddress() {
+        return null;
+    }
+
+    /**
+     * The address and port this connection was accepted on (the listener's own side), or null when
+     * the server does not say.
+     */
+    default InetSocketAddress localAddress() {
         return null;
     }
 

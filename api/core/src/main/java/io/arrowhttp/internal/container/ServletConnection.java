@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
+import java.net.InetSocketAddress;
 import org.glassfish.jersey.internal.inject.InjectionManager;
 import org.glassfish.jersey.internal.util.collection.Ref;
 import org.slf4j.Logger;
@@ -55,6 +56,13 @@ final class ServletConnection implements ServerConnection {
         } catch (RuntimeException notInAServletContainer) {
             return null;
         }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return request == null || request.getLocalAddr() == null
+                ? null
+                : InetSocketAddress.createUnresolved(request.getLocalAddr(), request.getLocalPort());
     }
 
     @Override

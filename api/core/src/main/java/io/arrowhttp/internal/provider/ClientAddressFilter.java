@@ -15,7 +15,7 @@ import org.glassfish.jersey.internal.inject.InjectionManager;
  * dropped: JAX-RS itself does not give them, so they are asked of the server underneath.
  */
 @PreMatching
-@Priority(Priorities.AUTHENTICATION - 100)
+@Priority(Priorities.AUTHENTICATION - 400)
 public final class ClientAddressFilter implements ContainerRequestFilter {
 
     /** The request property holding the peer's address, or absent when the server does not say. */

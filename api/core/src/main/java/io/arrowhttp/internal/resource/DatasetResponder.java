@@ -240,7 +240,7 @@ public final class DatasetResponder {
 
     /**
      * The bases of the locations in catalog entries: the configured public base URL, or else the
-     * one this request came to, which a client chooses with its {@code Host} header; and the
+     * one this request came to (its {@code Host} only when allowed: see {@code TrustedHostFilter}); and the
      * group's members when there is a group.
      */
     LocationBases locationBases(UriInfo uri) {
