@@ -32,6 +32,8 @@ class MalformedRequestsTest {
 
     @BeforeAll
     static void start() throws IOException {
+        // As the server's main does: what Grizzly logs through java.util.logging goes to Logback.
+        LogSetup.configure(new String[0]);
         server = StandaloneServer.start("127.0.0.1", 0, ServerSettings.defaults());
     }
 
@@ -79,6 +81,25 @@ class MalformedRequestsTest {
                         log.events().get(0).getMDCPropertyMap().get("requestId"),
                         "the line carries the request id for the log's pattern");
             }
+        }
+    }
+
+    @Test
+    void aMalformedChunkIsA400WithOneAccessLineAndNoStackTrace() throws Exception {
+        String request = "PUT /datasets/chunks HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Type: application/vnd.apache.arrow.stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "zz\r\nabc\r\n";
+        try (LogLines access = LogLines.of("io.arrowhttp.access");
+                LogLines grizzly = LogLines.of("org.glassfish.grizzly")) {
+            String response = exchange(request);
+            assertTrue(response.startsWith("HTTP/1.1 400 "), response);
+            assertTrue(response.contains("Content-Type: application/problem+json"), response);
+            awaitLine(access);
+            Thread.sleep(200); // Grizzly would log right after the answer
+            assertEquals(1, access.messages().size(), String.join("\n", access.messages()));
+            assertTrue(
+                    grizzly.events().stream().noneMatch(event -> event.getThrowableProxy() != null),
+                    "no stack trace: " + String.join("\n", grizzly.messages()));
         }
     }
 
