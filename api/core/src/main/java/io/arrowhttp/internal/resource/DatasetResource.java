@@ -114,8 +114,8 @@ public final class DatasetResource {
                 content,
                 request.getProperty(ContinueAfterChecks.PROPERTY) instanceof Runnable send ? send : null,
                 () -> ClientAddressFilter.abortFromAnotherThread(request));
-        DatasetUploads.Outcome outcome =
-                uploads.upload(name, mode, body, caller == null ? null : caller.getName(), base);
+        DatasetUploads.Outcome outcome = uploads.upload(
+                name, mode, body, caller == null ? null : caller.getName(), responder.clientAddress(request), base);
         Response.ResponseBuilder answer =
                 outcome.created() ? Response.created(outcome.result().dataset().location()) : Response.ok();
         return answer.entity(ProtocolJson.toBytes(outcome.result()))

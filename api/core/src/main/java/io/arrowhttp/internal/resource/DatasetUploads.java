@@ -23,6 +23,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 import org.apache.arrow.memory.BufferAllocator;
@@ -46,6 +47,10 @@ public final class DatasetUploads {
     private final UploadLimits limits;
     private final UploadPace pace;
     private final Semaphore running;
+    /** Upload places held per client address: at most {@link #perAddress} each. */
+    private final ConcurrentMap<String, Integer> byAddress = new ConcurrentHashMap<>();
+
+    private final int perAddress;
     private final List<Writable> stores;
     /** The store of each dataset a store serves, by name: its datasets at start, then those uploads made. */
     private final ConcurrentHashMap<String, Writable> owners = new ConcurrentHashMap<>();
@@ -72,6 +77,7 @@ public final class DatasetUploads {
         this.allocator = allocator;
         this.limits = limits;
         this.running = new Semaphore(limits.concurrent());
+        this.perAddress = Math.max(1, limits.concurrent() / 2);
         this.stores = List.copyOf(stores);
         for (Writable writable : this.stores) {
             for (Dataset dataset : writable.store().datasets()) {
@@ -111,7 +117,7 @@ public final class DatasetUploads {
      * @param caller the authenticated identity, or null when authentication is off
      * @param base the server's base URI, for the catalog entry of the answer
      */
-    Outcome upload(String name, Upload.Mode mode, Body body, String caller, LocationBases base) {
+    Outcome upload(String name, Upload.Mode mode, Body body, String caller, String clientAddress, LocationBases base) {
         boolean exists = catalog.contains(name);
         Writable target = exists ? owners.get(name) : acceptingStore(name);
         boolean writable = target != null;
@@ -156,20 +162,40 @@ public final class DatasetUploads {
                     "The body's Content-Length, " + body.length() + " bytes, is more than the " + limits.maxBodyBytes()
                             + " bytes this server receives in one upload; send it in parts. Nothing was written.");
         }
-        if (!running.tryAcquire()) {
+        // One address (as the trusted proxies resolve it) holds at most half of the places, so
+        // that bodies trickled or cut from one client cannot keep every other writer out.
+        if (clientAddress != null && byAddress.merge(clientAddress, 1, Integer::sum) > perAddress) {
+            releaseAddress(clientAddress);
             throw new ArrowHttpException(
                     ErrorCode.RESOURCE_EXHAUSTED,
-                    "The server takes " + limits.concurrent() + " uploads at once, and has them; try again shortly",
+                    "Your address is sending as many uploads at once as one address may (" + perAddress
+                            + "); send the next when one has ended",
                     StreamLimits.RETRY_AFTER);
         }
         try {
-            if (body.sendContinue() != null) {
-                body.sendContinue().run();
+            if (!running.tryAcquire()) {
+                throw new ArrowHttpException(
+                        ErrorCode.RESOURCE_EXHAUSTED,
+                        "The server takes " + limits.concurrent() + " uploads at once, and has them; try again shortly",
+                        StreamLimits.RETRY_AFTER);
             }
-            return write(target, name, mode, body, caller, base);
+            try {
+                if (body.sendContinue() != null) {
+                    body.sendContinue().run();
+                }
+                return write(target, name, mode, body, caller, base);
+            } finally {
+                running.release();
+            }
         } finally {
-            running.release();
+            if (clientAddress != null) {
+                releaseAddress(clientAddress);
+            }
         }
+    }
+
+    private void releaseAddress(String clientAddress) {
+        byAddress.computeIfPresent(clientAddress, (address, held) -> held == 1 ? null : held - 1);
     }
 
     private Writable acceptingStore(String name) {

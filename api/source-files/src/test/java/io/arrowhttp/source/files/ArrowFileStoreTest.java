@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -579,6 +580,53 @@ class ArrowFileStoreTest {
                 }
             }
             assertTrue(refused, "no upload was refused while another ran");
+        }
+    }
+
+    @Test
+    void oneAddressHoldsAtMostHalfTheUploadPlacesSoOthersStillWrite() throws Exception {
+        try (TestServer four = TestServer.withFeature(builder -> builder.maxConcurrentUploads(4)
+                .uploads(new ArrowFileStore(temporary.resolve("four")), WritePermission.anyone()))) {
+            byte[] body = stream(0, 2, 1000, null);
+            List<Socket> held = new ArrayList<>();
+            try {
+                // Two bodies from 127.0.0.2 that stop half-way: the most one address may hold.
+                for (int i = 0; i < 2; i++) {
+                    Socket slow = new Socket();
+                    held.add(slow);
+                    slow.bind(new InetSocketAddress("127.0.0.2", 0));
+                    slow.connect(new InetSocketAddress("127.0.0.1", four.port()), 5_000);
+                    slow.setSoTimeout(20_000);
+                    OutputStream out = slow.getOutputStream();
+                    out.write(("PUT /datasets/held" + i + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + ARROW
+                                    + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.write(body, 0, body.length / 2);
+                    out.flush();
+                }
+                Thread.sleep(300); // time for the server to start reading both
+                String third;
+                try (Socket again = new Socket()) {
+                    again.bind(new InetSocketAddress("127.0.0.2", 0));
+                    again.connect(new InetSocketAddress("127.0.0.1", four.port()), 5_000);
+                    again.setSoTimeout(20_000);
+                    OutputStream out = again.getOutputStream();
+                    out.write(("PUT /datasets/third HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: " + ARROW
+                                    + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.write(body);
+                    out.flush();
+                    third = new String(again.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                }
+                assertTrue(third.startsWith("HTTP/1.1 429"), third);
+                assertTrue(third.contains("Your address"), third);
+                HttpURLConnection other = send(four, "PUT", "/datasets/other", stream(0, 1, 10, null), ARROW);
+                assertEquals(201, other.getResponseCode(), "another address still gets a place");
+            } finally {
+                for (Socket socket : held) {
+                    socket.close();
+                }
+            }
         }
     }
 
