@@ -228,14 +228,15 @@ public final class DatasetResponder {
 
     /** The schema as an Arrow stream without record batches. */
     public ArrowStream schemaStream(String name) {
-        Schema schema = catalog.get(name).schema();
+        // As a schema message carries it: a dictionary-encoded column with its value type.
+        Schema schema = catalog.get(name).messageSchema();
         BufferAllocator responseAllocator = streams.newResponseAllocator(name);
         return ArrowStream.of(new SchemaOnlyReader(responseAllocator, schema), responseAllocator);
     }
 
     /** The schema in Arrow's JSON form. */
     public byte[] schemaJson(String name) {
-        return catalog.get(name).schema().toJson().getBytes(StandardCharsets.UTF_8);
+        return catalog.get(name).messageSchema().toJson().getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -186,6 +186,23 @@ class ArrowFileDatasetTest {
     }
 
     @Test
+    void theSchemaStreamGivesADictionaryColumnItsValueTypeAsTheDataStreamDoes() throws IOException {
+        HttpURLConnection schema =
+                (HttpURLConnection) server.uri("/datasets/types/schema").toURL().openConnection();
+        schema.setRequestProperty("Accept", "application/vnd.apache.arrow.stream");
+        try (BufferAllocator allocator = new RootAllocator();
+                ArrowStreamReader reader = new ArrowStreamReader(schema.getInputStream(), allocator)) {
+            Field category = reader.getVectorSchemaRoot().getSchema().findField("category");
+            assertEquals(CATEGORY_ENCODING, category.getDictionary());
+            assertFalse(reader.loadNextBatch(), "a schema alone");
+            assertEquals(
+                    ArrowType.Utf8.INSTANCE,
+                    reader.getDictionaryVectors().get(CATEGORY_ENCODING.getId()).getVectorType(),
+                    "the dictionary's values are text, as in the file");
+        }
+    }
+
+    @Test
     void theCatalogKnowsTheRowsOfAFileFromItsFooterAndTheSchemaOfBoth() throws IOException {
         // As the schema message carries it: the dictionary-encoded column has its value type.
         List<Field> fields =
