@@ -86,6 +86,10 @@ final class ProtocolErrorAddOn implements AddOn {
 
     private static final Pattern FRAMING_HEADER = Pattern.compile("(?im)^(content-length|transfer-encoding)[ \\t]*:");
 
+    /** A framing header with its value, to the end of its line. */
+    private static final Pattern FRAMING_VALUE =
+            Pattern.compile("(?im)^(content-length|transfer-encoding)[ \\t]*:([^\\r\\n]*)");
+
     @Override
     public void setup(NetworkListener listener, FilterChainBuilder builder) {
         int http = builder.indexOfType(HttpServerFilter.class);
@@ -154,6 +158,11 @@ final class ProtocolErrorAddOn implements AddOn {
                                         + " read differently; send one of them (RFC 9112, section 6.1)");
                         return ctx.getStopAction();
                     }
+                    String framing = ambiguousFraming(complete);
+                    if (framing != null) {
+                        refuseAndClose(ctx, framing);
+                        return ctx.getStopAction();
+                    }
                     String controlled = headerWithControlCharacter(complete);
                     if (controlled != null) {
                         refuseAndClose(
@@ -209,6 +218,34 @@ final class ProtocolErrorAddOn implements AddOn {
                 coding |= !isLength;
             }
             return length && coding;
+        }
+
+        /**
+         * Why the body's framing could be read two ways, or null: a {@code Transfer-Encoding} other
+         * than {@code chunked} alone (a proxy reads {@code gzip, chunked} as chunked, Grizzly does
+         * not), or {@code Content-Length} given more than once or as a list, even of equal values.
+         */
+        private static String ambiguousFraming(String head) {
+            Matcher headers = FRAMING_VALUE.matcher(head);
+            int lengths = 0;
+            int codings = 0;
+            while (headers.find()) {
+                String value = headers.group(2).trim();
+                if (headers.group(1).equalsIgnoreCase("content-length")) {
+                    lengths++;
+                    if (lengths > 1 || value.contains(",")) {
+                        return "The request gives Content-Length more than once; give it once"
+                                + " (RFC 9112, section 6.3)";
+                    }
+                } else {
+                    codings++;
+                    if (codings > 1 || !value.equalsIgnoreCase("chunked")) {
+                        return "This server reads a body sent with Transfer-Encoding: chunked alone, or with a"
+                                + " Content-Length; other transfer codings are not read (RFC 9112, section 6.1)";
+                    }
+                }
+            }
+            return null;
         }
 
         /**

@@ -56,7 +56,21 @@ class MalformedRequestsTest {
                 new Case("GET /datasets HTTP/1.1\r\nHost: a:-1\r\n\r\n", 400),
                 new Case("GET /datasets HTTP/1.1\r\nHost: a:" + "9".repeat(3_000) + "\r\n\r\n", 400),
                 new Case("GET /status HTTP/1.1\r\nHost: x\r\nContent-Type: a/b;q=2\r\n\r\n", 400),
-                new Case("GET /datasets HTTP/1.1\r\nHost: x\r\nContent-Type: garbage\r\n\r\n", 400));
+                new Case("GET /datasets HTTP/1.1\r\nHost: x\r\nContent-Type: garbage\r\n\r\n", 400),
+                new Case(
+                        "PUT /datasets/u HTTP/1.1\r\nHost: x\r\nContent-Type: application/vnd.apache.arrow.stream\r\n"
+                                + "Content-Length: 0\r\nContent-Length: 0\r\n\r\n",
+                        400),
+                new Case("GET /status HTTP/1.1\r\nHost: x\r\nContent-Length: 0, 0\r\n\r\n", 400),
+                new Case(
+                        "GET /status HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+                                + "24\r\nGET /metrics HTTP/1.1\r\nHost: x\r\n\r\n\r\n0\r\n\r\n",
+                        400),
+                new Case("GET /status HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: \"chunked\"\r\n\r\n0\r\n\r\n", 400),
+                new Case(
+                        "GET /status HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                                + "Transfer-Encoding: identity\r\n\r\n0\r\n\r\n",
+                        400));
         for (Case refused : cases) {
             try (LogLines log = LogLines.of("io.arrowhttp.access")) {
                 String response = exchange(refused.request());
