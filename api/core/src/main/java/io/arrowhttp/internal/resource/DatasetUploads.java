@@ -9,6 +9,7 @@ import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.protocol.HttpStatus;
+import io.arrowhttp.protocol.ResourcePaths;
 import io.arrowhttp.protocol.UploadMetadata;
 import io.arrowhttp.protocol.UploadResult;
 import io.arrowhttp.protocol.internal.ContentDecoding;
@@ -138,6 +139,15 @@ public final class DatasetUploads {
                                     ? "Uploads"
                                     : "Caller " + ClientText.quote(caller) + " may read but not write; uploads")
                             + " to " + ClientText.quote(name) + " need an identity the server lists as a writer");
+        }
+        if (!exists && name.endsWith(ResourcePaths.ARROW_STREAM_SUFFIX)) {
+            // {name}.arrows is the URL of dataset {name}'s bare stream; an upload by that name would
+            // take it over (an exact name wins), so clients that read the URL would get the upload.
+            throw new ArrowHttpException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "An upload cannot be named " + ClientText.quote(name) + ": names ending in "
+                            + ResourcePaths.ARROW_STREAM_SUFFIX + " are the bare-stream URLs of datasets;"
+                            + " choose a name without it. Nothing was written.");
         }
         if (body.type() == null) {
             throw new WebApplicationException(ProblemResponses.of(

@@ -631,6 +631,17 @@ class ArrowFileStoreTest {
     }
 
     @Test
+    void anUploadCannotTakeTheBareStreamUrlOfADataset() throws IOException {
+        HttpURLConnection put = send("PUT", "/datasets/fixed.arrows", stream(0, 1, 10, null), ARROW);
+        assertEquals(400, put.getResponseCode());
+        assertTrue(text(put.getErrorStream()).contains("bare-stream URLs"));
+        HttpURLConnection bare =
+                (HttpURLConnection) server.uri("/datasets/fixed.arrows").toURL().openConnection();
+        assertEquals(200, bare.getResponseCode());
+        assertEquals(ARROW, bare.getContentType(), "still the bare stream of 'fixed'");
+    }
+
+    @Test
     void aBodyThatIsNotArrowIsABadRequest() throws IOException {
         HttpURLConnection put = send("PUT", "/datasets/text", "hello".getBytes(StandardCharsets.UTF_8), ARROW);
         assertEquals(400, put.getResponseCode());
