@@ -155,6 +155,19 @@ class BenchmarkSmokeIT {
         assertTrue(results.contains("| wrong password |"), results);
     }
 
+    @Test
+    void hostileWriterSoakRefusesEveryHostileUploadAndAnswersEveryRealOne() throws Exception {
+        String results = runHarness("hostile-soak-smoke", 3, "hostile-soak", "--seconds", "35");
+        assertTrue(results.contains("- real requests: "), results);
+        assertTrue(results.contains(", failed: 0"), results);
+        assertTrue(results.contains("- Arrow allocatedBytes: 0 at the start, 0 at the end"), results);
+        assertTrue(results.contains("- datasets made by hostile writers: 0"), results);
+        assertTrue(results.contains("| forged zstd length | 413 |"), results);
+        assertTrue(results.contains("| gzip bomb | 413 |"), results);
+        assertTrue(results.contains("| trickled body | 408 |"), results);
+        assertTrue(results.contains("- checks failed: 0"), results);
+    }
+
     /**
      * Runs the benchmark jar with {@code arguments}, the server jar, a work folder of its own and
      * an output file, for at most {@code minutes}; checks that it succeeded and left no server
