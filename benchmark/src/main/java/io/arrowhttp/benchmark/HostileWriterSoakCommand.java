@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -112,7 +113,7 @@ final class HostileWriterSoakCommand implements Callable<Integer> {
     private final Map<String, AtomicLong> outcomes = new ConcurrentHashMap<>();
 
     private final Map<String, Set<String>> expected = new ConcurrentHashMap<>();
-    private final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong maxDiskBytes = new AtomicLong();
     private volatile boolean running = true;
     private HttpClient http;
