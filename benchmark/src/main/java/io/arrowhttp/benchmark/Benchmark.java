@@ -86,6 +86,7 @@ public final class Benchmark implements Callable<Integer> {
         CommandLine commandLine = new CommandLine(new Benchmark());
         commandLine.addSubcommand("flight-server", new FlightTickersServer());
         commandLine.addSubcommand("soak", new SoakCommand());
+        commandLine.addSubcommand("hostile-soak", new HostileWriterSoakCommand());
         commandLine.addSubcommand("files", new FilesBenchmark());
         commandLine.addSubcommand("jdbc", new JdbcBenchmark());
         commandLine.addSubcommand("trino", new TrinoBenchmark());

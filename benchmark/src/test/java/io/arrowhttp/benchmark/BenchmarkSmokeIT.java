@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -153,6 +154,21 @@ class BenchmarkSmokeIT {
         assertTrue(results.contains("- Arrow memory held after the traffic: 0 bytes"), results);
         assertTrue(results.contains("- /status errors: 0"), results);
         assertTrue(results.contains("| wrong password |"), results);
+    }
+
+    @Test
+    @Disabled("Fails today: uploads cut mid-body seem to keep their upload place, so real uploads get 429"
+            + " within seconds; see benchmark/results/2026-12-06-hostile-soak.md. Enable with the fix.")
+    void hostileWriterSoakRefusesEveryHostileUploadAndAnswersEveryRealOne() throws Exception {
+        String results = runHarness("hostile-soak-smoke", 3, "hostile-soak", "--seconds", "35");
+        assertTrue(results.contains("- real requests: "), results);
+        assertTrue(results.contains(", failed: 0"), results);
+        assertTrue(results.contains("- Arrow allocatedBytes: 0 at the start, 0 at the end"), results);
+        assertTrue(results.contains("- datasets made by hostile writers: 0"), results);
+        assertTrue(results.contains("| forged zstd length | 413 |"), results);
+        assertTrue(results.contains("| gzip bomb | 413 |"), results);
+        assertTrue(results.contains("| trickled body | 408 |"), results);
+        assertTrue(results.contains("- checks failed: 0"), results);
     }
 
     /**
