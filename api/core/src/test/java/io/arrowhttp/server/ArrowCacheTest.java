@@ -170,9 +170,13 @@ class ArrowCacheTest {
             assertEquals(etag, head.headers().firstValue("ETag").orElseThrow());
             assertEquals(1, dataset.rows.opened());
 
-            HttpResponse<byte[]> other = get(server, "/datasets/numbers?x=1");
+            HttpResponse<byte[]> other = get(server, "/datasets/numbers?limit=50");
             assertEquals("miss", cache(other), "other parameters are another entry");
             assertEquals(2, dataset.rows.opened());
+            assertEquals(2, files().size());
+
+            HttpResponse<byte[]> madeUp = get(server, "/datasets/numbers?junk=1");
+            assertEquals("bypass", cache(madeUp), "a parameter the dataset does not read makes no entry");
             assertEquals(2, files().size());
         }
     }
@@ -303,12 +307,13 @@ class ArrowCacheTest {
         Path bounded = folder.resolve("bounded");
         try (TestServer server = TestServer.withFeature(feature ->
                 feature.dataset(dataset).cache(bounded, 2 * entry + entry / 2).metrics(meters))) {
-            assertEquals("miss", cache(get(server, "/datasets/numbers?k=1")));
-            assertEquals("miss", cache(get(server, "/datasets/numbers?k=2")));
-            assertEquals("hit", cache(get(server, "/datasets/numbers?k=1")), "k=1 is now the most recent");
-            assertEquals("miss", cache(get(server, "/datasets/numbers?k=3")));
-            assertEquals("hit", cache(get(server, "/datasets/numbers?k=1")));
-            assertEquals("miss", cache(get(server, "/datasets/numbers?k=2")), "k=2 was evicted");
+            assertEquals("miss", cache(get(server, "/datasets/numbers?limit=3999")));
+            assertEquals("miss", cache(get(server, "/datasets/numbers?limit=3998")));
+            assertEquals(
+                    "hit", cache(get(server, "/datasets/numbers?limit=3999")), "limit=3999 is now the most recent");
+            assertEquals("miss", cache(get(server, "/datasets/numbers?limit=3997")));
+            assertEquals("hit", cache(get(server, "/datasets/numbers?limit=3999")));
+            assertEquals("miss", cache(get(server, "/datasets/numbers?limit=3998")), "limit=3998 was evicted");
             long held;
             try (Stream<Path> files = Files.list(bounded)) {
                 held = files.mapToLong(file -> file.toFile().length()).sum();

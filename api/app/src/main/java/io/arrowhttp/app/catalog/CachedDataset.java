@@ -3,6 +3,7 @@ package io.arrowhttp.app.catalog;
 import io.arrowhttp.dataset.Cacheable;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
+import io.arrowhttp.protocol.DatasetInfo;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.nio.file.PathMatcher;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -118,6 +120,21 @@ final class CachedDataset implements Dataset, Cacheable {
     @Override
     public Schema schema() {
         return dataset.schema();
+    }
+
+    @Override
+    public Schema messageSchema() {
+        return dataset.messageSchema();
+    }
+
+    @Override
+    public List<DatasetInfo.Parameter> parameters() {
+        return dataset.parameters();
+    }
+
+    @Override
+    public Map<String, Object> catalogMetadata() {
+        return dataset.catalogMetadata();
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.arrowhttp.dataset.Cacheable;
 import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.StoredStream;
 import io.arrowhttp.internal.encoding.StreamCopy;
+import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.QueryParameters;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -37,6 +38,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +72,10 @@ public final class DatasetCache implements AutoCloseable {
     static final String LOCK_FILE = ".lock";
 
     /** Parameters that do not change the Arrow stream. */
+    /** Parameters every dataset reads, which change the stream. */
+    private static final Set<String> COMMON =
+            Set.of(QueryParameters.COLUMNS, QueryParameters.LIMIT, QueryParameters.PARTITION);
+
     private static final Set<String> PRESENTATION =
             Set.of(QueryParameters.INCLUDE_FOOTNOTES, QueryParameters.INCLUDE_STATUS, QueryParameters.CODECS);
 
@@ -248,7 +254,7 @@ public final class DatasetCache implements AutoCloseable {
         if (version.isEmpty()) {
             return new Bypass();
         }
-        if (bypass) {
+        if (bypass || !onlyKnownParameters(dataset, parameters)) {
             bypasses.incrementAndGet();
             return new Bypass();
         }
@@ -306,6 +312,29 @@ public final class DatasetCache implements AutoCloseable {
     private static String entityTag(String key, Entry entry) {
         return "\"c" + key.substring(0, 32) + "-" + Long.toHexString(entry.length()) + "-"
                 + Long.toHexString(entry.written().toEpochMilli()) + "\"";
+    }
+
+    /**
+     * Whether every query parameter is one that every dataset reads or one {@code dataset} declares.
+     * Datasets ignore the others, so each would make an entry of its own with the same bytes: a
+     * client could then evict every entry and keep the disk busy with made-up parameters.
+     */
+    private static boolean onlyKnownParameters(Dataset dataset, Map<String, List<String>> parameters) {
+        Set<String> declared = null;
+        for (String name : parameters.keySet()) {
+            if (COMMON.contains(name) || PRESENTATION.contains(name)) {
+                continue;
+            }
+            if (declared == null) {
+                declared = dataset.parameters().stream()
+                        .map(DatasetInfo.Parameter::name)
+                        .collect(Collectors.toSet());
+            }
+            if (!declared.contains(name)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The key: a digest of the name, the source's version and the parameters that change the stream, sorted. */
