@@ -32,7 +32,7 @@ class ServerJarCatalogIT {
         assertTrue(
                 output.contains(
                         "arrowhttp cannot start: " + catalog + ":4: unknown key 'colour' in a dataset; "
-                                + "the keys are: batch_rows, description, file, jdbc, metadata, name, parameters, partition, sql"),
+                                + "the keys are: batch_rows, cache, description, file, jdbc, metadata, name, parameters, partition, sql"),
                 output);
         assertFalse(output.contains("listening"), output);
     }
