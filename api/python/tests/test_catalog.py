@@ -1,3 +1,5 @@
+import time
+
 import pyarrow as pa
 import pytest
 
@@ -81,4 +83,8 @@ def test_headers_given_to_connect_go_with_every_request(server):
     with pytest.raises(arrowhttp.NotFound) as raised:
         client.info("nope")
     assert raised.value.request_id == "python-client-test-0001"
+    # The access log's line is written once the answer has gone: wait for it a little.
+    deadline = time.monotonic() + 10
+    while "id=python-client-test-0001" not in server.log_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert "id=python-client-test-0001" in server.log_text()
