@@ -627,6 +627,13 @@ class ArrowFileStoreTest {
                     socket.close();
                 }
             }
+            // The server ends the two cut uploads on its reading threads: wait for them to let go.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while ((four.allocator().getAllocatedMemory() != 0
+                            || !four.allocator().getChildAllocators().isEmpty())
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
         }
     }
 
