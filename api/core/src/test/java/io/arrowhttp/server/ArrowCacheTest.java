@@ -12,6 +12,7 @@ import io.arrowhttp.dataset.Dataset;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.HeaderNames;
+import io.arrowhttp.testing.MultipartBody;
 import io.arrowhttp.testing.ScriptedDataset;
 import io.arrowhttp.testing.TestServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,9 +22,11 @@ import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -201,8 +204,117 @@ class ArrowCacheTest {
 
             HttpResponse<byte[]> compressed = get(server, "/datasets/numbers?codecs=zstd");
             assertEquals(200, compressed.statusCode());
-            assertEquals("none", cache(compressed), "compressed responses do not use the cache");
+            assertEquals("hit", cache(compressed), "a compressed response is read from the kept entry");
+            assertEquals(200, rowsOf(compressed.body()));
+            int opened = dataset.rows.opened();
+            HttpResponse<byte[]> notKept = get(server, "/datasets/numbers?limit=7&codecs=zstd");
+            assertEquals("bypass", cache(notKept), "nothing is kept of a compressed response");
+            assertEquals(opened + 1, dataset.rows.opened());
+            assertEquals("miss", cache(get(server, "/datasets/numbers?limit=7")));
         }
+    }
+
+    @Test
+    void multipartResponsesFillAndHitTheCacheWithTheSameBatchesFootnotesAndStatus() throws Exception {
+        VersionedDataset dataset = new VersionedDataset(ScriptedDataset.of("numbers", 5, 1000), null);
+        try (TestServer server =
+                TestServer.withFeature(feature -> feature.dataset(dataset).cache(folder, 1 << 20))) {
+            String path = "/datasets/numbers?include_status=true&include_footnotes=true";
+            HttpResponse<byte[]> miss = getMultipart(server, path);
+            assertEquals(200, miss.statusCode());
+            assertEquals("miss", cache(miss));
+            HttpResponse<byte[]> hit = getMultipart(server, path);
+            assertEquals("hit", cache(hit), "the multipart miss filled the entry");
+            assertEquals(1, dataset.rows.opened(), "hits never open the source");
+            assertArrayEquals(arrowPart(miss.body()), arrowPart(hit.body()), "the same Arrow part, byte for byte");
+            String status = new String(hit.body(), StandardCharsets.UTF_8);
+            assertTrue(status.contains("\"code\":\"OK\"") && status.contains("\"rows\":5000"), status);
+            assertTrue(
+                    status.contains("5 Arrow record batch(es) with 5000 rows"), "the footnotes count the batches sent");
+
+            HttpResponse<byte[]> bare = get(server, "/datasets/numbers");
+            assertEquals("hit", cache(bare), "multipart and the bare stream share the entry");
+            assertArrayEquals(arrowPart(miss.body()), bare.body());
+            assertEquals(1, files().size());
+        }
+    }
+
+    @Test
+    void fillsUnderWayCountAgainstTheBoundSoManyAtOnceNeverHoldMoreOfTheDisk() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        VersionedDataset held = new VersionedDataset(ScriptedDataset.holding("held", 40, 10_000, 2, release), null);
+        long bound = 400_000;
+        try (TestServer server =
+                TestServer.withFeature(feature -> feature.dataset(held).cache(folder, bound))) {
+            List<InputStream> bodies = new ArrayList<>();
+            try {
+                fillAtOnceAndCheckTheBound(server, bodies, bound);
+            } finally {
+                release.countDown();
+            }
+            for (InputStream body : bodies) {
+                try (body) {
+                    body.readAllBytes();
+                }
+            }
+            awaitAtMost(bound);
+        }
+    }
+
+    private void fillAtOnceAndCheckTheBound(TestServer server, List<InputStream> bodies, long bound) throws Exception {
+        {
+            for (int limit = 300_000; limit < 300_004; limit++) {
+                HttpResponse<InputStream> response = HTTP.send(
+                        HttpRequest.newBuilder(server.uri("/datasets/held?limit=" + limit))
+                                .header("Accept", ArrowMediaTypes.ARROW_STREAM)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                assertEquals("miss", cache(response));
+                bodies.add(response.body());
+                // Each fill copies its first two batches (160 KB) before the source holds.
+                bodies.get(bodies.size() - 1).readNBytes(100_000);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < deadline && files().size() > 2) {
+                Thread.sleep(20);
+            }
+            assertTrue(heldBytes() <= bound, "four fills at once hold " + heldBytes() + " bytes, bound " + bound);
+            assertTrue(files().size() <= 2, "fills beyond the bound stop: " + files());
+        }
+    }
+
+    private long heldBytes() throws IOException {
+        long held = 0;
+        for (Path file : files()) {
+            held += Files.exists(file) ? Files.size(file) : 0;
+        }
+        return held;
+    }
+
+    private void awaitAtMost(long bound) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (heldBytes() > bound && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(heldBytes() <= bound, "the folder holds " + heldBytes() + " bytes");
+    }
+
+    private static HttpResponse<byte[]> getMultipart(TestServer server, String path)
+            throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(server.uri(path)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** The Arrow part of a multipart body, up to and including its end-of-stream marker. */
+    private static byte[] arrowPart(byte[] body) {
+        int start = MultipartBody.partBodyStart(body, MultipartBody.ARROW_PART_HEADER);
+        byte[] end = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0};
+        for (int at = start; at + end.length <= body.length; at++) {
+            if (Arrays.equals(body, at, at + end.length, end, 0, end.length)
+                    && (at + end.length == body.length || body[at + end.length] == '\r')) {
+                return Arrays.copyOfRange(body, start, at + end.length);
+            }
+        }
+        throw new AssertionError("no end-of-stream marker in the Arrow part");
     }
 
     @Test

@@ -86,6 +86,9 @@ public final class DatasetCache implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private long totalBytes;
+    /** Bytes written so far by the fills under way, which count against the bound as entries do. */
+    private long fillingBytes;
+
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
     private final AtomicLong bypasses = new AtomicLong();
@@ -247,6 +250,15 @@ public final class DatasetCache implements AutoCloseable {
      * key being filled by another response, or {@code bypass} asked by the client).
      */
     public Lookup lookup(Dataset dataset, Map<String, List<String>> parameters, boolean bypass) {
+        return lookup(dataset, parameters, bypass, true);
+    }
+
+    /**
+     * As {@link #lookup(Dataset, Map, boolean)}; without {@code mayFill}, a request whose stream
+     * cannot be copied as sent (its buffers or body compressed) gets a hit or a bypass, never a
+     * miss that would hold the key and keep nothing.
+     */
+    public Lookup lookup(Dataset dataset, Map<String, List<String>> parameters, boolean bypass, boolean mayFill) {
         if (!(dataset instanceof Cacheable cacheable) || parameters.containsKey(QueryParameters.START_BATCH)) {
             return new Bypass();
         }
@@ -264,7 +276,7 @@ public final class DatasetCache implements AutoCloseable {
             hits.incrementAndGet();
             return new Hit(kept.get());
         }
-        if (!filling.add(key)) {
+        if (!mayFill || !filling.add(key)) {
             bypasses.incrementAndGet();
             return new Bypass();
         }
@@ -385,12 +397,27 @@ public final class DatasetCache implements AutoCloseable {
         evictions.addAndGet(evicted.size());
     }
 
+    /**
+     * Counts {@code bytes} more of a fill against the bound, deleting least recently used entries
+     * to make room: false when the fills under way alone would go beyond it (the fill then stops),
+     * so that many fills at once never hold more of the disk than the bound.
+     */
+    private synchronized boolean reserve(long bytes) {
+        fillingBytes += bytes;
+        evictBeyond(maxBytes - fillingBytes);
+        return fillingBytes <= maxBytes;
+    }
+
+    private synchronized void release(long bytes) {
+        fillingBytes -= bytes;
+    }
+
     private synchronized void put(String key, Path file, long length, Instant written) {
         Entry replaced = entries.remove(key);
         if (replaced != null) {
             totalBytes -= replaced.length();
         }
-        evictBeyond(maxBytes - length);
+        evictBeyond(maxBytes - fillingBytes - length);
         entries.put(key, new Entry(file, length, written));
         totalBytes += length;
     }
@@ -420,9 +447,16 @@ public final class DatasetCache implements AutoCloseable {
 
         @Override
         public synchronized void wrote(long bytes) {
+            if (done) {
+                return;
+            }
             written += bytes;
+            boolean room = reserve(bytes);
             if (written > maxBytes) {
                 LOG.info("A stream of more than the Arrow cache's {} bytes is not kept", maxBytes);
+                abandon();
+            } else if (!room) {
+                LOG.info("The fills under way hold the Arrow cache's {} bytes: this stream is not kept", maxBytes);
                 abandon();
             }
         }
@@ -442,6 +476,7 @@ public final class DatasetCache implements AutoCloseable {
                 throw e;
             }
             done = true;
+            release(written);
             put(key, entry, written, Files.getLastModifiedTime(entry).toInstant());
             fills.incrementAndGet();
             filledBytes.addAndGet(written);
@@ -454,6 +489,7 @@ public final class DatasetCache implements AutoCloseable {
                 return;
             }
             done = true;
+            release(written);
             try {
                 channel.close();
             } catch (IOException ignored) {

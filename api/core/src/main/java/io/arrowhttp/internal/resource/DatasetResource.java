@@ -27,7 +27,6 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.security.Principal;
-import org.glassfish.jersey.media.multipart.MultiPart;
 
 /**
  * The dataset catalog and the datasets, Arrow Flight's ListFlights, GetFlightInfo, GetSchema and
@@ -154,13 +153,19 @@ public final class DatasetResource {
     @GET
     @Path("{name}")
     @Produces(MULTIPART_PREFERRED)
-    public MultiPart get(
+    public Response get(
             @PathParam("name") String name,
             @Context UriInfo uri,
             @Context HttpHeaders headers,
             @Context SecurityContext security,
             @Context ContainerRequestContext request) {
-        return responder.respond(name, uri, headers, security, responder.clientAddress(request));
+        return responder.respond(
+                name,
+                uri,
+                headers,
+                security,
+                DatasetResponder.compressionAsked(request),
+                responder.clientAddress(request));
     }
 
     @GET

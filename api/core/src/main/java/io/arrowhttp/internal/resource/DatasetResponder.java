@@ -14,6 +14,7 @@ import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.HeaderNames;
 import io.arrowhttp.protocol.QueryParameters;
+import io.arrowhttp.protocol.internal.BufferCodecs;
 import io.arrowhttp.response.ArrowMultipart;
 import io.arrowhttp.response.ArrowStream;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -22,9 +23,12 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
@@ -32,8 +36,8 @@ import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.glassfish.jersey.media.multipart.MultiPart;
 
 /**
  * Answers a GET of a dataset: its multipart response, or the bare Arrow stream. Everything that
@@ -83,12 +87,18 @@ public final class DatasetResponder {
      *
      * @param clientAddress the client's address, for the stream limits per address; null when unknown
      */
-    public MultiPart respond(
-            String name, UriInfo uri, HttpHeaders headers, SecurityContext security, String clientAddress) {
+    public Response respond(
+            String name,
+            UriInfo uri,
+            HttpHeaders headers,
+            SecurityContext security,
+            boolean compressed,
+            String clientAddress) {
         Dataset dataset = catalog.get(name);
         DatasetRequest request = request(uri, headers, security);
         Object metadata = dataset.metadata(request);
-        ArrowStream arrow = open(dataset, request, clientAddress);
+        Opened opened = openThroughCache(dataset, request, headers, compressed, clientAddress);
+        ArrowStream arrow = opened.stream();
         try {
             ArrowMultipart.Builder builder = ArrowMultipart.builder(metadata, arrow);
             if (QueryParameters.isSet(request.parameters().get(QueryParameters.INCLUDE_FOOTNOTES))) {
@@ -97,7 +107,9 @@ public final class DatasetResponder {
             if (QueryParameters.isSet(request.parameters().get(QueryParameters.INCLUDE_STATUS))) {
                 builder.statusPart();
             }
-            return builder.build();
+            return Response.ok(builder.build())
+                    .header(HeaderNames.CACHE, opened.cache())
+                    .build();
         } catch (RuntimeException | Error e) {
             arrow.close();
             throw e;
@@ -142,8 +154,15 @@ public final class DatasetResponder {
         if (stored.isPresent()) {
             return StoredStreamRanges.respond(dataset, stored.get(), request, headers, clientAddress, streams);
         }
-        if (cache == null || compressed) {
+        if (cache == null) {
             return Response.ok(open(dataset, request, clientAddress)).build();
+        }
+        if (compressed) {
+            // The kept stream, decoded and compressed as asked; nothing is kept of a compressed one.
+            Opened opened = openThroughCache(dataset, request, headers, true, clientAddress);
+            return Response.ok(opened.stream())
+                    .header(HeaderNames.CACHE, opened.cache())
+                    .build();
         }
         DatasetCache.Lookup lookup = cache.lookup(dataset, request.parameters(), CacheBypass.asked(headers));
         if (lookup instanceof DatasetCache.Hit hit) {
@@ -256,6 +275,71 @@ public final class DatasetResponder {
 
     private ArrowStream open(Dataset dataset, DatasetRequest request, String clientAddress) {
         return open(dataset, request, clientAddress, null);
+    }
+
+    /** A response's stream and what the cache did for it (the value of {@link HeaderNames#CACHE}, null for none). */
+    private record Opened(ArrowStream stream, String cache) {}
+
+    /**
+     * The dataset's stream for a response that re-encodes it (multipart, or compressed): a kept
+     * entry read back as Arrow batches (no source opened), else the source, copied into the cache
+     * when the response is sent uncompressed.
+     */
+    private Opened openThroughCache(
+            Dataset dataset, DatasetRequest request, HttpHeaders headers, boolean compressed, String clientAddress) {
+        if (cache == null) {
+            return new Opened(open(dataset, request, clientAddress), null);
+        }
+        DatasetCache.Lookup lookup =
+                cache.lookup(dataset, request.parameters(), CacheBypass.asked(headers), !compressed);
+        if (lookup instanceof DatasetCache.Hit hit) {
+            try {
+                return new Opened(openKept(dataset, request, clientAddress, hit.bytes()), HeaderNames.CACHE_HIT);
+            } catch (EvictedEntry evicted) {
+                return new Opened(open(dataset, request, clientAddress), HeaderNames.CACHE_BYPASS);
+            }
+        }
+        if (lookup instanceof DatasetCache.Miss miss) {
+            return new Opened(open(dataset, request, clientAddress, miss.fill()), HeaderNames.CACHE_MISS);
+        }
+        return new Opened(
+                open(dataset, request, clientAddress), dataset instanceof Cacheable ? HeaderNames.CACHE_BYPASS : null);
+    }
+
+    /** The entry was deleted between its look-up and the opening of its file. */
+    private static final class EvictedEntry extends RuntimeException {
+        EvictedEntry(IOException cause) {
+            super(cause.toString(), cause, false, false);
+        }
+    }
+
+    /**
+     * A kept entry's batches, read from its file into the response's allocator. The
+     * {@link ArrowStream} owns the reader, which owns the file channel.
+     *
+     * @throws EvictedEntry when the entry's file is gone
+     */
+    private ArrowStream openKept(
+            Dataset dataset, DatasetRequest request, String clientAddress, StoredStream.Bytes kept) {
+        return streams.open(dataset, request, clientAddress, responseAllocator -> {
+            FileChannel file;
+            try {
+                file = FileChannel.open(kept.file(), StandardOpenOption.READ);
+            } catch (IOException e) {
+                throw new EvictedEntry(e);
+            }
+            ArrowStreamReader reader = new ArrowStreamReader(file, responseAllocator, BufferCodecs.INSTANCE);
+            try {
+                return ArrowStream.of(reader, responseAllocator, request.call());
+            } catch (RuntimeException | Error e) {
+                try {
+                    reader.close();
+                } catch (IOException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        });
     }
 
     /**

@@ -11,7 +11,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
-import org.glassfish.jersey.media.multipart.MultiPart;
 
 /**
  * {@code GET /}: the application's default dataset, for clients that know only the server's
@@ -30,12 +29,18 @@ public final class RootDatasetResource {
 
     @GET
     @Produces(DatasetResource.MULTIPART_PREFERRED)
-    public MultiPart get(
+    public Response get(
             @Context UriInfo uri,
             @Context HttpHeaders headers,
             @Context SecurityContext security,
             @Context ContainerRequestContext request) {
-        return responder.respond(datasetName, uri, headers, security, responder.clientAddress(request));
+        return responder.respond(
+                datasetName,
+                uri,
+                headers,
+                security,
+                DatasetResponder.compressionAsked(request),
+                responder.clientAddress(request));
     }
 
     @HEAD
