@@ -262,25 +262,23 @@ class ArrowCacheTest {
     }
 
     private void fillAtOnceAndCheckTheBound(TestServer server, List<InputStream> bodies, long bound) throws Exception {
-        {
-            for (int limit = 300_000; limit < 300_004; limit++) {
-                HttpResponse<InputStream> response = HTTP.send(
-                        HttpRequest.newBuilder(server.uri("/datasets/held?limit=" + limit))
-                                .header("Accept", ArrowMediaTypes.ARROW_STREAM)
-                                .build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
-                assertEquals("miss", cache(response));
-                bodies.add(response.body());
-                // Each fill copies its first two batches (160 KB) before the source holds.
-                bodies.get(bodies.size() - 1).readNBytes(100_000);
-            }
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (System.nanoTime() < deadline && files().size() > 2) {
-                Thread.sleep(20);
-            }
-            assertTrue(heldBytes() <= bound, "four fills at once hold " + heldBytes() + " bytes, bound " + bound);
-            assertTrue(files().size() <= 2, "fills beyond the bound stop: " + files());
+        for (int limit = 300_000; limit < 300_004; limit++) {
+            HttpResponse<InputStream> response = HTTP.send(
+                    HttpRequest.newBuilder(server.uri("/datasets/held?limit=" + limit))
+                            .header("Accept", ArrowMediaTypes.ARROW_STREAM)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals("miss", cache(response));
+            bodies.add(response.body());
+            // Each fill copies its first two batches (160 KB) before the source holds.
+            bodies.get(bodies.size() - 1).readNBytes(100_000);
         }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline && files().size() > 2) {
+            Thread.sleep(20);
+        }
+        assertTrue(heldBytes() <= bound, "four fills at once hold " + heldBytes() + " bytes, bound " + bound);
+        assertTrue(files().size() <= 2, "fills beyond the bound stop: " + files());
     }
 
     private long heldBytes() throws IOException {
