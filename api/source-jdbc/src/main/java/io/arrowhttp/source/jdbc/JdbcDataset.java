@@ -18,6 +18,7 @@ import io.arrowhttp.protocol.QueryParameters;
 import io.arrowhttp.source.jdbc.internal.ArrowTypes;
 import io.arrowhttp.source.jdbc.internal.ColumnRanges;
 import io.arrowhttp.source.jdbc.internal.JdbcBatchReader;
+import io.arrowhttp.source.jdbc.internal.PostgresCopyReader;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -88,6 +89,11 @@ public final class JdbcDataset extends DescribedDataset {
     private final ColumnRanges ranges;
     /** The database's enum types, served as their labels. */
     private final Set<String> enums;
+    /**
+     * Each column's PostgreSQL type name, for reads through {@code COPY} ({@link PostgresCopyReader});
+     * null on other databases.
+     */
+    private final List<String> postgresTypes;
 
     private JdbcDataset(
             DatasetDescription description,
@@ -98,9 +104,11 @@ public final class JdbcDataset extends DescribedDataset {
             int batchRows,
             SqlIdentifiers identifiers,
             ColumnRanges ranges,
-            Set<String> enums) {
+            Set<String> enums,
+            List<String> postgresTypes) {
         super(description, schema, OptionalLong.empty());
         this.enums = enums;
+        this.postgresTypes = postgresTypes;
         this.source = source;
         this.sql = sql;
         this.parameters = parameters;
@@ -136,6 +144,7 @@ public final class JdbcDataset extends DescribedDataset {
                     SqlIdentifiers.quotedWith(connection.getMetaData().getIdentifierQuoteString());
             Schema schema;
             Set<String> enums = enumTypes(connection);
+            List<String> postgresTypes = null;
             try (PreparedStatement statement = connection.prepareStatement(named.jdbcSql())) {
                 ResultSetMetaData metadata = statement.getMetaData();
                 if (metadata == null) {
@@ -143,8 +152,16 @@ public final class JdbcDataset extends DescribedDataset {
                             + " runs; this source needs a driver that does");
                 }
                 schema = schemaOf(metadata, enums);
+                if (isPostgres(connection)) {
+                    postgresTypes = new ArrayList<>();
+                    for (int column = 1; column <= metadata.getColumnCount(); column++) {
+                        postgresTypes.add(Objects.toString(metadata.getColumnTypeName(column), ""));
+                    }
+                    postgresTypes = List.copyOf(postgresTypes);
+                }
             }
-            return new JdbcDataset(description, schema, source, named, declared, batchRows, identifiers, null, enums);
+            return new JdbcDataset(
+                    description, schema, source, named, declared, batchRows, identifiers, null, enums, postgresTypes);
         } catch (SQLException e) {
             throw new IllegalArgumentException(
                     "the database refuses the query of " + description + ": " + SourceFailures.firstLine(e), e);
@@ -185,7 +202,16 @@ public final class JdbcDataset extends DescribedDataset {
         try (Connection connection = source.getConnection()) {
             ColumnRanges read = ColumnRanges.read(connection, sql.jdbcSql(), identifiers.quote(column), count);
             return new JdbcDataset(
-                    datasetDescription(), schema(), source, sql, parameters, batchRows, identifiers, read, enums);
+                    datasetDescription(),
+                    schema(),
+                    source,
+                    sql,
+                    parameters,
+                    batchRows,
+                    identifiers,
+                    read,
+                    enums,
+                    postgresTypes);
         } catch (SQLException e) {
             throw new IllegalStateException(
                     "the database cannot split the query on '" + column + "': " + SourceFailures.firstLine(e), e);
@@ -243,8 +269,12 @@ public final class JdbcDataset extends DescribedDataset {
     }
 
     /** The names of PostgreSQL's enum types, lower-case; none on other databases. */
+    private static boolean isPostgres(Connection connection) throws SQLException {
+        return "PostgreSQL".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName());
+    }
+
     private static Set<String> enumTypes(Connection connection) throws SQLException {
-        if (!"PostgreSQL".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName())) {
+        if (!isPostgres(connection)) {
             return Set.of();
         }
         Set<String> names = new HashSet<>();
@@ -291,6 +321,11 @@ public final class JdbcDataset extends DescribedDataset {
             values.addAll(ranges.parameters(partition));
         }
         String query = selection.isEverything(schema()) ? rows : wrap(selection, rows);
+        Schema selected = new Schema(selection.fields(), schema().getCustomMetadata());
+        List<String> copied = copiedTypes(selection, values);
+        if (copied != null) {
+            return openCopy(request, allocator, selected, copied, query);
+        }
         Connection connection = null;
         PreparedStatement statement = null;
         ResultSet result = null;
@@ -322,7 +357,6 @@ public final class JdbcDataset extends DescribedDataset {
                     .build();
             ResultSet read = result;
             batches = ArrowTypes.withEnums(enums, () -> iterator(read, config));
-            Schema selected = new Schema(selection.fields(), schema().getCustomMetadata());
             VectorSchemaRoot first = batches.hasNext() ? batches.next() : null;
             return new JdbcBatchReader(allocator, selected, connection, statement, result, batches, first);
         } catch (SQLException | RuntimeException e) {
@@ -337,6 +371,44 @@ public final class JdbcDataset extends DescribedDataset {
                                 + "; tell the server's operators, quoting " + id,
                         id);
             }
+            throw SourceFailures.openFailed(request, name(), e);
+        }
+    }
+
+    /**
+     * The PostgreSQL type names of the selected columns when {@code COPY} can read them: on
+     * PostgreSQL, with nothing to bind (COPY takes no parameters), every column of a type
+     * {@link PostgresCopyReader} decodes; null otherwise.
+     */
+    private List<String> copiedTypes(Selection selection, List<Object> values) {
+        if (postgresTypes == null || !values.isEmpty()) {
+            return null;
+        }
+        List<String> names = schema().getFields().stream().map(Field::getName).toList();
+        List<String> types = new ArrayList<>();
+        for (Field field : selection.fields()) {
+            int at = names.indexOf(field.getName());
+            if (at < 0 || names.lastIndexOf(field.getName()) != at) {
+                return null; // a label the query has twice: read through JDBC, which goes by position
+            }
+            types.add(postgresTypes.get(at));
+        }
+        return PostgresCopyReader.decodes(new Schema(selection.fields()), types) ? types : null;
+    }
+
+    /** The rows of {@code query} through {@code COPY ... TO STDOUT (FORMAT binary)}. */
+    private ArrowReader openCopy(
+            DatasetRequest request, BufferAllocator allocator, Schema selected, List<String> types, String query) {
+        Connection connection = null;
+        try {
+            connection = source.getConnection();
+            markReadOnly(connection);
+            connection.setAutoCommit(false);
+            Connection running = connection;
+            request.call().onCancel(() -> PostgresCopyReader.cancel(running));
+            return PostgresCopyReader.start(allocator, selected, types, connection, query, batchRows, name());
+        } catch (SQLException | IOException | RuntimeException e) {
+            SourceFailures.closeQuietly(connection);
             throw SourceFailures.openFailed(request, name(), e);
         }
     }

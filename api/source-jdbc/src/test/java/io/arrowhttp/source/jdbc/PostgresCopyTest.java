@@ -1,0 +1,278 @@
+package io.arrowhttp.source.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.arrowhttp.client.ArrowHttpClient;
+import io.arrowhttp.client.DatasetStream;
+import io.arrowhttp.client.GetOptions;
+import io.arrowhttp.dataset.DatasetDescription;
+import io.arrowhttp.dataset.ParameterType;
+import io.arrowhttp.dataset.QueryParameter;
+import io.arrowhttp.protocol.ArrowHttpException;
+import io.arrowhttp.protocol.ErrorCode;
+import io.arrowhttp.source.jdbc.internal.PostgresCopyReader;
+import io.arrowhttp.testing.PostgresCluster;
+import io.arrowhttp.testing.TestServer;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.TimeStampVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Queries of PostgreSQL whose columns all have types that {@code COPY ... (FORMAT binary)} is
+ * decoded from ({@link PostgresCopyReader}) are read that way, and give the same Arrow table as
+ * the JDBC path (the same query with a parameter, which COPY cannot bind, so JDBC reads it), and
+ * the values {@code psql} prints where the JDBC driver's calendar does not follow PostgreSQL's.
+ */
+class PostgresCopyTest {
+
+    private static final String COLUMNS = "id, small, whole, big, f4, f8, flag, label, code, fixed, nm, js, doc,"
+            + " raw, day, at, atz, uid, price, precise, tiny, neg";
+
+    private static PostgresCluster postgres;
+    private static HikariDataSource pool;
+    private static TestServer server;
+    private static ArrowHttpClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = PostgresCluster.start();
+        postgres.psql("CREATE TABLE wide (id int8 NOT NULL, small int2, whole int4, big int8, f4 float4, f8 float8,"
+                + " flag bool, label text, code varchar(10), fixed char(5), nm name, js json, doc jsonb, raw bytea,"
+                + " day date, at timestamp, atz timestamptz, uid uuid, price numeric(10, 2),"
+                + " precise numeric(38, 10), tiny numeric(5, 0), neg numeric(18, 6));"
+                + " INSERT INTO wide VALUES"
+                + " (1, -32768, -2147483648, -9223372036854775808, 'NaN', '-Infinity', false, '', '', '', '',"
+                + " '{}', '{\"a\": [1, null], \"é\": \"ü\"}', '', '1900-01-01', '1900-01-01 00:00:00',"
+                + " '1969-12-31 23:59:59.999999+00', '00000000-0000-0000-0000-000000000000', -99999999.99,"
+                + " 9999999999999999999999999999.9999999999, -99999, -999999999999.999999),"
+                + " (2, 32767, 2147483647, 9223372036854775807, 'Infinity', -0.0, true, 'ünïcødé ✓', 'ten chars!',"
+                + " 'ab', 'a name', '[1, 2]', 'null', '\\x00ff10', '2000-01-01', '1999-12-31 23:59:59.999999',"
+                + " '2000-01-01 00:00:00+05:30', 'ffffffff-ffff-ffff-ffff-ffffffffffff', 0.01,"
+                + " -0.0000000001, 0, 0.000001),"
+                + " (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+                + " NULL, NULL, NULL, NULL, NULL, NULL);"
+                + " INSERT INTO wide SELECT g, (g % 30000)::int2, g::int4 * 7, g::int8 * 1000003, g / 7.0, g / 3.0,"
+                + " g % 2 = 0, 'row ' || g, left(md5(g::text), 10), left(md5(g::text), 3), 'n' || g,"
+                + " json_build_object('g', g), jsonb_build_object('g', g, 'h', 'x'), decode(md5(g::text), 'hex'),"
+                + " date '2024-01-01' + g % 1000, timestamp '2024-01-01' + g * interval '1.000001 second',"
+                + " timestamptz '2024-01-01 00:00:00+00' - g * interval '1 minute', md5(g::text)::uuid,"
+                + " (g % 1000000) / 100.0, g * 1234.5678901234, g % 99999, -g / 1000000.0"
+                + " FROM generate_series(4, 60000) g;"
+                + " CREATE TABLE odd (id int NOT NULL, amount numeric(10, 2), day date);"
+                + " INSERT INTO odd VALUES (1, 1.5, '0001-01-01'), (2, 'NaN', '0044-03-15 BC'), (3, 2, '1582-10-04')");
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(postgres.jdbcUrl("postgres"));
+        config.setUsername(PostgresCluster.USER);
+        config.setPassword(postgres.password());
+        config.setMaximumPoolSize(4);
+        config.setConnectionTimeout(2_000);
+        pool = new HikariDataSource(config);
+        List<JdbcDataset> datasets = List.of(
+                JdbcDataset.of(
+                        pool,
+                        DatasetDescription.of("copied", "Every type COPY decodes"),
+                        "SELECT " + COLUMNS + " FROM wide ORDER BY id",
+                        List.of(),
+                        4096),
+                JdbcDataset.of(
+                        pool,
+                        DatasetDescription.of("bound", "The same rows through JDBC"),
+                        "SELECT " + COLUMNS + " FROM wide WHERE id >= :from ORDER BY id",
+                        List.of(new QueryParameter("from", ParameterType.LONG, "0")),
+                        4096),
+                JdbcDataset.of(
+                        pool,
+                        DatasetDescription.of("odd", "Values Arrow's types cannot hold, and old dates"),
+                        "SELECT id, amount, day FROM odd ORDER BY id",
+                        List.of(),
+                        1),
+                JdbcDataset.of(
+                        pool,
+                        DatasetDescription.of("days", "Old dates"),
+                        "SELECT id, day FROM odd ORDER BY id",
+                        List.of(),
+                        10));
+        server = TestServer.withFeature(feature -> {
+            datasets.forEach(feature::dataset);
+            return feature;
+        });
+        client = ArrowHttpClient.builder(server.uri("/"))
+                .readTimeout(Duration.ofSeconds(60))
+                .build();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (pool != null) {
+            pool.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void everyDecodedTypeIsReadThroughCopy() throws Exception {
+        Schema schema = client.schema("copied");
+        List<String> types = List.of(
+                "int8",
+                "int2",
+                "int4",
+                "int8",
+                "float4",
+                "float8",
+                "bool",
+                "text",
+                "varchar",
+                "bpchar",
+                "name",
+                "json",
+                "jsonb",
+                "bytea",
+                "date",
+                "timestamp",
+                "timestamptz",
+                "uuid",
+                "numeric",
+                "numeric",
+                "numeric",
+                "numeric");
+        assertTrue(PostgresCopyReader.decodes(schema, types), "the schema of every decoded type: " + schema);
+        assertTrue(!PostgresCopyReader.decodes(schema, types.subList(1, types.size())), "a column count that differs");
+    }
+
+    @Test
+    void copyGivesTheSameArrowTableAsJdbcBatchForBatch() throws Exception {
+        try (BufferAllocator allocator = new RootAllocator();
+                DatasetStream copied = client.get("copied", GetOptions.defaults(), allocator);
+                DatasetStream bound = client.get("bound", GetOptions.defaults(), allocator)) {
+            VectorSchemaRoot viaCopy = copied.reader().getVectorSchemaRoot();
+            VectorSchemaRoot viaJdbc = bound.reader().getVectorSchemaRoot();
+            assertEquals(viaJdbc.getSchema(), viaCopy.getSchema());
+            long rows = 0;
+            int batches = 0;
+            while (copied.reader().loadNextBatch()) {
+                assertTrue(bound.reader().loadNextBatch(), "JDBC has as many batches");
+                assertEquals(viaJdbc.getRowCount(), viaCopy.getRowCount());
+                for (int column = 0; column < viaCopy.getFieldVectors().size(); column++) {
+                    FieldVector expected = viaJdbc.getVector(column);
+                    FieldVector actual = viaCopy.getVector(column);
+                    for (int row = 0; row < viaCopy.getRowCount(); row++) {
+                        assertEquals(
+                                shown(expected.getObject(row)),
+                                shown(actual.getObject(row)),
+                                "column " + actual.getName() + ", row " + (rows + row + 1));
+                    }
+                }
+                assertTrue(viaJdbc.equals(viaCopy), "batch " + batches + " equal as Arrow data");
+                rows += viaCopy.getRowCount();
+                batches++;
+            }
+            assertTrue(!bound.reader().loadNextBatch());
+            assertEquals(60_000, rows);
+            assertEquals(15, batches);
+        }
+    }
+
+    private static String shown(Object value) {
+        return value instanceof byte[] bytes ? HexFormat.of().formatHex(bytes) : String.valueOf(value);
+    }
+
+    @Test
+    void numericsAndTimestampsAreThoseThatPsqlPrints() throws Exception {
+        List<String> printed = postgres.psql("SELECT coalesce(price::text, '-') || '|' || coalesce(precise::text, '-')"
+                + " || '|' || coalesce(tiny::text, '-') || '|' || coalesce(neg::text, '-') || '|'"
+                + " || coalesce((extract(epoch FROM at) * 1000000)::bigint::text, '-') || '|'"
+                + " || coalesce((extract(epoch FROM atz) * 1000000)::bigint::text, '-') || '|'"
+                + " || coalesce(encode(raw, 'hex'), '-')"
+                + " FROM wide ORDER BY id");
+        List<String> served = new ArrayList<>();
+        try (BufferAllocator allocator = new RootAllocator();
+                DatasetStream stream = client.get(
+                        "copied",
+                        GetOptions.defaults().parameter("columns", "price,precise,tiny,neg,at,atz,raw"),
+                        allocator)) {
+            VectorSchemaRoot root = stream.reader().getVectorSchemaRoot();
+            while (stream.reader().loadNextBatch()) {
+                for (int row = 0; row < root.getRowCount(); row++) {
+                    List<String> values = new ArrayList<>();
+                    for (String column : List.of("price", "precise", "tiny", "neg")) {
+                        DecimalVector vector = (DecimalVector) root.getVector(column);
+                        BigDecimal value = vector.getObject(row);
+                        values.add(value == null ? "-" : value.toPlainString());
+                    }
+                    for (String column : List.of("at", "atz")) {
+                        TimeStampVector vector = (TimeStampVector) root.getVector(column);
+                        values.add(vector.isNull(row) ? "-" : String.valueOf(vector.get(row)));
+                    }
+                    byte[] raw = (byte[]) root.getVector("raw").getObject(row);
+                    values.add(raw == null ? "-" : HexFormat.of().formatHex(raw));
+                    served.add(String.join("|", values));
+                }
+            }
+        }
+        assertEquals(printed.size(), served.size());
+        assertEquals(printed, served);
+    }
+
+    @Test
+    void datesAreDaysOfPostgresqlsCalendarBeforeTheGregorianReformToo() throws Exception {
+        List<String> printed = postgres.psql("SELECT (day - date '1970-01-01')::text FROM odd ORDER BY id");
+        List<String> served = new ArrayList<>();
+        try (BufferAllocator allocator = new RootAllocator();
+                DatasetStream stream = client.get("days", GetOptions.defaults(), allocator)) {
+            DateDayVector days =
+                    (DateDayVector) stream.reader().getVectorSchemaRoot().getVector("day");
+            while (stream.reader().loadNextBatch()) {
+                for (int row = 0; row < days.getValueCount(); row++) {
+                    served.add(String.valueOf(days.get(row)));
+                }
+            }
+        }
+        assertEquals(printed, served);
+    }
+
+    @Test
+    void aValueNoArrowTypeHoldsFailsTheStreamNamingTheColumnAndRow() {
+        IOException failed = assertThrows(IOException.class, () -> {
+            try (BufferAllocator allocator = new RootAllocator();
+                    DatasetStream stream =
+                            client.get("odd", GetOptions.defaults().status(), allocator)) {
+                while (stream.reader().loadNextBatch()) {
+                    // reading every batch
+                }
+            }
+        });
+        ArrowHttpException reported = (ArrowHttpException) failed.getCause();
+        assertEquals(ErrorCode.UNAVAILABLE, reported.code(), "the status part's code");
+        assertTrue(
+                reported.getMessage()
+                        .contains("Dataset 'odd' cannot serve column 'amount', row 2: numeric NaN, which a"
+                                + " decimal cannot hold"),
+                reported.getMessage());
+    }
+}
