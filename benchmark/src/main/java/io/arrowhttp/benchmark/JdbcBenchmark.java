@@ -52,8 +52,10 @@ final class JdbcBenchmark implements Callable<Integer> {
     private static final String COLUMNS = "id, price, label, placed";
     private static final String OURS = "arrowhttp | Java client, decoding";
     private static final String DRIVER = "PostgreSQL JDBC driver in-process | ResultSet loop";
+    private static final String BINARY_COPY = "psql | \\copy (FORMAT binary) to a file";
 
     private final Map<String, List<AlternatingRounds.Run>> results = new LinkedHashMap<>();
+    private String coldLine = "";
 
     /** Where the driver loop's values go, so that the JIT cannot drop the reading. */
     private volatile long sink;
@@ -101,12 +103,30 @@ final class JdbcBenchmark implements Callable<Integer> {
                 try (ArrowHttpClient client = ArrowHttpClient.builder(base)
                         .readTimeout(Duration.ofMinutes(5))
                         .build()) {
+                    // Cold: the server's first response after its start, before any warm-up.
+                    Clients.Transfer cold = Clients.decode(client, dataset);
+                    Clients.Transfer coldCopy = psqlBinaryCopy(postgres);
                     cases.put(OURS, () -> Clients.decode(client, dataset));
                     cases.put(DRIVER, () -> resultSetLoop(postgres));
                     cases.put("psql | \\copy to /dev/null", () -> psqlCopy(postgres));
+                    cases.put(BINARY_COPY, () -> psqlBinaryCopy(postgres));
                     results.putAll(AlternatingRounds.run(cases, run.warmup, run.runs, ours));
+                    coldLine = String.format(
+                                    Locale.ROOT,
+                                    "%nCold, the server's first response after its start: arrowhttp %.2f M rows/s,"
+                                            + " psql binary \\copy to a file (run just after) %.2f M rows/s, ratio %.2f%n",
+                                    cold.rows() / (cold.nanos() / 1e3),
+                                    coldCopy.rows() / (coldCopy.nanos() / 1e3),
+                                    ((double) cold.rows() / cold.nanos())
+                                            / ((double) coldCopy.rows() / coldCopy.nanos()))
+                            + String.format(
+                                    Locale.ROOT,
+                                    "%nRatio (medians): rows/s through arrowhttp to the decoding client / psql's binary"
+                                            + " \\copy to a file: %.2f%n",
+                                    RowsTable.medianRowsPerSecond(results.get(OURS))
+                                            / RowsTable.medianRowsPerSecond(results.get(BINARY_COPY)));
                 }
-                String table = markdown(ours.peakRssBytes());
+                String table = markdown(ours.peakRssBytes()) + coldLine;
                 System.out.println(table);
                 run.write(table);
             }
@@ -153,6 +173,18 @@ final class JdbcBenchmark implements Callable<Integer> {
         long start = System.nanoTime();
         List<String> output = postgres.psql("\\copy (SELECT " + COLUMNS + " FROM bench) to '/dev/null'");
         long nanos = System.nanoTime() - start;
+        String counted = output.isEmpty() ? "" : output.get(output.size() - 1).replaceAll("[^0-9]", "");
+        return new Clients.Transfer(0, counted.isEmpty() ? rows : Long.parseLong(counted), nanos, 0);
+    }
+
+    /** psql's binary COPY of the same columns into a file: the engine's own binary output, kept. */
+    private Clients.Transfer psqlBinaryCopy(PostgresCluster postgres) throws Exception {
+        Path file = work.resolve("bench.copy");
+        long start = System.nanoTime();
+        List<String> output =
+                postgres.psql("\\copy (SELECT " + COLUMNS + " FROM bench) to '" + file + "' (FORMAT binary)");
+        long nanos = System.nanoTime() - start;
+        Files.deleteIfExists(file);
         String counted = output.isEmpty() ? "" : output.get(output.size() - 1).replaceAll("[^0-9]", "");
         return new Clients.Transfer(0, counted.isEmpty() ? rows : Long.parseLong(counted), nanos, 0);
     }

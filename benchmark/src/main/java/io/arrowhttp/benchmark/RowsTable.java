@@ -127,7 +127,7 @@ final class RowsTable {
                 .toList();
     }
 
-    private static double medianRowsPerSecond(List<AlternatingRounds.Run> runs) {
+    static double medianRowsPerSecond(List<AlternatingRounds.Run> runs) {
         return Benchmark.Report.median(
                 runs.stream().map(run -> run.transfer().rowsPerSecond()).toList());
     }
