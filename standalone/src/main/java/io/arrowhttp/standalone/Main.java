@@ -3,6 +3,7 @@ package io.arrowhttp.standalone;
 import io.arrowhttp.app.AuthSettings;
 import io.arrowhttp.app.ServerSettings;
 import io.arrowhttp.app.Setting;
+import io.arrowhttp.app.example.Warmup;
 import io.arrowhttp.protocol.internal.ArrowRuntimeCheck;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -266,6 +267,7 @@ public final class Main implements Callable<Integer> {
                         "arrowhttp-shutdown"));
         System.out.println(
                 "arrowhttp listening on " + server.baseUri() + " (catalog: " + server.baseUri() + "datasets)");
+        Warmup.start(Long.getLong("arrowhttp.warm-up-rows", 8_000_000L));
         stopped.await();
         return 0;
     }

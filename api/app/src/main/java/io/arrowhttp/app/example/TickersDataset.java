@@ -117,6 +117,11 @@ public final class TickersDataset implements Dataset {
         return new TickersReader(allocator, base, rows, new SplittableRandom(seed));
     }
 
+    /** The base batch every response slices. */
+    BaseBatch base() {
+        return base;
+    }
+
     private static List<Ticker> makeTickers(SplittableRandom random) {
         Set<String> names = new LinkedHashSet<>();
         while (names.size() < TICKER_COUNT) {
