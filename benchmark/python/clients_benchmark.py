@@ -317,12 +317,13 @@ class Postgres:
     initdb in `folder`, 127.0.0.1 on a free port, password authentication; as root, it runs as the
     `postgres` user, since PostgreSQL refuses root."""
 
-    def __init__(self, folder):
+    def __init__(self):
         versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl")) if Path("/usr/lib/postgresql").is_dir() else []
         if not versions:
             raise SystemExit("--postgres needs PostgreSQL's server: apt-get install postgresql")
         self.bin = versions[-1].parent
-        self.folder = folder
+        # A folder of its own under /tmp, not in the script's (mode 700), so that `postgres` can enter it.
+        self.folder = folder = Path(tempfile.mkdtemp(prefix="arrowhttp-clients-postgres"))
         self.password = os.urandom(12).hex()
         self.as_postgres = os.geteuid() == 0
         import socket
@@ -330,7 +331,6 @@ class Postgres:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        folder.mkdir()
         (folder / "password").write_text(self.password)
         if self.as_postgres:
             subprocess.run(["chown", "-R", "postgres:postgres", str(folder)], check=True)
@@ -352,8 +352,11 @@ class Postgres:
                         "-U", "arrowhttp", "-d", "postgres", "-c", sql)
 
     def stop(self):
-        if (self.folder / "data" / "postmaster.pid").exists():
-            self.run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
+        try:
+            if (self.folder / "data" / "postmaster.pid").exists():
+                self.run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def write_data(work, args):
@@ -449,7 +452,7 @@ def main():
     try:
         expected = write_data(work, args)
         if args.postgres:
-            postgres = Postgres(work / "postgres")
+            postgres = Postgres()
             postgres.psql("CREATE TABLE trades (id bigint, price double precision, volume bigint, ticker text);"
                           f" INSERT INTO trades SELECT i, i * 37 / 100.0, i & 1023, (i & 4095)::text"
                           f" FROM generate_series(0, {args.postgres_rows - 1}) AS i")
