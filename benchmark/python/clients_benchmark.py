@@ -2,7 +2,7 @@
 URLs, against pyarrow reading urllib's response with `Accept-Encoding: identity`.
 
     python benchmark/python/clients_benchmark.py [--rows 6000000] [--parquet-rows 6000000]
-        [--csv-rows 1000000] [--runs 5] [--warmup 1] [--postgres] [--output FILE]
+        [--csv-rows 1000000] [--runs 5] [--warmup 1] [--postgres] [--work DIR] [--output FILE]
 
 Needs pyarrow, polars, requests and urllib3 in this Python, the server jar
 (standalone/target/arrowhttp-server.jar, `mvn package`), curl, and for the Node clients Node.js 20
@@ -10,11 +10,11 @@ with apache-arrow in api/web/node_modules (`mvn package` of api/web, or `npm ci`
 A client whose tool is missing is skipped, and the report says why.
 
 Writes a Parquet file of --parquet-rows rows with pyarrow and a CSV file of the first --csv-rows
-of them into a temporary folder, with a catalog serving: the example `tickers` (`?rows=--rows`),
-the Parquet file and the CSV file (both through the server's Arrow cache, in the temporary folder,
+of them into a temporary folder (or --work), with a catalog serving: the example `tickers` (`?rows=--rows`),
+the Parquet file and the CSV file (both through the server's Arrow cache, in that folder,
 so that after the warm-up every read is a hit), and a DuckDB SQL dataset over the Parquet file
 (read from DuckDB at every request). With --postgres, also a table of --postgres-rows rows in a
-throwaway PostgreSQL cluster (Debian's binaries, initdb in the temporary folder) served over
+throwaway PostgreSQL cluster (Debian's binaries, initdb in a temporary folder) served over
 JDBC. It starts the server (`-Xmx256m`) on 127.0.0.1 itself and stops everything at the end.
 
 First every client reads a one-row stream from a listener in this script that records its
@@ -443,11 +443,18 @@ def main():
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--server-jar", default=str(ROOT / "standalone/target/arrowhttp-server.jar"))
     parser.add_argument("--node-modules", default=str(ROOT / "api/web/node_modules"))
+    parser.add_argument("--work", help="the folder for the data, the catalog, the cache and the server's log, kept"
+                        " afterwards (default: a temporary folder, deleted at the end)")
     parser.add_argument("--output", help="also write the report, as Markdown, to this file")
     args = parser.parse_args()
     if not Path(args.server_jar).is_file():
         raise SystemExit(f"No server jar at {args.server_jar}: run mvn package first, or pass --server-jar")
-    work = Path(tempfile.mkdtemp(prefix="arrowhttp-clients-bench"))
+    if args.work:
+        work = Path(args.work).resolve()
+        shutil.rmtree(work / "cache", ignore_errors=True)
+        work.mkdir(parents=True, exist_ok=True)
+    else:
+        work = Path(tempfile.mkdtemp(prefix="arrowhttp-clients-bench"))
     server = postgres = None
     try:
         expected = write_data(work, args)
@@ -497,7 +504,8 @@ def main():
                 server.wait()
         if postgres is not None:
             postgres.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
