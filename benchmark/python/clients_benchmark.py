@@ -24,7 +24,8 @@ machine's load falls on all alike; the warm-up rounds are not counted. The repor
 rows per second, `median (min to max)`, and each median's ratio to urllib's median of the same
 dataset, with the `Content-Encoding` the server chose and its `X-Arrowhttp-Cache` header as each
 client received them. Python clients are timed in this process; curl by its own `time_total`;
-Node from its request to its last row, without Node's start.
+Node (clients_fetch.mjs, one process per read) from its request to its last row, without Node's
+start or its loading of fetch.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -101,6 +103,30 @@ def http_client_bare(url):
             return table.num_rows, dict(response.headers)
         finally:
             connection.close()
+
+    return timed(read)
+
+
+def http10_bare(url):
+    """A request with no header at all: HTTP/1.0 (HTTP/1.1 requires `Host`) on a plain socket, the
+    response's head read line by line, then its body, delimited by the server's close, handed to
+    pyarrow."""
+    parts = urllib.parse.urlsplit(url)
+    target = parts.path + ("?" + parts.query if parts.query else "")
+
+    def read():
+        with socket.create_connection((parts.hostname, parts.port)) as connection:
+            connection.sendall(f"GET {target} HTTP/1.0\r\n\r\n".encode("ascii"))
+            with connection.makefile("rb") as response:
+                status = response.readline()
+                if b" 200 " not in status:
+                    raise RuntimeError(f"{url}: {status!r}")
+                headers = {}
+                while (line := response.readline().strip()):
+                    name, _, value = line.decode("latin-1").partition(":")
+                    headers[name.strip()] = value.strip()
+                table = pa.ipc.open_stream(response).read_all()
+                return table.num_rows, headers
 
     return timed(read)
 
@@ -196,6 +222,7 @@ def clients(work, node_modules):
     found = {
         REFERENCE: urllib_identity,
         "`http.client`, no header but `Host`, `open_stream(response)`": http_client_bare,
+        "HTTP/1.0 on a socket, no header at all, `open_stream(body)`": http10_bare,
         "`requests.get(url, stream=True)`, `open_stream(response.raw)`": requests_stream,
         "`requests.get(url).content`, then `open_stream`": requests_content,
         "urllib3 `.data`, then `open_stream`": urllib3_data,
@@ -326,8 +353,6 @@ class Postgres:
         self.folder = folder = Path(tempfile.mkdtemp(prefix="arrowhttp-clients-postgres"))
         self.password = os.urandom(12).hex()
         self.as_postgres = os.geteuid() == 0
-        import socket
-
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]

@@ -198,6 +198,9 @@ class BenchmarkSmokeIT {
                 results.contains(
                         "| urllib, `Accept-Encoding: identity`, `open_stream(response)` | identity | none | hit |"),
                 results);
+        // A request with no header at all (HTTP/1.0) reads every dataset as a bare stream.
+        assertEquals(
+                4, count(results, "| HTTP/1.0 on a socket, no header at all, `open_stream(body)` | none | none | "));
         // requests and Node's fetch offer gzip by default (the script shows it), and on loopback no
         // client gets a content coding.
         assertEquals(
@@ -205,7 +208,7 @@ class BenchmarkSmokeIT {
         List<String> rows = results.lines()
                 .filter(line -> line.startsWith("| ") && !line.startsWith("| client |") && !line.startsWith("| ---"))
                 .toList();
-        assertTrue(rows.size() >= 4 * 6, results);
+        assertTrue(rows.size() >= 4 * 7, results);
         for (String row : rows) {
             String contentEncoding = row.split(" \\| ")[2];
             assertTrue(contentEncoding.equals("none") || contentEncoding.equals("not shown"), row);
