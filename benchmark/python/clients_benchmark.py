@@ -244,7 +244,7 @@ def clients(work, node_modules):
                 skipped[name] = f"{module} is not installed in this Python"
     if shutil.which("curl") is None:
         del found["curl, its defaults, bytes only (`-o /dev/null`)"]
-        skipped["curl"] = "curl is not on the PATH"
+        skipped["curl, its defaults, bytes only (`-o /dev/null`)"] = "curl is not on the PATH"
     node_names = [name for name in found if name.startswith("Node")]
     if shutil.which("node") is None or not (Path(node_modules) / "apache-arrow").is_dir():
         for name in node_names:
@@ -259,8 +259,9 @@ def clients(work, node_modules):
 
 
 def duckdb_reason():
-    """DuckDB reads Arrow IPC only through its `nanoarrow` community extension and HTTP only
-    through `httpfs`: both are downloads. Says why DuckDB is not measured."""
+    """Why DuckDB is not among the clients. It reads Arrow IPC only through its `nanoarrow`
+    community extension and HTTP only through `httpfs`; the script loads them only if they are
+    installed already, never downloads them."""
     try:
         import duckdb
     except ImportError:
@@ -270,16 +271,11 @@ def duckdb_reason():
         for extension in ("httpfs", "nanoarrow"):
             try:
                 connection.execute(f"LOAD {extension}")
-            except duckdb.Error as first:
-                try:
-                    connection.execute(f"INSTALL {extension}" + (" FROM community" if extension == "nanoarrow" else ""))
-                    connection.execute(f"LOAD {extension}")
-                except duckdb.Error as error:
-                    return (f"DuckDB {duckdb.__version__} reads an Arrow stream over HTTP only with its `httpfs` "
-                            f"and `nanoarrow` extensions, and `{extension}` is neither installed nor downloadable "
-                            f"here ({type(first).__name__}, then {type(error).__name__} installing it)")
-        return ("DuckDB's extensions load here, but reading the URL with `read_arrow` is not measured by this "
-                "script yet")
+            except duckdb.Error:
+                return (f"DuckDB {duckdb.__version__} reads an Arrow stream over HTTP only with its `httpfs` and "
+                        f"`nanoarrow` extensions, and `{extension}` is not installed (the script downloads nothing)")
+        return ("DuckDB's `httpfs` and `nanoarrow` extensions are installed, but this script does not measure "
+                "`read_arrow` on the URL yet")
     finally:
         connection.close()
 
@@ -444,7 +440,7 @@ def seen(reads, header):
 
 def report(title, reads, rows, nbytes, sent, args):
     lines = [f"\n### {title}: {rows:,} rows" + (f", about {nbytes / 1e6:,.0f} MB" if nbytes else "")
-             + f", {args.runs} runs after {args.warmup} warm-up\n",
+             + f", {args.runs} run{'s' if args.runs != 1 else ''} after {args.warmup} warm-up\n",
              "| client | `Accept-Encoding` sent | `Content-Encoding` | `X-Arrowhttp-Cache` | M rows/s, median (min to max) | / urllib |",
              "| --- | --- | --- | --- | --- | --- |"]
     reference = statistics.median(rows / read.seconds for read in reads[REFERENCE])
