@@ -3,6 +3,7 @@ package io.arrowhttp.benchmark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.arrowhttp.testing.PythonWithPyarrow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -146,6 +147,92 @@ class BenchmarkSmokeIT {
                         results.contains("| " + dataset + " | " + compression + " | "), dataset + ", " + compression);
             }
         }
+    }
+
+    @Test
+    void clientsBenchmarkReadsEveryDatasetWithEveryClientAndTheCacheServesTheParquetFile() throws Exception {
+        Path python = PythonWithPyarrow.requireInterpreter();
+        Path folder = Files.createDirectories(Path.of("target", "clients-smoke"));
+        Path table = folder.resolve("results.md");
+        Files.deleteIfExists(table);
+        Path work = folder.resolve("work").toAbsolutePath();
+        Path log = folder.resolve("script.log");
+        Process script = new ProcessBuilder(
+                        python.toString(),
+                        Path.of("python", "clients_benchmark.py").toString(),
+                        "--rows",
+                        "100000",
+                        "--parquet-rows",
+                        "100000",
+                        "--csv-rows",
+                        "20000",
+                        "--runs",
+                        "1",
+                        "--warmup",
+                        "1",
+                        "--server-jar",
+                        System.getProperty("arrowhttp.server.jar"),
+                        "--work",
+                        work.toString(),
+                        "--output",
+                        table.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        assertTrue(script.waitFor(5, TimeUnit.MINUTES), "ran for more than 5 minutes");
+        assertEquals(0, script.exitValue(), Files.readString(log));
+        String results = Files.readString(table);
+        for (String dataset : new String[] {
+            "### the example, `tickers.arrows?rows=100000`: 100,000 rows",
+            "### a Parquet file, `trades.arrows`: 100,000 rows",
+            "### a CSV file, `trades_csv.arrows`: 20,000 rows",
+            "### DuckDB SQL over the Parquet file, `trades_sql.arrows`: "
+        }) {
+            assertTrue(results.contains(dataset), dataset + " in " + results);
+        }
+        // The reference reads every dataset; after the warm-up the Parquet file comes from the cache.
+        assertEquals(
+                4,
+                count(results, "| urllib, `Accept-Encoding: identity`, `open_stream(response)` | identity | none | "));
+        assertTrue(
+                results.contains(
+                        "| urllib, `Accept-Encoding: identity`, `open_stream(response)` | identity | none | hit |"),
+                results);
+        // A request with no header at all (HTTP/1.0) reads every dataset as a bare stream.
+        assertEquals(
+                4, count(results, "| HTTP/1.0 on a socket, no header at all, `open_stream(body)` | none | none | "));
+        // requests and Node's fetch offer gzip by default (the script shows it), and on loopback no
+        // client gets a content coding.
+        assertEquals(
+                4, count(results, "| `requests.get(url, stream=True)`, `open_stream(response.raw)` | gzip, deflate"));
+        List<String> rows = results.lines()
+                .filter(line -> line.startsWith("| ") && !line.startsWith("| client |") && !line.startsWith("| ---"))
+                .toList();
+        assertTrue(rows.size() >= 4 * 7, results);
+        for (String row : rows) {
+            String contentEncoding = row.split(" \\| ")[2];
+            assertTrue(contentEncoding.equals("none") || contentEncoding.equals("not shown"), row);
+        }
+        assertTrue(
+                results.contains("| polars `pl.read_ipc_stream(url)` | ")
+                        || results.contains("- polars `pl.read_ipc_stream(url)`: polars is not installed"),
+                results);
+        String catalog = work.resolve("catalog.yaml").toString();
+        assertTrue(
+                ProcessHandle.allProcesses()
+                        .noneMatch(process -> process.info()
+                                .commandLine()
+                                .map(line -> line.contains(catalog))
+                                .orElse(false)),
+                "the server outlived the script");
+    }
+
+    private static int count(String text, String part) {
+        int found = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
+            found++;
+        }
+        return found;
     }
 
     @Test

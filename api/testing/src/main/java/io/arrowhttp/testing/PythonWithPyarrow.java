@@ -53,13 +53,29 @@ public final class PythonWithPyarrow {
     public static PythonWithPyarrow require(String scriptName) throws IOException, InterruptedException {
         PythonWithPyarrow python = find(scriptName);
         if (python == null) {
-            String missing = "No Python with pyarrow: set ARROWHTTP_PYTHON, or run .ci/run to make one";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException(missing);
-            }
-            Assumptions.abort(missing);
+            abortOrFail();
         }
         return python;
+    }
+
+    /**
+     * The interpreter itself, for scripts that are files of the repository rather than test
+     * resources; skipped or failed as {@link #require} when there is no Python with pyarrow.
+     */
+    public static Path requireInterpreter() throws InterruptedException {
+        Path python = interpreter();
+        if (python == null) {
+            abortOrFail();
+        }
+        return python;
+    }
+
+    private static void abortOrFail() {
+        String missing = "No Python with pyarrow: set ARROWHTTP_PYTHON, or run .ci/run to make one";
+        if ("true".equals(System.getenv("CI"))) {
+            throw new IllegalStateException(missing);
+        }
+        Assumptions.abort(missing);
     }
 
     /** Runs the script, at most 120 s; its non-blank output lines, after checking it succeeded. */
