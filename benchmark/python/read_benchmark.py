@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute  # noqa: F401
+import pyarrow.csv  # noqa: F401
 import pyarrow.flight as flight
 import pyarrow.parquet as pq
 
@@ -48,10 +49,18 @@ def start(command, pattern, log):
     raise SystemExit(f"{command} did not start:\n{Path(log).read_text(errors='replace')}")
 
 
-def bare(url):
-    request = urllib.request.Request(url, headers={"Accept": "application/vnd.apache.arrow.stream"})
+def bare(url, **headers):
+    request = urllib.request.Request(url, headers={"Accept": "application/vnd.apache.arrow.stream", **headers})
     with urllib.request.urlopen(request) as response:
         return pa.ipc.open_stream(response).read_all()
+
+
+def duckdb_local(query):
+    import duckdb
+
+    relation = duckdb.sql(query)
+    fetch = getattr(relation, "fetch_arrow_table", None) or relation.arrow
+    return fetch()
 
 
 def main():
@@ -59,6 +68,7 @@ def main():
     parser.add_argument("--rows", type=int, default=42_000_000)
     parser.add_argument("--parquet-rows", type=int, default=6_000_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--csv-rows", type=int, default=2_000_000)
     parser.add_argument("--warmup", type=int, default=1)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="arrowhttp-python-bench"))
@@ -67,9 +77,16 @@ def main():
     table = pa.table({"id": ids, "price": pa.compute.multiply(ids, 3), "volume": pa.compute.bit_wise_and(ids, 1023),
                       "ticker": pa.compute.cast(pa.compute.bit_wise_and(ids, 4095), pa.string())})
     pq.write_table(table, work / "trades.parquet", row_group_size=1_000_000)
-    (work / "catalog.yaml").write_text(f"datasets:\n  - name: trades\n    file: {work}/trades.parquet\n")
+    csv_rows = min(n, args.csv_rows)
+    pa.csv.write_csv(table.slice(0, csv_rows), work / "trades.csv")
+    del table
+    (work / "catalog.yaml").write_text(
+        f"datasets:\n  - name: trades\n    file: {work}/trades.parquet\n"
+        f"  - name: trades_csv\n    file: {work}/trades.csv\n"
+    )
     java = "java"
-    server, url = start([java, "-Xmx256m", "-jar", str(ROOT / "standalone/target/arrowhttp-server.jar"), "--port", "0",
+    server, url = start([java, "-Xmx256m", f"-Darrowhttp.cache.directory={work / 'cache'}", "-jar",
+                         str(ROOT / "standalone/target/arrowhttp-server.jar"), "--port", "0",
                          "--config", str(work / "catalog.yaml")],
                         r"arrowhttp listening on (http://127\.0\.0\.1:\d+/)", work / "server.log")
     processes = [server]
@@ -90,7 +107,21 @@ def main():
             f"Parquet {n:,} rows": {
                 "arrowhttp package read_table": lambda: client.read_table("trades"),
                 "pyarrow + urllib, bare stream": lambda: bare(f"{url}datasets/trades"),
+                "pyarrow + urllib, bare stream, Cache-Control: no-cache (as a first read)": lambda: bare(
+                    f"{url}datasets/trades", **{"Cache-Control": "no-cache"}),
                 "arrowhttp package read_partitions(4)": lambda: client.read_partitions("trades", parallel=4).read_all(),
+                "pyarrow.parquet.read_table, local file": lambda: pq.read_table(work / "trades.parquet"),
+                "DuckDB read_parquet to Arrow, local file": lambda: duckdb_local(
+                    f"SELECT * FROM read_parquet('{work / 'trades.parquet'}')"),
+            },
+            f"CSV {csv_rows:,} rows": {
+                "arrowhttp package read_table": lambda: client.read_table("trades_csv"),
+                "pyarrow + urllib, bare stream": lambda: bare(f"{url}datasets/trades_csv"),
+                "pyarrow + urllib, bare stream, Cache-Control: no-cache (as a first read)": lambda: bare(
+                    f"{url}datasets/trades_csv", **{"Cache-Control": "no-cache"}),
+                "pyarrow.csv.read_csv, local file": lambda: pa.csv.read_csv(work / "trades.csv"),
+                "DuckDB read_csv to Arrow, local file": lambda: duckdb_local(
+                    f"SELECT * FROM read_csv('{work / 'trades.csv'}')"),
             },
         }
         if flight_client is not None:
@@ -122,6 +153,14 @@ def main():
             package = statistics.median(times["arrowhttp package read_table"])
             baseline = statistics.median(times["pyarrow + urllib, bare stream"])
             print(f"package / pyarrow+urllib rate: {baseline / package:.3f} (required: at least 0.95)")
+            for name in times:
+                if "local file" in name:
+                    local = statistics.median(times[name])
+                    print(f"pyarrow + urllib (cache hit) / {name}: {local / baseline:.3f};"
+                          f" package: {local / package:.3f}")
+                    first = [k for k in times if "no-cache" in k]
+                    if first:
+                        print(f"  first read (no-cache) / {name}: {local / statistics.median(times[first[0]]):.3f}")
     finally:
         for process in processes:
             process.terminate()

@@ -239,6 +239,20 @@ public final class Main implements Callable<Integer> {
                 return 2;
             }
         }
+        long warmUpRows;
+        try {
+            String rows = Optional.ofNullable(Setting.WARM_UP_ROWS.fromSystem())
+                    .map(String::strip)
+                    .orElse(Setting.WARM_UP_ROWS.defaultValue());
+            warmUpRows = Long.parseLong(rows);
+            if (warmUpRows < 0) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            System.err.println("arrowhttp cannot start: " + Setting.WARM_UP_ROWS.property()
+                    + " must be a whole number of rows, 0 or more; got '" + Setting.WARM_UP_ROWS.fromSystem() + "'");
+            return 2;
+        }
         TlsOptions tls;
         try {
             tls = tlsOptions();
@@ -267,7 +281,7 @@ public final class Main implements Callable<Integer> {
                         "arrowhttp-shutdown"));
         System.out.println(
                 "arrowhttp listening on " + server.baseUri() + " (catalog: " + server.baseUri() + "datasets)");
-        Warmup.start(Long.getLong("arrowhttp.warm-up-rows", 8_000_000L));
+        Warmup.start(warmUpRows);
         stopped.await();
         return 0;
     }

@@ -27,7 +27,8 @@ import picocli.CommandLine;
 class HelpListsEverySettingTest {
 
     /** Settings the standalone server reads itself, beside those of {@link ServerSettings}. */
-    private static final Set<String> STANDALONE_ONLY = Set.of(Setting.DRIVERS.property());
+    private static final Set<String> STANDALONE_ONLY =
+            Set.of(Setting.DRIVERS.property(), Setting.WARM_UP_ROWS.property());
 
     @Test
     void settingsAreExactlyThoseTheServerLooksUp() {

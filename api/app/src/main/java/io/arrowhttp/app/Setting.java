@@ -150,7 +150,13 @@ public enum Setting {
             "arrowhttp.drivers",
             "--drivers",
             "none",
-            "Standalone server only: load the JDBC drivers in the jars of this folder.");
+            "Standalone server only: load the JDBC drivers in the jars of this folder."),
+    WARM_UP_ROWS(
+            "arrowhttp.warm-up-rows",
+            null,
+            "16000000",
+            "Standalone server only: rows of the example encoded into nothing right after the start, in the"
+                    + " background, so that the first response runs at full speed; 0 for none.");
 
     private final String property;
     private final String option;
