@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
 import io.arrowhttp.client.GetOptions;
@@ -16,13 +14,13 @@ import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.source.jdbc.internal.PostgresCopyReader;
 import io.arrowhttp.testing.PostgresCluster;
-import io.arrowhttp.testing.TestServer;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.DateDayVector;
@@ -46,92 +44,79 @@ class PostgresCopyTest {
     private static final String COLUMNS = "id, small, whole, big, f4, f8, flag, label, code, fixed, nm, js, doc,"
             + " raw, day, at, atz, uid, price, precise, tiny, neg";
 
+    private static PostgresFixture fixture;
     private static PostgresCluster postgres;
-    private static HikariDataSource pool;
-    private static TestServer server;
     private static ArrowHttpClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = PostgresCluster.start();
-        postgres.psql("CREATE TABLE wide (id int8 NOT NULL, small int2, whole int4, big int8, f4 float4, f8 float8,"
-                + " flag bool, label text, code varchar(10), fixed char(5), nm name, js json, doc jsonb, raw bytea,"
-                + " day date, at timestamp, atz timestamptz, uid uuid, price numeric(10, 2),"
-                + " precise numeric(38, 10), tiny numeric(5, 0), neg numeric(18, 6));"
-                + " INSERT INTO wide VALUES"
-                + " (1, -32768, -2147483648, -9223372036854775808, 'NaN', '-Infinity', false, '', '', '', '',"
-                + " '{}', '{\"a\": [1, null], \"é\": \"ü\"}', '', '1900-01-01', '1900-01-01 00:00:00',"
-                + " '1969-12-31 23:59:59.999999+00', '00000000-0000-0000-0000-000000000000', -99999999.99,"
-                + " 9999999999999999999999999999.9999999999, -99999, -999999999999.999999),"
-                + " (2, 32767, 2147483647, 9223372036854775807, 'Infinity', -0.0, true, 'ünïcødé ✓', 'ten chars!',"
-                + " 'ab', 'a name', '[1, 2]', 'null', '\\x00ff10', '2000-01-01', '1999-12-31 23:59:59.999999',"
-                + " '2000-01-01 00:00:00+05:30', 'ffffffff-ffff-ffff-ffff-ffffffffffff', 0.01,"
-                + " -0.0000000001, 0, 0.000001),"
-                + " (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
-                + " NULL, NULL, NULL, NULL, NULL, NULL);"
-                + " INSERT INTO wide SELECT g, (g % 30000)::int2, g::int4 * 7, g::int8 * 1000003, g / 7.0, g / 3.0,"
-                + " g % 2 = 0, 'row ' || g, left(md5(g::text), 10), left(md5(g::text), 3), 'n' || g,"
-                + " json_build_object('g', g), jsonb_build_object('g', g, 'h', 'x'), decode(md5(g::text), 'hex'),"
-                + " date '2024-01-01' + g % 1000, timestamp '2024-01-01' + g * interval '1.000001 second',"
-                + " timestamptz '2024-01-01 00:00:00+00' - g * interval '1 minute', md5(g::text)::uuid,"
-                + " (g % 1000000) / 100.0, g * 1234.5678901234, g % 99999, -g / 1000000.0"
-                + " FROM generate_series(4, 60000) g;"
-                + " CREATE TABLE odd (id int NOT NULL, amount numeric(10, 2), day date);"
-                + " INSERT INTO odd VALUES (1, 1.5, '0001-01-01'), (2, 'NaN', '0044-03-15 BC'), (3, 2, '1582-10-04')");
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(postgres.jdbcUrl("postgres"));
-        config.setUsername(PostgresCluster.USER);
-        config.setPassword(postgres.password());
-        config.setMaximumPoolSize(4);
-        config.setConnectionTimeout(2_000);
-        pool = new HikariDataSource(config);
-        List<JdbcDataset> datasets = List.of(
+        fixture = PostgresFixture.start(
+                "CREATE TABLE wide (id int8 NOT NULL, small int2, whole int4, big int8, f4 float4, f8 float8,"
+                        + " flag bool, label text, code varchar(10), fixed char(5), nm name, js json, doc jsonb, raw bytea,"
+                        + " day date, at timestamp, atz timestamptz, uid uuid, price numeric(10, 2),"
+                        + " precise numeric(38, 10), tiny numeric(5, 0), neg numeric(18, 6));"
+                        + " INSERT INTO wide VALUES"
+                        + " (1, -32768, -2147483648, -9223372036854775808, 'NaN', '-Infinity', false, '', '', '', '',"
+                        + " '{}', '{\"a\": [1, null], \"é\": \"ü\"}', '', '1900-01-01', '1900-01-01 00:00:00',"
+                        + " '1969-12-31 23:59:59.999999+00', '00000000-0000-0000-0000-000000000000', -99999999.99,"
+                        + " 9999999999999999999999999999.9999999999, -99999, -999999999999.999999),"
+                        + " (2, 32767, 2147483647, 9223372036854775807, 'Infinity', -0.0, true, 'ünïcødé ✓', 'ten chars!',"
+                        + " 'ab', 'a name', '[1, 2]', 'null', '\\x00ff10', '2000-01-01', '1999-12-31 23:59:59.999999',"
+                        + " '2000-01-01 00:00:00+05:30', 'ffffffff-ffff-ffff-ffff-ffffffffffff', 0.01,"
+                        + " -0.0000000001, 0, 0.000001),"
+                        + " (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+                        + " NULL, NULL, NULL, NULL, NULL, NULL);"
+                        + " INSERT INTO wide SELECT g, (g % 30000)::int2, g::int4 * 7, g::int8 * 1000003, g / 7.0, g / 3.0,"
+                        + " g % 2 = 0, 'row ' || g, left(md5(g::text), 10), left(md5(g::text), 3), 'n' || g,"
+                        + " json_build_object('g', g), jsonb_build_object('g', g, 'h', 'x'), decode(md5(g::text), 'hex'),"
+                        + " date '2024-01-01' + g % 1000, timestamp '2024-01-01' + g * interval '1.000001 second',"
+                        + " timestamptz '2024-01-01 00:00:00+00' - g * interval '1 minute', md5(g::text)::uuid,"
+                        + " (g % 1000000) / 100.0, g * 1234.5678901234, g % 99999, -g / 1000000.0"
+                        + " FROM generate_series(4, 60000) g;"
+                        + " CREATE TABLE odd (id int NOT NULL, amount numeric(10, 2), day date);"
+                        + " INSERT INTO odd VALUES (1, 1.5, '0001-01-01'), (2, 'NaN', '0044-03-15 BC'), (3, 2, '1582-10-04')");
+        postgres = fixture.postgres;
+        fixture.serve(
+                source -> feature -> {
+                    datasets(source).forEach(feature::dataset);
+                    return feature;
+                },
+                Duration.ofSeconds(60));
+        client = fixture.client();
+    }
+
+    private static List<JdbcDataset> datasets(DataSource source) {
+        return List.of(
                 JdbcDataset.of(
-                        pool,
+                        source,
                         DatasetDescription.of("copied", "Every type COPY decodes"),
                         "SELECT " + COLUMNS + " FROM wide ORDER BY id",
                         List.of(),
                         4096),
                 JdbcDataset.of(
-                        pool,
+                        source,
                         DatasetDescription.of("bound", "The same rows through JDBC"),
                         "SELECT " + COLUMNS + " FROM wide WHERE id >= :from ORDER BY id",
                         List.of(new QueryParameter("from", ParameterType.LONG, "0")),
                         4096),
                 JdbcDataset.of(
-                        pool,
+                        source,
                         DatasetDescription.of("odd", "Values Arrow's types cannot hold, and old dates"),
                         "SELECT id, amount, day FROM odd ORDER BY id",
                         List.of(),
                         1),
                 JdbcDataset.of(
-                        pool,
+                        source,
                         DatasetDescription.of("days", "Old dates"),
                         "SELECT id, day FROM odd ORDER BY id",
                         List.of(),
                         10));
-        server = TestServer.withFeature(feature -> {
-            datasets.forEach(feature::dataset);
-            return feature;
-        });
-        client = ArrowHttpClient.builder(server.uri("/"))
-                .readTimeout(Duration.ofSeconds(60))
-                .build();
     }
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (pool != null) {
-            pool.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 

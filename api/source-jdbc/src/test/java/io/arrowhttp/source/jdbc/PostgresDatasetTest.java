@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
@@ -20,7 +19,6 @@ import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.testing.PostgresCluster;
-import io.arrowhttp.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -38,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
@@ -71,45 +70,50 @@ class PostgresDatasetTest {
     private static final String WINDOW_SQL = "SELECT id, label, day FROM trades WHERE id >= :from AND id < :from + 10"
             + " AND day < :until AND label <> :skip ORDER BY id";
 
+    private static PostgresFixture fixture;
     private static PostgresCluster postgres;
     private static HikariDataSource pool;
-    private static TestServer server;
     private static ArrowHttpClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = PostgresCluster.start();
-        postgres.psql("CREATE TABLE trades (id bigint NOT NULL, small integer, price float8, amount numeric(12, 2),"
-                + " label text, flag boolean, day date, ts timestamp, tstz timestamptz);"
-                + " INSERT INTO trades SELECT i::bigint AS id,"
-                + " CASE WHEN i % 17 = 0 THEN NULL ELSE (i % 1000)::integer END AS small,"
-                + " CASE WHEN i % 19 = 0 THEN NULL ELSE i * 0.5::float8 - 1000 END AS price,"
-                + " CASE WHEN i % 23 = 0 THEN NULL ELSE (i * 1.25)::numeric(12, 2) END AS amount,"
-                + " CASE WHEN i % 29 = 0 THEN NULL ELSE 'trade ' || i || CASE WHEN i % 5 = 0 THEN ' Zürich ☃' ELSE ''"
-                + " END END AS label,"
-                + " CASE WHEN i % 31 = 0 THEN NULL ELSE i % 2 = 0 END AS flag,"
-                + " CASE WHEN i % 37 = 0 THEN NULL ELSE DATE '2024-01-01' + (i % 3650) END AS day,"
-                + " CASE WHEN i % 41 = 0 THEN NULL ELSE TIMESTAMP '2024-01-01' + i * interval '1.000001 second' END"
-                + " AS ts,"
-                + " CASE WHEN i % 43 = 0 THEN NULL ELSE TIMESTAMPTZ '2024-01-01 00:00:00+00' + i * interval '1 minute'"
-                + " END AS tstz"
-                + " FROM generate_series(1, " + ROWS + ") i");
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(postgres.jdbcUrl("postgres"));
-        config.setUsername(PostgresCluster.USER);
-        config.setPassword(postgres.password());
-        config.setMaximumPoolSize(4);
-        config.setConnectionTimeout(2_000);
-        pool = new HikariDataSource(config);
-        List<JdbcDataset> datasets = List.of(
+        fixture = PostgresFixture.start(
+                "CREATE TABLE trades (id bigint NOT NULL, small integer, price float8, amount numeric(12, 2),"
+                        + " label text, flag boolean, day date, ts timestamp, tstz timestamptz);"
+                        + " INSERT INTO trades SELECT i::bigint AS id,"
+                        + " CASE WHEN i % 17 = 0 THEN NULL ELSE (i % 1000)::integer END AS small,"
+                        + " CASE WHEN i % 19 = 0 THEN NULL ELSE i * 0.5::float8 - 1000 END AS price,"
+                        + " CASE WHEN i % 23 = 0 THEN NULL ELSE (i * 1.25)::numeric(12, 2) END AS amount,"
+                        + " CASE WHEN i % 29 = 0 THEN NULL ELSE 'trade ' || i || CASE WHEN i % 5 = 0 THEN ' Zürich ☃' ELSE ''"
+                        + " END END AS label,"
+                        + " CASE WHEN i % 31 = 0 THEN NULL ELSE i % 2 = 0 END AS flag,"
+                        + " CASE WHEN i % 37 = 0 THEN NULL ELSE DATE '2024-01-01' + (i % 3650) END AS day,"
+                        + " CASE WHEN i % 41 = 0 THEN NULL ELSE TIMESTAMP '2024-01-01' + i * interval '1.000001 second' END"
+                        + " AS ts,"
+                        + " CASE WHEN i % 43 = 0 THEN NULL ELSE TIMESTAMPTZ '2024-01-01 00:00:00+00' + i * interval '1 minute'"
+                        + " END AS tstz"
+                        + " FROM generate_series(1, " + ROWS + ") i");
+        postgres = fixture.postgres;
+        pool = fixture.pool;
+        fixture.serve(
+                source -> feature -> {
+                    datasets(source).forEach(feature::dataset);
+                    return feature;
+                },
+                Duration.ofSeconds(120));
+        client = fixture.client();
+    }
+
+    private static List<JdbcDataset> datasets(DataSource source) {
+        return List.of(
                 JdbcDataset.of(
-                        pool,
+                        source,
                         DatasetDescription.of("trades", "Every type"),
                         "SELECT * FROM trades ORDER BY id",
                         List.of(),
                         10_000),
                 JdbcDataset.of(
-                        pool,
+                        source,
                         DatasetDescription.of("window", "Trades from an id, before a day"),
                         WINDOW_SQL,
                         List.of(
@@ -118,47 +122,31 @@ class PostgresDatasetTest {
                                 new QueryParameter("skip", ParameterType.STRING, "none")),
                         10_000),
                 JdbcDataset.of(
-                                pool,
+                                source,
                                 DatasetDescription.of("by_id", "Ids, split on ranges of id"),
                                 "SELECT id, day FROM trades",
                                 List.of(),
                                 50_000)
                         .partitionedBy("id", 4),
                 JdbcDataset.of(
-                                pool,
+                                source,
                                 DatasetDescription.of("by_day", "Ids, split on ranges of day"),
                                 "SELECT id, day FROM trades",
                                 List.of(),
                                 50_000)
                         .partitionedBy("day", 3),
                 JdbcDataset.of(
-                        pool,
+                        source,
                         DatasetDescription.of("slow", "A query that sleeps"),
                         "SELECT 1 AS one FROM pg_sleep(60)",
                         List.of(),
                         10_000));
-        server = TestServer.withFeature(feature -> {
-            datasets.forEach(feature::dataset);
-            return feature;
-        });
-        client = ArrowHttpClient.builder(server.uri("/"))
-                .readTimeout(Duration.ofSeconds(120))
-                .build();
     }
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (pool != null) {
-            pool.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -269,7 +257,7 @@ class PostgresDatasetTest {
         assertEquals(4, byId.endpoints().size());
         assertEquals(Boolean.FALSE, byId.ordered(), "ranges of a column are not the query's order");
         assertEquals(
-                server.uri("/datasets/by_id?partition=3").toString(),
+                fixture.server().uri("/datasets/by_id?partition=3").toString(),
                 byId.endpoints().get(3).locations().get(0).toString());
         for (String dataset : List.of("by_id", "by_day")) {
             long[] seen = new long[ROWS + 1];
@@ -345,7 +333,8 @@ class PostgresDatasetTest {
     void theCatalogSaysWhichParametersAQueryTakesBeforeItIsRun() throws Exception {
         ObjectMapper json = new ObjectMapper();
         JsonNode info;
-        try (InputStream in = server.uri("/datasets/window/info").toURL().openStream()) {
+        try (InputStream in =
+                fixture.server().uri("/datasets/window/info").toURL().openStream()) {
             info = json.readTree(in);
         }
         assertEquals(
@@ -361,8 +350,8 @@ class PostgresDatasetTest {
         long started = System.nanoTime();
         assertEquals("one", client.info("slow").schema().getFields().get(0).getName());
         assertEquals("one", client.schema("slow").getFields().get(0).getName());
-        HttpURLConnection head =
-                (HttpURLConnection) server.uri("/datasets/slow").toURL().openConnection();
+        HttpURLConnection head = (HttpURLConnection)
+                fixture.server().uri("/datasets/slow").toURL().openConnection();
         head.setRequestMethod("HEAD");
         head.setReadTimeout(10_000);
         assertEquals(200, head.getResponseCode());
@@ -416,8 +405,8 @@ class PostgresDatasetTest {
     }
 
     private static int readiness() throws IOException {
-        HttpURLConnection probe =
-                (HttpURLConnection) server.uri("/health/ready").toURL().openConnection();
+        HttpURLConnection probe = (HttpURLConnection)
+                fixture.server().uri("/health/ready").toURL().openConnection();
         probe.setReadTimeout(20_000);
         return probe.getResponseCode();
     }

@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.server.auth.WritePermission;
 import io.arrowhttp.testing.PostgresCluster;
-import io.arrowhttp.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,52 +39,37 @@ class PostgresTableStoreTest {
     private static final String SELECT = "SELECT id, small, medium, ratio, price, amount, label, flag, day, ts, tstz,"
             + " encode(raw, 'hex'), note FROM %s ORDER BY id";
 
+    private static PostgresFixture fixture;
     private static PostgresCluster postgres;
-    private static HikariDataSource pool;
-    private static TestServer server;
     private static ArrowHttpClient client;
     private static BufferAllocator allocator;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = PostgresCluster.start();
-        postgres.psql("CREATE TABLE copied (" + COLUMNS + "); CREATE TABLE inserted (" + COLUMNS + ");"
-                + " CREATE TABLE narrow (id bigint NOT NULL, amount numeric(5, 2))");
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(postgres.jdbcUrl("postgres"));
-        config.setUsername(PostgresCluster.USER);
-        config.setPassword(postgres.password());
-        config.setMaximumPoolSize(4);
-        config.setConnectionTimeout(2_000);
-        pool = new HikariDataSource(config);
-        List<JdbcTableStore.Table> tables = List.of(
-                TypedUploadRows.table(pool, "copied", JdbcTableStore.Method.AUTOMATIC),
-                TypedUploadRows.table(pool, "inserted", JdbcTableStore.Method.INSERTS),
-                TypedUploadRows.table(pool, "narrow", JdbcTableStore.Method.AUTOMATIC));
-        server = TestServer.withFeature(
-                feature -> feature.uploads(new JdbcTableStore(pool, tables), WritePermission.anyone()));
-        client = ArrowHttpClient.builder(server.uri("/"))
-                .readTimeout(Duration.ofSeconds(60))
-                .build();
+        fixture = PostgresFixture.start("CREATE TABLE copied (" + COLUMNS + "); CREATE TABLE inserted (" + COLUMNS
+                + ");" + " CREATE TABLE narrow (id bigint NOT NULL, amount numeric(5, 2))");
+        postgres = fixture.postgres;
+        fixture.serve(
+                source -> feature -> feature.uploads(
+                        new JdbcTableStore(
+                                source,
+                                List.of(
+                                        TypedUploadRows.table(source, "copied", JdbcTableStore.Method.AUTOMATIC),
+                                        TypedUploadRows.table(source, "inserted", JdbcTableStore.Method.INSERTS),
+                                        TypedUploadRows.table(source, "narrow", JdbcTableStore.Method.AUTOMATIC))),
+                        WritePermission.anyone()),
+                Duration.ofSeconds(60));
+        client = fixture.client();
         allocator = new RootAllocator();
     }
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
         if (allocator != null) {
             allocator.close();
         }
-        if (pool != null) {
-            pool.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -156,7 +138,7 @@ class PostgresTableStoreTest {
 
     private static HttpResult send(String path, byte[] body) throws IOException {
         HttpURLConnection connection =
-                (HttpURLConnection) server.uri(path).toURL().openConnection();
+                (HttpURLConnection) fixture.server().uri(path).toURL().openConnection();
         connection.setConnectTimeout(5_000);
         connection.setReadTimeout(30_000);
         connection.setRequestMethod("PUT");

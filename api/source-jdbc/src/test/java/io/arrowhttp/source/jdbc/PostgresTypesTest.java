@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
@@ -14,7 +13,6 @@ import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.testing.PostgresCluster;
-import io.arrowhttp.testing.TestServer;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -24,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.sql.DataSource;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.DecimalVector;
@@ -76,15 +75,14 @@ class PostgresTypesTest {
         PRINTED.put("price", "coalesce(price::text, '<NULL>')");
     }
 
+    private static PostgresFixture fixture;
     private static PostgresCluster postgres;
     private static HikariDataSource pool;
-    private static TestServer server;
     private static ArrowHttpClient client;
 
     @BeforeAll
     static void start() throws Exception {
-        postgres = PostgresCluster.start();
-        postgres.psql("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');"
+        fixture = PostgresFixture.start("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');"
                 + " CREATE TABLE kinds (id int NOT NULL, tags text[], scores int[], doc jsonb, js json, uid uuid,"
                 + " span interval, feeling mood, raw bytea, addr inet, net cidr, mac macaddr, amount numeric,"
                 + " price numeric(10, 2));"
@@ -98,49 +96,38 @@ class PostgresTypesTest {
                 + " '', '::1', '2001:db8::/32', 'ff:ff:ff:ff:ff:ff', -0.5, -99999999.99),"
                 + " (4, '{NULL}', '{7}', '\"text\"', '2', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '-00:00:00.000001',"
                 + " 'ok', '\\x00', '10.1.2.3/32', '192.168.0.0/16', '00:00:00:00:00:00', 1e30, 0)");
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(postgres.jdbcUrl("postgres"));
-        config.setUsername(PostgresCluster.USER);
-        config.setPassword(postgres.password());
-        config.setMaximumPoolSize(2);
-        config.setConnectionTimeout(2_000);
-        pool = new HikariDataSource(config);
-        List<JdbcDataset> datasets = List.of(
+        postgres = fixture.postgres;
+        pool = fixture.pool;
+        fixture.serve(
+                source -> feature -> {
+                    datasets(source).forEach(feature::dataset);
+                    return feature;
+                },
+                Duration.ofSeconds(60));
+        client = fixture.client();
+    }
+
+    private static List<JdbcDataset> datasets(DataSource source) {
+        return List.of(
                 JdbcDataset.of(
-                        pool,
+                        source,
                         DatasetDescription.of("kinds", "Types without a plain JDBC mapping"),
                         "SELECT * FROM kinds ORDER BY id",
                         List.of(),
                         2),
                 JdbcDataset.of(
-                        pool,
+                        source,
                         DatasetDescription.of("grid", "A two-dimensional array"),
                         "SELECT id, CASE WHEN id = 3 THEN ARRAY[[1, 2], [3, 4]] ELSE ARRAY[id] END AS grid"
                                 + " FROM kinds ORDER BY id",
                         List.of(),
                         10));
-        server = TestServer.withFeature(feature -> {
-            datasets.forEach(feature::dataset);
-            return feature;
-        });
-        client = ArrowHttpClient.builder(server.uri("/"))
-                .readTimeout(Duration.ofSeconds(60))
-                .build();
     }
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (pool != null) {
-            pool.close();
-        }
-        if (postgres != null) {
-            postgres.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
