@@ -332,7 +332,7 @@ public final class ArrowHttpFeature implements Feature {
             return serving != null && serving.stopping();
         }));
         if (statusEndpoint) {
-            context.register(new StatusResource(allocator, metrics));
+            context.register(new StatusResource(allocator, metrics, uploads::placesTaken));
         }
         if (!middleware.isEmpty()) {
             context.register(new MiddlewareFilter(middleware));
