@@ -88,6 +88,12 @@ final class HostileWriterSoakCommand implements Callable<Integer> {
     private static final Pattern READY = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
     private static final String ARROW = "application/vnd.apache.arrow.stream";
     private static final long MAX_TOTAL_BYTES = 64L << 20;
+    /**
+     * Above the 17 uploading clients (4 real writers, 13 hostile ones), each of which holds at most
+     * one upload place: its uploads all go to one dataset, and one waiting for it holds none.
+     */
+    private static final int MAX_CONCURRENT = 20;
+
     private static final int FIXED_ROWS = 50_000;
     private static final int WRITER_ROWS = 20_000;
     private static final int APPENDS = 3;
@@ -134,9 +140,9 @@ final class HostileWriterSoakCommand implements Callable<Integer> {
                   writable: true
                   max_bytes: 8MiB
                   max_body_bytes: 4MiB
-                  max_concurrent: 16
+                  max_concurrent: %d
                   max_total_bytes: %d
-                """.formatted(MAX_TOTAL_BYTES));
+                """.formatted(MAX_CONCURRENT, MAX_TOTAL_BYTES));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         long started = System.nanoTime();
         try (BufferAllocator allocator = new RootAllocator();
