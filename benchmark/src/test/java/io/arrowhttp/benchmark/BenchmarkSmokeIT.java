@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -244,9 +243,6 @@ class BenchmarkSmokeIT {
     }
 
     @Test
-    @Disabled("Fails today: hostile writers from 13 addresses, cutting bodies as fast as they can, fill the"
-            + " upload places (each address may hold half), so real uploads get 429; see"
-            + " benchmark/results/2026-12-06-hostile-soak.md. Enable once real writers keep a place.")
     void hostileWriterSoakRefusesEveryHostileUploadAndAnswersEveryRealOne() throws Exception {
         String results = runHarness("hostile-soak-smoke", 3, "hostile-soak", "--seconds", "35");
         assertTrue(results.contains("- real requests: "), results);

@@ -9,7 +9,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * Chooses the log's configuration from the command line before anything logs, since Logback reads
  * its configuration once, when the first logger is made: {@code --log-config FILE} (a logback.xml),
  * else {@code --log-format json}, else {@code -Dlogback.configurationFile}, else the jar's
- * {@code logback.xml}. Then hands what Jersey and Grizzly log through java.util.logging to SLF4J.
+ * {@code logback.xml}. Then hands what Jersey and Grizzly log through java.util.logging to SLF4J,
+ * a client that went away in one line rather than a stack trace ({@link ClientGoneLog}).
  */
 final class LogSetup {
 
@@ -37,6 +38,7 @@ final class LogSetup {
         }
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
+        ClientGoneLog.install();
         return Optional.empty();
     }
 

@@ -144,12 +144,14 @@ public final class StandaloneServer implements AutoCloseable {
     /**
      * A fixed worker pool: one thread per stream the application may send, and some to spare for
      * the catalog, {@code /status} and handshakes (Grizzly's default, two per core, lets four
-     * stalled clients on two cores take every thread); and {@link ProtocolErrorAddOn} for what
-     * Grizzly's HTTP parser refuses on its own.
+     * stalled clients on two cores take every thread); {@link ProtocolErrorAddOn} for what
+     * Grizzly's HTTP parser refuses on its own; and {@link HalfClosedInput}, so that a client that
+     * half-closes its connection mid-body gets its answer.
      */
     private static void configureListeners(HttpServer server, int threads) {
         for (NetworkListener listener : server.getListeners()) {
             listener.registerAddOn(new ProtocolErrorAddOn());
+            listener.registerAddOn(HalfClosedInput.addOn());
             listener.getTransport()
                     .setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
                             .setPoolName("arrowhttp-worker")

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
 import io.arrowhttp.app.ServerSettings;
 import io.arrowhttp.client.ArrowHttpClient;
 import io.arrowhttp.client.DatasetStream;
@@ -34,10 +35,14 @@ import java.util.Properties;
 import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.duckdb.DuckDBDriver;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -154,6 +159,77 @@ class UploadsStandaloneTest {
             assertTrue(response.startsWith("HTTP/1.1 400"), response);
             assertTrue(response.contains("not an Arrow IPC stream"), response);
         }
+    }
+
+    @Test
+    void aClientThatCutsItsBodyIsAnswered400WhenItStillReadsAndLoggedInOneLineWithoutAStackTrace() throws Exception {
+        // As the server's main does: what Jersey logs through java.util.logging goes to Logback.
+        LogSetup.configure(new String[0]);
+        Path catalog = folder.resolve("cut.yaml");
+        Files.writeString(catalog, "uploads:\n  directory: cut\n  writable: true\n");
+        byte[] stream = longs(5_000);
+        try (StandaloneServer server = StandaloneServer.start(
+                        "127.0.0.1", 0, ServerSettings.defaults().withCatalogFile(catalog));
+                LogLines access = LogLines.of("io.arrowhttp.access");
+                LogLines jersey = LogLines.of("org.glassfish.jersey")) {
+            int cuts = 6;
+            for (int i = 0; i < cuts; i++) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress("127.0.0.1", server.port()), 5_000);
+                    socket.setSoTimeout(10_000);
+                    OutputStream out = socket.getOutputStream();
+                    out.write(("PUT /datasets/cut HTTP/1.1\r\nHost: x\r\n"
+                                    + "Content-Type: application/vnd.apache.arrow.stream\r\nContent-Length: "
+                                    + stream.length + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.write(stream, 0, stream.length / 2);
+                    out.flush();
+                    if (i % 2 == 0) {
+                        socket.shutdownOutput();
+                        String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                        // Half-closed, the client still reads: it gets the answer.
+                        assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+                        assertTrue(answer.contains("broke off"), answer);
+                    }
+                }
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (access.messages().size() < cuts && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(300); // Jersey logs its failure to commit right after the access-log line
+            assertEquals(cuts, access.messages().size(), String.join("\n", access.messages()));
+            assertTrue(
+                    access.messages().stream().allMatch(line -> line.contains("PUT /datasets/cut 400 ")),
+                    String.join("\n", access.messages()));
+            assertTrue(
+                    jersey.events().stream()
+                            .noneMatch(event -> event.getThrowableProxy() != null
+                                    || event.getLevel().isGreaterOrEqual(Level.WARN)),
+                    "no error nor stack trace for a client that went away: " + String.join("\n", jersey.messages()));
+        }
+    }
+
+    /** An Arrow stream of one column of longs, in batches of 1,000. */
+    private static byte[] longs(int rows) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (BufferAllocator allocator = new RootAllocator();
+                VectorSchemaRoot root = VectorSchemaRoot.create(
+                        new Schema(List.of(Field.notNullable("seq", new ArrowType.Int(64, true)))), allocator);
+                ArrowStreamWriter writer = new ArrowStreamWriter(root, null, out)) {
+            writer.start();
+            BigIntVector seq = (BigIntVector) root.getVector(0);
+            for (int done = 0; done < rows; done += 1_000) {
+                seq.allocateNew(1_000);
+                for (int i = 0; i < 1_000; i++) {
+                    seq.set(i, done + i);
+                }
+                root.setRowCount(1_000);
+                writer.writeBatch();
+            }
+            writer.end();
+        }
+        return out.toByteArray();
     }
 
     @Test

@@ -99,11 +99,16 @@ public enum ParameterType {
                     }
                     break;
                 case DATE:
-                    return LocalDate.parse(value);
+                    return withinYears(parameter, text, LocalDate.parse(value));
                 case TIMESTAMP:
-                    return value.endsWith("Z") || value.matches(".*[+-][0-9]{2}:[0-9]{2}$")
-                            ? OffsetDateTime.parse(value)
-                            : LocalDateTime.parse(value);
+                    if (value.endsWith("Z") || value.matches(".*[+-][0-9]{2}:[0-9]{2}$")) {
+                        OffsetDateTime instant = OffsetDateTime.parse(value);
+                        withinYears(parameter, text, instant.toLocalDate());
+                        return instant;
+                    }
+                    LocalDateTime local = LocalDateTime.parse(value);
+                    withinYears(parameter, text, local.toLocalDate());
+                    return local;
                 default:
                     break;
             }
@@ -112,5 +117,18 @@ public enum ParameterType {
         }
         throw ArrowHttpException.invalidArgument("Query parameter " + ClientText.quote(parameter) + " must be "
                 + expected + "; got " + ClientText.quote(text));
+    }
+
+    /**
+     * {@code date} when its year is one of 1 to 9999, the years every SQL database stores: a year
+     * beyond (which Java parses from a signed year such as {@code +99999}) failed in the database,
+     * as an outage of the source rather than the request's mistake.
+     */
+    private static LocalDate withinYears(String parameter, String text, LocalDate date) {
+        if (date.getYear() < 1 || date.getYear() > 9999) {
+            throw ArrowHttpException.invalidArgument("Query parameter " + ClientText.quote(parameter)
+                    + " must be within the years 0001 to 9999; got " + ClientText.quote(text));
+        }
+        return date;
     }
 }

@@ -332,7 +332,7 @@ public final class ArrowHttpFeature implements Feature {
             return serving != null && serving.stopping();
         }));
         if (statusEndpoint) {
-            context.register(new StatusResource(allocator, metrics));
+            context.register(new StatusResource(allocator, metrics, uploads::placesTaken));
         }
         if (!middleware.isEmpty()) {
             context.register(new MiddlewareFilter(middleware));
@@ -448,8 +448,8 @@ public final class ArrowHttpFeature implements Feature {
          * {@code window} from its start. An upload holds one of the {@link #maxConcurrentUploads}
          * places for as long as its body takes, so without a pace a client trickling a byte a
          * second could hold them all. A slower upload ends with {@code 408} and nothing written,
-         * at most {@code window} plus a second after it fell below the pace (a body that sends
-         * nothing at all has its connection dropped then, on Grizzly; a servlet container's own
+         * at most {@code window} plus a second and a half after it fell below the pace (a body that
+         * sends nothing has its connection dropped then, on Grizzly; a servlet container's own
          * read timeout applies to it there). {@link #DEFAULT_MIN_UPLOAD_BYTES_PER_SECOND} over
          * {@link #DEFAULT_UPLOAD_RATE_WINDOW} by default; 0 bytes per second for no least pace.
          */

@@ -50,4 +50,14 @@ public final class ClientAddressFilter implements ContainerRequestFilter {
         return request.getProperty(CONNECTION) instanceof ServerConnection connection
                 && connection.abortFromAnotherThread();
     }
+
+    /**
+     * Runs {@code callback} once the client of {@code request} has closed its connection (at once
+     * when it already has), where the server notices it; returns what stops the watching.
+     */
+    public static Runnable onClientGone(ContainerRequestContext request, Runnable callback) {
+        return request.getProperty(CONNECTION) instanceof ServerConnection connection
+                ? connection.onClientGone(callback)
+                : () -> {};
+    }
 }

@@ -27,6 +27,7 @@ import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.security.Principal;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The dataset catalog and the datasets, Arrow Flight's ListFlights, GetFlightInfo, GetSchema and
@@ -106,15 +107,23 @@ public final class DatasetResource {
             ContainerRequestContext request) {
         LocationBases base = responder.locationBases(uri);
         Principal caller = security == null ? null : security.getUserPrincipal();
-        DatasetUploads.Body body = new DatasetUploads.Body(
-                headers.getMediaType(),
-                headers.getHeaderString(HttpHeaders.CONTENT_ENCODING),
-                headers.getLength(),
-                content,
-                request.getProperty(ContinueAfterChecks.PROPERTY) instanceof Runnable send ? send : null,
-                () -> ClientAddressFilter.abortFromAnotherThread(request));
-        DatasetUploads.Outcome outcome = uploads.upload(
-                name, mode, body, caller == null ? null : caller.getName(), responder.clientAddress(request), base);
+        AtomicBoolean gone = new AtomicBoolean();
+        Runnable stopWatching = ClientAddressFilter.onClientGone(request, () -> gone.set(true));
+        DatasetUploads.Outcome outcome;
+        try {
+            DatasetUploads.Body body = new DatasetUploads.Body(
+                    headers.getMediaType(),
+                    headers.getHeaderString(HttpHeaders.CONTENT_ENCODING),
+                    headers.getLength(),
+                    content,
+                    request.getProperty(ContinueAfterChecks.PROPERTY) instanceof Runnable send ? send : null,
+                    () -> ClientAddressFilter.abortFromAnotherThread(request),
+                    gone::get);
+            outcome = uploads.upload(
+                    name, mode, body, caller == null ? null : caller.getName(), responder.clientAddress(request), base);
+        } finally {
+            stopWatching.run();
+        }
         Response.ResponseBuilder answer =
                 outcome.created() ? Response.created(outcome.result().dataset().location()) : Response.ok();
         return answer.entity(ProtocolJson.toBytes(outcome.result()))

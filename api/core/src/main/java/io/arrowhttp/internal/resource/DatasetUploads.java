@@ -22,10 +22,13 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -43,6 +46,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class DatasetUploads {
 
+    /** How often an upload waiting for its dataset's lock checks that its client is still there. */
+    private static final Duration GONE_CHECK = Duration.ofMillis(100);
+
     private final DatasetCatalog catalog;
     private final BufferAllocator allocator;
     private final UploadLimits limits;
@@ -56,7 +62,8 @@ public final class DatasetUploads {
     /** The store of each dataset a store serves, by name: its datasets at start, then those uploads made. */
     private final ConcurrentHashMap<String, Writable> owners = new ConcurrentHashMap<>();
 
-    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+    /** Each dataset's write lock: one upload or deletion of a dataset at a time. */
+    private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     /**
      * @param store where uploads go, or null when no dataset takes them; its datasets are added to
@@ -100,6 +107,8 @@ public final class DatasetUploads {
      *     the container sends it on its own
      * @param drop drops the client's connection from another thread, for a body slower than the
      *     {@link UploadPace}; false when the server cannot
+     * @param gone whether the client has closed its connection (or the server has dropped it);
+     *     always false where the server does not say
      */
     public record Body(
             MediaType type,
@@ -107,7 +116,8 @@ public final class DatasetUploads {
             long length,
             InputStream content,
             Runnable sendContinue,
-            BooleanSupplier drop) {}
+            BooleanSupplier drop,
+            BooleanSupplier gone) {}
 
     /** What an upload did: the answer's body, and whether it made the dataset. */
     public record Outcome(UploadResult result, boolean created) {}
@@ -183,19 +193,31 @@ public final class DatasetUploads {
                     StreamLimits.RETRY_AFTER);
         }
         try {
-            if (!running.tryAcquire()) {
-                throw new ArrowHttpException(
-                        ErrorCode.RESOURCE_EXHAUSTED,
-                        "The server takes " + limits.concurrent() + " uploads at once, and has them; try again shortly",
-                        StreamLimits.RETRY_AFTER);
-            }
+            // The dataset's write lock first, then a place: an upload waiting behind another one to
+            // the same dataset (for as long as that one's body takes) holds no place meanwhile, so
+            // uploads queued on one dataset, cut short by clients that have gone, cannot keep
+            // writers of other datasets out; the address bound above counts them still.
+            long start = System.nanoTime();
+            ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
+            lockWhileConnected(lock, body.gone());
             try {
-                if (body.sendContinue() != null) {
-                    body.sendContinue().run();
+                if (!running.tryAcquire()) {
+                    throw new ArrowHttpException(
+                            ErrorCode.RESOURCE_EXHAUSTED,
+                            "The server takes " + limits.concurrent()
+                                    + " uploads at once, and has them; try again shortly",
+                            StreamLimits.RETRY_AFTER);
                 }
-                return write(target, name, mode, body, caller, base);
+                try {
+                    if (body.sendContinue() != null) {
+                        body.sendContinue().run();
+                    }
+                    return write(target, name, mode, body, caller, base, start);
+                } finally {
+                    running.release();
+                }
             } finally {
-                running.release();
+                lock.unlock();
             }
         } finally {
             if (clientAddress != null) {
@@ -217,46 +239,82 @@ public final class DatasetUploads {
         return null;
     }
 
+    /** Under the dataset's write lock, with an upload place. */
     private Outcome write(
-            Writable target, String name, Upload.Mode mode, Body body, String writer, LocationBases base) {
-        long start = System.nanoTime();
-        synchronized (locks.computeIfAbsent(name, n -> new Object())) {
-            Dataset current = catalog.contains(name) ? catalog.get(name) : null;
-            if (current == null && mode == Upload.Mode.APPEND) {
-                throw ArrowHttpException.notFound("No dataset named " + ClientText.quote(name)
-                        + " to append to; it was deleted while this request waited");
-            }
-            StreamUpload upload;
-            Dataset written;
-            UploadPace.Paced paced = pace.watch(body.content(), body.drop());
-            try (BufferAllocator uploadAllocator =
-                            allocator.newChildAllocator("upload to " + name, 0, limits.memory());
-                    StreamUpload reading = new StreamUpload(
-                            name,
-                            mode,
-                            UploadBody.open(body.type(), body.contentEncoding(), paced, limits.maxBodyBytes()),
-                            uploadAllocator,
-                            limits)) {
-                upload = reading;
-                written = target.store().write(new Sent(reading, writer), current);
-            } catch (IOException e) {
-                throw new UncheckedIOException("Closing an upload failed", e);
-            } finally {
-                paced.stop();
-            }
-            if (written == null || !written.name().equals(name)) {
-                throw new IllegalStateException("The dataset store returned no dataset named '" + name + "'");
-            }
-            catalog.put(written);
-            owners.put(name, target);
-            UploadResult result = new UploadResult(
-                    upload.rows(),
-                    upload.batches(),
-                    upload.bytes(),
-                    (System.nanoTime() - start) / 1e9,
-                    catalog.entry(name, base));
-            return new Outcome(result, current == null);
+            Writable target, String name, Upload.Mode mode, Body body, String writer, LocationBases base, long start) {
+        Dataset current = catalog.contains(name) ? catalog.get(name) : null;
+        if (current == null && mode == Upload.Mode.APPEND) {
+            throw ArrowHttpException.notFound("No dataset named " + ClientText.quote(name)
+                    + " to append to; it was deleted while this request waited");
         }
+        StreamUpload upload;
+        Dataset written;
+        UploadPace.Paced paced = pace.watch(body.content(), body.drop());
+        try (BufferAllocator uploadAllocator = allocator.newChildAllocator("upload to " + name, 0, limits.memory());
+                StreamUpload reading = new StreamUpload(
+                        name,
+                        mode,
+                        UploadBody.open(body.type(), body.contentEncoding(), paced, limits.maxBodyBytes()),
+                        uploadAllocator,
+                        limits)) {
+            upload = reading;
+            written = target.store().write(new Sent(reading, writer), current);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Closing an upload failed", e);
+        } finally {
+            paced.stop();
+        }
+        if (written == null || !written.name().equals(name)) {
+            throw new IllegalStateException("The dataset store returned no dataset named '" + name + "'");
+        }
+        catalog.put(written);
+        owners.put(name, target);
+        UploadResult result = new UploadResult(
+                upload.rows(),
+                upload.batches(),
+                upload.bytes(),
+                (System.nanoTime() - start) / 1e9,
+                catalog.entry(name, base));
+        return new Outcome(result, current == null);
+    }
+
+    /**
+     * Takes {@code lock}, which another upload to the same dataset may hold for as long as its body
+     * takes, unless the client is seen to go away meanwhile (where the server notices a closed
+     * connection without reading it): an upload nobody waits for ends there, and one whose client
+     * has gone by the time it has the lock ends before it reads anything or takes a place.
+     *
+     * @throws ArrowHttpException {@code INVALID_ARGUMENT} when the client has gone, before the lock
+     *     or once it is taken; the lock is not held then
+     */
+    private static void lockWhileConnected(ReentrantLock lock, BooleanSupplier gone) {
+        try {
+            while (!lock.tryLock(GONE_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (gone.getAsBoolean()) {
+                    throw clientGone();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ArrowHttpException(
+                    ErrorCode.UNAVAILABLE,
+                    "The server is stopping; send the upload again once it is back. Nothing was written.",
+                    StreamLimits.RETRY_AFTER);
+        }
+        if (gone.getAsBoolean()) {
+            lock.unlock();
+            throw clientGone();
+        }
+    }
+
+    private static ArrowHttpException clientGone() {
+        return ArrowHttpException.invalidArgument(
+                "The client closed its connection before the upload's body was read. Nothing was written.");
+    }
+
+    /** How many upload places are taken now: uploads reading their bodies into their datasets. */
+    public int placesTaken() {
+        return limits.concurrent() - running.availablePermits();
     }
 
     /**
@@ -293,7 +351,9 @@ public final class DatasetUploads {
                                     : "Caller " + ClientText.quote(caller) + " may read but not write; deleting")
                             + " " + ClientText.quote(name) + " needs an identity the server lists as a writer");
         }
-        synchronized (locks.computeIfAbsent(name, n -> new Object())) {
+        ReentrantLock lock = locks.computeIfAbsent(name, n -> new ReentrantLock());
+        lock.lock();
+        try {
             if (owners.get(name) != owner) {
                 throw ArrowHttpException.notFound(
                         "No dataset named " + ClientText.quote(name) + "; it was deleted while this request waited");
@@ -301,6 +361,8 @@ public final class DatasetUploads {
             owner.store().delete(name);
             catalog.remove(name);
             owners.remove(name);
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -9,22 +9,27 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * {@code GET /status}: the Arrow memory the application holds and its responses by outcome, so an
  * operator, a test or a benchmark can see that nothing leaks: with no response running,
- * {@code allocatedBytes} is 0.
+ * {@code allocatedBytes} is 0; and the upload places taken ({@code activeUploads}), 0 when no
+ * upload runs.
  */
 @Path(ResourcePaths.STATUS)
 public final class StatusResource {
 
     private final BufferAllocator allocator;
     private final StreamMetrics metrics;
+    private final IntSupplier activeUploads;
 
-    public StatusResource(BufferAllocator allocator, StreamMetrics metrics) {
+    /** @param activeUploads the upload places taken now */
+    public StatusResource(BufferAllocator allocator, StreamMetrics metrics, IntSupplier activeUploads) {
         this.allocator = allocator;
         this.metrics = metrics;
+        this.activeUploads = activeUploads;
     }
 
     @GET
@@ -35,6 +40,7 @@ public final class StatusResource {
         status.put("peakAllocatedBytes", allocator.getPeakMemoryAllocation());
         status.put("openResponseAllocators", allocator.getChildAllocators().size());
         status.putAll(metrics.snapshot());
+        status.put("activeUploads", activeUploads.getAsInt());
         Runtime runtime = Runtime.getRuntime();
         status.put("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory());
         status.put("heapMaxBytes", runtime.maxMemory());

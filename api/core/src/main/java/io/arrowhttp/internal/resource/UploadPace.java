@@ -19,14 +19,22 @@ import java.util.function.BooleanSupplier;
  * dataset's write lock and a thread for as long as its body takes, so a client that trickles a
  * byte a second (or sends nothing) could hold them all; one slower than the pace is ended with
  * {@code 408} and nothing written. The reading thread checks the pace whenever bytes arrive; a
- * body that sends nothing at all leaves that thread blocked, so a sweep on the {@link ServerTimer}
- * drops such a connection (where the server can drop it from another thread) within a second
- * after its window ends. Either way the upload ends at most one window plus a second after the client fell
- * below the pace: at most {@code window} plus a second for a client that starts slow.
+ * body that sends nothing leaves that thread blocked, so a sweep on the {@link ServerTimer}
+ * drops such a connection (where the server can drop it from another thread) once its window
+ * has been over for a second with nothing read since: a client still trickling bytes gets its
+ * {@code 408} from the reading thread first. Either way the upload ends at most one window plus a
+ * second and a half after the client fell below the pace, also one that sent enough at first and
+ * then nothing.
  */
 public final class UploadPace {
 
     private static final Duration SWEEP_PERIOD = Duration.ofMillis(500);
+
+    /**
+     * How long after its window a body must have brought nothing for the sweep to drop it: a
+     * client sending a few bytes each second gets its {@code 408} from the reading thread instead.
+     */
+    private static final Duration SWEEP_GRACE = Duration.ofSeconds(1);
 
     private final long minBytesPerSecond;
     private final Duration window;
@@ -73,8 +81,11 @@ public final class UploadPace {
     private void sweep() {
         long now = System.nanoTime();
         for (Paced paced : watched) {
-            if (now - paced.windowStart > window.toNanos() + SWEEP_PERIOD.toNanos()
-                    && paced.belowPace()
+            // Any read since the window ended would have started the next window: nothing came
+            // since. Too little came in the window, or nothing in a whole window since.
+            long overdue = now - paced.windowStart - window.toNanos();
+            if (overdue > SWEEP_GRACE.toNanos()
+                    && (paced.belowPace() || overdue > window.toNanos())
                     && watched.remove(paced)) {
                 paced.dropped = true;
                 paced.drop.getAsBoolean();

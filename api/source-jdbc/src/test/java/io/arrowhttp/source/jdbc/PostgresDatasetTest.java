@@ -205,6 +205,9 @@ class PostgresDatasetTest {
         assertRefused(Map.of(), "'from'");
         assertRefused(Map.of("from", "ten"), "'from' must be a whole number");
         assertRefused(Map.of("from", "1", "until", "yesterday"), "'until' must be a date");
+        // Java parses them; PostgreSQL would fail on them, which read as an outage of the source.
+        assertRefused(Map.of("from", "1", "until", "+99999-01-01"), "'until' must be within the years 0001 to 9999");
+        assertRefused(Map.of("from", "1", "until", "0000-12-31"), "'until' must be within the years 0001 to 9999");
         assertRefused(Map.of("from", "1", "owner", "me"), "no parameter 'owner'");
         assertRefused(Map.of("from", "1", "skip", "a\u0000b"), "'skip' holds a NUL character");
     }
