@@ -114,8 +114,22 @@ class CutUploadsTest {
         }
         awaitActiveUploads(0, "every place back once the trickle ended");
         assertEquals(0, server.allocator().getAllocatedMemory());
+        // The place is given back before the upload's temporary file is deleted, on another thread.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (anyFileOf(held) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         try (Stream<Path> files = Files.list(directory)) {
-            assertTrue(files.noneMatch(file -> file.getFileName().toString().contains(held)), "nothing of " + held);
+            List<String> left = files.map(file -> file.getFileName().toString())
+                    .filter(name -> name.contains(held))
+                    .toList();
+            assertEquals(List.of(), left, "nothing of " + held);
+        }
+    }
+
+    private static boolean anyFileOf(String dataset) throws Exception {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.anyMatch(file -> file.getFileName().toString().contains(dataset));
         }
     }
 
