@@ -50,13 +50,17 @@ final class CopyingEncoder implements BatchEncoder {
         }
     }
 
+    /** Counts the staged bytes against the copy's bounds first, then writes them, if it still takes them. */
     private void copyStaged() {
-        GatheringByteChannel channel = copy.channel();
-        if (channel == null) {
+        if (copy.channel() == null) {
             return;
         }
         try {
-            copy.wrote(encoder.staging().copyTo(channel));
+            copy.willWrite(encoder.staging().size());
+            GatheringByteChannel channel = copy.channel();
+            if (channel != null) {
+                encoder.staging().copyTo(channel);
+            }
         } catch (IOException | RuntimeException notKept) {
             copy.abandon();
         }

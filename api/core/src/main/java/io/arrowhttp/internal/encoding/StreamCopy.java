@@ -16,8 +16,11 @@ public interface StreamCopy {
      */
     GatheringByteChannel channel();
 
-    /** Called after each write of {@code bytes} bytes: the copy may give up here (too large). */
-    void wrote(long bytes);
+    /**
+     * Called before each write of {@code bytes} bytes, which count from then on: the copy may give
+     * up here (too large, or no room), and {@link #channel()} is then null and nothing is written.
+     */
+    void willWrite(long bytes);
 
     /** The whole stream, end-of-stream marker included, has been written: keep it. */
     void complete() throws IOException;

@@ -446,7 +446,7 @@ public final class DatasetCache implements AutoCloseable {
         }
 
         @Override
-        public synchronized void wrote(long bytes) {
+        public synchronized void willWrite(long bytes) {
             if (done) {
                 return;
             }

@@ -15,7 +15,9 @@ import io.arrowhttp.protocol.ErrorCode;
 import io.arrowhttp.source.jdbc.internal.PostgresCopyReader;
 import io.arrowhttp.testing.PostgresCluster;
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
+import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -73,6 +75,9 @@ class PostgresCopyTest {
                         + " timestamptz '2024-01-01 00:00:00+00' - g * interval '1 minute', md5(g::text)::uuid,"
                         + " (g % 1000000) / 100.0, g * 1234.5678901234, g % 99999, -g / 1000000.0"
                         + " FROM generate_series(4, 60000) g;"
+                        + " CREATE TABLE inf (id int NOT NULL, t timestamp, tz timestamptz);"
+                        + " INSERT INTO inf VALUES (1, '2024-01-01', '2024-01-01 00:00:00+00'), (2, 'infinity', NULL),"
+                        + " (3, NULL, '-infinity');"
                         + " CREATE TABLE odd (id int NOT NULL, amount numeric(10, 2), day date);"
                         + " INSERT INTO odd VALUES (1, 1.5, '0001-01-01'), (2, 'NaN', '0044-03-15 BC'), (3, 2, '1582-10-04')");
         postgres = fixture.postgres;
@@ -105,6 +110,18 @@ class PostgresCopyTest {
                         "SELECT id, amount, day FROM odd ORDER BY id",
                         List.of(),
                         1),
+                JdbcDataset.of(
+                        source,
+                        DatasetDescription.of("long", "200 MB of rows, for clients that leave"),
+                        "SELECT g AS id, repeat('x', 1000) AS pad FROM generate_series(1, 200000) g",
+                        List.of(),
+                        1000),
+                JdbcDataset.of(
+                        source,
+                        DatasetDescription.of("infinite", "Infinite timestamps, through JDBC (a parameter)"),
+                        "SELECT id, t, tz FROM inf WHERE id >= :from ORDER BY id",
+                        List.of(new QueryParameter("from", ParameterType.LONG, "0")),
+                        10),
                 JdbcDataset.of(
                         source,
                         DatasetDescription.of("days", "Old dates"),
@@ -239,6 +256,69 @@ class PostgresCopyTest {
             }
         }
         assertEquals(printed, served);
+    }
+
+    @Test
+    void copiesEndedEarlyNeverLeaveABrokenConnectionInThePool() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            // A value Arrow cannot hold ends the copy after its first row.
+            assertThrows(IOException.class, () -> readAll("odd"));
+            // A client that leaves after 100 KB of 200 MB.
+            HttpURLConnection leaving = (HttpURLConnection)
+                    fixture.server().uri("/datasets/long.arrows").toURL().openConnection();
+            try (InputStream in = leaving.getInputStream()) {
+                in.readNBytes(100_000);
+            }
+            leaving.disconnect();
+        }
+        // Every connection of the pool of 4 has served an ended copy: each next request still works.
+        for (int i = 0; i < 8; i++) {
+            assertEquals(1, readAll("odd?limit=1"), "request " + i + " after the ended copies");
+            assertEquals(10, readAll("long?limit=10"));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        List<String> open = openTransactions();
+        while (!open.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            open = openTransactions();
+        }
+        assertEquals(List.of(), open, "no session left idle in a transaction, nor copying");
+    }
+
+    private static List<String> openTransactions() throws Exception {
+        return postgres.psql("SELECT state || ' ' || left(query, 40) FROM pg_stat_activity"
+                + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()"
+                + " AND (state LIKE 'idle in transaction%' OR query LIKE 'COPY%' AND state = 'active')");
+    }
+
+    /** The rows of the dataset at {@code path} (with its query), read to the end. */
+    private static long readAll(String path) throws IOException {
+        String[] parts = path.split("\\?", 2);
+        GetOptions options = GetOptions.defaults();
+        if (parts.length > 1) {
+            String[] parameter = parts[1].split("=", 2);
+            options = options.parameter(parameter[0], parameter[1]);
+        }
+        long rows = 0;
+        try (BufferAllocator allocator = new RootAllocator();
+                DatasetStream stream = client.get(parts[0], options, allocator)) {
+            while (stream.reader().loadNextBatch()) {
+                rows += stream.reader().getVectorSchemaRoot().getRowCount();
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void infiniteTimestampsReadThroughJdbcFailNamingTheValueNeverAsWrongNumbers() {
+        for (String query : List.of("infinite?from=2", "infinite?from=3")) {
+            Exception failed = assertThrows(Exception.class, () -> readAll(query));
+            String message = failed.getMessage() + " / " + failed.getCause();
+            assertTrue(message.contains("cannot serve column '"), message);
+            assertTrue(
+                    message.contains(query.endsWith("2") ? "the timestamp infinity" : "the timestamp -infinity"),
+                    message);
+        }
     }
 
     @Test

@@ -452,6 +452,9 @@ public final class ArrowTypes {
             LocalDateTime wallTime;
             if (withZone) {
                 OffsetDateTime value = result.getObject(column, OffsetDateTime.class);
+                if (OffsetDateTime.MAX.equals(value) || OffsetDateTime.MIN.equals(value)) {
+                    throw unrepresentable(value.equals(OffsetDateTime.MAX) ? "infinity" : "-infinity");
+                }
                 wallTime = value == null
                         ? null
                         : value.withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
@@ -460,10 +463,26 @@ public final class ArrowTypes {
             }
             if (wallTime == null) {
                 vector.setNull(row);
+            } else if (wallTime.equals(LocalDateTime.MAX) || wallTime.equals(LocalDateTime.MIN)) {
+                // How the driver reads PostgreSQL's infinity and -infinity.
+                throw unrepresentable(wallTime.equals(LocalDateTime.MAX) ? "infinity" : "-infinity");
             } else {
-                vector.setSafe(row, wallTime.toEpochSecond(ZoneOffset.UTC) * 1_000_000L + wallTime.getNano() / 1_000);
+                try {
+                    vector.setSafe(
+                            row,
+                            Math.addExact(
+                                    Math.multiplyExact(wallTime.toEpochSecond(ZoneOffset.UTC), 1_000_000L),
+                                    wallTime.getNano() / 1_000));
+                } catch (ArithmeticException beyond) {
+                    throw unrepresentable(wallTime.toString());
+                }
             }
             row++;
+        }
+
+        private static SQLException unrepresentable(String value) {
+            return new SQLException("the timestamp " + value + ", which Arrow's microsecond timestamps cannot hold;"
+                    + " cast the column in the query (CASE WHEN isfinite(x) THEN x END, or x::text)");
         }
 
         @Override

@@ -217,6 +217,9 @@ public final class PostgresCopyReader extends GeneratingReader {
                 .unwrap(PGConnection.class)
                 .getCopyAPI()
                 .copyOut("COPY (" + query + "\n) TO STDOUT (FORMAT binary)");
+        if (copy == null) {
+            throw new SQLException("PostgreSQL did not start the COPY");
+        }
         PostgresCopyReader reader =
                 new PostgresCopyReader(allocator, schema, connection, copy, kinds, batchRows, dataset);
         try {
@@ -430,6 +433,19 @@ public final class PostgresCopyReader extends GeneratingReader {
         if (message.length - position >= count) {
             return;
         }
+        if (position == message.length) {
+            // PostgreSQL sends a row per message: the next one, taken as it is, without a copy.
+            byte[] next = nextMessage();
+            if (next == null) {
+                throw new IOException("PostgreSQL's COPY ended inside a row");
+            }
+            message = next;
+            position = 0;
+            if (message.length >= count) {
+                return;
+            }
+        }
+        // Bytes across messages: what is left of this one joined with those that follow.
         byte[] joined = Arrays.copyOfRange(message, position, message.length);
         while (joined.length < count) {
             byte[] next = nextMessage();
@@ -449,6 +465,17 @@ public final class PostgresCopyReader extends GeneratingReader {
         try {
             return copy.readFromCopy();
         } catch (SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (state.startsWith("08") || state.startsWith("57P")) {
+                // The connection broke or the server is shutting down: an outage, not a bug here.
+                String id = ErrorIds.next();
+                LOG.warn("The database of dataset '{}' stopped answering mid-stream [{}]: {}", dataset, id, state);
+                throw ArrowHttpException.logged(
+                        ErrorCode.UNAVAILABLE,
+                        "The database of dataset " + ClientText.quote(dataset) + " stopped answering after " + row
+                                + " rows; fetch again later, or tell the server's operators, quoting " + id,
+                        id);
+            }
             throw new IOException("PostgreSQL's COPY failed: " + e.getMessage(), e);
         }
     }
@@ -486,12 +513,29 @@ public final class PostgresCopyReader extends GeneratingReader {
         position += count;
     }
 
+    /**
+     * Ends the read-only transaction and gives the connection back. A copy that did not reach its
+     * end (a client gone, a deadline, a value Arrow cannot hold) would leave PostgreSQL sending rows
+     * on it, and a cancelled copy can leave the driver mid-protocol: that connection is aborted
+     * instead, so the pool drops it and never lends it again.
+     */
     @Override
     protected void closeSource() throws IOException {
-        try (connection) {
-            if (copy.isActive()) {
-                copy.cancelCopy();
+        if (copy.isActive()) {
+            try {
+                connection.abort(Runnable::run);
+            } catch (SQLException | RuntimeException e) {
+                LOG.debug("Aborting a PostgreSQL connection mid-COPY: {}", e.toString());
             }
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // The pool refuses an aborted connection with an error, and drops it.
+                LOG.trace("Closing an aborted PostgreSQL connection: {}", e.toString());
+            }
+            return;
+        }
+        try (connection) {
             if (!connection.getAutoCommit()) {
                 connection.rollback();
             }
