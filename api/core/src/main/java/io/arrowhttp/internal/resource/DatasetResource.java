@@ -3,8 +3,10 @@ package io.arrowhttp.internal.resource;
 import io.arrowhttp.call.ContinueAfterChecks;
 import io.arrowhttp.dataset.Upload;
 import io.arrowhttp.internal.provider.ClientAddressFilter;
+import io.arrowhttp.protocol.ArrowHttpException;
 import io.arrowhttp.protocol.ArrowMediaTypes;
 import io.arrowhttp.protocol.Catalog;
+import io.arrowhttp.protocol.ClientText;
 import io.arrowhttp.protocol.DatasetInfo;
 import io.arrowhttp.protocol.ProtocolJson;
 import io.arrowhttp.protocol.ResourcePaths;
@@ -114,7 +116,7 @@ public final class DatasetResource {
             DatasetUploads.Body body = new DatasetUploads.Body(
                     headers.getMediaType(),
                     headers.getHeaderString(HttpHeaders.CONTENT_ENCODING),
-                    headers.getLength(),
+                    declaredLength(headers),
                     content,
                     request.getProperty(ContinueAfterChecks.PROPERTY) instanceof Runnable send ? send : null,
                     () -> ClientAddressFilter.abortFromAnotherThread(request),
@@ -129,6 +131,24 @@ public final class DatasetResource {
         return answer.entity(ProtocolJson.toBytes(outcome.result()))
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .build();
+    }
+
+    /**
+     * The body's {@code Content-Length}, -1 when it has none: read as a {@code long}, since
+     * {@link HttpHeaders#getLength()} fails on lengths of 2 GiB and more, which the upload limits
+     * then answer. The container has already refused a length that is not a number.
+     */
+    private static long declaredLength(HttpHeaders headers) {
+        String length = headers.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+        if (length == null || length.isBlank()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            throw ArrowHttpException.invalidArgument(
+                    "Content-Length must be a number of bytes; got " + ClientText.quote(length));
+        }
     }
 
     @GET

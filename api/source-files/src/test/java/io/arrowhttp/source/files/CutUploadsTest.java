@@ -154,6 +154,26 @@ class CutUploadsTest {
         }
     }
 
+    @ParameterizedTest(name = "Content-Length: {0}")
+    @ValueSource(longs = {2_147_483_648L, 9_000_000_000_000L})
+    void aDeclaredLengthOfTwoGibibytesOrMoreIsRefusedAsTooLargeBeforeTheBody(long length) throws Exception {
+        try (Socket client = connect(InetAddress.getByName("127.0.1.20"))) {
+            client.getOutputStream()
+                    .write(new String(head("huge", 0), StandardCharsets.US_ASCII)
+                            .replace("Content-Length: 0", "Content-Length: " + length)
+                            .getBytes(StandardCharsets.US_ASCII));
+            // The answer comes before the body, which the server does not wait for.
+            StringBuilder answer = new StringBuilder();
+            InputStream in = client.getInputStream();
+            int read;
+            while (answer.indexOf("}") < 0 && (read = in.read()) >= 0) {
+                answer.append((char) read);
+            }
+            assertTrue(answer.toString().startsWith("HTTP/1.1 413 "), answer.toString());
+            assertTrue(answer.indexOf("\"code\":\"TOO_LARGE\"") > 0, answer.toString());
+        }
+    }
+
     private static Socket connect(InetAddress from) throws IOException {
         Socket socket = new Socket();
         socket.bind(new InetSocketAddress(from, 0));
