@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -91,10 +92,31 @@ final class CachedDataset implements Dataset, Cacheable {
         return text.matches(".*[*?\\[{].*");
     }
 
+    /**
+     * What changes when the file does: its size and modification time, and where the file system
+     * tells them, its identity (device and inode) and its change time, which no one sets by hand:
+     * a file replaced by another of the same size and time ({@code cp -p}, {@code tar x},
+     * {@code touch -r}) is a new version too.
+     */
     private static String describe(Path file) throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        return file + "|" + attributes.size() + "|"
-                + attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+        StringBuilder version = new StringBuilder()
+                .append(file)
+                .append('|')
+                .append(attributes.size())
+                .append('|')
+                .append(attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS))
+                .append('|')
+                .append(attributes.fileKey());
+        try {
+            Object changed = Files.getAttribute(file, "unix:ctime");
+            if (changed instanceof FileTime time) {
+                version.append('|').append(time.to(TimeUnit.NANOSECONDS));
+            }
+        } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
+            // Size, time and identity are all this file system tells.
+        }
+        return version.toString();
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -122,6 +123,15 @@ class ArrowCacheOfFilesTest {
             assertNotEquals(
                     hit.headers().firstValue("ETag"),
                     get(server, "/datasets/trades").headers().firstValue("ETag"));
+
+            // Replaced by another file of the same size and time (as cp -p, tar x or touch -r do).
+            Path trades = data.resolve("trades.parquet");
+            assertEquals("hit", cache(get(server, "/datasets/trades")));
+            Path replacement = data.resolve("trades.parquet.new");
+            Files.copy(trades, replacement);
+            Files.setLastModifiedTime(replacement, Files.getLastModifiedTime(trades));
+            Files.move(replacement, trades, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            assertEquals("miss", cache(get(server, "/datasets/trades")), "a replaced file with the same size and time");
 
             assertEquals("miss", cache(get(server, "/datasets/daily")));
             assertEquals("hit", cache(get(server, "/datasets/daily")));
