@@ -58,7 +58,9 @@ class Server:
         environment.update(env or {})
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(
-                [_java(), "-Xmx256m", "-jar", str(JAR), "--port", str(port), *args],
+                # A cache folder of the test's own: never the user's, which their own server locks.
+                [_java(), "-Xmx256m", f"-Darrowhttp.cache.directory={home / 'arrow-cache'}", "-jar", str(JAR),
+                 "--port", str(port), *args],
                 cwd=home,
                 stdout=log,
                 stderr=subprocess.STDOUT,

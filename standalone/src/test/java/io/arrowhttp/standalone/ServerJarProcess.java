@@ -42,6 +42,11 @@ final class ServerJarProcess {
         command.addAll(List.of(arguments));
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        // A cache folder of the test's own, beside its log: never the user's, which their own server locks.
+        builder.environment()
+                .put(
+                        "ARROWHTTP_CACHE_DIRECTORY",
+                        log.resolveSibling(log.getFileName() + ".cache").toString());
         builder.environment().putAll(environment);
         return builder.start();
     }
