@@ -150,6 +150,31 @@ def postgres():
         cluster.close()
 
 
+def test_a_value_that_fails_the_first_batch_raises_the_servers_code_and_message(tmp_path, postgres):
+    postgres.psql("CREATE TABLE odd (id int NOT NULL, amount numeric(10, 2));"
+                  " INSERT INTO odd VALUES (1, 'NaN'), (2, 1.5)")
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(f"""datasets:
+  - name: odd
+    jdbc:
+      url: jdbc:postgresql://127.0.0.1:{postgres.port}/postgres
+      user: {Postgres.USER}
+      password: ${{env:PG_PASSWORD}}
+    sql: "SELECT id, amount FROM odd ORDER BY id"
+""")
+    server = Server(tmp_path, "--config", str(catalog), env={"PG_PASSWORD": postgres.password})
+    try:
+        client = arrowhttp.connect(server.await_listening())
+        with pytest.raises(arrowhttp.StreamError) as raised:
+            client.read_table("odd")
+        assert raised.value.code == "UNAVAILABLE", raised.value
+        assert "cannot serve column 'amount', row 1: numeric NaN" in str(raised.value), raised.value
+        assert raised.value.rows == 0
+        assert client.read_table("odd", limit=0).num_rows == 0, "the dataset still answers"
+    finally:
+        server.stop()
+
+
 def test_a_database_stopped_mid_stream_is_a_stream_error_with_the_servers_code(tmp_path, postgres):
     catalog = tmp_path / "catalog.yaml"
     catalog.write_text(f"""datasets:

@@ -43,10 +43,13 @@ class ResponseBody:
         # adds a buffer and a copy per call. urllib3's response when that is not there.
         fp = getattr(response, "_fp", None)
         if fp is not None and hasattr(fp, "read"):
-            self._raw_read: Callable[[int], bytes] = fp.read
+            read: Callable[[int], bytes] = fp.read
         else:
             raw = response.read
-            self._raw_read = lambda n: raw(n, decode_content=False)
+            read = lambda n: raw(n, decode_content=False)  # noqa: E731
+        #: Why the connection ended before the body did, once it has; None while it has not.
+        self.cut: Optional[BaseException] = None
+        self._raw_read: Callable[[int], bytes] = self._keeping_partial(read)
         decode = decoder(content_encoding)
         if decode is not None:
             self._raw_read = DecodedReader(self._raw_read, decode).read
@@ -54,6 +57,26 @@ class ResponseBody:
         self.bytes_read = 0
         self.ended = False
         self.closed = False
+
+    def _keeping_partial(self, read: Callable[[int], bytes]) -> Callable[[int], bytes]:
+        """``read``, except that a connection cut mid-read hands over the bytes that came before
+        the cut (http.client's ``IncompleteRead.partial``) and then reads as the end of the body,
+        with :attr:`cut` set: a read ahead of a few parts must not lose the parts that did come,
+        such as the status part that says why the server broke off."""
+
+        def guarded(n: int) -> bytes:
+            if self.cut is not None:
+                return b""
+            try:
+                return read(n)
+            except Exception as cut:
+                partial = getattr(cut, "partial", None)
+                if not partial:
+                    raise
+                self.cut = cut
+                return bytes(partial)
+
+        return guarded
 
     # pyarrow's PythonFile wants these.
     def readable(self) -> bool:
@@ -178,7 +201,7 @@ class ResponseBody:
     def close(self) -> None:
         if self.closed:
             return
-        if self.ended:
+        if self.ended and self.cut is None:
             self.closed = True
             self._response.release_conn()
         else:
@@ -308,6 +331,8 @@ class DatasetStream:
         self._body.read_exactly(2)
         if self._body.read(1):
             raise self._broken("Bytes after the close delimiter", None)
+        if self._body.cut is not None:
+            raise self._broken(f"The response was cut short before its last chunk: {self._body.cut}", None)
         self._body.ended = True
         self._finished = True
 
