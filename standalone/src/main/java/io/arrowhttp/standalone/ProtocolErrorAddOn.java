@@ -52,7 +52,11 @@ import org.glassfish.grizzly.memory.Buffers;
  *       is checked as well (the whole read is refused then); after a chunked body, the next head
  *       is checked from the next read on;
  *   <li>so is a header value holding a control character (below a space but the tab, or DEL),
- *       which Grizzly would trim or pass on (RFC 9110 section 5.5).
+ *       which Grizzly would trim or pass on (RFC 9110 section 5.5);
+ *   <li>and a head that a proxy in front could read otherwise: whitespace between a header's name
+ *       and its colon (RFC 9112 section 5.1 requires a {@code 400}), a header line folded onto the
+ *       one before (obs-fold), a header line without a colon, or a line ending in a line feed
+ *       without its carriage return.
  * </ul>
  *
  * It sits just before Grizzly's HTTP filter, on the plain-text side of TLS.
@@ -143,6 +147,14 @@ final class ProtocolErrorAddOn implements AddOn {
                     int before = head.length();
                     head.append(text, pos, text.length());
                     int end = head.indexOf("\r\n\r\n");
+                    if (hasBareLineFeed(head, end < 0 ? head.length() : end)) {
+                        HEAD_SO_FAR.remove(connection);
+                        refuseAndClose(
+                                ctx,
+                                "Each line of a request's head ends with CR LF; a line feed alone is not read"
+                                        + " here (RFC 9112, section 2.2)");
+                        return ctx.getStopAction();
+                    }
                     if (end < 0) {
                         if (head.length() > LONGEST_HEAD) {
                             HEAD_SO_FAR.remove(connection);
@@ -151,6 +163,11 @@ final class ProtocolErrorAddOn implements AddOn {
                     }
                     HEAD_SO_FAR.remove(connection);
                     String complete = head.substring(0, end);
+                    String malformed = malformedFieldLine(complete);
+                    if (malformed != null) {
+                        refuseAndClose(ctx, malformed);
+                        return ctx.getStopAction();
+                    }
                     if (smuggles(complete)) {
                         refuseAndClose(
                                 ctx,
@@ -205,6 +222,46 @@ final class ProtocolErrorAddOn implements AddOn {
                 }
             }
             return ctx.getInvokeAction();
+        }
+
+        /** Whether the head's first {@code end} characters hold a line feed without a carriage return before it. */
+        private static boolean hasBareLineFeed(CharSequence head, int end) {
+            for (int i = 0; i < end; i++) {
+                if (head.charAt(i) == '\n' && (i == 0 || head.charAt(i - 1) != '\r')) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Why a header line of the head is one a proxy and this server could read differently, or
+         * null: a line folded onto the one before (obs-fold, RFC 9112 section 5.2), a line without
+         * a colon, or whitespace between a name and its colon, which RFC 9112 section 5.1 requires
+         * a server to refuse (a proxy may take {@code Content-Length :} for the length that this
+         * server ignores).
+         */
+        private static String malformedFieldLine(String head) {
+            String[] lines = head.split("\r\n", -1);
+            for (int i = 1; i < lines.length; i++) {
+                String line = lines[i];
+                if (!line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t')) {
+                    return "A header line continues the one before it (obs-fold), which this server does not read;"
+                            + " send each header on one line (RFC 9112, section 5.2)";
+                }
+                int colon = line.indexOf(':');
+                if (colon <= 0) {
+                    return "A header line has no name and colon; send name: value (RFC 9112, section 5.1)";
+                }
+                for (int j = 0; j < colon; j++) {
+                    char c = line.charAt(j);
+                    if (c == ' ' || c == '\t') {
+                        return "A header name is followed by whitespace before its colon, which proxies may read"
+                                + " differently; send name: value (RFC 9112, section 5.1)";
+                    }
+                }
+            }
+            return null;
         }
 
         /** Whether a head names both Content-Length and Transfer-Encoding, however spelled. */

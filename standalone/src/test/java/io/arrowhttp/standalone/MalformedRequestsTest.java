@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -163,6 +164,27 @@ class MalformedRequestsTest {
         }
         String tabbed = exchange("GET /status HTTP/1.1\r\nHost: x\r\nX-Note: a\tb\t\r\nConnection: close\r\n\r\n");
         assertTrue(tabbed.startsWith("HTTP/1.1 200 "), tabbed);
+    }
+
+    @Test
+    void headsAProxyCouldReadOtherwiseAreRefusedAndNothingAfterThemIsRead() throws Exception {
+        String next = "GET /datasets/smuggled/info HTTP/1.1\r\nHost: x\r\n\r\n";
+        Map<String, String> heads = Map.of(
+                "GET /status HTTP/1.1\r\nHost: x\r\nContent-Length : " + next.length() + "\r\n\r\n" + next,
+                "whitespace before its colon",
+                "GET /status HTTP/1.1\r\nHost: x\r\nX-Note: a\r\n b\r\n\r\n" + next,
+                "obs-fold",
+                "GET /status HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n" + next,
+                "no name and colon",
+                "GET /status HTTP/1.1\nHost: x\nContent-Length: " + next.length() + "\n\n" + next,
+                "a line feed alone");
+        for (Map.Entry<String, String> head : heads.entrySet()) {
+            String response = exchange(head.getKey());
+            assertTrue(response.startsWith("HTTP/1.1 400 "), head.getValue() + ": " + response);
+            assertTrue(response.contains(head.getValue()), response);
+            assertTrue(response.contains("Connection: close"), response);
+            assertEquals(1, response.split("HTTP/1.1 ", -1).length - 1, "one answer only: " + response);
+        }
     }
 
     @Test
