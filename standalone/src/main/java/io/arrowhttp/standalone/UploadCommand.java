@@ -14,6 +14,7 @@ import io.arrowhttp.protocol.ResourcePaths;
 import io.arrowhttp.protocol.UploadResult;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -195,7 +196,17 @@ final class UploadCommand implements Callable<Integer> {
             Dataset dataset = null;
             try {
                 dataset = new DatasetFactory(resources).file(DatasetDescription.of("upload", ""), absolute);
-                return new FileBatches(dataset.open(DatasetRequest.of(Map.of()), allocator), dataset, resources);
+                ArrowReader reader = dataset.open(DatasetRequest.of(Map.of()), allocator);
+                try {
+                    return new FileBatches(DecodedDictionaries.of(reader, allocator), dataset, resources);
+                } catch (IOException | RuntimeException e) {
+                    reader.close();
+                    throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+                }
+            } catch (IOException e) {
+                dataset.close();
+                resources.close();
+                throw new UncheckedIOException(e);
             } catch (RuntimeException e) {
                 if (dataset != null) {
                     dataset.close();

@@ -14,6 +14,7 @@ import io.arrowhttp.dataset.DatasetDescription;
 import io.arrowhttp.dataset.DatasetRequest;
 import io.arrowhttp.source.duckdb.DuckDbDataset;
 import io.arrowhttp.source.duckdb.DuckDbEngine;
+import io.arrowhttp.testing.PythonWithPyarrow;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +30,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -117,6 +119,53 @@ class UploadsStandaloneTest {
                     fetched.contains("Parsed " + (ROWS + 500) + " records in ")
                             && fetched.contains(" from 2 endpoint(s), 2 at a time"),
                     fetched);
+        }
+    }
+
+    @Test
+    void theUploadCommandSendsADictionaryColumnAsItsValues() throws Exception {
+        Path python = PythonWithPyarrow.requireInterpreter();
+        Path categorical = folder.resolve("categories.parquet");
+        Process writer = new ProcessBuilder(
+                        python.toString(),
+                        "-c",
+                        "import sys, pyarrow as pa, pyarrow.parquet as pq\n"
+                                + "codes = pa.array(['buy', 'sell', None, 'buy'] * 2500).dictionary_encode()\n"
+                                + "pq.write_table(pa.table({'id': pa.array(range(10000), pa.int64()), 'side': codes}),"
+                                + " sys.argv[1])\n",
+                        categorical.toString())
+                .redirectErrorStream(true)
+                .start();
+        String written = new String(writer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, writer.waitFor(), written);
+        Path catalog = folder.resolve("writable-categories.yaml");
+        Files.writeString(catalog, "uploads:\n  directory: categories\n  writable: true\n");
+        try (StandaloneServer server = StandaloneServer.start(
+                        "127.0.0.1", 0, ServerSettings.defaults().withCatalogFile(catalog));
+                ArrowHttpClient client = ArrowHttpClient.builder(server.baseUri())
+                        .readTimeout(Duration.ofSeconds(30))
+                        .build();
+                BufferAllocator allocator = new RootAllocator()) {
+            String url = server.baseUri().resolve("datasets/sides").toString();
+            String put = run(UploadCommand::new, categorical.toString(), url);
+            assertTrue(put.contains("Uploaded 10000 rows"), put);
+            List<String> sides = new ArrayList<>();
+            try (DatasetStream stream = client.get("sides", GetOptions.defaults(), allocator)) {
+                VectorSchemaRoot root = stream.reader().getVectorSchemaRoot();
+                assertEquals(
+                        ArrowType.Utf8.INSTANCE,
+                        root.getSchema().findField("side").getType());
+                assertEquals(null, root.getSchema().findField("side").getDictionary(), "stored as its values");
+                while (stream.reader().loadNextBatch()) {
+                    for (int row = 0; row < root.getRowCount(); row++) {
+                        Object side = root.getVector("side").getObject(row);
+                        sides.add(side == null ? null : side.toString());
+                    }
+                }
+            }
+            assertEquals(10_000, sides.size());
+            assertEquals(Arrays.asList("buy", "sell", null, "buy"), sides.subList(0, 4));
+            assertEquals(Arrays.asList("buy", "sell", null, "buy"), sides.subList(9_996, 10_000));
         }
     }
 
