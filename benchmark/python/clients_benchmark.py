@@ -35,7 +35,6 @@ import http.client
 import http.server
 import json
 import os
-import re
 import shutil
 import socket
 import statistics
@@ -52,6 +51,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv
 import pyarrow.parquet as pq
+
+from processes import start  # noqa: E402  (this folder, beside the script)
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_SCRIPT = Path(__file__).resolve().with_name("clients_fetch.mjs")
@@ -319,20 +320,6 @@ def default_headers(found):
         listener.shutdown()
         listener.server_close()
     return sent
-
-
-def start(command, pattern, log):
-    process = subprocess.Popen(command, stdout=open(log, "wb"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        found = re.search(pattern, Path(log).read_text(errors="replace"))
-        if found:
-            return process, found.group(1)
-        if process.poll() is not None:
-            break
-        time.sleep(0.1)
-    process.kill()
-    raise SystemExit(f"{command} did not start:\n{Path(log).read_text(errors='replace')}")
 
 
 class Postgres:

@@ -16,9 +16,7 @@ and max seconds and the package's rate relative to pyarrow + urllib.
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,20 +31,9 @@ import pyarrow.parquet as pq
 
 import arrowhttp
 
+from processes import start  # noqa: E402  (this folder, beside the script)
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def start(command, pattern, log):
-    process = subprocess.Popen(command, stdout=open(log, "wb"), stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        found = re.search(pattern, Path(log).read_text(errors="replace"))
-        if found:
-            return process, found.group(1)
-        if process.poll() is not None:
-            break
-        time.sleep(0.1)
-    raise SystemExit(f"{command} did not start:\n{Path(log).read_text(errors='replace')}")
 
 
 def bare(url, **headers):
